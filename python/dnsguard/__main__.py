@@ -1,0 +1,3 @@
+from dnsguard.cli import main
+
+raise SystemExit(main())

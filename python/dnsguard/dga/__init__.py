@@ -1,0 +1,1 @@
+"""DGA detection: lexical scoring (``dnsguard.dga.score``) and known generators."""
