@@ -1,0 +1,1 @@
+"""Threat indicators: feed definitions, fetching, validation, the store, exports."""
