@@ -1,0 +1,66 @@
+"""Tufik: the reference names over the documented date range must all be ours."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from dnsguard.dga.families import GeneratorError, get
+from dnsguard.dga.families import tufik as fam
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+
+
+def _manifest_range(family: str) -> tuple[dt.date, dt.date]:
+    entry = json.loads((DATA / "MANIFEST.json").read_text())[family]
+    first, last = (
+        dt.date.fromisoformat(re.search(r"-d (\d{4}-\d\d-\d\d)", entry[key]).group(1))
+        for key in ("first_cmd", "last_cmd")
+    )
+    return first, last
+
+
+def test_reference_names_are_all_generated() -> None:
+    names = set((DATA / "tufik.txt").read_text().split())
+    first, last = _manifest_range("tufik")
+    produced: set[str] = set()
+    day = first
+    while day <= last:  # 20 invocations spread over the range: every day is a superset
+        produced.update(fam.generate(day))
+        day += dt.timedelta(days=1)
+    missing = sorted(names - produced)
+    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+
+
+def test_shape_and_tld_cycle() -> None:
+    names = fam.generate(dt.date(2021, 3, 4))
+    assert len(names) == fam.INFO.names_per_period
+    assert [n.split(".", 1)[1] for n in names[:6]] == ["biz", "com", "net", "org", "info", "biz"]
+    # consecutive counters share one digest, so names 0/1, 2/3... share their label
+    assert names[2].split(".")[0] == names[3].split(".")[0]
+    assert names[0].split(".")[0] != names[2].split(".")[0]
+    for name in names:
+        assert name.split(".")[0].isalpha()
+
+
+def test_seed_handling() -> None:
+    day = dt.date(2018, 2, 3)
+    assert fam.generate(day, seed="997722ED") == fam.generate(day)
+    assert fam.generate(day, seed="0x997722ed") == fam.generate(day)
+    assert set(fam.generate(day, seed="12345678")).isdisjoint(fam.generate(day))
+    with pytest.raises(GeneratorError, match="997722ED"):
+        fam.generate(day, seed="not-hex")
+    with pytest.raises(GeneratorError, match="997722ED"):
+        fam.generate(day, seed="1FFFFFFFF")
+    with pytest.raises(GeneratorError, match="default"):
+        fam.generate(day, variant="v2")
+
+
+def test_deterministic_and_day_dependent() -> None:
+    day = dt.date(2018, 6, 12)
+    assert fam.generate(day) == fam.generate(dt.datetime(2018, 6, 12, 23, 59))
+    assert fam.generate(day) != fam.generate(day + dt.timedelta(days=1))
+    assert get("tufik") is fam
