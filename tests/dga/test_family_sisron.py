@@ -1,0 +1,58 @@
+"""Sisron: reference names over 2014-2022 must all be ours."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from dnsguard.dga.families import GeneratorError, get
+from dnsguard.dga.families import sisron as fam
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+
+
+def test_reference_names_are_all_generated() -> None:
+    names = set((DATA / "sisron.txt").read_text().split())
+    entry = json.loads((DATA / "MANIFEST.json").read_text())["sisron"]
+    first, last = (
+        dt.date.fromisoformat(re.search(r"-d (\d{4}-\d\d-\d\d)", entry[key]).group(1))
+        for key in ("first_cmd", "last_cmd")
+    )
+    produced: set[str] = set()
+    day = first
+    while day <= last:  # 600 invocations over nine years: every day is a superset
+        produced.update(fam.generate(day))
+        day += dt.timedelta(days=1)
+    missing = sorted(names - produced)
+    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+
+
+def test_encoding_and_order() -> None:
+    names = fam.generate(dt.date(2015, 2, 3))
+    assert len(names) == 40
+    expected = base64.b64encode(b"03022015").decode().lower().replace("=", "a")
+    assert names[0] == expected + ".com"
+    assert names[10] == expected + ".org" and names[30] == expected + ".info"
+    # the tenth name of each TLD is nine days back
+    back = base64.b64encode(b"25012015").decode().lower().replace("=", "a")
+    assert names[9] == back + ".com"
+
+
+def test_window_slides_by_one_day() -> None:
+    today = fam.generate(dt.date(2020, 5, 10))
+    tomorrow = fam.generate(dt.date(2020, 5, 11))
+    assert len(set(tomorrow) - set(today)) == 4
+
+
+def test_bad_arguments_and_determinism() -> None:
+    day = dt.date(2016, 12, 31)
+    assert fam.generate(day) == fam.generate(dt.datetime(2016, 12, 31, 12))
+    assert get("sisron") is fam
+    with pytest.raises(GeneratorError, match="default"):
+        fam.generate(day, variant="b")
+    with pytest.raises(GeneratorError, match="no seed"):
+        fam.generate(day, seed="1")
