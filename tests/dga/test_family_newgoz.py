@@ -1,0 +1,63 @@
+"""newGOZ: every published name over the documented dates, plus the TLD rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from dnsguard.dga import families
+from dnsguard.dga.families import GeneratorError, newgoz
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+
+
+def _invocation_days(name: str) -> list[dt.date]:
+    """The manifest gives first/last command and a count; the invocations
+    were spread evenly between them, so rebuild that spread."""
+    entry = json.loads((DATA / "MANIFEST.json").read_text())[name]
+    first, last = (
+        dt.date.fromisoformat(re.search(r"-d (\S+)", entry[key]).group(1))
+        for key in ("first_cmd", "last_cmd")
+    )
+    n = entry["n_invocations"]
+    span = (last - first).days
+    return [first + dt.timedelta(days=round(k * span / (n - 1))) for k in range(n)]
+
+
+def test_reproduces_reference_names() -> None:
+    expected = set((DATA / "newgoz.txt").read_text().split())
+    produced: set[str] = set()
+    for day in _invocation_days("newgoz"):
+        produced.update(newgoz.generate(day))
+    missing = sorted(expected - produced)
+    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+
+
+def test_thousand_names_a_day_with_tld_by_sequence_number() -> None:
+    names = newgoz.generate(dt.date(2015, 3, 1))
+    assert len(names) == 1000
+    assert [n.rsplit(".", 1)[1] for n in names[:6]] == ["com", "net", "biz", "org", "com", "net"]
+    assert all(re.fullmatch(r"[0-9a-z]{4,28}\.(com|net|org|biz)", n) for n in names)
+
+
+def test_deterministic_and_date_dependent() -> None:
+    day = dt.date(2016, 2, 29)
+    assert newgoz.generate(day) == newgoz.generate(dt.datetime(2016, 2, 29, 23, 59))
+    assert set(newgoz.generate(day)).isdisjoint(newgoz.generate(day + dt.timedelta(days=1)))
+
+
+def test_bad_arguments_raise_generator_error() -> None:
+    with pytest.raises(GeneratorError, match="valid: default"):
+        newgoz.generate(dt.date(2015, 1, 1), variant="v2")
+    with pytest.raises(GeneratorError, match="no seed"):
+        newgoz.generate(dt.date(2015, 1, 1), seed="01051935")
+    with pytest.raises(GeneratorError):
+        newgoz.generate("2015-01-01")  # type: ignore[arg-type]
+
+
+def test_registered_under_aliases() -> None:
+    assert families.get("newGOZ") is newgoz
+    assert families.get("gameover zeus") is newgoz
