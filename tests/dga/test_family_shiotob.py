@@ -1,0 +1,59 @@
+"""Shiotob: the chains of the reference seeds must contain every reference name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from dnsguard.dga.families import GeneratorError, get
+from dnsguard.dga.families import shiotob as fam
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+DAY = dt.date(2015, 6, 1)
+
+
+def test_reference_names_are_all_generated() -> None:
+    names = set((DATA / "shiotob.txt").read_text().split())
+    entry = json.loads((DATA / "MANIFEST.json").read_text())["shiotob"]
+    seeds = [entry[key].split()[-1] for key in ("first_cmd", "last_cmd")]
+    assert set(seeds) <= set(fam.INFO.seeds["default"])
+    produced = set(fam.generate(DAY))
+    missing = sorted(names - produced)
+    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    for seed in seeds:  # each documented invocation on its own
+        chain = fam.generate(DAY, seed=seed)
+        assert chain[0] == seed and len(chain) == 2001
+        assert set(chain) <= names
+
+
+def test_chain_structure() -> None:
+    chain = fam.generate(DAY, seed="4ypv1eehphg3a.com")
+    for prev, cur in zip(chain, chain[1:], strict=False):
+        assert cur.endswith(".net") if prev.endswith(".com") else cur.endswith(".com")
+        host = cur.rsplit(".", 1)[0]
+        assert 10 <= len(host) <= 15 or len(host) == len(prev) - 4
+        assert set(host) <= set(fam._ALPHABET[:32])  # index = byte / 8 < 32
+    # the third known seed is the second link of the second one's chain
+    second = fam.generate(DAY, seed="wtipubctwiekhir.net")
+    assert second[1] == "rwmu35avqo12tqc.com"
+    assert fam.generate(DAY, seed="rwmu35avqo12tqc.com")[:-1] == second[1:]
+
+
+def test_date_is_ignored_and_output_deterministic() -> None:
+    assert fam.generate(DAY) == fam.generate(dt.date(2030, 1, 1))
+    assert fam.generate(DAY, seed="4YPV1EEHPHG3A.COM.") == fam.generate(
+        DAY, seed="4ypv1eehphg3a.com"
+    )
+    assert get("urlzone") is fam
+
+
+def test_bad_arguments() -> None:
+    for seed in ("4ypv1eehphg3a.org", "bad_seed.com", "", "a.b.com"):
+        with pytest.raises(GeneratorError, match="4ypv1eehphg3a.com"):
+            fam.generate(DAY, seed=seed)
+    with pytest.raises(GeneratorError, match="default"):
+        fam.generate(DAY, variant="v2")
+    with pytest.raises(GeneratorError):
+        fam.generate(None)  # type: ignore[arg-type]
