@@ -1,0 +1,67 @@
+"""Python twin of ``suricata-rules/dnsguard-dga.lua`` (the optional Lua rule).
+
+The Lua rule cannot be measured inside Suricata against 158k benign names
+cheaply, so the same score is written here and measured by
+:mod:`dnsguard.suricata.shapes`; a test runs both on the same names to keep
+them in step.  This is deliberately crude (no model, no suffix list beyond a
+few two-level suffixes): it is what fits in a per-query Lua hook.  The real
+scorer is :mod:`dnsguard.dga`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+TWO_LEVEL = frozenset({
+    "co.uk", "org.uk", "ac.uk", "com.cn", "net.cn", "com.br", "com.au", "net.au",
+    "co.jp", "co.in", "com.tr", "co.za", "com.mx", "co.kr", "com.tw", "com.ru",
+})
+VOWELS = frozenset("aeiouy")
+MIN_LENGTH = 10
+THRESHOLD = 3
+
+
+def chosen_label(name: str) -> str:
+    """The label left of the (approximate) public suffix."""
+    labels = [lab for lab in name.lower().split(".") if lab]
+    if len(labels) >= 3 and ".".join(labels[-2:]) in TWO_LEVEL:
+        return labels[-3]
+    if len(labels) >= 2:
+        return labels[-2]
+    return labels[0] if labels else ""
+
+
+def score(label: str) -> int:
+    """Number of DGA-like features the label shows (0-5)."""
+    length = len(label)
+    if length < MIN_LENGTH:
+        return 0
+    letters = vowels = digits = run = best = 0
+    for ch in label:
+        if ch.isascii() and ch.isalpha():
+            letters += 1
+            if ch in VOWELS:
+                vowels += 1
+                run = 0
+            else:
+                run += 1
+                best = max(best, run)
+        else:
+            run = 0
+            if ch.isdigit():
+                digits += 1
+    entropy = -sum(n / length * math.log2(n / length) for n in Counter(label).values())
+    ratio = vowels / max(1, letters)
+    return sum((
+        best >= 5,
+        ratio < 0.22,
+        digits >= 3 and letters >= 3,
+        entropy >= 3.5,
+        length >= 20,
+    ))
+
+
+def matches(name: str) -> bool:
+    """True when the Lua rule would alert on a query for ``name``."""
+    return score(chosen_label(name)) >= THRESHOLD

@@ -1,0 +1,210 @@
+"""A private Suricata installation in one directory, for checks and tests.
+
+``dnsguard suricata test``, the test suite and the benchmark all need to run
+the pack without touching a sensor's configuration: the rule files are
+copied to ``<dir>/rules``, Suricata's data directory (where ``state``
+datasets live) is ``<dir>/data``, logs go to ``<dir>/logs`` and the unix
+socket, when wanted, is ``<dir>/suricata.socket``.
+
+Suricata 7.0 takes its data directory from ``default-data-dir``; a config
+without it falls back to the current directory (``./``) when not running
+as a system install, so ``state`` files would land wherever the process
+happens to run.  Both spellings are written here.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HOME_NET = "[10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7]"
+
+CONFIG = """%YAML 1.1
+---
+default-rule-path: {rules}
+rule-files:
+{rule_files}
+classification-file: {classification}
+reference-config-file: {reference}
+default-data-dir: {data}
+data-dir: {data}
+default-log-dir: {logs}
+logging:
+  default-log-level: notice
+  outputs:
+    - console: {{enabled: no}}
+    - file: {{enabled: yes, level: info, filename: {logs}/suricata.log}}
+outputs:
+  - fast: {{enabled: yes, filename: fast.log, append: yes}}
+  - eve-log:
+      enabled: yes
+      filetype: regular
+      filename: eve.json
+      types:
+        - alert:
+            metadata: yes
+stats:
+  enabled: no
+unix-command:
+  enabled: {socket_enabled}
+  filename: {socket}
+security:
+  lua:
+    allow-rules: {lua}
+app-layer:
+  protocols:
+    dns:
+      udp: {{enabled: yes, detection-ports: {{dp: 53}}}}
+      tcp: {{enabled: yes, detection-ports: {{dp: 53}}}}
+vars:
+  address-groups:
+    HOME_NET: "{home_net}"
+    EXTERNAL_NET: "!$HOME_NET"
+  port-groups:
+    DNS_PORTS: "53"
+"""
+
+
+class SuricataError(RuntimeError):
+    pass
+
+
+@dataclass
+class Sandbox:
+    root: Path
+    rule_files: list[str] = field(default_factory=list)
+    lua: bool = False
+    binary: str = "suricata"
+
+    @property
+    def rules(self) -> Path:
+        return self.root / "rules"
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def socket(self) -> Path:
+        return self.root / "suricata.socket"
+
+    @property
+    def config(self) -> Path:
+        return self.root / "suricata.yaml"
+
+    @property
+    def eve(self) -> Path:
+        return self.logs / "eve.json"
+
+
+def suricata_binary(binary: str = "suricata") -> str:
+    found = shutil.which(binary)
+    if not found:
+        raise SuricataError(f"Suricata ({binary}) not found on PATH")
+    return found
+
+
+def create(
+    root: Path,
+    pack: Path,
+    *,
+    rule_files: Iterable[str] | None = None,
+    lua: bool = False,
+    socket: bool = False,
+    binary: str = "suricata",
+    home_net: str = HOME_NET,
+) -> Sandbox:
+    """Copy ``pack`` under ``root`` and write a config loading ``rule_files``.
+
+    By default every top-level ``*.rules`` file except the Lua one is loaded
+    (the Lua rule needs ``lua=True``, which also turns on
+    ``security.lua.allow-rules``).
+    """
+    box = Sandbox(root, lua=lua, binary=binary)
+    if box.rules.exists():
+        shutil.rmtree(box.rules)
+    shutil.copytree(pack, box.rules, ignore=shutil.ignore_patterns("*.md", "__pycache__"))
+    for sub in (box.data, box.logs):
+        sub.mkdir(parents=True, exist_ok=True)
+    if rule_files is None:
+        names = sorted(p.name for p in box.rules.glob("*.rules"))
+        rule_files = [n for n in names if lua or "lua" not in n]
+    box.rule_files = list(rule_files)
+    classification = box.rules / "classification.config"
+    if not classification.exists():
+        classification = Path("/etc/suricata/classification.config")
+    reference = Path("/etc/suricata/reference.config")
+    box.config.write_text(CONFIG.format(
+        rules=box.rules,
+        rule_files="\n".join(f"  - {n}" for n in box.rule_files) or "  []",
+        classification=classification,
+        reference=reference,
+        data=box.data,
+        logs=box.logs,
+        socket_enabled="yes" if socket else "no",
+        socket=box.socket,
+        lua="true" if lua else "false",
+        home_net=home_net,
+    ), encoding="utf-8")
+    return box
+
+
+def _base_cmd(box: Sandbox) -> list[str]:
+    return [suricata_binary(box.binary), "-c", str(box.config), "-l", str(box.logs)]
+
+
+def log_errors(box: Sandbox) -> list[str]:
+    log = box.logs / "suricata.log"
+    if not log.exists():
+        return []
+    return [line for line in log.read_text("utf-8", errors="replace").splitlines()
+            if " Error: " in line or "<Error>" in line]
+
+
+def check(box: Sandbox, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``suricata -T``: every rule in ``box.rule_files`` must load."""
+    cmd = _base_cmd(box) + ["-T", "--init-errors-fatal"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    if proc.returncode != 0:
+        detail = "; ".join(log_errors(box)[-5:]) or proc.stderr.strip()[-800:]
+        raise SuricataError(f"suricata -T failed (exit {proc.returncode}): {detail}")
+    return proc
+
+
+def run_pcap(box: Sandbox, pcap: Path, timeout: float = 600) -> Path:
+    """Run over ``pcap`` once (fresh eve.json); returns the eve path."""
+    for name in ("eve.json", "fast.log"):
+        (box.logs / name).unlink(missing_ok=True)
+    cmd = _base_cmd(box) + ["-r", str(pcap), "-k", "none", "--runmode", "single"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    if proc.returncode != 0:
+        detail = "; ".join(log_errors(box)[-5:]) or proc.stderr.strip()[-800:]
+        raise SuricataError(f"suricata -r {pcap} failed (exit {proc.returncode}): {detail}")
+    box.eve.touch()
+    return box.eve
+
+
+def start_socket_mode(box: Sandbox, wait: float = 60) -> subprocess.Popen[bytes]:
+    """Start Suricata in unix-socket (pcap-file) mode; returns once the socket is up."""
+    cmd = _base_cmd(box) + [f"--unix-socket={box.socket}", "-k", "none"]
+    box.socket.unlink(missing_ok=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+            raise SuricataError(f"Suricata exited early ({proc.returncode}): "
+                                f"{'; '.join(log_errors(box)[-3:]) or err[-800:]}")
+        if box.socket.exists():
+            return proc
+        time.sleep(0.05)
+    proc.kill()
+    raise SuricataError(f"Suricata did not open {box.socket} within {wait:.0f} s")
