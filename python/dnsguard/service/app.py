@@ -1,0 +1,300 @@
+"""The asyncio service: inputs -> bounded queue -> decider -> journal -> sensors.
+
+Data flow::
+
+    Zeek (WebSocket) ─┐                                      ┌─> Zeek   (DNSGuard::verdict)
+    eve.json follow  ─┼─> DropQueue ─> Decider ─> Journal ─┼─> Suricata (dataset-add)
+    EVE unix socket  ─┘   (bounded)    (cache,    (fsync)   └─> SIEM JSON lines
+                                       hosts)
+
+Signals: SIGTERM/SIGINT drain - inputs stop, everything already queued is
+decided and journaled, the links get ``drain_timeout`` seconds to deliver,
+then the process exits 0 (anything undelivered is replayed from the journal
+next start).  SIGHUP reloads the configuration's thresholds, the feeds and
+the DGA model without dropping a connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from dnsguard.feeds.indicators import IndicatorIndex
+from dnsguard.records import InputStats
+from dnsguard.service.decide import Decider
+from dnsguard.service.eve_follow import EveFollower, follow
+from dnsguard.service.eve_input import eve_candidates
+from dnsguard.service.eve_socket import SocketStats, serve_eve_socket
+from dnsguard.service.journal import Journal
+from dnsguard.service.metrics import Sample, serve_metrics
+from dnsguard.service.model import Candidate, HostTag, HostVerdict, NameVerdict
+from dnsguard.service.queues import DropQueue
+from dnsguard.service.scoring import DgaScorer
+from dnsguard.service.settings import ServeSettings
+from dnsguard.service.siem_log import SiemLog
+from dnsguard.service.suricata_link import SuricataLink
+from dnsguard.service.zeek_link import ZeekLink
+
+log = logging.getLogger("dnsguard.serve")
+
+Reloaded = tuple[ServeSettings, DgaScorer | None, IndicatorIndex | None]
+
+
+@dataclass
+class ServiceStats:
+    batches: int = 0
+    verdicts_out: int = 0
+    host_verdicts_out: int = 0
+    reloads: int = 0
+    reload_errors: int = 0
+    eve_candidates: int = 0
+    max_batch_seconds: float = 0.0
+    started: float = field(default_factory=time.time)
+
+
+class Service:
+    def __init__(
+        self,
+        settings: ServeSettings,
+        scorer: DgaScorer,
+        indicators: IndicatorIndex | None = None,
+        reload: Callable[[], Reloaded] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.reload_fn = reload
+        self.stats = ServiceStats()
+        self.decider = Decider(scorer, settings.decide, indicators or IndicatorIndex())
+        self.queue: DropQueue[Candidate | HostTag] = DropQueue(settings.queue_size)
+        self.journal = Journal(settings.journal_path, settings.host_verdict_ttl, settings.journal_max_live)
+        self.siem = SiemLog(settings.verdict_log) if settings.verdict_log else None
+        self.zeek = (
+            ZeekLink(settings.zeek, self.queue.put, self.journal.live, settings.outbox_size, clock)
+            if settings.zeek
+            else None
+        )
+        self.suricata = (
+            SuricataLink(settings.suricata, self.journal.live, settings.outbox_size, clock)
+            if settings.suricata
+            else None
+        )
+        self.followers = [EveFollower(p, settings.eve_from_end, settings.max_line) for p in settings.eve_files]
+        self.eve_socket_stats = SocketStats()
+        self.eve_stats = InputStats()
+        self.draining = False
+        self.metrics_port: int | None = None
+        self._input_stop = asyncio.Event()
+        self._link_stop = asyncio.Event()
+        self._stop_requested = asyncio.Event()
+        self._reload_requested = asyncio.Event()
+
+    # -- inputs ---------------------------------------------------------------
+    def ingest_eve(self, lines: list[str]) -> None:
+        cands = eve_candidates(lines, self.eve_stats)
+        self.stats.eve_candidates += len(cands)
+        self.queue.put_many(cands)
+
+    # -- the core step ----------------------------------------------------------
+    def process(self, batch: list[Candidate | HostTag]) -> list[NameVerdict | HostVerdict]:
+        """Decide one batch, journal the news, hand it to every sink."""
+        started = time.perf_counter()
+        now = self.clock()
+        cands: list[Candidate] = []
+        for item in batch:
+            if isinstance(item, HostTag):
+                self.decider.hosts.tag(item)
+            else:
+                cands.append(item)
+        outcome = self.decider.decide(cands, now)
+        verdicts: list[NameVerdict | HostVerdict] = [*outcome.names, *outcome.hosts]
+        fresh = self.journal.append(verdicts, now) if verdicts else []
+        if fresh:
+            for sink in (self.zeek, self.suricata):
+                if sink is not None:
+                    sink.offer(fresh)
+            if self.siem is not None:
+                self.siem.write(fresh)
+            self.stats.verdicts_out += sum(isinstance(v, NameVerdict) for v in fresh)
+            self.stats.host_verdicts_out += sum(isinstance(v, HostVerdict) for v in fresh)
+        self.stats.batches += 1
+        self.stats.max_batch_seconds = max(self.stats.max_batch_seconds, time.perf_counter() - started)
+        return fresh
+
+    async def _worker(self) -> None:
+        size = self.settings.batch_size
+        while not (self._input_stop.is_set() and not len(self.queue)):
+            batch = await self.queue.get_batch(size, timeout=0.5)
+            if batch:
+                self.process(batch)
+            await asyncio.sleep(0)
+
+    # -- control ----------------------------------------------------------------
+    def request_stop(self) -> None:
+        self._stop_requested.set()
+
+    def request_reload(self) -> None:
+        self._reload_requested.set()
+
+    async def _reloader(self) -> None:
+        while True:
+            await self._reload_requested.wait()
+            self._reload_requested.clear()
+            if self.reload_fn is None:
+                continue
+            try:
+                settings, scorer, indicators = await asyncio.to_thread(self.reload_fn)
+            except Exception as exc:  # noqa: BLE001 - a bad reload keeps the old state
+                self.stats.reload_errors += 1
+                log.error("reload failed, keeping the running configuration: %s", exc)
+                continue
+            self.decider.settings = settings.decide
+            self.decider.hosts.settings = settings.decide.hosts
+            self.decider.reload(scorer, indicators)
+            self.stats.reloads += 1
+            log.info("reloaded: %d indicators", len(self.decider.indicators))
+
+    def _pending_delivery(self) -> int:
+        return sum(
+            len(s.outbox) + (1 if s.outbox.resync and s.state.connected else 0)
+            for s in (self.zeek, self.suricata)
+            if s is not None
+        )
+
+    async def run(self, install_signals: bool = True) -> int:
+        loop = asyncio.get_running_loop()
+        self.journal.open(self.clock())
+        if install_signals:
+            loop.add_signal_handler(signal.SIGTERM, self.request_stop)
+            loop.add_signal_handler(signal.SIGINT, self.request_stop)
+            loop.add_signal_handler(signal.SIGHUP, self.request_reload)
+        s = self.settings
+        link_tasks = [asyncio.create_task(x.run(self._link_stop)) for x in (self.zeek, self.suricata) if x]
+        input_tasks = [
+            asyncio.create_task(follow(f, self.ingest_eve, self._input_stop, s.eve_poll)) for f in self.followers
+        ]
+        if s.eve_socket is not None:
+            input_tasks.append(
+                asyncio.create_task(
+                    serve_eve_socket(s.eve_socket, self.ingest_eve, self._input_stop, self.eve_socket_stats, s.max_line)
+                )
+            )
+        worker = asyncio.create_task(self._worker())
+        side = [asyncio.create_task(self._reloader())]
+        if s.metrics is not None:
+            side.append(
+                asyncio.create_task(
+                    serve_metrics(
+                        s.metrics[0], s.metrics[1], self.collect, self.health, self._link_stop,
+                        bound=lambda p: setattr(self, "metrics_port", p),
+                    )
+                )
+            )
+        log.info("dnsguard serve running (journal %s, %d live verdicts)", s.journal_path, len(self.journal))
+        try:
+            stop_wait = asyncio.create_task(self._stop_requested.wait())
+            await asyncio.wait({stop_wait, worker}, return_when=asyncio.FIRST_COMPLETED)
+            if worker.done() and worker.exception() is not None:
+                raise worker.exception()  # type: ignore[misc]
+            # Drain: no new input, finish the queue, give links time to deliver.
+            self.draining = True
+            self._input_stop.set()
+            self.queue.wake()
+            await asyncio.gather(*input_tasks, return_exceptions=True)
+            await worker
+            deadline = loop.time() + s.drain_timeout
+            while self._pending_delivery() and loop.time() < deadline:
+                await asyncio.sleep(0.05)
+            return 0
+        finally:
+            self._input_stop.set()
+            self._link_stop.set()
+            await asyncio.gather(*link_tasks, *input_tasks, return_exceptions=True)
+            for t in side:
+                t.cancel()
+            await asyncio.gather(*side, return_exceptions=True)
+            if not worker.done():
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+            self.journal.close()
+            if self.siem is not None:
+                self.siem.close()
+            if install_signals:
+                for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+                    loop.remove_signal_handler(sig)
+            log.info("dnsguard serve stopped")
+
+    # -- observability -------------------------------------------------------------
+    def health(self) -> tuple[bool, dict]:
+        links = {x.state.name: x.state.connected for x in (self.zeek, self.suricata) if x}
+        return not self.draining, {
+            "status": "draining" if self.draining else "ok",
+            "links": links,
+            "queue": len(self.queue),
+            "live_verdicts": len(self.journal),
+        }
+
+    def collect(self) -> list[Sample]:
+        d, q, c = self.decider.stats, self.queue, self.decider.cache.stats
+        out = [
+            Sample("dnsguard_queue_depth", len(q), "Candidates waiting to be decided", labels={"queue": "input"}),
+            Sample("dnsguard_queue_capacity", q.maxsize, "Queue limit", labels={"queue": "input"}),
+            Sample("dnsguard_dropped_total", q.dropped, "Items dropped because a queue was full", "counter",
+                   {"queue": "input"}),
+            Sample("dnsguard_candidates_total", d.candidates, "Candidates decided", "counter"),
+            Sample("dnsguard_rejected_names_total", d.rejected, "Names that are not usable DNS names", "counter"),
+            Sample("dnsguard_scored_names_total", d.scored, "Names sent to the DGA model", "counter"),
+            Sample("dnsguard_feed_hits_total", d.feed_hits, "Names matched by a feed", "counter"),
+            Sample("dnsguard_verdicts_total", self.stats.verdicts_out, "New verdicts", "counter", {"kind": "name"}),
+            Sample("dnsguard_verdicts_total", self.stats.host_verdicts_out, "New verdicts", "counter",
+                   {"kind": "host"}),
+            Sample("dnsguard_cache_entries", len(self.decider.cache), "Names in the decision cache"),
+            Sample("dnsguard_cache_hits_total", c.hits, "Decision cache hits", "counter"),
+            Sample("dnsguard_cache_evictions_total", c.evictions, "Decision cache evictions (full)", "counter"),
+            Sample("dnsguard_hosts_tracked", len(self.decider.hosts), "Hosts with recent DGA-like NXDOMAINs"),
+            Sample("dnsguard_hosts_evicted_total", self.decider.hosts.stats.evicted_hosts,
+                   "Hosts forgotten because the host table was full", "counter"),
+            Sample("dnsguard_journal_live", len(self.journal), "Unexpired verdicts in the journal"),
+            Sample("dnsguard_journal_appended_total", self.journal.stats.appended, "Verdicts journaled", "counter"),
+            Sample("dnsguard_journal_compactions_total", self.journal.stats.compactions, "Journal rewrites",
+                   "counter"),
+            Sample("dnsguard_eve_lines_skipped_total", sum(self.eve_stats.skipped.values()),
+                   "EVE lines that could not be used", "counter"),
+            Sample("dnsguard_eve_overlong_lines_total",
+                   sum(f.stats.overlong for f in self.followers) + self.eve_socket_stats.overlong,
+                   "EVE lines over the length limit", "counter"),
+            Sample("dnsguard_eve_rotations_total", sum(f.stats.rotations for f in self.followers),
+                   "eve.json rotations followed", "counter"),
+            Sample("dnsguard_eve_truncations_total", sum(f.stats.truncations for f in self.followers),
+                   "eve.json truncations followed", "counter"),
+            Sample("dnsguard_reloads_total", self.stats.reloads, "Successful reloads", "counter"),
+            Sample("dnsguard_reload_errors_total", self.stats.reload_errors, "Failed reloads", "counter"),
+            Sample("dnsguard_batch_seconds_max", self.stats.max_batch_seconds, "Longest decide step"),
+            Sample("dnsguard_draining", int(self.draining), "1 while shutting down"),
+        ]
+        for link in (self.zeek, self.suricata):
+            if link is None:
+                continue
+            st, lab = link.state, {"sensor": link.state.name}
+            out += [
+                Sample("dnsguard_link_up", int(st.connected), "Sensor link connected", labels=lab),
+                Sample("dnsguard_link_connects_total", st.connects, "Successful connects", "counter", lab),
+                Sample("dnsguard_link_failures_total", st.failures, "Sessions that failed", "counter", lab),
+                Sample("dnsguard_link_sent_total", st.sent, "Verdicts sent", "counter", lab),
+                Sample("dnsguard_link_replayed_total", st.replayed, "Verdicts replayed from the journal",
+                       "counter", lab),
+                Sample("dnsguard_link_errors_total", st.errors, "Error replies from the sensor", "counter", lab),
+                Sample("dnsguard_queue_depth", len(link.outbox), labels={"queue": st.name}),
+                Sample("dnsguard_queue_capacity", link.outbox.maxsize, labels={"queue": st.name}),
+                Sample("dnsguard_dropped_total", link.outbox.dropped, kind="counter", labels={"queue": st.name}),
+            ]
+        if self.zeek is not None:
+            out.append(Sample("dnsguard_zeek_bad_messages_total", self.zeek.stats.bad_messages,
+                              "Frames from Zeek that were not usable events", "counter"))
+        return out

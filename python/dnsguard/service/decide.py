@@ -1,0 +1,163 @@
+"""From candidates to verdicts: normalise, look up, score, aggregate.
+
+This is the service's pure core (no I/O): give it a batch of
+:class:`Candidate` and the current time, get back the *new* name verdicts
+and host verdicts.  Each distinct query string is worked out once per TTL
+(:class:`ExpiringCache`), feeds win over the DGA model (a listed name is
+known, not guessed), and the scorer sees each batch's unseen names in one
+vectorised call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from dnsguard.feeds.indicators import IndicatorIndex
+from dnsguard.names import Name, Rejected, normalize
+from dnsguard.service.cache import ExpiringCache
+from dnsguard.service.hosts import HostAggregator, HostSettings
+from dnsguard.service.model import Candidate, HostVerdict, NameVerdict
+from dnsguard.service.scoring import DgaScorer, result_of
+
+
+@dataclass(frozen=True)
+class DecideSettings:
+    verdict_threshold: float = 0.9
+    """DGA score at which a name alone becomes a verdict for the sensors."""
+    host_threshold: float = 0.5
+    """DGA score at which an NXDOMAIN counts towards a host verdict."""
+    verdict_ttl: int = 86_400
+    """Seconds the sensors keep a name verdict."""
+    benign_ttl: float = 3_600.0
+    """Seconds a harmless decision is cached (a feed reload clears it anyway)."""
+    cache_entries: int = 500_000
+    allowlist: frozenset[str] = frozenset()
+    """Registered domains that never produce a verdict."""
+    hosts: HostSettings = field(default_factory=HostSettings)
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """What is known about one name; cached per query string."""
+
+    fqdn: str
+    registered: str
+    score: float
+    family: str
+    verdict: NameVerdict | None
+
+
+@dataclass
+class DecideStats:
+    candidates: int = 0
+    rejected: int = 0
+    scored: int = 0
+    feed_hits: int = 0
+    name_verdicts: int = 0
+    host_verdicts: int = 0
+
+
+@dataclass
+class Outcome:
+    names: list[NameVerdict] = field(default_factory=list)
+    hosts: list[HostVerdict] = field(default_factory=list)
+
+
+@dataclass
+class Decider:
+    scorer: DgaScorer
+    settings: DecideSettings = field(default_factory=DecideSettings)
+    indicators: IndicatorIndex = field(default_factory=IndicatorIndex)
+    stats: DecideStats = field(default_factory=DecideStats)
+
+    def __post_init__(self) -> None:
+        self.cache: ExpiringCache[Scored] = ExpiringCache(self.settings.cache_entries)
+        self.hosts = HostAggregator(self.settings.hosts)
+
+    def reload(self, scorer: DgaScorer | None, indicators: IndicatorIndex | None) -> None:
+        """New model or feeds: every cached decision may be stale."""
+        if scorer is not None:
+            self.scorer = scorer
+        if indicators is not None:
+            self.indicators = indicators
+        self.cache.clear()
+
+    def decide(self, batch: Iterable[Candidate], now: float) -> Outcome:
+        out = Outcome()
+        known: list[tuple[Candidate, Scored]] = []
+        unseen: dict[str, list[Candidate]] = {}
+        parsed: dict[str, Name] = {}
+        for cand in batch:
+            self.stats.candidates += 1
+            key = cand.query if isinstance(cand.query, str) else None
+            hit = self.cache.get(key, now) if key is not None else None
+            if hit is not None:
+                known.append((cand, hit))
+                continue
+            name = normalize(cand.query)
+            if isinstance(name, Rejected) or not name.registered:
+                self.stats.rejected += 1
+                continue
+            parsed[name.fqdn] = name
+            unseen.setdefault(name.fqdn, []).append(cand)
+        if unseen:
+            for fqdn, scored in self._score(parsed, unseen, now, out).items():
+                for cand in unseen[fqdn]:
+                    if isinstance(cand.query, str):
+                        self.cache.put(cand.query, scored, self._expiry(scored, now))
+                    known.append((cand, scored))
+        hs = self.settings.host_threshold
+        for cand, scored in known:
+            if cand.nxdomain and scored.score >= hs and scored.registered not in self.settings.allowlist:
+                host = self.hosts.observe(cand.orig_h, cand.ts, scored.fqdn, scored.score, scored.family)
+                if host is not None:
+                    out.hosts.append(host)
+        self.stats.host_verdicts += len(out.hosts)
+        return out
+
+    def _expiry(self, scored: Scored, now: float) -> float:
+        if scored.verdict is not None:
+            return scored.verdict.expires_at
+        return now + self.settings.benign_ttl
+
+    def _score(
+        self, parsed: dict[str, Name], unseen: dict[str, list[Candidate]], now: float, out: Outcome
+    ) -> dict[str, Scored]:
+        s = self.settings
+        result: dict[str, Scored] = {}
+        to_model: list[str] = []
+        for fqdn, name in parsed.items():
+            origin = unseen[fqdn][0].orig_h
+            if name.registered in s.allowlist:
+                result[fqdn] = Scored(fqdn, name.registered, 0.0, "", None)
+                continue
+            match = self.indicators.match_name(name, now) if self.indicators.domains else None
+            if match is None:
+                to_model.append(fqdn)
+                continue
+            ind = match.indicator
+            self.stats.feed_hits += 1
+            ttl = s.verdict_ttl if ind.expires is None else max(1, min(s.verdict_ttl, int(ind.expires - now)))
+            verdict = NameVerdict(
+                fqdn, round(ind.confidence / 100, 4), ind.family, ind.threat, ttl, now,
+                name.registered, "feed:" + ",".join(ind.sources or ("unknown",)),
+                (f"listed: {match.matched}",), origin,
+            )
+            result[fqdn] = Scored(fqdn, name.registered, 1.0, ind.family, verdict)
+            out.names.append(verdict)
+        if to_model:
+            self.stats.scored += len(to_model)
+            for fqdn, item in zip(to_model, self.scorer.score_batch(to_model), strict=True):
+                r = result_of(item)
+                name = parsed[fqdn]
+                verdict = None
+                if r.score >= s.verdict_threshold:
+                    verdict = NameVerdict(
+                        fqdn, round(r.score, 4), r.family, "dga", s.verdict_ttl, now,
+                        name.registered, "dga", r.reasons, unseen[fqdn][0].orig_h,
+                    )
+                    out.names.append(verdict)
+                result[fqdn] = Scored(fqdn, name.registered, r.score, r.family, verdict)
+        self.stats.name_verdicts += sum(1 for v in result.values() if v.verdict is not None)
+        return result

@@ -1,0 +1,40 @@
+"""EVE lines (from eve.json or the EVE socket) as service candidates.
+
+Parsing EVE (DNS v2 and v3, query/answer pairing) is
+:func:`dnsguard.inputs.eve.read_eve`'s job; this module only maps its
+:class:`DnsRecord` to :class:`Candidate`.  Each batch of lines is parsed on
+its own, so a query whose answer arrives in the next batch yields two
+candidates (the second with its rcode); the name cache makes that cheap.
+"""
+
+from __future__ import annotations
+
+from dnsguard.inputs.eve import read_eve
+from dnsguard.records import DnsRecord, InputStats
+from dnsguard.service.model import Candidate
+
+RCODES = {
+    "NOERROR": 0, "FORMERR": 1, "SERVFAIL": 2, "NXDOMAIN": 3, "NOTIMP": 4, "REFUSED": 5,
+    "YXDOMAIN": 6, "YXRRSET": 7, "NXRRSET": 8, "NOTAUTH": 9, "NOTZONE": 10,
+}
+QTYPES = {"A": 1, "NS": 2, "CNAME": 5, "SOA": 6, "NULL": 10, "PTR": 12, "MX": 15, "TXT": 16,
+          "AAAA": 28, "SRV": 33, "HTTPS": 65, "SVCB": 64, "ANY": 255}
+
+
+def _code(table: dict[str, int], value: str | None) -> int:
+    if not value:
+        return 0
+    if value.isdigit():
+        return int(value)
+    return table.get(value.upper(), 0)
+
+
+def candidate_of(rec: DnsRecord) -> Candidate:
+    return Candidate(
+        rec.ts, rec.client, rec.query, _code(QTYPES, rec.qtype), _code(RCODES, rec.rcode), rec.uid, "suricata"
+    )
+
+
+def eve_candidates(lines: list[str], stats: InputStats) -> list[Candidate]:
+    """Candidates in ``lines``; bad lines are counted in ``stats``, never raised."""
+    return [candidate_of(r) for r in read_eve(lines, stats) if isinstance(r, DnsRecord)]

@@ -1,0 +1,185 @@
+"""Verdict journal: every verdict on disk before any sensor hears of it.
+
+Sensors come and go (Suricata restarts and forgets its in-memory dataset,
+Zeek reconnects and its tables are empty), so delivery is "replay what is
+still live" rather than "send once": whenever a sensor link (re)connects it
+is sent :meth:`Journal.live`, the unexpired verdicts, and only then the
+new ones.  A verdict therefore survives a sensor outage, a full send queue
+and a restart of this service.
+
+Format: a stream of msgpack maps, appended and fsync'd once per batch
+(group commit).  A torn record at the end (crash mid-write) is cut off on
+open.  When superseded and expired records outweigh the live ones the file
+is rewritten (compacted) through a temporary file and an atomic rename.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgpack
+
+from dnsguard.service.model import HostVerdict, NameVerdict
+
+Verdict = NameVerdict | HostVerdict
+JOURNAL_VERSION = 1
+
+
+def key_of(v: Verdict) -> str:
+    return ("n:" + v.name) if isinstance(v, NameVerdict) else ("h:" + v.orig_h)
+
+
+def to_record(v: Verdict) -> dict[str, Any]:
+    rec = asdict(v)
+    rec["_k"] = "n" if isinstance(v, NameVerdict) else "h"
+    return rec
+
+
+def from_record(rec: dict[str, Any]) -> Verdict | None:
+    """None for records this version does not understand (skipped, not fatal)."""
+    try:
+        kind = rec.pop("_k")
+        for seq in ("reasons", "names"):
+            if seq in rec:
+                rec[seq] = tuple(rec[seq])
+        return NameVerdict(**rec) if kind == "n" else HostVerdict(**rec) if kind == "h" else None
+    except (KeyError, TypeError):
+        return None
+
+
+@dataclass
+class JournalStats:
+    appended: int = 0
+    duplicates: int = 0
+    compactions: int = 0
+    torn_bytes: int = 0
+    unreadable: int = 0
+    evicted: int = 0
+
+
+@dataclass
+class Journal:
+    path: Path
+    host_ttl: float = 86_400.0
+    """Host verdicts have no expiry of their own; they are replayed this long."""
+    max_live: int = 200_000
+    """Cap on live verdicts kept (and replayed); the oldest go first."""
+    stats: JournalStats = field(default_factory=JournalStats)
+
+    def __post_init__(self) -> None:
+        self.path = Path(self.path)
+        self._live: dict[str, Verdict] = {}
+        self._records = 0
+        self._fh = None
+
+    def expires_at(self, v: Verdict) -> float:
+        return v.expires_at if isinstance(v, NameVerdict) else v.created + self.host_ttl
+
+    def open(self, now: float) -> None:
+        """Load what is on disk, cut a torn tail, compact, open for appending."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        good = 0
+        if self.path.exists():
+            data = self.path.read_bytes()
+            unpacker = msgpack.Unpacker(raw=False, strict_map_key=False)
+            unpacker.feed(data)
+            try:
+                for rec in unpacker:
+                    good = unpacker.tell()
+                    v = from_record(rec) if isinstance(rec, dict) else None
+                    if v is None:
+                        self.stats.unreadable += 1
+                        continue
+                    self._live[key_of(v)] = v
+                    self._records += 1
+            except (msgpack.UnpackException, ValueError):
+                pass
+            self.stats.torn_bytes = len(data) - good
+        self._expire(now)
+        self.compact(now)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+            self._fh = None
+
+    def __len__(self) -> int:
+        return len(self._live)
+
+    def live(self, now: float) -> list[Verdict]:
+        """Unexpired verdicts, oldest first: what a (re)connecting sensor is sent."""
+        self._expire(now)
+        return sorted(self._live.values(), key=lambda v: v.created)
+
+    def append(self, verdicts: Iterable[Verdict], now: float) -> list[Verdict]:
+        """Persist (one fsync) and return the verdicts that are news.
+
+        A verdict identical in substance to a live one (same name, family,
+        threat, not extending the expiry by more than 10 %) is a duplicate
+        and returned to nobody.
+        """
+        fresh: list[Verdict] = []
+        for v in verdicts:
+            key = key_of(v)
+            old = self._live.get(key)
+            if old is not None and self._same(old, v, now):
+                self.stats.duplicates += 1
+                continue
+            fresh.append(v)
+        if not fresh:
+            return fresh
+        assert self._fh is not None, "journal not open"
+        packer = msgpack.Packer(use_bin_type=True)
+        self._fh.write(b"".join(packer.pack(to_record(v)) for v in fresh))
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        for v in fresh:
+            self._live.pop(key_of(v), None)
+            self._live[key_of(v)] = v
+        self._records += len(fresh)
+        self.stats.appended += len(fresh)
+        while len(self._live) > self.max_live:
+            self._live.pop(next(iter(self._live)))
+            self.stats.evicted += 1
+        if self._records > 2 * len(self._live) + 1_000:
+            self.compact(now)
+        return fresh
+
+    def _same(self, old: Verdict, new: Verdict, now: float) -> bool:
+        if self.expires_at(old) <= now or old.family != new.family or old.threat != new.threat:
+            return False
+        remaining = self.expires_at(old) - now
+        return self.expires_at(new) - now <= remaining * 1.1 + 1
+
+    def _expire(self, now: float) -> None:
+        dead = [k for k, v in self._live.items() if self.expires_at(v) <= now]
+        for k in dead:
+            del self._live[k]
+
+    def compact(self, now: float) -> None:
+        """Rewrite the file with the live verdicts only (atomic rename)."""
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        self._expire(now)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        packer = msgpack.Packer(use_bin_type=True)
+        with open(tmp, "wb") as fh:
+            fh.write(b"".join(packer.pack(to_record(v)) for v in self._live.values()))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)
+        dir_fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        self._records = len(self._live)
+        self.stats.compactions += 1
+        self._fh = open(self.path, "ab")  # noqa: SIM115 - held open for appends

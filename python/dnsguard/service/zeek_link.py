@@ -1,0 +1,194 @@
+"""The link to Zeek over Broker's WebSocket JSON API (v1).
+
+One WebSocket carries both directions: the service subscribes to the
+candidate topic (``DNSGuard::candidate``, ``DNSGuard::host_tag`` from Zeek)
+and publishes ``DNSGuard::verdict`` / ``DNSGuard::host_verdict`` on the
+verdict topic (docs/interfaces.md).  Every (re)connection starts with the
+handshake (subscriptions, then Broker's ack) and a replay of the journal's
+live verdicts, because a restarted Zeek has forgotten them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from websockets.asyncio.client import connect
+
+from dnsguard.service import broker_json as bj
+from dnsguard.service.links import LinkState, reconnect_loop
+from dnsguard.service.model import Candidate, HostTag, HostVerdict, NameVerdict
+from dnsguard.service.outbox import Outbox
+
+log = logging.getLogger("dnsguard.serve")
+
+Verdict = NameVerdict | HostVerdict
+
+
+@dataclass(frozen=True)
+class ZeekSettings:
+    url: str = "ws://127.0.0.1:9997/v1/messages/json"
+    candidate_topic: str = "dnsguard/candidates"
+    verdict_topic: str = "dnsguard/verdicts"
+    ack_timeout: float = 10.0
+    max_message: int = 1 << 20
+    """Bytes; a larger frame from the sensor closes the connection."""
+    backoff_base: float = 0.25
+    backoff_cap: float = 30.0
+
+
+def verdict_event(v: Verdict, now: float) -> dict[str, Any]:
+    """The Broker value of the event announcing ``v`` (expire: seconds left)."""
+    if isinstance(v, NameVerdict):
+        left = max(1, int(v.expires_at - now))
+        return bj.encode_event("DNSGuard::verdict", v.name, float(v.score), v.family, v.threat, bj.Count(left))
+    return bj.encode_event(
+        "DNSGuard::host_verdict", bj.Address(v.orig_h), v.family, v.threat, float(v.score), v.evidence
+    )
+
+
+def input_of(event: bj.Event) -> Candidate | HostTag | None:
+    """Zeek's event as service input; None when name or argument types are wrong."""
+    a = event.args
+    if event.name == "DNSGuard::candidate":
+        if (
+            len(a) == 6
+            and isinstance(a[0], bj.Timestamp)
+            and isinstance(a[1], str)
+            and isinstance(a[2], bj.Address)
+            and isinstance(a[3], str)
+            and isinstance(a[4], bj.Count)
+            and isinstance(a[5], bj.Count)
+        ):
+            return Candidate(a[0].epoch, a[2].value, a[3], a[4].value, a[5].value, a[1], "zeek")
+        return None
+    if (
+        event.name == "DNSGuard::host_tag"
+        and len(a) == 3
+        and isinstance(a[0], bj.Address)
+        and isinstance(a[1], str)
+        and isinstance(a[2], str)
+    ):
+        return HostTag(a[0].value, a[1], a[2])
+    return None
+
+
+@dataclass
+class ZeekStats:
+    events: int = 0
+    bad_messages: int = 0
+    ignored_events: int = 0
+
+
+class ZeekLink:
+    def __init__(
+        self,
+        settings: ZeekSettings,
+        on_input: Callable[[Candidate | HostTag], None],
+        live: Callable[[float], list[Verdict]],
+        outbox_size: int = 10_000,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self.on_input = on_input
+        self.live = live
+        self.clock = clock
+        self.outbox: Outbox[Verdict] = Outbox(outbox_size)
+        self.state = LinkState("zeek")
+        self.stats = ZeekStats()
+
+    def offer(self, verdicts: list[Verdict]) -> None:
+        self.outbox.offer(verdicts)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        s = self.settings
+        await reconnect_loop(self.state, lambda: self._session(stop), stop, s.backoff_base, s.backoff_cap)
+
+    async def _session(self, stop: asyncio.Event) -> None:
+        s = self.settings
+        async with connect(s.url, max_size=s.max_message, open_timeout=s.ack_timeout, ping_interval=20) as ws:
+            await ws.send(json.dumps([s.candidate_topic]))
+            ack = json.loads(await asyncio.wait_for(ws.recv(), s.ack_timeout))
+            if not isinstance(ack, dict) or ack.get("type") != "ack":
+                raise ConnectionError(f"expected Broker ack, got {str(ack)[:200]}")
+            self.state.connected = True
+            self.state.connects += 1
+            self.outbox.request_resync()
+            log.info("zeek link up (%s, broker %s)", s.url, ack.get("version"))
+            reader = asyncio.create_task(self._read(ws))
+            writer = asyncio.create_task(self._write(ws))
+            stopper = asyncio.create_task(stop.wait())
+            try:
+                done, _ = await asyncio.wait({reader, writer, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for t in (reader, writer, stopper):
+                    t.cancel()
+                await asyncio.gather(reader, writer, stopper, return_exceptions=True)
+            for t in done:
+                if t is not stopper and t.exception() is not None:
+                    raise t.exception()  # type: ignore[misc]
+            if stopper not in done:
+                raise ConnectionError("connection closed")
+
+    async def _read(self, ws: Any) -> None:
+        async for raw in ws:
+            self.handle_message(raw)
+
+    def handle_message(self, raw: str | bytes) -> None:
+        """One frame from Broker: data-message, error, or junk (counted)."""
+        try:
+            msg = json.loads(raw)
+        except ValueError:
+            self.stats.bad_messages += 1
+            return
+        if not isinstance(msg, dict):
+            self.stats.bad_messages += 1
+            return
+        kind = msg.get("type")
+        if kind == "error":
+            self.state.errors += 1
+            self.state.last_error = f"broker: {msg.get('code')}: {str(msg.get('context'))[:200]}"
+            log.warning("zeek link %s", self.state.last_error)
+            return
+        if kind != "data-message":
+            self.stats.bad_messages += 1
+            return
+        try:
+            event = bj.decode_event(msg)
+        except bj.BrokerDecodeError:
+            self.stats.bad_messages += 1
+            return
+        item = input_of(event)
+        if item is None:
+            self.stats.ignored_events += 1
+            return
+        self.stats.events += 1
+        self.state.received += 1
+        self.on_input(item)
+
+    async def _write(self, ws: Any) -> None:
+        topic = self.settings.verdict_topic
+        while True:
+            if self.outbox.resync:
+                self.outbox.start_resync()
+                replay = self.live(self.clock())
+                for i in range(0, len(replay), 256):
+                    await self._send(ws, topic, replay[i : i + 256])
+                self.state.replayed += len(replay)
+            batch = await self.outbox.take()
+            try:
+                await self._send(ws, topic, batch)
+            except Exception:
+                self.outbox.push_back(batch)
+                raise
+            self.state.sent += len(batch)
+
+    async def _send(self, ws: Any, topic: str, verdicts: list[Verdict]) -> None:
+        now = self.clock()
+        for v in verdicts:
+            await ws.send(json.dumps(bj.data_message(topic, verdict_event(v, now))))
