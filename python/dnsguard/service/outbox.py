@@ -56,7 +56,3 @@ class Outbox(Generic[T]):
         while self._items and len(out) < limit:
             out.append(self._items.popleft())
         return out
-
-    def push_back(self, items: list[T]) -> None:
-        """Return unsent items to the front (after a send failed)."""
-        self._items.extendleft(reversed(items))

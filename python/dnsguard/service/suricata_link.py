@@ -1,39 +1,36 @@
 """The link to Suricata's unix command socket: verdict names become
 ``dataset-add dnsguard-verdict string <base64>``.
 
-Suricata keeps the dataset in memory, so a restarted Suricata has lost it:
-every (re)connection starts with a replay of the journal's live name
-verdicts.  Adding a value already present is harmless ("data already in
-set").  A NOK reply (e.g. the dataset is not declared) is counted and
-logged but does not stop the link: the next verdict is tried anyway.
+Suricata keeps the dataset in memory, so a restarted Suricata has lost
+whatever arrived since its last state save: every (re)connection starts
+with a replay of the journal's live name verdicts.  Adding a value already
+present is harmless.  A NOK reply (e.g. the dataset is not declared) is
+counted and logged but does not stop the link.
 
-The socket protocol (docs.suricata.io, "Interacting via Unix Socket"):
-the client sends ``{"version": "0.2"}``, Suricata answers
-``{"return": "OK"}``; then one JSON command per line, one JSON reply per
-line.  Commands are sent one at a time (Suricata parses one message per
-read).  This module carries its own small client, :class:`CommandChannel`,
-limited to what the service needs.
+The protocol itself is :class:`dnsguard.suricata.socket.SuricataSocket`'s
+job (blocking; run here in a worker thread, one batch per hop).  That
+client silently reconnects once when the connection breaks; the link
+counts its connects so a reconnect inside a batch - a Suricata restart -
+still triggers a full replay.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
 from dnsguard.service.links import LinkState, reconnect_loop
 from dnsguard.service.model import HostVerdict, NameVerdict
 from dnsguard.service.outbox import Outbox
+from dnsguard.suricata.socket import CommandFailed, SuricataSocket
 
 log = logging.getLogger("dnsguard.serve")
 
 Verdict = NameVerdict | HostVerdict
-PROTOCOL_VERSION = "0.2"
 
 
 @dataclass(frozen=True)
@@ -45,51 +42,15 @@ class SuricataSettings:
     backoff_cap: float = 30.0
 
 
-def dataset_add(dataset: str, name: str) -> dict[str, Any]:
-    """The dataset-add command for one name (string datasets take base64)."""
-    value = base64.b64encode(name.encode("utf-8")).decode("ascii")
-    return {"command": "dataset-add", "arguments": {"setname": dataset, "settype": "string", "datavalue": value}}
+@dataclass
+class CountingSocket(SuricataSocket):
+    """SuricataSocket that counts its (re)connects."""
 
+    connects: int = 0
 
-class CommandError(Exception):
-    """Suricata answered NOK."""
-
-
-class CommandChannel:
-    """One connection to Suricata's command socket (minimal client)."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, timeout: float) -> None:
-        self.reader, self.writer, self.timeout = reader, writer, timeout
-
-    @classmethod
-    async def open(cls, path: str, timeout: float) -> CommandChannel:
-        reader, writer = await asyncio.wait_for(asyncio.open_unix_connection(path, limit=1 << 20), timeout)
-        channel = cls(reader, writer, timeout)
-        reply = await channel._exchange({"version": PROTOCOL_VERSION}, newline=False)
-        if reply.get("return") != "OK":
-            writer.close()
-            raise ConnectionError(f"suricata refused protocol {PROTOCOL_VERSION}: {reply}")
-        return channel
-
-    async def _exchange(self, message: dict[str, Any], newline: bool = True) -> dict[str, Any]:
-        self.writer.write(json.dumps(message).encode() + (b"\n" if newline else b""))
-        await self.writer.drain()
-        line = await asyncio.wait_for(self.reader.readline(), self.timeout)
-        if not line:
-            raise ConnectionError("suricata closed the command socket")
-        reply = json.loads(line)
-        if not isinstance(reply, dict):
-            raise ConnectionError(f"unexpected reply {line[:200]!r}")
-        return reply
-
-    async def command(self, message: dict[str, Any]) -> str:
-        reply = await self._exchange(message)
-        if reply.get("return") != "OK":
-            raise CommandError(str(reply.get("message")))
-        return str(reply.get("message", ""))
-
-    def close(self) -> None:
-        self.writer.close()
+    def connect(self) -> None:
+        super().connect()
+        self.connects += 1
 
 
 class SuricataLink:
@@ -114,44 +75,55 @@ class SuricataLink:
         await reconnect_loop(self.state, lambda: self._session(stop), stop, s.backoff_base, s.backoff_cap)
 
     async def _session(self, stop: asyncio.Event) -> None:
-        channel = await CommandChannel.open(self.settings.socket, self.settings.timeout)
+        client = CountingSocket(Path(self.settings.socket), self.settings.timeout)
+        await asyncio.to_thread(client.connect)
         self.state.connected = True
         self.state.connects += 1
         self.outbox.request_resync()
         log.info("suricata link up (%s)", self.settings.socket)
-        work = asyncio.create_task(self._write(channel))
+        work = asyncio.create_task(self._write(client))
         stopper = asyncio.create_task(stop.wait())
         try:
             done, _ = await asyncio.wait({work, stopper}, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for t in (work, stopper):
-                t.cancel()
+            stopper.cancel()
+            if not work.done():
+                work.cancel()
             await asyncio.gather(work, stopper, return_exceptions=True)
-            channel.close()
+            client.close()
         if work in done and work.exception() is not None:
             raise work.exception()  # type: ignore[misc]
 
-    async def _write(self, channel: CommandChannel) -> None:
+    async def _write(self, client: CountingSocket) -> None:
         while True:
             if self.outbox.resync:
                 self.outbox.start_resync()
                 replay = [v for v in self.live(self.clock()) if isinstance(v, NameVerdict)]
-                for v in replay:
-                    await self._add(channel, v)
+                await self._send(client, replay)
                 self.state.replayed += len(replay)
+                continue
             batch = await self.outbox.take()
-            for i, v in enumerate(batch):
-                try:
-                    await self._add(channel, v)
-                except Exception:
-                    self.outbox.push_back(batch[i:])
-                    raise
-                self.state.sent += 1
+            if batch:
+                await self._send(client, batch)
+                self.state.sent += len(batch)
 
-    async def _add(self, channel: CommandChannel, v: NameVerdict) -> None:
-        try:
-            await channel.command(dataset_add(self.settings.dataset, v.name))
-        except CommandError as exc:
-            self.state.errors += 1
-            self.state.last_error = f"dataset-add {v.name}: {exc}"[:300]
-            log.warning("suricata link: %s", self.state.last_error)
+    async def _send(self, client: CountingSocket, batch: list[NameVerdict]) -> None:
+        # On failure nothing is put back: the next session starts with a full replay.
+        before = client.connects
+        await asyncio.to_thread(self._add_all, client, batch)
+        if client.connects != before:
+            self.state.connects += client.connects - before
+            self.outbox.request_resync()
+
+    def _add_all(self, client: CountingSocket, batch: list[NameVerdict]) -> None:
+        """Runs in a worker thread: one dataset-add per name, NOK counted."""
+        for v in batch:
+            try:
+                client.dataset_add(self.settings.dataset, "string", v.name)
+            except CommandFailed as exc:
+                message = str(exc.message)
+                if "already" in message:
+                    continue
+                self.state.errors += 1
+                self.state.last_error = f"dataset-add {v.name}: {message}"[:300]
+                log.warning("suricata link: %s", self.state.last_error)

@@ -181,11 +181,8 @@ class ZeekLink:
                     await self._send(ws, topic, replay[i : i + 256])
                 self.state.replayed += len(replay)
             batch = await self.outbox.take()
-            try:
-                await self._send(ws, topic, batch)
-            except Exception:
-                self.outbox.push_back(batch)
-                raise
+            # On failure nothing is put back: the next session starts with a full replay.
+            await self._send(ws, topic, batch)
             self.state.sent += len(batch)
 
     async def _send(self, ws: Any, topic: str, verdicts: list[Verdict]) -> None:
