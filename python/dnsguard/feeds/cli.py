@@ -1,0 +1,190 @@
+"""``dnsguard feeds list | update | status | export``.
+
+The lead wires :func:`register` into ``dnsguard.cli``; each sub-command's
+``func(args, config) -> int`` reads only the ``feeds:`` config section.
+Exit status: 0 when everything is in order, 1 on a usage or configuration
+error, 2 when some feed failed or was quarantined (its last good copy stays
+in force, but a human should look).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from dnsguard.feeds.allowlist import load_allowlist
+from dnsguard.feeds.definitions import DefinitionError, FeedDefinition, load_definitions
+from dnsguard.feeds.export import write_suricata_export, write_zeek_intel
+from dnsguard.feeds.settings import FeedsConfig, FeedsConfigError, feeds_config
+from dnsguard.feeds.state import read_state
+from dnsguard.feeds.store import StoreError, load_indicators, read_store
+from dnsguard.feeds.update import UpdateSettings, update_feeds
+
+log = logging.getLogger("dnsguard.feeds")
+
+
+def register(subparsers: Any) -> None:
+    feeds = subparsers.add_parser(
+        "feeds", help="threat feeds: list, update, status, export",
+        description="Fetch threat feeds into the indicator store and export them for Zeek and Suricata.",
+    )  # fmt: skip
+    sub = feeds.add_subparsers(dest="feeds_command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("list", help="show the feed definitions")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("update", help="fetch feeds and merge them into the store")
+    p.add_argument("--offline", action="store_true", help="use the last good copies, no network")
+    p.add_argument("--feed", metavar="NAME", help="update only this feed (even if disabled or fresh)")
+    p.add_argument("--force", action="store_true", help="ignore refresh intervals")
+    p.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
+    p.set_defaults(func=cmd_update)
+
+    p = sub.add_parser("status", help="per feed: last success, age, counts, rejections, quarantine")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("export", help="write the Zeek intel file and Suricata datasets")
+    p.add_argument("--zeek", metavar="DIR", type=Path, help="write DIR/dnsguard.intel")
+    p.add_argument("--suricata", metavar="DIR", type=Path,
+                   help="write DIR/datasets/*.lst and a suricata-update source archive")  # fmt: skip
+    p.add_argument("--archive-url", default=None, help="URL the archive will be served at (index.yaml)")
+    p.set_defaults(func=cmd_export)
+
+
+def _setup_logging() -> None:
+    """Log lines to stderr unless the application configured logging itself."""
+    if logging.getLogger().handlers or log.handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+
+
+def _load(config: Mapping[str, Any]) -> tuple[FeedsConfig, list[FeedDefinition]]:
+    settings = feeds_config(config)
+    return settings, load_definitions(list(settings.definition_dirs))
+
+
+def _age(seconds: float) -> str:
+    if seconds < 120:
+        return f"{int(seconds)}s"
+    if seconds < 7200:
+        return f"{int(seconds / 60)}m"
+    if seconds < 172800:
+        return f"{seconds / 3600:.1f}h"
+    return f"{seconds / 86400:.1f}d"
+
+
+def _duration(seconds: int) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def cmd_list(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
+    try:
+        _, definitions = _load(config)
+    except (DefinitionError, FeedsConfigError) as exc:
+        print(f"dnsguard feeds: {exc}", file=sys.stderr)
+        return 1
+    print(f"{'NAME':<26} {'FORMAT':<15} {'ON':<3} {'THREAT':<8} {'REFRESH':<8} {'AUTH':<20} {'LICENCE':<14} URL")
+    for d in definitions:
+        auth = f"${d.auth.env}" if d.auth else "-"
+        print(f"{d.name:<26} {d.format:<15} {'yes' if d.enabled else 'no':<3} {d.threat:<8} "
+              f"{_duration(d.refresh):<8} {auth:<20} {(d.licence or '-'):<14} {d.url or '(internal)'}")  # fmt: skip
+    return 0
+
+
+def cmd_update(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
+    _setup_logging()
+    try:
+        settings, definitions = _load(config)
+        allowlist = load_allowlist(list(settings.allowlist_files))
+    except (DefinitionError, FeedsConfigError, OSError) as exc:
+        print(f"dnsguard feeds: {exc}", file=sys.stderr)
+        return 1
+    for error in allowlist.errors:
+        log.warning("allowlist: %s", error)
+    update = UpdateSettings(
+        state_dir=settings.state_dir,
+        store_path=settings.store_path,
+        fetch=settings.fetch,
+        allowlist=allowlist,
+        offline=args.offline,
+        force=args.force,
+        progress=not args.no_progress,
+    )
+    try:
+        reports = update_feeds(definitions, update, only=args.feed)
+    except KeyError:
+        names = ", ".join(d.name for d in definitions)
+        print(f"dnsguard feeds: no feed named {args.feed!r}; known: {names}", file=sys.stderr)
+        return 1
+    except StoreError as exc:
+        print(f"dnsguard feeds: {exc}", file=sys.stderr)
+        return 1
+    return 2 if any(r.status in ("error", "quarantined") for r in reports) else 0
+
+
+def cmd_status(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
+    try:
+        settings, definitions = _load(config)
+        store = read_store(settings.store_path)
+    except (DefinitionError, FeedsConfigError, StoreError) as exc:
+        print(f"dnsguard feeds: {exc}", file=sys.stderr)
+        return 1
+    now = time.time()
+    counts = store.counts()
+    print(f"store {settings.store_path}: {len(store)} indicators "
+          f"({', '.join(f'{k} {v}' for k, v in sorted(counts['threat'].items())) or 'empty'})")  # fmt: skip
+    print(f"{'FEED':<26} {'STATUS':<13} {'LAST SUCCESS':<21} {'AGE':>6} {'IN STORE':>9} {'GOOD COPY':>9} {'REJECTED':>9}  NOTES")
+    for d in definitions:
+        st = read_state(settings.state_dir, d.name)
+        success = time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime(st.last_success)) if st.last_success else "never"
+        age = _age(now - st.last_success) if st.last_success else "-"
+        rejected = sum(st.rejected.values())
+        notes = []
+        if not d.enabled:
+            notes.append("disabled")
+        if st.quarantine:
+            notes.append(f"QUARANTINED: {st.quarantine}")
+        elif st.status == "error":
+            notes.append(st.message)
+        if st.last_success and now - st.last_success > 3 * d.refresh:
+            notes.append("stale")
+        if rejected:
+            top = sorted(st.rejected.items(), key=lambda kv: -kv[1])[:3]
+            notes.append("rejections: " + ", ".join(f"{r} {n}" for r, n in top))
+        status = "internal" if d.format == "internal" else st.status
+        print(f"{d.name:<26} {status:<13} {success:<21} {age:>6} {counts['source'].get(d.name, 0):>9} "
+              f"{st.accepted:>9} {rejected:>9}  {'; '.join(notes)}")  # fmt: skip
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
+    if args.zeek is None and args.suricata is None:
+        print("dnsguard feeds export: give --zeek DIR and/or --suricata DIR", file=sys.stderr)
+        return 1
+    try:
+        settings = feeds_config(config)
+        indicators = load_indicators(settings.store_path)
+    except (FeedsConfigError, StoreError) as exc:
+        print(f"dnsguard feeds: {exc}", file=sys.stderr)
+        return 1
+    if args.zeek is not None:
+        path = args.zeek / settings.zeek_file
+        n = write_zeek_intel(indicators, path)
+        print(f"zeek: {path} ({n} indicators)")
+    if args.suricata is not None:
+        url = args.archive_url if args.archive_url is not None else settings.archive_url
+        info = write_suricata_export(indicators, args.suricata, settings.rules_dir, url)
+        print(f"suricata: {args.suricata / 'datasets'} and {info.path} (md5 {info.md5}, {len(info.members)} files)")
+    return 0

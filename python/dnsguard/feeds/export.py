@@ -1,0 +1,187 @@
+"""Write the store out for the sensors: Zeek intel, Suricata datasets, a suricata-update source.
+
+Every file is written atomically (a sensor reloading mid-export sees the
+old file or the new one) and sorted, so an unchanged store gives
+byte-identical files and config management sees no spurious change.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import re
+import tarfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from dnsguard.feeds.atomic import write_atomic
+from dnsguard.feeds.indicators import Indicator
+
+ZEEK_FIELDS = ("indicator", "indicator_type", "meta.source", "meta.desc", "meta.do_notice")
+ZEEK_TYPES = {"domain": "Intel::DOMAIN", "ipv4": "Intel::ADDR", "ipv6": "Intel::ADDR"}
+NAME_DATASETS = {
+    "c2": "dnsguard-c2",
+    "iab": "dnsguard-iab",
+    "botnet": "dnsguard-botnet",
+    "dga": "dnsguard-dga",
+}
+"""Threat type -> string dataset (docs/interfaces.md). Phishing names have no
+dataset in the pack; they reach Zeek only."""
+IP_DATASET = "dnsguard-c2-ip"
+ARCHIVE_NAME = "dnsguard-feeds.tar.gz"
+SOURCE_NAME = "dnsguard/feeds"
+
+_UNSAFE = re.compile(r"[\t\n\r]")
+
+
+def _clean(text: str) -> str:
+    """Zeek's reader splits on tabs and lines: never let a feed's text inject either."""
+    return _UNSAFE.sub(" ", text).strip() or "-"
+
+
+def zeek_intel_lines(indicators: Iterable[Indicator]) -> list[str]:
+    """The intel file as lines (header first), sorted by type and value."""
+    rows = []
+    for ind in indicators:
+        kind = ZEEK_TYPES.get(ind.kind)
+        if kind is None:
+            continue
+        desc = f"family={_clean(ind.family).replace(';', ',')};threat={ind.threat};confidence={ind.confidence}"
+        source = _clean("dnsguard:" + ",".join(ind.sources)) if ind.sources else "dnsguard"
+        rows.append((kind, ind.value, f"{ind.value}\t{kind}\t{source}\t{desc}\tT"))
+    rows.sort()
+    return ["#fields\t" + "\t".join(ZEEK_FIELDS), *(r[2] for r in rows)]
+
+
+def write_zeek_intel(indicators: Iterable[Indicator], path: Path) -> int:
+    lines = zeek_intel_lines(indicators)
+    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    return len(lines) - 1
+
+
+def suricata_datasets(indicators: Iterable[Indicator]) -> dict[str, bytes]:
+    """``<dataset>.lst`` name -> content.
+
+    String sets hold base64 of the name, one a line (Suricata's format for
+    ``type string``); the ipv4 set holds dotted quads.  Every file is
+    produced, empty when nothing qualifies, so rules that ``load`` it
+    always find it.
+    """
+    names: dict[str, list[str]] = {ds: [] for ds in NAME_DATASETS.values()}
+    addresses: list[str] = []
+    for ind in indicators:
+        if ind.kind == "domain":
+            dataset = NAME_DATASETS.get(ind.threat)
+            if dataset is not None:
+                names[dataset].append(ind.value)
+        elif ind.kind == "ipv4":
+            addresses.append(ind.value)
+    out = {}
+    for dataset, values in names.items():
+        encoded = [base64.b64encode(v.encode("ascii")).decode("ascii") for v in sorted(set(values))]
+        out[f"{dataset}.lst"] = "".join(e + "\n" for e in encoded).encode("ascii")
+    ips = sorted(set(addresses), key=lambda a: tuple(int(p) for p in a.split(".")))
+    out[f"{IP_DATASET}.lst"] = "".join(a + "\n" for a in ips).encode("ascii")
+    return out
+
+
+def write_suricata_datasets(indicators: Iterable[Indicator], directory: Path) -> dict[str, int]:
+    """Write each dataset file; returns entries per file."""
+    counts = {}
+    for filename, content in suricata_datasets(indicators).items():
+        write_atomic(directory / filename, content)
+        counts[filename] = content.count(b"\n")
+    return counts
+
+
+_LOAD = re.compile(r"dataset\s*:[^;]*?\bload\s+([^,;\s]+)")
+
+
+def dataset_paths_in_rules(rule_text: str) -> dict[str, str]:
+    """basename -> path as written after ``load`` in the rules (``datasets/x.lst``)."""
+    return {Path(p).name: p for p in _LOAD.findall(rule_text)}
+
+
+@dataclass(frozen=True)
+class ArchiveInfo:
+    path: Path
+    md5: str
+    sha256: str
+    members: tuple[str, ...]
+
+
+def build_archive(rules_dir: Path | None, datasets: dict[str, bytes], mtime: float | None = None) -> tuple[bytes, tuple[str, ...]]:
+    """A suricata-update source: ``rules/*.rules`` plus the dataset files.
+
+    suricata-update looks for a rule's ``load`` file relative to the rule
+    file inside the archive (and Suricata relative to the rule file on
+    disk), so each dataset goes where the rules point, ``rules/datasets/``
+    when no rule mentions it.
+    """
+    stamp = int(time.time() if mtime is None else mtime)
+    members: dict[str, bytes] = {}
+    placed: dict[str, str] = {}
+    for rule_file in sorted(rules_dir.glob("*.rules")) if rules_dir and rules_dir.is_dir() else ():
+        text = rule_file.read_bytes()
+        members[f"rules/{rule_file.name}"] = text
+        for base, written in dataset_paths_in_rules(text.decode("utf-8", "replace")).items():
+            if base in datasets and not written.startswith("/") and ".." not in written:
+                placed.setdefault(base, f"rules/{written}")
+    for filename, content in sorted(datasets.items()):
+        members[placed.get(filename, f"rules/datasets/{filename}")] = content
+    buffer = io.BytesIO()
+    # Fixed mtime/owner in the tar and gzip headers: same input, same bytes.
+    with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT, compresslevel=6) as tar:
+        for name, content in sorted(members.items()):
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(content), stamp, 0o644
+            info.uname = info.gname = "dnsguard"
+            tar.addfile(info, io.BytesIO(content))
+    return buffer.getvalue(), tuple(sorted(members))
+
+
+def index_entry(url: str, sha256: str, min_version: str = "7.0.0") -> dict:
+    """The ``sources:`` entry for a suricata-update index (``checksum: true``
+    makes suricata-update fetch ``<url>.md5`` and skip unchanged downloads)."""
+    return {
+        "sources": {
+            SOURCE_NAME: {
+                "summary": "dnsguard threat-feed indicators (datasets) and rules",
+                "description": "Indicators from the feeds dnsguard tracks, as Suricata datasets, "
+                "with the dnsguard rules that use them.",
+                "vendor": "dnsguard",
+                "url": url,
+                "license": "Various (see each feed's licence in dnsguard feeds list)",
+                "checksum": True,
+                "min-version": min_version,
+                "sha256": sha256,
+            }
+        }
+    }
+
+
+def write_suricata_export(
+    indicators: list[Indicator],
+    directory: Path,
+    rules_dir: Path | None,
+    archive_url: str = "",
+    mtime: float | None = None,
+) -> ArchiveInfo:
+    """``datasets/*.lst``, the archive, its ``.md5`` and ``index.yaml`` in ``directory``."""
+    datasets = suricata_datasets(indicators)
+    for filename, content in datasets.items():
+        write_atomic(directory / "datasets" / filename, content)
+    archive, members = build_archive(rules_dir, datasets, mtime)
+    path = directory / ARCHIVE_NAME
+    md5 = hashlib.md5(archive).hexdigest()
+    sha256 = hashlib.sha256(archive).hexdigest()
+    write_atomic(path, archive)
+    write_atomic(directory / (ARCHIVE_NAME + ".md5"), (md5 + "\n").encode())
+    url = archive_url or path.resolve().as_uri()
+    write_atomic(directory / "index.yaml", yaml.safe_dump(index_entry(url, sha256), sort_keys=False).encode())
+    return ArchiveInfo(path, md5, sha256, members)

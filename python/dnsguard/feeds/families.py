@@ -1,0 +1,70 @@
+"""Family names and the initial-access-broker (IAB) table.
+
+Feeds spell one family many ways (``Emotet``, ``win.emotet``, ``Heodo``,
+``Geodo``).  A SOC triages an initial-access broker differently from a
+commodity RAT: whoever runs it sells the foothold to ransomware crews, so
+hours count.  Indicators of these families therefore carry threat type
+``iab`` whatever the feed said, so every Zeek notice, Suricata alert and
+report shows it.
+"""
+
+from __future__ import annotations
+
+import re
+
+IAB_FAMILIES: dict[str, tuple[str, ...]] = {
+    "QSnatch": ("qnapcrypt", "derek", "elf.qsnatch"),
+    "Emotet": ("heodo", "geodo", "win.emotet"),
+    "Ramnit": ("nimnul", "win.ramnit"),
+    "QakBot": ("qbot", "quakbot", "pinkslipbot", "win.qakbot"),
+    "IcedID": ("bokbot", "win.icedid"),
+    "Bumblebee": ("win.bumblebee",),
+    "TrickBot": ("trickster", "thetrick", "win.trickbot"),
+    "Dridex": ("bugat", "cridex", "win.dridex"),
+    "BazarLoader": ("bazarbackdoor", "bazar", "team9", "win.bazarbackdoor", "win.bazarloader"),
+    "Ursnif": ("gozi", "isfb", "dreambot", "win.isfb", "win.gozi", "win.ursnif"),
+    "SocGholish": ("fakeupdates", "js.socgholish"),
+    "Pikabot": ("win.pikabot",),
+    "DarkGate": ("meh", "win.darkgate"),
+    "Latrodectus": ("blackwidow", "win.latrodectus"),
+    "SmokeLoader": ("dofoil", "win.smokeloader"),
+    "GootLoader": ("js.gootloader",),
+    "Hancitor": ("chanitor", "win.hancitor"),
+}
+"""Canonical name -> aliases (lower case, Malpedia ids included)."""
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _key(name: str) -> str:
+    """Comparison key: lower case, punctuation and spaces dropped."""
+    return _NON_ALNUM.sub("", name.lower())
+
+
+_CANONICAL: dict[str, str] = {}
+for _name, _aliases in IAB_FAMILIES.items():
+    _CANONICAL[_key(_name)] = _name
+    for _alias in _aliases:
+        _CANONICAL[_key(_alias)] = _name
+        # Malpedia ids: "win.emotet" -> also "emotet"
+        _CANONICAL[_key(_alias.split(".", 1)[-1])] = _name
+
+
+def canonical_family(name: str) -> str:
+    """The table's spelling of an IAB family, or ``name`` tidied.
+
+    Unknown families keep their feed spelling (stripped); empty or
+    placeholder names become ``unknown``.
+    """
+    text = (name or "").strip()
+    if not text or text.lower() in ("none", "null", "-", "unknown", "unknown malware"):
+        return "unknown"
+    found = _CANONICAL.get(_key(text))
+    if found is None and "." in text:
+        found = _CANONICAL.get(_key(text.split(".", 1)[1]))
+    return found or text
+
+
+def is_iab(family: str) -> bool:
+    """True when ``family`` (any spelling) is an initial-access broker."""
+    return canonical_family(family) in IAB_FAMILIES

@@ -1,0 +1,112 @@
+"""MISP feeds: ``manifest.json`` lists events; each ``<uuid>.json`` holds one.
+
+Only attributes flagged ``to_ids`` are indicators (MISP's own rule for what
+may alert); deleted ones are skipped.  The family comes from a galaxy tag
+(``misp-galaxy:malpedia="Emotet"``) on the event or the attribute.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from dnsguard.feeds.formats.base import ParseError, ParseOutput, RawRecord, decode_text, parse_time
+
+_TYPES = {
+    "domain": "domain",
+    "hostname": "domain",
+    "ip-dst": "ip",
+    "ip-src": "ip",
+    "url": "url",
+    "domain|ip": "domain",
+    "hostname|port": "domain",
+    "ip-dst|port": "ip",
+}
+_GALAXY = re.compile(r'misp-galaxy:(?:malpedia|tool|ransomware|botnet|banker|rat|backdoor|stealer)="([^"]+)"')
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    uuid: str
+    timestamp: float
+    info: str
+
+
+_UUID = re.compile(r"^[0-9a-fA-F-]{36}$")
+
+
+def parse_manifest(body: bytes) -> list[ManifestEntry]:
+    """Events listed by a feed's manifest, newest first."""
+    try:
+        doc = json.loads(decode_text(body))
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"MISP manifest unreadable: {exc}") from None
+    if not isinstance(doc, dict):
+        raise ParseError("MISP manifest: expected an object keyed by event UUID")
+    entries = [
+        ManifestEntry(uuid, parse_time((meta or {}).get("timestamp")) or 0.0, str((meta or {}).get("info", "")))
+        for uuid, meta in doc.items()
+        if _UUID.match(uuid) and isinstance(meta, dict | None)
+    ]
+    if doc and not entries:
+        raise ParseError("MISP manifest: no event UUIDs")
+    return sorted(entries, key=lambda e: -e.timestamp)
+
+
+def _family(tags: object) -> str:
+    for tag in tags if isinstance(tags, list) else ():
+        name = tag.get("name", "") if isinstance(tag, dict) else ""
+        match = _GALAXY.match(name)
+        if match:
+            return match.group(1)
+    return ""
+
+
+def parse_misp_events(body: bytes) -> ParseOutput:
+    """One event document (``{"Event": ...}``) or a JSON list of them
+    (how dnsguard keeps the last good copy of a whole feed)."""
+    try:
+        doc = json.loads(decode_text(body))
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"MISP event unreadable: {exc}") from None
+    docs = doc if isinstance(doc, list) else [doc]
+    out = ParseOutput()
+    for item in docs:
+        event = item.get("Event") if isinstance(item, dict) else None
+        if not isinstance(event, dict):
+            raise ParseError("MISP: expected {\"Event\": {...}}")
+        family = _family(event.get("Tag"))
+        attributes = list(event.get("Attribute") or [])
+        for obj in event.get("Object") or []:
+            if isinstance(obj, dict) and not obj.get("deleted"):
+                attributes.extend(obj.get("Attribute") or [])
+        for attr in attributes:
+            _attribute(attr, family, out)
+    return out
+
+
+def _attribute(attr: object, family: str, out: ParseOutput) -> None:
+    if not isinstance(attr, dict) or not isinstance(attr.get("value"), str):
+        out.malformed["malformed MISP attribute"] += 1
+        return
+    kind = _TYPES.get(str(attr.get("type")))
+    if kind is None:
+        out.ignored[f"MISP type {attr.get('type')}"] += 1
+        return
+    if attr.get("deleted") or attr.get("to_ids") in (False, 0, "0"):
+        out.ignored["MISP attribute not for IDS"] += 1
+        return
+    value = attr["value"]
+    if "|" in str(attr.get("type")):
+        value = value.split("|", 1)[0]
+    out.records.append(
+        RawRecord(
+            value=value,
+            kind=kind,
+            family=_family(attr.get("Tag")) or family,
+            threat=str(attr.get("category", "")),
+            last_seen=parse_time(attr.get("last_seen")) or parse_time(attr.get("timestamp")),
+            first_seen=parse_time(attr.get("first_seen")),
+        )
+    )

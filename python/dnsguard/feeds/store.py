@@ -1,0 +1,244 @@
+"""The merged indicator store: every feed and internal source in one file.
+
+One msgpack file, rewritten atomically, so the analyzer, the service and
+the exporters read a consistent snapshot while ``feeds update`` runs.
+Each indicator remembers which sources list it; a source's update
+replaces only that source's contribution, and expired indicators drop out.
+
+Other parts of dnsguard add indicators through :func:`merge_into_store`
+(the known-DGA forecast does, with ``source="dga-forecast"``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgpack
+
+from dnsguard.feeds.atomic import write_atomic
+from dnsguard.feeds.families import is_iab
+from dnsguard.feeds.indicators import Indicator
+
+STORE_FORMAT = "dnsguard-indicators"
+STORE_VERSION = 1
+
+
+class StoreError(ValueError):
+    """The store file exists but is not a dnsguard indicator store."""
+
+
+@dataclass(frozen=True)
+class MergeStats:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    """Indicators no source lists any more (``replace=True`` only)."""
+
+
+def combine(old: Indicator, new: Indicator) -> Indicator:
+    """One record for two sources' views of the same indicator.
+
+    The more confident view names the family and threat (ties: the newer);
+    an initial-access-broker family always makes the threat ``iab``; times
+    widen; no expiry (None) beats any date.
+    """
+    lead, other = (new, old) if new.confidence >= old.confidence else (old, new)
+    family = lead.family if lead.family != "unknown" else other.family
+    threat = "iab" if is_iab(family) else (lead.threat if lead.family != "unknown" or other.family == "unknown" else other.threat)
+    sources = old.sources if set(new.sources) <= set(old.sources) else tuple(sorted({*old.sources, *new.sources}))
+    firsts = [t for t in (old.first_seen, new.first_seen) if t]
+    expires = None if old.expires is None or new.expires is None else max(old.expires, new.expires)
+    return Indicator(
+        old.value,
+        old.kind,
+        family,
+        threat,
+        max(old.confidence, new.confidence),
+        sources,
+        min(firsts) if firsts else 0.0,
+        max(old.last_seen, new.last_seen),
+        expires,
+    )
+
+
+class IndicatorStore:
+    """Indicators keyed by (kind, value); no I/O (see :func:`read_store`)."""
+
+    def __init__(self, indicators: Iterable[Indicator] = ()) -> None:
+        self._items: dict[tuple[str, str], Indicator] = {}
+        for ind in indicators:
+            key = (ind.kind, ind.value)
+            old = self._items.get(key)
+            self._items[key] = ind if old is None else combine(old, ind)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Indicator]:
+        return iter(self._items.values())
+
+    def get(self, kind: str, value: str) -> Indicator | None:
+        return self._items.get((kind, value))
+
+    def merge(self, indicators: Iterable[Indicator], source: str, replace: bool = False) -> MergeStats:
+        """Add ``source``'s indicators.
+
+        With ``replace=True`` the batch is the source's complete current
+        list: indicators it no longer lists lose that source, and disappear
+        when no source is left.  Without it, the batch only adds and
+        refreshes (what the DGA forecast does day by day).
+        """
+        items = self._items
+        added = updated = 0
+        seen: set[tuple[str, str]] = set()
+        for ind in indicators:
+            if ind.sources != (source,):
+                ind = Indicator(ind.value, ind.kind, ind.family, ind.threat, ind.confidence,
+                                (source,), ind.first_seen, ind.last_seen, ind.expires)  # fmt: skip
+            key = (ind.kind, ind.value)
+            seen.add(key)
+            old = items.get(key)
+            if old is None:
+                items[key] = ind
+                added += 1
+            else:
+                items[key] = combine(old, ind)
+                updated += 1
+        removed = 0
+        if replace:
+            for key, ind in list(items.items()):
+                if key in seen or source not in ind.sources:
+                    continue
+                left = tuple(s for s in ind.sources if s != source)
+                if left:
+                    items[key] = Indicator(ind.value, ind.kind, ind.family, ind.threat, ind.confidence,
+                                           left, ind.first_seen, ind.last_seen, ind.expires)  # fmt: skip
+                else:
+                    del items[key]
+                    removed += 1
+        return MergeStats(added, updated, removed)
+
+    def drop_expired(self, now: float) -> int:
+        expired = [k for k, ind in self._items.items() if ind.expires is not None and ind.expires <= now]
+        for key in expired:
+            del self._items[key]
+        return len(expired)
+
+    def drop_source(self, source: str) -> MergeStats:
+        """Forget everything only ``source`` listed (a feed removed by the user)."""
+        return self.merge((), source, replace=True)
+
+    def counts(self) -> dict[str, Counter[str]]:
+        """Indicators per source, threat type and kind (for ``status``)."""
+        by_source: Counter[str] = Counter()
+        by_threat: Counter[str] = Counter()
+        by_kind: Counter[str] = Counter()
+        for ind in self._items.values():
+            by_source.update(ind.sources)
+            by_threat[ind.threat] += 1
+            by_kind[ind.kind] += 1
+        return {"source": by_source, "threat": by_threat, "kind": by_kind}
+
+
+def _pack(store: IndicatorStore, now: float) -> bytes:
+    rows = [
+        [i.value, i.kind, i.family, i.threat, i.confidence, list(i.sources), i.first_seen, i.last_seen, i.expires]
+        for i in store
+    ]
+    return msgpack.packb(
+        {"format": STORE_FORMAT, "version": STORE_VERSION, "written": now, "indicators": rows},
+        use_bin_type=True,
+    )
+
+
+def _unpack(data: bytes, origin: str) -> list[Indicator]:
+    try:
+        doc = msgpack.unpackb(data, raw=False, strict_map_key=False)
+    except (msgpack.ExtraData, msgpack.FormatError, msgpack.StackError, ValueError) as exc:
+        raise StoreError(f"{origin}: not a dnsguard indicator store ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("format") != STORE_FORMAT:
+        raise StoreError(f"{origin}: not a dnsguard indicator store")
+    if doc.get("version") != STORE_VERSION:
+        raise StoreError(f"{origin}: store version {doc.get('version')} not supported (want {STORE_VERSION})")
+    try:
+        return [
+            Indicator(v, k, f, t, c, tuple(s), fs, ls, e)
+            for v, k, f, t, c, s, fs, ls, e in doc["indicators"]
+        ]
+    except (TypeError, ValueError, KeyError) as exc:
+        raise StoreError(f"{origin}: damaged indicator store ({exc})") from None
+
+
+def read_store(path: str | Path) -> IndicatorStore:
+    """The store at ``path``; an empty store when the file does not exist yet."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return IndicatorStore()
+    return IndicatorStore(_unpack(data, str(path)))
+
+
+def write_store(store: IndicatorStore, path: str | Path, now: float | None = None) -> None:
+    """Write atomically (temp file, fsync, rename): readers never see half."""
+    write_atomic(path, _pack(store, time.time() if now is None else now))
+
+
+def load_indicators(path: str | Path, now: float | None = None) -> list[Indicator]:
+    """Unexpired indicators of the store at ``path`` (for the analyzer and service).
+
+    A missing store gives ``[]``: a fresh install simply has no feed data yet.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return []
+    moment = time.time() if now is None else now
+    return [i for i in _unpack(data, str(path)) if i.expires is None or i.expires > moment]
+
+
+@contextlib.contextmanager
+def store_lock(path: str | Path) -> Iterator[None]:
+    """Exclusive lock for a read-modify-write of the store (``<store>.lock``).
+
+    ``feeds update`` and the forecast may run at the same time; without the
+    lock the second writer would drop the first one's indicators.
+    """
+    lock_path = Path(str(path) + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def merge_into_store(
+    path: str | Path,
+    indicators: Iterable[Indicator],
+    source: str,
+    replace: bool = False,
+    now: float | None = None,
+) -> MergeStats:
+    """Load, merge ``source``'s indicators, drop expired ones, write back; under the lock.
+
+    This is the API internal sources use::
+
+        from dnsguard.feeds.store import merge_into_store
+        merge_into_store(store_path, forecast_indicators, source="dga-forecast")
+    """
+    moment = time.time() if now is None else now
+    with store_lock(path):
+        store = read_store(path)
+        stats = store.merge(indicators, source, replace=replace)
+        store.drop_expired(moment)
+        write_store(store, path, moment)
+    return stats

@@ -1,0 +1,257 @@
+"""``feeds update``: fetch, check, and merge each feed, keeping the last good copy.
+
+For every feed the sequence is: conditional download (or the last good copy
+with ``--offline``) -> decompress -> parse -> validate -> health check ->
+either accept (becomes the last good copy, replaces the feed's share of the
+store) or quarantine (the previous copy stays in force).  Every outcome ends
+with one log line saying what happened and what is in force.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from dnsguard.feeds.allowlist import Allowlist
+from dnsguard.feeds.decompress import DecodeError, decode_body
+from dnsguard.feeds.definitions import FeedDefinition
+from dnsguard.feeds.fetch import FetchError, FetchOptions, FetchResult, fetch
+from dnsguard.feeds.formats import PARSERS, ParseError, parse_manifest
+from dnsguard.feeds.health import Assessment, looks_like_html
+from dnsguard.feeds.progress import ProgressBar
+from dnsguard.feeds.state import (
+    FeedState,
+    read_last_good,
+    read_state,
+    write_last_good,
+    write_quarantined,
+    write_state,
+)
+from dnsguard.feeds.store import IndicatorStore, read_store, store_lock, write_store
+from dnsguard.feeds.validate import ValidationResult, validate_records
+
+log = logging.getLogger("dnsguard.feeds")
+
+
+@dataclass(frozen=True)
+class UpdateSettings:
+    state_dir: Path
+    store_path: Path
+    fetch: FetchOptions
+    allowlist: Allowlist
+    offline: bool = False
+    force: bool = False
+    """Ignore each feed's refresh interval."""
+    progress: bool = True
+
+
+@dataclass(frozen=True)
+class FeedReport:
+    name: str
+    status: str
+    message: str
+    accepted: int = 0
+    rejected: int = 0
+
+
+def _when(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime(ts)) if ts else "never"
+
+
+def _in_force(state: FeedState) -> str:
+    if not state.last_change:
+        return "no previous copy, the feed contributes nothing"
+    return f"keeping the last good copy from {_when(state.last_change)} ({state.accepted} indicators)"
+
+
+def _summary(result: ValidationResult) -> str:
+    if not result.rejected:
+        return "none rejected"
+    parts = ", ".join(f"{reason}: {n}" for reason, n in result.rejected.most_common())
+    return f"{result.rejected_total} rejected ({parts})"
+
+
+def process_body(
+    definition: FeedDefinition, body: bytes, allowlist: Allowlist, now: float
+) -> ValidationResult:
+    """Parse and validate one feed body (pure: no I/O)."""
+    return validate_records(PARSERS[definition.format](body), definition, allowlist, now)
+
+
+def _download(
+    definition: FeedDefinition,
+    settings: UpdateSettings,
+    headers: Mapping[str, str],
+    state: FeedState,
+    conditional: bool,
+    sleep: Callable[[float], None],
+) -> FetchResult:
+    options = replace(settings.fetch, max_bytes=definition.max_bytes)
+    bar = ProgressBar(definition.name) if settings.progress else None
+    try:
+        if definition.format == "misp":
+            return _download_misp(definition, options, headers, state, conditional, bar, sleep)
+        result = fetch(
+            definition.url, options, headers,
+            etag=state.etag if conditional else "",
+            last_modified=state.last_modified if conditional else "",
+            progress=bar, sleep=sleep,
+        )  # fmt: skip
+    finally:
+        if bar is not None:
+            bar.close()
+    if result.not_modified:
+        return result
+    body = decode_body(result.body, definition.max_decompressed, result.content_encoding, definition.archive_member)
+    return FetchResult(200, body, result.etag, result.last_modified, result.content_type, "", result.url)
+
+
+def _download_misp(definition, options, headers, state, conditional, bar, sleep) -> FetchResult:
+    """Manifest, then the newest ``max_events`` events, as one JSON list."""
+    base = definition.url if definition.url.endswith("/") else definition.url.rsplit("/", 1)[0] + "/"
+    manifest_url = definition.url if definition.url.endswith(".json") else base + "manifest.json"
+    manifest = fetch(
+        manifest_url, options, headers,
+        etag=state.etag if conditional else "",
+        last_modified=state.last_modified if conditional else "",
+        progress=bar, sleep=sleep,
+    )  # fmt: skip
+    if manifest.not_modified:
+        return manifest
+    text = decode_body(manifest.body, definition.max_decompressed, manifest.content_encoding)
+    if looks_like_html(text, manifest.content_type):
+        return FetchResult(200, text, content_type=manifest.content_type, url=manifest.url)
+    events: list[bytes] = []
+    total = 0
+    for entry in parse_manifest(text)[: definition.max_events]:
+        got = fetch(base + entry.uuid + ".json", options, headers, progress=bar, sleep=sleep)
+        body = decode_body(got.body, definition.max_decompressed, got.content_encoding)
+        total += len(body)
+        if total > definition.max_decompressed:
+            raise DecodeError(f"MISP events exceed the cap of {definition.max_decompressed} bytes")
+        events.append(body)
+    combined = b"[" + b",".join(events) + b"]"
+    return FetchResult(200, combined, manifest.etag, manifest.last_modified, "application/json", "", manifest.url)
+
+
+def update_feed(
+    definition: FeedDefinition,
+    store: IndicatorStore,
+    settings: UpdateSettings,
+    now: float,
+    env: Mapping[str, str],
+    requested: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+) -> FeedReport:
+    """Update one feed into ``store``; its state and copies are written here."""
+    name = definition.name
+    state = read_state(settings.state_dir, name)
+    if definition.format == "internal":
+        return FeedReport(name, "skipped", "internal source, filled by its producer")
+    if not definition.enabled and not requested:
+        return FeedReport(name, "skipped", "disabled")
+    fresh = state.status in ("ok", "not-modified") and now - state.last_attempt < definition.refresh
+    if fresh and not (settings.force or settings.offline or requested):
+        return FeedReport(name, "skipped", f"refreshed {int((now - state.last_attempt) / 60)} min ago")
+
+    def finish(status: str, message: str, level: int, result: ValidationResult | None = None) -> FeedReport:
+        state.status, state.message, state.last_attempt = status, message, now
+        write_state(settings.state_dir, state)
+        log.log(level, "feed %s: %s", name, message)
+        if result is None:
+            return FeedReport(name, status, message, state.accepted)
+        return FeedReport(name, status, message, len(result.indicators), result.rejected_total)
+
+    last_good = read_last_good(settings.state_dir, name)
+    if settings.offline:
+        if last_good is None:
+            return finish("error", "offline and no last good copy to use", logging.WARNING)
+        result = process_body(definition, last_good, settings.allowlist, now)
+        store.merge(result.indicators, name, replace=True)
+        return finish("offline", f"offline: {len(result.indicators)} indicators from the copy of "
+                      f"{_when(state.last_change)}, {_summary(result)}", logging.INFO, result)  # fmt: skip
+
+    headers: dict[str, str] = {}
+    if definition.auth is not None:
+        key = env.get(definition.auth.env, "")
+        if key:
+            headers[definition.auth.header] = key
+        elif definition.auth.required:
+            return finish("error", f"${definition.auth.env} is not set (the feed needs an "
+                          f"{definition.auth.header}); {_in_force(state)}", logging.ERROR)  # fmt: skip
+
+    try:
+        got = _download(definition, settings, headers, state, last_good is not None, sleep)
+    except (FetchError, DecodeError, ParseError) as exc:
+        return finish("error", f"update failed: {exc}; {_in_force(state)}", logging.WARNING)
+
+    if got.not_modified and last_good is not None:
+        result = process_body(definition, last_good, settings.allowlist, now)
+        store.merge(result.indicators, name, replace=True)
+        state.last_success = now
+        return finish("not-modified", f"not modified since {_when(state.last_change)} "
+                      f"({len(result.indicators)} indicators in force)", logging.INFO, result)  # fmt: skip
+
+    body = got.body
+    state.bytes = len(body)
+    html = looks_like_html(body, got.content_type)
+    try:
+        result = ValidationResult() if html else process_body(definition, body, settings.allowlist, now)
+        reason = Assessment(len(result.indicators), result.rejected_total, state.accepted or None, html).quarantine_reason()
+    except ParseError as exc:
+        result, reason = ValidationResult(), f"unreadable: {exc}"
+    state.rejected = dict(result.rejected)
+    state.ignored = sum(result.ignored.values())
+    if reason is not None:
+        write_quarantined(settings.state_dir, name, body)
+        state.quarantine, state.quarantined_at = reason, now
+        if last_good is not None:  # the old copy is still in force: refresh its expiry
+            store.merge(process_body(definition, last_good, settings.allowlist, now).indicators, name, replace=True)
+        return finish("quarantined", f"quarantined: {reason}; {_in_force(state)}", logging.WARNING, result)
+
+    write_last_good(settings.state_dir, name, body)
+    stats = store.merge(result.indicators, name, replace=True)
+    state.etag, state.last_modified = got.etag, got.last_modified
+    state.accepted, state.quarantine, state.quarantined_at = len(result.indicators), "", 0.0
+    state.last_success = state.last_change = now
+    for reason_text, examples in result.examples.items():
+        log.debug("feed %s: rejected (%s), e.g. %s", name, reason_text, ", ".join(examples))
+    return finish("ok", f"{len(result.indicators)} indicators ({stats.added} new, {stats.removed} "
+                  f"withdrawn), {_summary(result)}", logging.INFO, result)  # fmt: skip
+
+
+def update_feeds(
+    definitions: list[FeedDefinition],
+    settings: UpdateSettings,
+    only: str | None = None,
+    now: float | None = None,
+    env: Mapping[str, str] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[FeedReport]:
+    """Update the chosen feeds and rewrite the store once, under its lock."""
+    moment = time.time() if now is None else now
+    chosen = [d for d in definitions if only is None or d.name == only]
+    if only is not None and not chosen:
+        raise KeyError(only)
+    reports: list[FeedReport] = []
+    with store_lock(settings.store_path):
+        store = read_store(settings.store_path)
+        for definition in chosen:
+            reports.append(
+                update_feed(definition, store, settings, moment, os.environ if env is None else env,
+                            requested=only is not None, sleep=sleep)  # fmt: skip
+            )
+        dropped = store.drop_expired(moment)
+        if dropped:
+            log.info("store: %d expired indicators dropped", dropped)
+        write_store(store, settings.store_path, moment)
+    return reports
+
+
+def reports_json(reports: list[FeedReport]) -> str:
+    return json.dumps([r.__dict__ for r in reports], indent=2)

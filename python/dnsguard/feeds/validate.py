@@ -1,0 +1,190 @@
+"""Turn parsed feed records into indicators, or count why not.
+
+One set of rules for every format: a canonical name (via
+:func:`dnsguard.names.normalize`, so feeds, scorer and sensors agree), no
+wildcards, no public suffix or bare TLD (``co.uk`` would match a country),
+no private or reserved address, nothing allowlisted.  Every rejection is
+counted by reason so ``dnsguard feeds status`` can show what a feed lost.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from dnsguard.feeds.allowlist import Allowlist
+from dnsguard.feeds.definitions import THREAT_TYPES, FeedDefinition
+from dnsguard.feeds.families import canonical_family, is_iab
+from dnsguard.feeds.formats.base import ParseOutput, RawRecord
+from dnsguard.feeds.indicators import Indicator
+from dnsguard.names import Rejected, normalize
+
+MAX_EXAMPLES = 3
+
+
+@dataclass
+class ValidationResult:
+    indicators: list[Indicator] = field(default_factory=list)
+    rejected: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    """Up to :data:`MAX_EXAMPLES` rejected values per reason, for the log."""
+    ignored: Counter[str] = field(default_factory=Counter)
+    duplicates: int = 0
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(self.rejected.values())
+
+    def reject(self, reason: str, value: str) -> None:
+        self.rejected[reason] += 1
+        shown = self.examples.setdefault(reason, [])
+        if len(shown) < MAX_EXAMPLES:
+            shown.append(value[:80])
+
+
+def _host_of(record: RawRecord) -> tuple[str, str] | str:
+    """(kind, host) where kind is ``domain``/``ip``/``host``, or a rejection reason."""
+    value = record.value.strip()
+    if record.kind == "url":
+        try:
+            host = urlsplit(value if "://" in value else "http://" + value).hostname
+        except ValueError:
+            return "malformed URL"
+        return ("host", host) if host else "URL without a host"
+    if record.kind == "ip:port":
+        if value.startswith("["):
+            return ("ip", value[1:].split("]", 1)[0])
+        return ("ip", value.rsplit(":", 1)[0] if value.count(":") == 1 else value)
+    return (record.kind, value)
+
+
+def check_address(text: str, allowlist: Allowlist) -> tuple[str, str] | str:
+    """(kind, canonical address) or the rejection reason."""
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return "not an IP address"
+    if not address.is_global or address.is_multicast:
+        return "private or reserved address"
+    if allowlist.allows_address(address):
+        return "allowlisted"
+    return ("ipv4" if address.version == 4 else "ipv6", str(address))
+
+
+def check_domain(text: str, allowlist: Allowlist) -> str:
+    """The canonical name, or ``!reason``."""
+    if "*" in text:
+        return "!wildcard"
+    parsed = normalize(text)
+    if isinstance(parsed, Rejected):
+        return f"!invalid name: {parsed.reason}"
+    if "." not in parsed.fqdn:
+        return "!TLD only"
+    if parsed.is_public_suffix:
+        return "!public suffix"
+    if allowlist.allows_name(parsed):
+        return "!allowlisted"
+    return parsed.fqdn
+
+
+def _looks_like_ip(text: str) -> bool:
+    return bool(text) and (text.replace(".", "").isdigit() or (":" in text and "." not in text[-4:]))
+
+
+@dataclass
+class _Labels:
+    """Family and threat per distinct (family, threat, tags): feeds repeat them."""
+
+    definition: FeedDefinition
+    cache: dict = field(default_factory=dict)
+
+    def resolve(self, record: RawRecord) -> tuple[str, str]:
+        key = (record.family, record.threat, record.tags)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = self._resolve(record)
+        return found
+
+    def _resolve(self, record: RawRecord) -> tuple[str, str]:
+        d = self.definition
+        raw = record.family.strip()
+        if not raw:
+            for tag in record.tags:
+                if tag.strip().lower() in d.family_map or is_iab(tag):
+                    raw = tag.strip()
+                    break
+        family = canonical_family(d.family_map.get(raw.lower(), raw) if raw else d.family)
+        if family == "unknown" and d.family != "unknown":
+            family = canonical_family(d.family)
+        if is_iab(family):
+            return family, "iab"
+        threat = d.family_threat.get(family.lower())
+        if threat is None and record.threat:
+            label = record.threat.strip().lower()
+            threat = d.threat_map.get(label) or (label if label in THREAT_TYPES else None)
+        return family, threat or d.threat
+
+
+def validate_records(
+    parsed: ParseOutput,
+    definition: FeedDefinition,
+    allowlist: Allowlist,
+    now: float,
+    source: str | None = None,
+) -> ValidationResult:
+    """Indicators from one feed's records, deduplicated, with rejections counted."""
+    result = ValidationResult(ignored=Counter(parsed.ignored))
+    for reason, count in parsed.malformed.items():
+        result.rejected[reason] += count
+    labels = _Labels(definition)
+    src = (source or definition.name,)
+    seen: dict[tuple[str, str], int] = {}
+    kinds = definition.kinds
+    expire_default = now + definition.expire_after
+    out = result.indicators
+    for record in parsed.records:
+        host = _host_of(record)
+        if isinstance(host, str):
+            result.reject(host, record.value)
+            continue
+        kind, text = host
+        text = text.strip().rstrip(".") if kind != "ip" else text.strip()
+        if kind == "ip" or (kind == "host" and _looks_like_ip(text)):
+            checked = check_address(text, allowlist)
+            if isinstance(checked, str):
+                result.reject(checked, record.value)
+                continue
+            kind, value = checked
+        else:
+            value = check_domain(text, allowlist)
+            if value.startswith("!"):
+                result.reject(value[1:], record.value)
+                continue
+            kind = "domain"
+        if kind not in kinds:
+            result.ignored[f"{kind} not taken from this feed"] += 1
+            continue
+        confidence = definition.confidence if record.confidence is None else record.confidence
+        if confidence < definition.min_confidence:
+            result.reject("below min_confidence", record.value)
+            continue
+        expires = record.expires or expire_default
+        if expires <= now:
+            result.reject("expired (valid_until passed)", record.value)
+            continue
+        family, threat = labels.resolve(record)
+        key = (kind, value)
+        index = seen.get(key)
+        indicator = Indicator(
+            value, kind, family, threat, confidence, src, record.first_seen or now, now, expires
+        )
+        if index is None:
+            seen[key] = len(out)
+            out.append(indicator)
+        else:
+            result.duplicates += 1
+            if confidence > out[index].confidence:
+                out[index] = indicator
+    return result
