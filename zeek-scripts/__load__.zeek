@@ -1,0 +1,12 @@
+##! DNSGuard: detect malware talking over DNS.  ``@load`` this directory
+##! (or the installed package) to load every part.  See docs/zeek.md.
+
+@load ./main
+@load ./cluster
+@load ./intel
+@load ./nxdomain
+@load ./tunnel
+@load ./fastflux
+@load ./devices
+@load ./prefilter
+@load ./scorer

@@ -1,0 +1,147 @@
+##! Intel matching on every parent domain of a query.
+##!
+##! Zeek's Intel framework matches DOMAIN indicators exactly.  Feeds list
+##! registered domains (``evil.example``) while malware queries host names
+##! below them (``c2.evil.example``), so for each query Intel::seen is
+##! called for the name and for each parent with at least two labels, with
+##! a distinct ``where`` so intel.log tells which matched.  Family and
+##! threat come from ``meta.desc`` (``family=<f>;threat=<t>;confidence=<n>``).
+
+@load base/frameworks/input
+@load base/frameworks/intel
+@load ./main
+
+module DNSGuard;
+
+export {
+	redef enum Intel::Where += {
+		## The queried name itself matched.
+		IN_DNS_QUERY,
+		## A parent domain of the queried name matched.
+		IN_DNS_PARENT,
+	};
+
+	## Parse ``key=value;key=value`` metadata as written in meta.desc.
+	global parse_desc: function(desc: string): table[string] of string;
+}
+
+redef record Intel::Seen += {
+	## The full query behind a parent-domain lookup (not logged).
+	dnsguard_query: string &optional;
+};
+
+function parse_desc(desc: string): table[string] of string
+	{
+	local out: table[string] of string = table();
+	local parts = split_string(desc, /;/);
+
+	for ( i in parts )
+		{
+		local kv = split_string1(parts[i], /=/);
+		if ( |kv| == 2 )
+			out[strip(kv[0])] = strip(kv[1]);
+		}
+
+	return out;
+	}
+
+event zeek_init() &priority=5
+	{
+	# Intel data lives on the manager; the Intel framework hands the
+	# minimal indicator set to workers.  Same reader as Intel::read_files.
+	if ( ! is_manager() )
+		return;
+
+	for ( f in intel_files )
+		Input::add_event([$source=f, $reader=Input::READER_ASCII, $mode=Input::REREAD,
+		    $name=cat("dnsguard-intel-", f), $fields=Intel::Item,
+		    $ev=Intel::read_entry]);
+	}
+
+event dns_request(c: connection, msg: dns_msg, query: string, qtype: count,
+    qclass: count)
+	{
+	if ( |query| == 0 )
+		return;
+
+	if ( intel_match_exact )
+		Intel::seen([$indicator=query, $indicator_type=Intel::DOMAIN, $conn=c,
+		    $where=IN_DNS_QUERY, $dnsguard_query=query]);
+
+	local labels = split_string(query, /\./);
+	local n = |labels|;
+	local i = 1;
+
+	# Parents down to two labels: a bare TLD is never an indicator.
+	while ( i < n - 1 )
+		{
+		Intel::seen([$indicator=join_string_vec(labels[i:], "."),
+		    $indicator_type=Intel::DOMAIN, $conn=c,
+		    $where=IN_DNS_PARENT, $dnsguard_query=query]);
+		++i;
+		}
+	}
+
+# Intel::match runs where the full intel data is: the manager, or the
+# standalone node.
+event Intel::match(s: Intel::Seen, items: set[Intel::Item])
+	{
+	if ( s$where != IN_DNS_QUERY && s$where != IN_DNS_PARENT )
+		return;
+
+	local family = "unknown";
+	local threat = "-";
+	local confidence = 0;
+	local sources: set[string] = set();
+
+	# Several feeds may list the same indicator: keep the most
+	# confident description.
+	for ( item in items )
+		{
+		add sources[item$meta$source];
+
+		if ( ! item$meta?$desc )
+			next;
+
+		local meta = parse_desc(item$meta$desc);
+		local conf = 0;
+		if ( "confidence" in meta && /[0-9]+/ == meta["confidence"] )
+			conf = to_count(meta["confidence"]);
+
+		if ( family == "unknown" || conf > confidence )
+			{
+			confidence = conf;
+			if ( "family" in meta )
+				family = meta["family"];
+			if ( "threat" in meta )
+				threat = meta["threat"];
+			}
+		}
+
+	local source_list = "";
+	for ( src in sources )
+		source_list = |source_list| == 0 ? src : cat(source_list, ",", src);
+
+	local query = s?$dnsguard_query ? s$dnsguard_query : s$indicator;
+	local how = s$where == IN_DNS_QUERY ? "exact" : "parent";
+	local f = Finding($note=Intel_Domain, $detection="intel",
+	    $what="DNS query matched intel", $name=query, $family=family,
+	    $threat=threat, $score=confidence / 100.0);
+
+	f$evidence = fmt("%s match on %s (sources: %s)", how, s$indicator,
+	    source_list);
+
+	if ( s?$conn )
+		{
+		f$conn = s$conn;
+		f$identifier = cat(s$conn$id$orig_h, "/", s$indicator);
+		}
+	else
+		{
+		if ( s?$uid )
+			f$uid = s$uid;
+		f$identifier = s$indicator;
+		}
+
+	report(f);
+	}

@@ -1,0 +1,460 @@
+##! DNSGuard: detect malware talking over DNS.
+##!
+##! This file holds what every other part of the package shares: the
+##! tunables (all of them ``option``), the notice types, the ``dnsguard.log``
+##! stream, the events exchanged with the Python scorer, the cluster-internal
+##! events, and small helpers for DNS names (registered domain, lexical
+##! features).  The detections live in their own files next to this one.
+
+@load base/misc/version
+@load base/frameworks/cluster
+@load base/frameworks/notice
+@load base/frameworks/sumstats
+@load base/protocols/dns
+
+module DNSGuard;
+
+export {
+	## The ``dnsguard.log`` stream.
+	redef enum Log::ID += { LOG };
+
+	## Policy hook for ``dnsguard.log``: break to drop a row.
+	global log_policy: Log::PolicyHook;
+
+	redef enum Notice::Type += {
+		## A DNS query matched a DNSGuard intel indicator, either the
+		## queried name itself or one of its parent domains.  ``msg``
+		## and ``sub`` carry family, threat, score and device type.
+		Intel_Domain,
+		## A host received many NXDOMAIN answers for many distinct names
+		## within one epoch: the signature of a domain generation
+		## algorithm probing for its rendezvous domain (QSnatch and other
+		## short-name DGAs are found this way).
+		NXDOMAIN_Burst,
+		## A query carried a label longer than
+		## :zeek:see:`DNSGuard::long_label_length`: data encoded into
+		## the name, as DNS tunnels do.
+		Tunnel_Long_Label,
+		## A host queried many distinct names below one registered
+		## domain within one epoch (RITA's subdomain measure for
+		## tunnels).
+		Tunnel_Subdomains,
+		## A host sent many TXT or NULL queries for one registered
+		## domain within one epoch (the record types tunnels favour).
+		TXT_Volume,
+		## A name was answered with many distinct A records at low TTLs
+		## across queries (fast flux).
+		Fast_Flux,
+		## The DNSGuard scorer judged a name malicious.
+		Scorer_Verdict,
+		## The DNSGuard scorer judged a host infected.
+		Host_Verdict,
+		## A host resolved NAS vendor service names and was tagged with
+		## a device type (for example ``nas-qnap``).
+		Device_Tagged,
+	};
+
+	## One row of ``dnsguard.log``.
+	type Info: record {
+		## When the detection fired.
+		ts: time &log;
+		## Connection uid of the DNS exchange, when there is one.
+		uid: string &log &optional;
+		## The host the detection is about.
+		host: addr &log &optional;
+		## The DNS name (or registered domain) the detection is about.
+		name: string &log &optional;
+		## Which detection produced the row: ``intel``,
+		## ``nxdomain_burst``, ``candidate``, ``long_label``,
+		## ``subdomains``, ``txt_volume``, ``fast_flux``, ``verdict``,
+		## ``host_verdict`` or ``device_tag``.
+		detection: string &log;
+		## Malware family, when known (else ``unknown``).
+		family: string &log &optional;
+		## Threat type: ``c2``, ``iab``, ``botnet``, ``dga``,
+		## ``phishing`` (see docs/interfaces.md).
+		threat: string &log &optional;
+		## Strength of the detection.  Intel: confidence / 100.
+		## Scorer verdicts: the scorer's score.  Zeek-side heuristics:
+		## observed value divided by its threshold (>= 1.0 when fired).
+		score: double &log &optional;
+		## Human readable evidence.
+		evidence: string &log &optional;
+		## Device type of *host* learnt from DNS (``unknown`` if none).
+		device: string &log &optional;
+	};
+
+	## Raised for every row written to ``dnsguard.log``.
+	global log_dnsguard: event(rec: Info);
+
+	## Intel files (format in docs/interfaces.md) read with the Intel
+	## framework's reader on the manager (or standalone node).  The
+	## default is the small file shipped with the package; point this at
+	## the output of ``dnsguard feeds export`` in production.
+	const intel_files: set[string] = {@DIR + "/dnsguard.intel"} &redef;
+
+	## Also call Intel::seen for the queried name itself.  Set to F if
+	## ``frameworks/intel/seen`` is loaded and you do not want a second
+	## intel.log row for exact matches.
+	option intel_match_exact = T;
+
+	## Public suffixes of more than one label and free-subdomain /
+	## dynamic-DNS providers.  The label left of the longest matching
+	## suffix is the one the attacker chose; it is the one scored.  The
+	## Python side (``dnsguard.names``, full Public Suffix List) is
+	## authoritative; this table only needs to cover what matters for
+	## detection.  It lists multi-label country suffixes (ICANN section
+	## of the PSL), dynamic-DNS and free-subdomain providers and NAS
+	## vendors' dynamic DNS (private section); every entry is in the PSL.
+	option public_suffixes: set[string] = {
+		"co.uk",
+		"org.uk",
+		"ac.uk",
+		"gov.uk",
+		"me.uk",
+		"ltd.uk",
+		"plc.uk",
+		"net.uk",
+		"com.au",
+		"net.au",
+		"org.au",
+		"edu.au",
+		"co.nz",
+		"org.nz",
+		"co.jp",
+		"ne.jp",
+		"or.jp",
+		"co.kr",
+		"or.kr",
+		"com.br",
+		"net.br",
+		"org.br",
+		"com.cn",
+		"net.cn",
+		"org.cn",
+		"com.sv",
+		"com.mx",
+		"com.ar",
+		"com.tr",
+		"com.tw",
+		"com.hk",
+		"com.sg",
+		"co.in",
+		"net.in",
+		"org.in",
+		"co.za",
+		"com.ua",
+		"com.pl",
+		"net.pl",
+		"com.co",
+		"com.pe",
+		"com.ve",
+		"com.ec",
+		"com.ph",
+		"com.my",
+		"com.vn",
+		"com.pk",
+		"com.ng",
+		"com.eg",
+		"com.sa",
+		"co.id",
+		"co.il",
+		"co.th",
+		"com.gt",
+		"com.ni",
+		"com.hn",
+		"com.bo",
+		"com.py",
+		"com.uy",
+		"com.do",
+		"com.pa",
+		"com.cu",
+		"com.es",
+		"com.gr",
+		"com.ru",
+		"net.ru",
+		"org.ru",
+		"com.kz",
+		"com.bd",
+		"com.lb",
+		"com.mt",
+		"com.cy",
+		"com.af",
+		"com.qa",
+		"com.kw",
+		"com.om",
+		"com.bh",
+		"com.jo",
+		"com.tn",
+		"com.ly",
+		"com.gh",
+		"co.ke",
+		"co.tz",
+		"co.ug",
+		"co.zw",
+		"com.na",
+		"co.ma",
+		"duckdns.org",
+		"no-ip.org",
+		"no-ip.biz",
+		"no-ip.info",
+		"no-ip.net",
+		"ddns.net",
+		"hopto.org",
+		"zapto.org",
+		"sytes.net",
+		"servebeer.com",
+		"serveftp.com",
+		"myftp.org",
+		"myftp.biz",
+		"dynu.net",
+		"dyndns.org",
+		"dyndns.info",
+		"freeddns.org",
+		"ddnsking.com",
+		"3utilities.com",
+		"bounceme.net",
+		"gotdns.ch",
+		"dnsalias.net",
+		"dynalias.com",
+		"serveblog.net",
+		"servehttp.com",
+		"myvnc.com",
+		"onthewifi.com",
+		"webhop.me",
+		"ddns.me",
+		"kozow.com",
+		"ooguy.com",
+		"theworkpc.com",
+		"loseyourip.com",
+		"accesscam.org",
+		"camdvr.org",
+		"mywire.org",
+		"dynv6.net",
+		"dnsupdate.info",
+		"ngrok.io",
+		"ngrok.app",
+		"ngrok-free.app",
+		"trycloudflare.com",
+		"workers.dev",
+		"pages.dev",
+		"github.io",
+		"herokuapp.com",
+		"azurewebsites.net",
+		"blogspot.com",
+		"firebaseapp.com",
+		"web.app",
+		"appspot.com",
+		"netlify.app",
+		"vercel.app",
+		"repl.co",
+		"myqnapcloud.com",
+		"synology.me",
+		"myds.me",
+		"diskstation.me",
+		"i234.me",
+		"myasustor.com",
+	};
+
+	## Names below these suffixes are never candidates, never counted
+	## for NXDOMAIN bursts or tunnelling: reverse lookups and local
+	## names that resolvers answer NXDOMAIN by the thousand.
+	option ignore_suffixes: set[string] = {
+		"in-addr.arpa",
+		"ip6.arpa",
+		"home.arpa",
+		"local",
+		"localdomain",
+		"lan",
+		"internal",
+		"localhost",
+		"invalid",
+		"test",
+	};
+
+	## Returns the device type learnt for *h*, or ``unknown``.
+	global device_of: function(h: addr): string;
+
+	## Returns the registered domain of *name* (eTLD+1) according to
+	## :zeek:see:`DNSGuard::public_suffixes`; the last two labels when no
+	## listed suffix matches.
+	global registered_domain: function(name: string): string;
+
+	## Returns the label of the registered domain (the attacker's choice).
+	global registered_label: function(name: string): string;
+
+	## T if *name* is, or lies below, one of :zeek:see:`DNSGuard::ignore_suffixes`.
+	global is_ignored: function(name: string): bool;
+
+	## What a detection found; :zeek:see:`DNSGuard::report` turns it
+	## into a ``dnsguard.log`` row and, if *note* is set, a notice.
+	type Finding: record {
+		## Notice to raise; leave unset for a log row only.
+		note: Notice::Type &optional;
+		## Value of the ``detection`` log column.
+		detection: string;
+		## Short description that starts the notice message.
+		what: string;
+		## Connection of the DNS exchange, when there is one.
+		conn: connection &optional;
+		uid: string &optional;
+		host: addr &optional;
+		name: string &optional;
+		family: string &default="unknown";
+		threat: string &default="-";
+		score: double &default=0.0;
+		evidence: string &default="";
+		## Notice suppression key (the notice type is added by the
+		## Notice framework).
+		identifier: string &default="";
+	};
+
+	## Write a ``dnsguard.log`` row and raise the notice of *f*.
+	global report: function(f: Finding);
+
+	# -- Events exchanged with the scorer (docs/interfaces.md) ----------
+
+	## Zeek -> scorer: a name worth scoring.
+	global candidate: event(ts: time, uid: string, orig_h: addr, query: string,
+	    qtype: count, rcode: count) &is_used;
+
+	## Zeek -> scorer: a host was tagged with a device type.
+	global host_tag: event(orig_h: addr, device: string, evidence: string)
+	    &is_used;
+
+	## Scorer -> Zeek: verdict on a name; *expire* is in seconds.
+	global verdict: event(name: string, score: double, family: string,
+	    threat: string, expire: count) &is_used;
+
+	## Scorer -> Zeek: verdict on a host.
+	global host_verdict: event(orig_h: addr, family: string, threat: string,
+	    score: double, evidence: string) &is_used;
+}
+
+# Device types learnt from DNS, known on every node: workers learn them,
+# the manager collects and re-broadcasts them (see devices.zeek).
+global host_devices: table[addr] of string &create_expire=1day;
+
+function device_of(h: addr): string
+	{
+	return h in host_devices ? host_devices[h] : "unknown";
+	}
+
+# Publishing differs by version: Cluster::publish exists from Zeek 7.1 on,
+# Zeek 7.0 only has Broker::publish.  The wrappers live in cluster.zeek;
+# this helper tells whether this node is where decisions are made.
+function is_manager(): bool
+	{
+	return ! Cluster::is_enabled()
+	    || Cluster::local_node_type() == Cluster::MANAGER;
+	}
+
+function registered_domain(name: string): string
+	{
+	local labels = split_string(name, /\./);
+	local n = |labels|;
+
+	if ( n <= 2 )
+		return name;
+
+	# Walk from the longest suffix to the shortest: the first hit is the
+	# longest listed public suffix, as in the PSL algorithm.
+	local i = 1;
+	while ( i < n - 1 )
+		{
+		if ( join_string_vec(labels[i:], ".") in public_suffixes )
+			return join_string_vec(labels[i - 1 :], ".");
+		++i;
+		}
+
+	return join_string_vec(labels[n - 2 :], ".");
+	}
+
+function registered_label(name: string): string
+	{
+	return split_string1(registered_domain(name), /\./)[0];
+	}
+
+function is_ignored(name: string): bool
+	{
+	local labels = split_string(name, /\./);
+	local n = |labels|;
+
+	# Single-label names never reach public DNS.
+	if ( n < 2 )
+		return T;
+
+	local i = 0;
+	while ( i < n )
+		{
+		if ( join_string_vec(labels[i:], ".") in ignore_suffixes )
+			return T;
+		++i;
+		}
+
+	return F;
+	}
+
+function report(f: Finding)
+	{
+	local device = "unknown";
+	local uid = "";
+
+	if ( f?$conn )
+		{
+		if ( ! f?$host )
+			f$host = f$conn$id$orig_h;
+		if ( ! f?$uid )
+			f$uid = f$conn$uid;
+		}
+
+	if ( f?$host )
+		device = device_of(f$host);
+
+	local rec = Info($ts=network_time(), $detection=f$detection, $family=f$family,
+	    $threat=f$threat, $score=f$score, $device=device);
+	if ( f?$uid )
+		rec$uid = f$uid;
+	if ( f?$host )
+		rec$host = f$host;
+	if ( f?$name )
+		rec$name = f$name;
+	if ( |f$evidence| > 0 )
+		rec$evidence = f$evidence;
+
+	Log::write(LOG, rec);
+
+	if ( ! f?$note )
+		return;
+
+	# Security Onion keeps only the mapped notice fields, so family,
+	# threat, score and device type go into msg and sub as text.
+	local subject = f?$name ? f$name : "-";
+	local n = Notice::Info($note=f$note);
+	n$msg = fmt("%s: %s [family=%s threat=%s score=%.2f device=%s]", f$what,
+	    subject, f$family, f$threat, f$score, device);
+	n$sub = fmt("family=%s;threat=%s;score=%.2f;device=%s;evidence=%s", f$family,
+	    f$threat, f$score, device, f$evidence);
+
+	# Without an identifier the Notice framework does not suppress.
+	if ( |f$identifier| > 0 )
+		n$identifier = f$identifier;
+
+	if ( f?$conn )
+		n$conn = f$conn;
+	else
+		{
+		if ( f?$host )
+			n$src = f$host;
+		if ( f?$uid )
+			n$uid = f$uid;
+		}
+
+	NOTICE(n);
+	}
+
+event zeek_init() &priority=5
+	{
+	Log::create_stream(LOG, [$columns=Info, $ev=log_dnsguard, $path="dnsguard",
+	    $policy=log_policy]);
+	}

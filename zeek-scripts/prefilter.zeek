@@ -1,0 +1,181 @@
+##! Lexical pre-filter: pick the names worth sending to the scorer.
+##!
+##! Scoring every DNS name in Python would not keep up with a busy sensor,
+##! and most names are obviously fine.  This filter is cheap and
+##! recall-oriented: it looks only at the registered label (the part the
+##! attacker chose, see DNSGuard::public_suffixes) and counts four signs
+##! of machine-made names.  A name with enough signs, or any name answered
+##! NXDOMAIN, becomes a candidate.  Workers deduplicate per name and send
+##! batches to the manager, which talks to the scorer (scorer.zeek).
+
+@load ./main
+@load ./cluster
+
+module DNSGuard;
+
+export {
+	## A registered label at least this long is one sign.
+	option prefilter_min_length = 10;
+
+	## A share of digits at least this high is one sign.
+	option prefilter_digit_ratio = 0.3;
+
+	## A run of consecutive consonants at least this long is one sign.
+	option prefilter_consonant_run = 4;
+
+	## A Shannon entropy (bits per character) at least this high is one
+	## sign.
+	option prefilter_entropy = 3.2;
+
+	## Signs a name needs to become a candidate.
+	option prefilter_min_signs = 2;
+
+	## Every NXDOMAIN name is a candidate, whatever its signs: short-name
+	## DGAs such as QSnatch show no lexical sign at all.
+	option prefilter_all_nxdomain = T;
+
+	## Registered domains never sent (the Python side has its own
+	## allow-list; this keeps obviously busy domains off the wire).
+	option prefilter_ignore_domains: set[string] = {
+		"google.com",
+		"googleapis.com",
+		"gstatic.com",
+		"microsoft.com",
+		"windowsupdate.com",
+		"apple.com",
+		"icloud.com",
+		"amazonaws.com",
+		"akamaiedge.net",
+		"cloudfront.net",
+	};
+
+	## Write selected candidates to dnsguard.log (detection
+	## ``candidate``).  Off by default: candidates are not verdicts.
+	option log_candidates = F;
+
+	## How long a worker remembers a name it already sent.
+	option candidate_cache_interval = 10min;
+
+	## Workers send a batch when it reaches this size ...
+	option candidate_batch_size = 50;
+
+	## ... or when this much time has passed.
+	option candidate_batch_interval = 1sec;
+
+	## Lexical signs of *label*; the number of signs is ``|result|``.
+	global lexical_signs: function(label: string): set[string];
+
+	## Hand a candidate to the manager side (scorer.zeek defines it).
+	global enqueue_candidate: function(c: Candidate);
+}
+
+# The signs lexical_signs() can report, in evidence order.
+global sign_names = vector("length", "digits", "consonants", "entropy");
+
+# Names this node has already selected.
+global recent_candidates: set[string] &create_expire=candidate_cache_interval;
+
+# Candidates waiting to go to the manager (workers only).
+global worker_batch: vector of Candidate = vector();
+
+function lexical_signs(label: string): set[string]
+	{
+	local signs: set[string] = set();
+	local n = |label|;
+
+	if ( n == 0 )
+		return signs;
+
+	if ( n >= prefilter_min_length )
+		add signs["length"];
+
+	local digits = |gsub(label, /[^0-9]/, "")|;
+	if ( ( digits + 0.0 ) / n >= prefilter_digit_ratio )
+		add signs["digits"];
+
+	# Splitting on vowels, digits and hyphens leaves the consonant runs.
+	local runs = split_string(label, /[aeiouy0-9-]+/);
+	local longest = 0;
+	for ( i in runs )
+		if ( |runs[i]| > longest )
+			longest = |runs[i]|;
+	if ( longest >= prefilter_consonant_run )
+		add signs["consonants"];
+
+	if ( find_entropy(label)$entropy >= prefilter_entropy )
+		add signs["entropy"];
+
+	return signs;
+	}
+
+event flush_worker_batch()
+	{
+	if ( |worker_batch| > 0 )
+		{
+		send_to_manager_candidates(worker_batch);
+		worker_batch = vector();
+		}
+
+	if ( ! zeek_is_terminating() )
+		schedule candidate_batch_interval { flush_worker_batch() };
+	}
+
+event zeek_init()
+	{
+	if ( ! is_manager() )
+		schedule candidate_batch_interval { flush_worker_batch() };
+	}
+
+event DNS::log_dns(rec: DNS::Info)
+	{
+	# No answer, no rcode: the interface sends answered names only.
+	if ( ! rec?$query || ! rec?$rcode || |rec$query| == 0 )
+		return;
+
+	local query = rec$query;
+	if ( query in recent_candidates || is_ignored(query) )
+		return;
+
+	local rd = registered_domain(query);
+	if ( rd in prefilter_ignore_domains )
+		return;
+
+	local label = registered_label(query);
+	local signs = lexical_signs(label);
+	local nx = rec$rcode == 3;
+
+	if ( |signs| < prefilter_min_signs && ! ( nx && prefilter_all_nxdomain ) )
+		return;
+
+	add recent_candidates[query];
+
+	local c = Candidate($ts=rec$ts, $uid=rec$uid, $orig_h=rec$id$orig_h,
+	    $query=query, $qtype=rec?$qtype ? rec$qtype : 0, $rcode=rec$rcode);
+
+	if ( log_candidates )
+		{
+		# Fixed order so the evidence reads the same every time.
+		local sign_list = "";
+		for ( i in sign_names )
+			if ( sign_names[i] in signs )
+				sign_list = |sign_list| == 0 ? sign_names[i] : cat(sign_list, ",",
+				    sign_names[i]);
+
+		report(Finding($detection="candidate", $what="Scorer candidate", $uid=rec$uid,
+		    $host=rec$id$orig_h, $name=query, $score=( |signs| +
+		    0.0 ) / 4, $evidence=fmt("label=%s signs=%s rcode=%d",
+		    label, |sign_list| > 0 ? sign_list : "none", rec$rcode)));
+		}
+
+	if ( is_manager() )
+		enqueue_candidate(c);
+	else
+		{
+		worker_batch += c;
+		if ( |worker_batch| >= candidate_batch_size )
+			{
+			send_to_manager_candidates(worker_batch);
+			worker_batch = vector();
+			}
+		}
+	}

@@ -1,0 +1,151 @@
+##! DNS tunnelling: long labels, many distinct subdomains, TXT/NULL volume.
+##!
+##! Tunnels encode data into query names (long, many distinct labels below
+##! one domain they control) and fetch data in TXT or NULL answers.  Each
+##! measure is counted per host and registered domain, so a busy resolver
+##! talking to many domains does not add up into a false alarm.
+
+@load base/frameworks/sumstats
+@load base/frameworks/sumstats/plugins/sum
+@load base/frameworks/sumstats/plugins/unique
+@load ./main
+
+module DNSGuard;
+
+export {
+	## A label at least this long is flagged (63 is the DNS maximum;
+	## base32/hex tunnels fill labels to 50-63 characters).
+	option long_label_length = 52;
+
+	## Registered domains whose names are long or numerous by design
+	## (anti-virus and reputation look-ups, DNS block lists).
+	option tunnel_ignore_domains: set[string] = {
+		"spamhaus.org",
+		"spamcop.net",
+		"sorbs.net",
+		"barracudacentral.org",
+		"surbl.org",
+		"uribl.com",
+		"dnswl.org",
+		"mailspike.net",
+		"sophosxl.net",
+		"mcafee.com",
+		"trendmicro.com",
+		"e5.sk",
+		"senderbase.org",
+		"spamrats.com",
+	};
+
+	## Length of one counting epoch for the SumStats measures below.
+	option tunnel_epoch = 10min;
+
+	## Distinct names below one registered domain a host must query
+	## within an epoch.
+	option tunnel_subdomain_threshold = 150;
+
+	## TXT or NULL queries for one registered domain a host must send
+	## within an epoch.
+	option txt_volume_threshold = 60;
+}
+
+function tunnel_ignored(name: string, rd: string): bool
+	{
+	return rd in tunnel_ignore_domains || is_ignored(name);
+	}
+
+function subdomains_value(key: SumStats::Key, result: SumStats::Result): double
+	{
+	return result["dnsguard.subdomains"]$unique + 0.0;
+	}
+
+function subdomains_crossed(key: SumStats::Key, result: SumStats::Result)
+	{
+	local rv = result["dnsguard.subdomains"];
+	local f = Finding($note=Tunnel_Subdomains, $detection="subdomains",
+	    $what="Many distinct subdomains of one domain", $host=key$host,
+	    $name=key$str, $threat="c2");
+
+	f$score = ( rv$unique + 0.0 ) / tunnel_subdomain_threshold;
+	f$evidence = fmt("%d distinct names below %s in %d queries", rv$unique,
+	    key$str, rv$num);
+	f$identifier = cat(key$host, "/", key$str);
+	report(f);
+	}
+
+function txt_value(key: SumStats::Key, result: SumStats::Result): double
+	{
+	return result["dnsguard.txt"]$sum;
+	}
+
+function txt_crossed(key: SumStats::Key, result: SumStats::Result)
+	{
+	local rv = result["dnsguard.txt"];
+	local f = Finding($note=TXT_Volume, $detection="txt_volume",
+	    $what="TXT/NULL query volume to one domain", $host=key$host,
+	    $name=key$str, $threat="c2");
+
+	f$score = rv$sum / txt_volume_threshold;
+	f$evidence = fmt("%.0f TXT/NULL queries for %s", rv$sum, key$str);
+	f$identifier = cat(key$host, "/", key$str);
+	report(f);
+	}
+
+event zeek_init()
+	{
+	local sub_calcs = set(SumStats::UNIQUE);
+	local sub = SumStats::Reducer($stream="dnsguard.subdomains", $apply=sub_calcs);
+	sub$unique_max = tunnel_subdomain_threshold * 2;
+
+	local subs = SumStats::SumStat($name="dnsguard-tunnel-subdomains",
+	    $epoch=tunnel_epoch, $reducers=set(sub));
+	subs$threshold_val = subdomains_value;
+	subs$threshold = tunnel_subdomain_threshold + 0.0;
+	subs$threshold_crossed = subdomains_crossed;
+	SumStats::create(subs);
+
+	local txt_calcs = set(SumStats::SUM);
+	local txt = SumStats::Reducer($stream="dnsguard.txt", $apply=txt_calcs);
+
+	local txts = SumStats::SumStat($name="dnsguard-txt-volume",
+	    $epoch=tunnel_epoch, $reducers=set(txt));
+	txts$threshold_val = txt_value;
+	txts$threshold = txt_volume_threshold + 0.0;
+	txts$threshold_crossed = txt_crossed;
+	SumStats::create(txts);
+	}
+
+event dns_request(c: connection, msg: dns_msg, query: string, qtype: count,
+    qclass: count)
+	{
+	if ( |query| == 0 )
+		return;
+
+	local rd = registered_domain(query);
+
+	if ( tunnel_ignored(query, rd) )
+		return;
+
+	local h = c$id$orig_h;
+
+	# The registered domain itself carries no payload: only names below
+	# it count as subdomains.
+	if ( query != rd )
+		SumStats::observe("dnsguard.subdomains", [$host=h, $str=rd], [$str=query]);
+
+	# TXT (16) and NULL (10).
+	if ( qtype == 16 || qtype == 10 )
+		SumStats::observe("dnsguard.txt", [$host=h, $str=rd], [$num=1]);
+
+	local labels = split_string(query, /\./);
+	local longest = 0;
+	for ( i in labels )
+		if ( |labels[i]| > longest )
+			longest = |labels[i]|;
+
+	if ( longest >= long_label_length )
+		report(Finding($note=Tunnel_Long_Label, $detection="long_label",
+		    $what="Very long DNS label", $conn=c, $name=query,
+		    $threat="c2", $score=( longest + 0.0 ) / long_label_length,
+		    $evidence=fmt("label of %d characters below %s", longest,
+		    rd), $identifier=cat(c$id$orig_h, "/", rd)));
+	}
