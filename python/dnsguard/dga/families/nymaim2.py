@@ -100,7 +100,7 @@ INFO = FamilyInfo(
         "wtf",
         "xyz",
         "yt",
-    ),  # fmt: skip
+    ),
     names_per_period=64,
     period="day",
     active=(dt.date(2017, 1, 1), None),
