@@ -82,6 +82,7 @@ def _transition_table() -> np.ndarray:
 
 
 _TABLE = _transition_table()
+_LETTER_OF_STATE = "".join(chr(97 + state % 26) for state in range(1 << 15))
 
 
 def _power(exponent: int) -> np.ndarray:
@@ -104,22 +105,22 @@ def _discards(stamp: int) -> int:
 @lru_cache(maxsize=64)
 def _labels(seed: str, discards: int) -> tuple[str, ...]:
     """Labels in query order (per counter: no-temp-file seed, then temp-file seed)."""
-    powers = {k: _power(k - 1) for k in (discards, discards - 1) if k > 0}
+    powers = {k: _power(k - 1).tolist() for k in (discards, discards - 1) if k > 0}
     labels = []
     for counter in range(_COUNTERS):
         skip = 0 if counter % 9 == 8 else discards - (1 if counter % 9 >= 6 else 0)
         for base in _SEEDS[seed]:
             r = 3 * counter + base
             if skip > 0:
-                r = int(powers[skip][_crop(_rand(r))])
+                r = powers[skip][_crop(_rand(r))]
             r1 = _rand(r)
             r2 = _rand(r1)
             r = _rand(r2)
             length = (_crop(r1) * _crop(r2) + _crop(r)) % 6 + 7
             chars = []
             for _ in range(length):
-                r = _rand(r)
-                chars.append(chr(_crop(r) % 26 + 97))
+                r = (1103515245 * r + 12435) & _MASK  # _rand, inlined: the hot loop
+                chars.append(_LETTER_OF_STATE[(r >> 8) & 0x7FFF])
             labels.append("".join(chars))
     return tuple(labels)
 
