@@ -172,6 +172,11 @@ class BrokerHub:
                 n += 1
         return n
 
+    async def send_raw(self, frame: str) -> None:
+        """Send anything to every client (to test how clients cope with junk)."""
+        for ws in list(self._clients):
+            await ws.send(frame)
+
     async def wait_clients(self, n: int, timeout: float = 10.0) -> None:
         async def ready() -> None:
             async with self._changed:

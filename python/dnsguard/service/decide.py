@@ -11,7 +11,7 @@ vectorised call.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.names import Name, Rejected, normalize
@@ -112,7 +112,9 @@ class Decider:
             if cand.nxdomain and scored.score >= hs and scored.registered not in self.settings.allowlist:
                 host = self.hosts.observe(cand.orig_h, cand.ts, scored.fqdn, scored.score, scored.family)
                 if host is not None:
-                    out.hosts.append(host)
+                    # Windows run on sensor time (pcaps replay the past); the verdict's
+                    # lifetime in the journal runs on service time, like name verdicts.
+                    out.hosts.append(replace(host, created=now))
         self.stats.host_verdicts += len(out.hosts)
         return out
 

@@ -74,6 +74,8 @@ class Journal:
         self.path = Path(self.path)
         self._live: dict[str, Verdict] = {}
         self._records = 0
+        self._next_check = 1_000
+        """Record count at which expired entries are next purged and compaction considered."""
         self._fh = None
 
     def expires_at(self, v: Verdict) -> float:
@@ -147,8 +149,11 @@ class Journal:
         while len(self._live) > self.max_live:
             self._live.pop(next(iter(self._live)))
             self.stats.evicted += 1
-        if self._records > 2 * len(self._live) + 1_000:
-            self.compact(now)
+        if self._records >= self._next_check:
+            self._expire(now)
+            if self._records > 2 * len(self._live) + 1_000:
+                self.compact(now)
+            self._next_check = self._records + 1_000
         return fresh
 
     def _same(self, old: Verdict, new: Verdict, now: float) -> bool:
@@ -181,5 +186,6 @@ class Journal:
         finally:
             os.close(dir_fd)
         self._records = len(self._live)
+        self._next_check = self._records + 1_000
         self.stats.compactions += 1
         self._fh = open(self.path, "ab")  # noqa: SIM115 - held open for appends
