@@ -112,7 +112,8 @@ class _Labels:
         raw = record.family.strip()
         if not raw:
             for tag in record.tags:
-                if tag.strip().lower() in d.family_map or is_iab(tag):
+                key = tag.strip().lower()
+                if key in d.family_map or key in d.family_threat or is_iab(key):
                     raw = tag.strip()
                     break
         family = canonical_family(d.family_map.get(raw.lower(), raw) if raw else d.family)
