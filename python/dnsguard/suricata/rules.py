@@ -258,7 +258,7 @@ def behaviour_rules() -> list[Rule]:
             sid=9_072_010,
             msg="DNSGUARD TUNNEL Generic Long Encoded Label Queries",
             body=("dns.query; " + _allow() +
-                  r'pcre:"/(?:^|\.)[a-z0-9+=_-]{52,63}\.[^.]+\.[^.]+$/i"; '
+                  r'pcre:"/(?:^|\.)[a-z0-9+=_-]{52,63}\.(?:[^.]+\.)*[^.]+\.[^.]+$/i"; '
                   "threshold:type both, track by_src, count 5, seconds 60;"),
             classtype="policy-violation", metadata=tunnel, tags=frozenset({"threshold"}),
         ),

@@ -6,10 +6,12 @@ copied to ``<dir>/rules``, Suricata's data directory (where ``state``
 datasets live) is ``<dir>/data``, logs go to ``<dir>/logs`` and the unix
 socket, when wanted, is ``<dir>/suricata.socket``.
 
-Suricata 7.0 takes its data directory from ``default-data-dir``; a config
-without it falls back to the current directory (``./``) when not running
-as a system install, so ``state`` files would land wherever the process
-happens to run.  Both spellings are written here.
+Where ``state`` datasets live needs care: with a config file other than
+the system one Suricata 7.0 runs in "user mode" and *overrides* the data
+directory with the current directory, whatever ``default-data-dir`` says
+(``--set`` included).  Only the ``--data-dir`` command-line option wins, so
+every command built here passes it; the config key is written as well for
+readers of the file.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ rule-files:
 classification-file: {classification}
 reference-config-file: {reference}
 default-data-dir: {data}
-data-dir: {data}
 default-log-dir: {logs}
 logging:
   default-log-level: notice
@@ -158,7 +159,8 @@ def create(
 
 
 def _base_cmd(box: Sandbox) -> list[str]:
-    return [suricata_binary(box.binary), "-c", str(box.config), "-l", str(box.logs)]
+    return [suricata_binary(box.binary), "-c", str(box.config), "-l", str(box.logs),
+            "--data-dir", str(box.data)]
 
 
 def log_errors(box: Sandbox) -> list[str]:

@@ -1,0 +1,112 @@
+"""Helpers for the Suricata tests: traffic building, eve parsing, sandboxes.
+
+Every test runs the real Suricata binary; a missing binary is a failure.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import struct
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from dnsguard.pcapgen import QTYPES, RCODES, Exchange, dns_message, packets, udp_frame
+from dnsguard.suricata import sandbox
+
+REPO = Path(__file__).resolve().parents[2]
+PACK = REPO / "suricata-rules"
+TRACES = REPO / "tests" / "data" / "traces"
+T0 = 1_780_000_000.0
+
+
+def require_suricata() -> str:
+    path = shutil.which("suricata")
+    assert path, "Suricata is not installed: these tests need the real binary (make install)"
+    return path
+
+
+@dataclass(frozen=True)
+class Alert:
+    src: str
+    dst: str
+    sport: int
+    sid: int
+    msg: str
+    metadata: dict
+
+    @property
+    def client(self) -> str:
+        """The querying host: the side not on port 53."""
+        return self.dst if self.sport == 53 else self.src
+
+
+def read_alerts(eve: Path) -> list[Alert]:
+    out = []
+    for line in eve.read_text("utf-8").splitlines():
+        event = json.loads(line)
+        if event.get("event_type") != "alert":
+            continue
+        a = event["alert"]
+        out.append(Alert(event["src_ip"], event["dest_ip"], int(event.get("src_port", 0)),
+                         a["signature_id"], a["signature"], a.get("metadata", {})))
+    return out
+
+
+def alerts_by_client(alerts: Iterable[Alert]) -> dict[str, list[int]]:
+    """Sorted SIDs per querying host."""
+    per: dict[str, list[int]] = defaultdict(list)
+    for a in alerts:
+        per[a.client].append(a.sid)
+    return {k: sorted(v) for k, v in per.items()}
+
+
+def write_dataset(path: Path, values: Iterable[str], settype: str = "string") -> None:
+    lines = []
+    for v in values:
+        lines.append(base64.b64encode(v.encode()).decode() if settype == "string" else v)
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
+def _write_frames(path: Path, frames: list[tuple[float, bytes]]) -> None:
+    frames = sorted(frames, key=lambda f: f[0])
+    with path.open("wb") as fh:
+        fh.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for ts, frame in frames:
+            sec = int(ts)
+            usec = int(round((ts - sec) * 1_000_000)) % 1_000_000
+            fh.write(struct.pack("<IIII", sec, usec, len(frame), len(frame)) + frame)
+
+
+def iterative_frames(exchanges: Iterable[Exchange]) -> list[tuple[float, bytes]]:
+    """Frames like :func:`pcapgen.packets` but with RD clear, as a resolver
+    sends to authoritative servers (pcapgen always sets RD)."""
+    out = []
+    for i, ex in enumerate(exchanges):
+        txid = (i * 7919 + 101) & 0xFFFF
+        sport = ex.sport or 30000 + i % 30000
+        for response, (src, dst, sp, dp, ts) in (
+            (False, (ex.client, ex.server, sport, 53, ex.ts)),
+            (True, (ex.server, ex.client, 53, sport, ex.ts + ex.rtt)),
+        ):
+            msg = bytearray(dns_message(ex, txid, response))
+            msg[2] &= 0xFE
+            out.append((ts, udp_frame(src, dst, sp, dp, bytes(msg))))
+    return out
+
+
+def write_traffic(path: Path, exchanges: list[Exchange],
+                  iterative: list[Exchange] | None = None) -> None:
+    frames = packets(exchanges) + iterative_frames(iterative or [])
+    _write_frames(path, frames)
+
+
+def make_box(root: Path, **kwargs) -> sandbox.Sandbox:
+    require_suricata()
+    return sandbox.create(root, PACK, **kwargs)
+
+
+__all__ = ["QTYPES", "RCODES", "Exchange"]
