@@ -53,7 +53,8 @@ def _hash(text: str) -> int:
     return 0x100000000 - h if h & 0x80000000 else h
 
 
-def _name(prefix: str, tld: str, round_: int) -> str:
+def hashed_name(prefix: str, tld: str, round_: int) -> str:
+    """One name; public because the unnamed JavaScript DGA shares the construction."""
     r = _hash(f"{prefix}.{tld}") + round_
     label = ""
     while len(label) < r % 7 + 6:
@@ -80,5 +81,5 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     names = []
     for magic in _parse_seed(seed):
         prefix = f"{magic}.{day.month}.{day.day}.{day.year}"
-        names.extend(_name(prefix, tld, i) for i in range(_ROUNDS) for tld in _TLDS)
+        names.extend(hashed_name(prefix, tld, i) for i in range(_ROUNDS) for tld in _TLDS)
     return unique(names)
