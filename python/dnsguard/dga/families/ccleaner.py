@@ -1,0 +1,58 @@
+"""The CCleaner 5.33 backdoor (2017 supply-chain attack), monthly DGA.
+
+The seed ``year * 10000 + month`` drives the MSVCRT ``rand()``; three outputs
+give the label ``ab`` + hex(r2 * r3) + hex(r1) under .com: one name a month,
+used as a fallback to the hard-coded C2 address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dnsguard.dga.families.base import (
+    FamilyInfo,
+    GeneratorError,
+    check_day,
+    check_variant,
+)
+
+INFO = FamilyInfo(
+    name="ccleaner",
+    aliases=("CCleaner backdoor", "Floxif", "CCBkdr"),
+    malpedia="",
+    variants=("default",),
+    seeds={"default": ()},
+    tlds=("com",),
+    names_per_period=1,
+    period="month",
+    active=(dt.date(2017, 8, 15), dt.date(2018, 12, 31)),
+    threat="dga",
+    seed_required=False,
+    references=(
+        "Cisco Talos, 'CCleanup: A Vast Number of Machines at Risk' (2017-09-18): "
+        "DGA domains for 2017",
+        "github.com/360netlab/DGA code/ccleaner/dga.py",
+    ),
+    notes=(
+        "The trojanised build shipped 2017-08-15 and was found in September 2017; the "
+        "end date is approximate (infected installs were cleaned up over the next "
+        "months). The DGA is only a fallback for the backdoor's C2."
+    ),
+)
+
+
+def _msvcrt(state: int) -> tuple[int, int]:
+    state = (0x343FD * state + 0x269EC3) & 0xFFFFFFFF
+    return (state >> 16) & 0x7FFF, state
+
+
+def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:
+    """The single name of the month holding ``day``."""
+    day = check_day(day)
+    check_variant(INFO, variant)
+    if seed is not None:
+        raise GeneratorError("ccleaner: takes no seed (year and month only); valid: none")
+    r1, state = _msvcrt(day.year * 10000 + day.month)
+    r2, state = _msvcrt(state)
+    r3, _ = _msvcrt(state)
+    return [f"ab{r2 * r3:x}{r1:x}.com"]
