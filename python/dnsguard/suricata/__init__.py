@@ -1,1 +1,0 @@
-"""Suricata integration: offline runs, the unix-socket client, rule pack tooling."""
