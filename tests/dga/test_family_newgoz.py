@@ -61,3 +61,9 @@ def test_bad_arguments_raise_generator_error() -> None:
 def test_registered_under_aliases() -> None:
     assert families.get("newGOZ") is newgoz
     assert families.get("gameover zeus") is newgoz
+
+
+def test_base36_spelling_of_digest_words() -> None:
+    words = (0, 35, 36, 0xFFFFFFFF)
+    digests = b"".join(w.to_bytes(4, "little") for w in words)
+    assert newgoz._base36_words(digests) == ["0", "z", "10", "1z141z3"]

@@ -8,6 +8,7 @@ seed domain alone, never on the date.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
@@ -81,9 +82,15 @@ def names(seed: str = _DEFAULT_SEED, count: int = _NAMES) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=16)
+def _default_list(seed: str) -> tuple[str, ...]:
+    """The list does not depend on the day: compute it once per seed."""
+    return tuple(names(seed))
+
+
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:
     """The chain from the seed (``day`` only validated: it plays no part)."""
     check_day(day)
     check_variant(INFO, variant)
     seeds = INFO.seeds["default"] if seed is None else (seed,)
-    return unique(n for s in seeds for n in names(s))
+    return unique(n for s in seeds for n in _default_list(s))

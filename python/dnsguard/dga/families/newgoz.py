@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+import numpy as np
+
 from dnsguard.dga.families.base import (
     FamilyInfo,
     GeneratorError,
@@ -39,7 +41,7 @@ INFO = FamilyInfo(
 )
 
 _KEY = bytes((0x01, 0x05, 0x19, 0x35))
-_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+_ALPHABET_BYTES = np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
 _NAMES = 1000
 
 
@@ -54,26 +56,24 @@ def _tld(seq: int) -> str:
     return "net"
 
 
-def _base36(value: int) -> str:
-    """At most seven digits, least significant first then reversed; stops at zero."""
-    digits = []
-    for _ in range(7):
-        value, digit = divmod(value, 36)
-        digits.append(_ALPHABET[digit])
-        if value == 0:
-            break
-    return "".join(reversed(digits))
+def _base36_words(digests: bytes) -> list[str]:
+    """Base-36 spelling of every little-endian 32-bit word of ``digests``.
+
+    The sample emits at most seven digits, least significant first, stopping
+    once the value is zero; as 2**32 < 36**7 that is plain base 36 without
+    leading zeros.  Done for a whole day at once: digits by numpy, then
+    zero-padded strings with the padding stripped.
+    """
+    words = np.frombuffer(digests, dtype="<u4").astype(np.uint64)
+    powers = np.array([36**k for k in range(6, -1, -1)], dtype=np.uint64)
+    digits = (words[:, None] // powers) % 36
+    text = _ALPHABET_BYTES[digits].tobytes().decode("ascii")
+    return [text[i : i + 7].lstrip("0") or "0" for i in range(0, len(text), 7)]
 
 
 def _date_block(day: dt.date) -> bytes:
     """Year, month and day as little-endian 16-bit words, each followed by the key."""
     return b"".join(part.to_bytes(2, "little") + _KEY for part in (day.year, day.month, day.day))
-
-
-def _name(seq: int, block: bytes) -> str:
-    digest = hashlib.md5(seq.to_bytes(4, "little") + block).digest()
-    label = "".join(_base36(int.from_bytes(digest[i : i + 4], "little")) for i in range(0, 16, 4))
-    return f"{label}.{_tld(seq)}"
 
 
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:
@@ -83,4 +83,8 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     if seed is not None:
         raise GeneratorError("newgoz: takes no seed (the key is fixed); valid: none")
     block = _date_block(day)
-    return unique(_name(seq, block) for seq in range(_NAMES))
+    digests = b"".join(
+        hashlib.md5(seq.to_bytes(4, "little") + block).digest() for seq in range(_NAMES)
+    )
+    parts = _base36_words(digests)
+    return unique(f"{''.join(parts[4 * seq : 4 * seq + 4])}.{_tld(seq)}" for seq in range(_NAMES))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
@@ -115,8 +116,14 @@ def _name(digest: bytes, cfg: _Config) -> str:
 
 def names_for_number(number: int, variant: str) -> list[str]:
     """The 30 names of one day number (not a calendar window)."""
+    return list(_names_for_number(number, variant))
+
+
+@lru_cache(maxsize=1024)
+def _names_for_number(number: int, variant: str) -> tuple[str, ...]:
+    """Cached: the 45-day windows of consecutive dates overlap almost fully."""
     cfg = _CONFIGS[variant]
-    return [_name(d, cfg) for d in _chain(number)]
+    return tuple(_name(d, cfg) for d in _chain(number))
 
 
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:
@@ -126,9 +133,8 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     if seed is not None:
         raise GeneratorError("pushdo: takes no seed (pick a variant); valid: none")
     base = day_number(day)
-    chains = [_chain(base + offset) for offset in _WINDOW]
     out = []
     for var in variants:
-        cfg = _CONFIGS[var]
-        out.extend(_name(d, cfg) for chain in chains for d in chain)
+        for offset in _WINDOW:
+            out.extend(_names_for_number(base + offset, var))
     return unique(out)

@@ -12,6 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 import zlib
+from functools import lru_cache
+
+import numpy as np
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
@@ -71,25 +74,34 @@ def _twister(seed: int) -> random.Random:
 
 
 def names(day: dt.date, seed: int, sandbox: bool, count: int = _NAMES) -> list[str]:
-    """The first ``count`` names for one seed constant, in query order.
+    """The first ``count`` names for one seed constant, in query order."""
+    return list(_names(_crc_seed(day, seed) + int(sandbox), count))
 
-    ``rand_int(lo, hi)`` in the sample scales the low 28 bits of one MT
-    output by a float; with at most 26 choices that product is exact, so
-    integer arithmetic gives the same result.
+
+@lru_cache(maxsize=64)
+def _names(seed: int, count: int) -> tuple[str, ...]:
+    """Names of one MT seed; cached because a seed serves a whole ten-day slice.
+
+    ``rand_int(lo, hi)`` in the sample scales the low 28 bits of one MT output
+    by a float; with at most 26 choices that product is exact, so integer
+    arithmetic gives the same result.  A name uses 2 + length (at most 27)
+    outputs, so the outputs are drawn in one block and sliced.
     """
-    rng = _twister(_crc_seed(day, seed) + int(sandbox))
-    bits = rng.getrandbits
-
-    def rand_int(lower: int, upper: int) -> int:
-        return lower + (((bits(32) & 0xFFFFFFF) * (upper - lower + 1)) >> 28)
-
+    total = count * 27
+    block = _twister(seed).getrandbits(32 * total).to_bytes(4 * total, "little")
+    # 28-bit values times up to 26 overflow 32 bits: widen first.
+    low = (np.frombuffer(block, dtype="<u4") & 0xFFFFFFF).astype(np.uint64)
+    tld_index = ((low * len(_TLDS)) >> 28).tolist()
+    length = (8 + ((low * 18) >> 28)).tolist()
+    letters = ((low * 26) >> 28).astype(np.uint8) + ord("a")
+    text = letters.tobytes().decode("ascii")
     out = []
+    pos = 0
     for _ in range(count):
-        tld = _TLDS[rand_int(0, len(_TLDS) - 1)]
-        length = rand_int(8, 25)
-        label = "".join(chr(97 + rand_int(0, 25)) for _ in range(length))
-        out.append(f"{label}.{tld}")
-    return out
+        size = length[pos + 1]
+        out.append(f"{text[pos + 2 : pos + 2 + size]}.{_TLDS[tld_index[pos]]}")
+        pos += 2 + size
+    return tuple(out)
 
 
 def _parse_seed(seed: str | None) -> tuple[int, ...]:
