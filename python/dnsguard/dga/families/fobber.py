@@ -8,6 +8,7 @@ names, version 2 300 10-letter .com names; the date plays no part.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
@@ -44,7 +45,9 @@ _PARAMS = {
 _NAMES = 300
 
 
-def _chain(variant: str) -> list[str]:
+@lru_cache(maxsize=4)
+def _chain(variant: str) -> tuple[str, ...]:
+    """Cached: the names never change."""
     state, increment, length, tld = _PARAMS[variant]
     names = []
     for _ in range(_NAMES):
@@ -54,7 +57,7 @@ def _chain(variant: str) -> list[str]:
             state = ((mixed >> 16) | (mixed << 16)) & 0xFFFFFFFF
             chars.append(chr((state & 0x17FF) % 26 + ord("a")))
         names.append("".join(chars) + tld)
-    return names
+    return tuple(names)
 
 
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:
