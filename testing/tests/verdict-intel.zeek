@@ -1,0 +1,33 @@
+# @TEST-DOC: A scorer verdict raises Scorer_Verdict and inserts the name into the Intel framework, so a later query below it matches inline with the verdict's family; a low score does neither; a host verdict raises Host_Verdict.
+#
+# @TEST-EXEC: python3 $PCAPGEN spec.json trace.pcap
+# @TEST-EXEC: zeek -b -C -r trace.pcap $PACKAGE %INPUT >output 2>&1
+# @TEST-EXEC: zeek-cut note src < notice.log | sort >notices
+# @TEST-EXEC: btest-diff notices
+# @TEST-EXEC: zeek-cut note msg < notice.log | grep Scorer_Verdict | grep -q 'badname.example \[family=testfam threat=dga score=0.93'
+# @TEST-EXEC: zeek-cut note src msg < notice.log | grep Intel_Domain | grep 10.0.0.51 | grep -q 'family=testfam threat=dga score=0.93'
+# @TEST-EXEC: zeek-cut note msg < notice.log | grep Host_Verdict | grep -q 'family=qsnatch threat=botnet'
+# @TEST-EXEC: zeek-cut seen.indicator seen.where sources < intel.log >intel
+# @TEST-EXEC: btest-diff intel
+# @TEST-EXEC: zeek-cut detection host name family threat < dnsguard.log | sort >dnsguard
+# @TEST-EXEC: btest-diff dnsguard
+
+@TEST-START-FILE spec.json
+[
+  {"ts": 1700000000.0, "client": "10.0.0.50", "qname": "first-packet.example", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.50", "ttl": 300}]},
+  {"ts": 1700000005.0, "client": "10.0.0.51", "qname": "www.badname.example", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.51", "ttl": 300}]},
+  {"ts": 1700000006.0, "client": "10.0.0.52", "qname": "okname.example", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.52", "ttl": 300}]}
+]
+@TEST-END-FILE
+
+redef DNSGuard::scorer_link = F;
+
+# Verdicts as the scorer would send them, once network time is set (the
+# Intel expiry is scheduled relative to it).
+event network_time_init()
+	{
+	event DNSGuard::verdict("badname.example", 0.93, "testfam", "dga", 3600);
+	event DNSGuard::verdict("okname.example", 0.1, "none", "dga", 3600);
+	event DNSGuard::host_verdict(10.0.0.50, "qsnatch", "botnet", 0.88,
+	    "NXDOMAIN burst and NAS tag");
+	}

@@ -1,0 +1,50 @@
+# @TEST-DOC: Round trip over Broker's WebSocket API: a Python client (websockets library) subscribes to dnsguard/candidates, receives the held candidate and host tag, sends a verdict and a host verdict on dnsguard/verdicts; Zeek raises notices and the verdict's Intel item matches.
+#
+# @TEST-PORT: DNSGUARD_WS_PORT
+#
+# @TEST-EXEC: python3 $PCAPGEN spec.json trace.pcap
+# @TEST-EXEC: python3 -m py_compile $FILES/scorer_client.py
+# @TEST-EXEC: btest-bg-run zeek "zeek -b -C -r ../trace.pcap $PACKAGE %INPUT >out"
+# @TEST-EXEC: btest-bg-run client "python3 $FILES/scorer_client.py >out"
+# @TEST-EXEC: btest-bg-wait 60
+# @TEST-EXEC: btest-diff client/out
+# @TEST-EXEC: btest-diff zeek/out
+# @TEST-EXEC: zeek-cut note src < zeek/notice.log | sort >notices
+# @TEST-EXEC: btest-diff notices
+# @TEST-EXEC: zeek-cut note msg < zeek/notice.log | grep Scorer_Verdict | grep -q 'xkqzvbtrwplmnhg.com \[family=testfam threat=dga score=0.97 device=unknown\]'
+# @TEST-EXEC: zeek-cut note msg < zeek/notice.log | grep Host_Verdict | grep -q 'device=nas-qnap'
+# @TEST-EXEC: zeek-cut seen.indicator sources < zeek/intel.log >intel
+# @TEST-EXEC: btest-diff intel
+
+@TEST-START-FILE spec.json
+[
+  {"ts": 1700000000.0, "client": "10.0.0.61", "qname": "update.qnap.com", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.61", "ttl": 300}]},
+  {"ts": 1700000001.0, "client": "10.0.0.60", "qname": "xkqzvbtrwplmnhg.com", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.60", "ttl": 300}]},
+  {"ts": 1700000002.0, "client": "10.0.0.62", "qname": "wikipedia.org", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.62", "ttl": 300}]}
+]
+@TEST-END-FILE
+
+redef exit_only_after_terminate = T;
+redef DNSGuard::scorer_port = to_port(getenv("DNSGUARD_WS_PORT"));
+
+# After the verdict has been handled, a look-up of the name must hit the
+# Intel item the verdict inserted.
+event DNSGuard::verdict(name: string, score: double, family: string,
+    threat: string, expire: count) &priority=-10
+	{
+	print "verdict", name, family, threat;
+	Intel::seen([$indicator=name, $indicator_type=Intel::DOMAIN,
+	    $where=DNSGuard::IN_DNS_QUERY]);
+	}
+
+event DNSGuard::host_verdict(orig_h: addr, family: string, threat: string,
+    score: double, evidence: string) &priority=-10
+	{
+	print "host_verdict", orig_h, family;
+	}
+
+event Intel::match(s: Intel::Seen, items: set[Intel::Item]) &priority=-10
+	{
+	print "intel match", s$indicator;
+	terminate();
+	}
