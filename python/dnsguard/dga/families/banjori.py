@@ -22,14 +22,14 @@ _DEFAULT_SEED = "earnestnessbiophysicalohax.com"
 
 INFO = FamilyInfo(
     name="banjori",
-    aliases=("Banjori", "MultiBanker 2", "BankPatch", "BackPatch"),
+    aliases=("Banjori", "MultiBanker 2", "BankPatch", "BackPatcher"),
     malpedia="win.banjori",
     variants=("default",),
     seeds={"default": (_DEFAULT_SEED,)},
     tlds=("com",),
     names_per_period=1000,
     period="sequence",
-    active=(dt.date(2013, 10, 1), dt.date(2016, 12, 31)),
+    active=(dt.date(2013, 4, 1), None),
     threat="dga",
     seed_required=False,
     references=(
@@ -39,7 +39,8 @@ INFO = FamilyInfo(
     notes=(
         "Seed is the first name of the chain; samples carry different seed names, "
         "only the one from the analysed sample is built in. The first 1000 names of "
-        "the chain are returned. Activity dates are approximate."
+        "the chain are returned. Seeds were mostly seen between April and November "
+        "2013 (Bader); Banjori names still appeared in public DGA feeds in 2016."
     ),
 )
 
