@@ -28,6 +28,17 @@ def test_reference_names_are_all_generated() -> None:
         assert set(chain) <= names
 
 
+def test_published_traffic() -> None:
+    # Bader's sandbox trace of a sample, in query order.
+    traffic = [
+        "wtipubctwiekhir.net", "rwmu35avqo12tqc.com", "rskb5bsfhm2fk5h.net",
+        "rbp9pprrxgflut9.com", "zzxeyzgy45yy2a.net", "e3oa4wglvd21xa.com",
+        "mqmq1hvmtxzjv.net", "pd4o4wu24vimn.com", "tlmrzvpbpsqsb.net",
+        "pbmnz59uzndpo.com", "x2lxslqz3wztw.net",
+    ]  # fmt: skip
+    assert fam.generate(DAY, seed="wtipubctwiekhir.net")[:11] == traffic
+
+
 def test_chain_structure() -> None:
     chain = fam.generate(DAY, seed="4ypv1eehphg3a.com")
     for prev, cur in zip(chain, chain[1:], strict=False):

@@ -31,6 +31,20 @@ def test_reference_names_are_all_generated() -> None:
     assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
 
 
+def test_names_published_by_sophos() -> None:
+    # Quoted in Bader's write-up: dates 15-24 February 2012 under .com and .org.
+    published = [
+        "mjawmjiwmtia.com", "mjawmjiwmtia.org", "mjewmjiwmtia.com", "mjewmjiwmtia.org",
+        "mjiwmjiwmtia.com", "mjiwmjiwmtia.org", "mjmwmjiwmtia.com", "mjmwmjiwmtia.org",
+        "mjqwmjiwmtia.com", "mjqwmjiwmtia.org", "mtcwmjiwmtia.com", "mtcwmjiwmtia.org",
+        "mtgwmjiwmtia.com", "mtgwmjiwmtia.org", "mtkwmjiwmtia.com", "mtkwmjiwmtia.org",
+        "mtuwmjiwmtia.com", "mtywmjiwmtia.com", "mtywmjiwmtia.org",
+    ]  # fmt: skip
+    names = set(fam.generate(dt.date(2012, 2, 24)))
+    assert set(published) <= names
+    assert not set(published) <= set(fam.generate(dt.date(2012, 2, 25)))
+
+
 def test_encoding_and_order() -> None:
     names = fam.generate(dt.date(2015, 2, 3))
     assert len(names) == 40

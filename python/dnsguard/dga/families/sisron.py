@@ -27,17 +27,19 @@ INFO = FamilyInfo(
     tlds=("com", "org", "net", "info"),
     names_per_period=40,
     period="day",
-    active=(dt.date(2013, 1, 1), None),
-    threat="dga",
+    active=(dt.date(2012, 2, 1), None),
+    threat="botnet",
     seed_required=False,
     references=(
-        "J. Bader, 'The DGA of Sisron' (johannesbader.ch)",
+        "J. Bader, 'The DGA of Sisron' (johannesbader.ch): part of a financial-fraud "
+        "and identity-theft botnet disrupted by Microsoft",
+        "Sophos report quoted by Bader: names of 15-24 February 2012",
         "github.com/baderj/domain_generation_algorithms sisron/dga.py",
     ),
     notes=(
-        "Ten days back times four TLDs: only four names are new each day. The active "
-        "range is approximate (no dated campaign report was found); no Malpedia entry "
-        "was verified."
+        "Ten days back times four TLDs: only four names are new each day. Names are "
+        "published for February 2012 and samples peaked in 2013; no end date is known. "
+        "No Malpedia entry was verified."
     ),
 )
 
