@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Any] = {
         "enabled": True,
         "socket": "/var/run/suricata/suricata-command.socket",
         "dataset": "dnsguard-verdict",
+        "probe_interval": 2.0,
     },
     "eve": {
         "files": [],
@@ -133,8 +134,8 @@ class ServeSettings:
             raw=s,
             zeek=ZeekSettings(z["url"], z["candidate_topic"], z["verdict_topic"],
                               backoff_base=back["base"], backoff_cap=back["cap"]) if z["enabled"] else None,
-            suricata=SuricataSettings(su["socket"], su["dataset"], backoff_base=back["base"],
-                                      backoff_cap=back["cap"]) if su["enabled"] else None,
+            suricata=SuricataSettings(su["socket"], su["dataset"], probe_interval=su["probe_interval"],
+                                      backoff_base=back["base"], backoff_cap=back["cap"]) if su["enabled"] else None,
             eve_files=tuple(Path(p) for p in e["files"]),
             eve_from_end=e["from_end"],
             eve_socket=Path(e["socket"]) if e["socket"] else None,

@@ -7,6 +7,9 @@ with a replay of the journal's live name verdicts.  Adding a value already
 present is harmless.  A NOK reply (e.g. the dataset is not declared) is
 counted and logged but does not stop the link.
 
+An idle link probes Suricata (``uptime``) every ``probe_interval`` so a
+restart is noticed before the next verdict is due.
+
 The protocol itself is :class:`dnsguard.suricata.socket.SuricataSocket`'s
 job (blocking; run here in a worker thread, one batch per hop).  That
 client silently reconnects once when the connection breaks; the link
@@ -38,6 +41,9 @@ class SuricataSettings:
     socket: str = "/var/run/suricata/suricata-command.socket"
     dataset: str = "dnsguard-verdict"
     timeout: float = 10.0
+    probe_interval: float = 2.0
+    """Seconds of silence after which the link checks Suricata is still there
+    (``uptime``): a restart must be noticed even when no verdict is due."""
     backoff_base: float = 0.25
     backoff_cap: float = 30.0
 
@@ -102,10 +108,21 @@ class SuricataLink:
                 await self._send(client, replay)
                 self.state.replayed += len(replay)
                 continue
-            batch = await self.outbox.take()
+            try:
+                batch = await asyncio.wait_for(self.outbox.take(), self.settings.probe_interval)
+            except TimeoutError:
+                await self._probe(client)
+                continue
             if batch:
                 await self._send(client, batch)
                 self.state.sent += len(batch)
+
+    async def _probe(self, client: CountingSocket) -> None:
+        before = client.connects
+        await asyncio.to_thread(client.uptime)
+        if client.connects != before:
+            self.state.connects += client.connects - before
+            self.outbox.request_resync()
 
     async def _send(self, client: CountingSocket, batch: list[NameVerdict]) -> None:
         # On failure nothing is put back: the next session starts with a full replay.
