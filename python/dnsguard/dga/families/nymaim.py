@@ -19,7 +19,7 @@ from dnsguard.dga.families.base import (
 
 INFO = FamilyInfo(
     name="nymaim",
-    aliases=("Nymaim", "nymain", "GozNym"),
+    aliases=("Nymaim",),
     malpedia="win.nymaim",
     variants=("default",),
     seeds={"default": ()},

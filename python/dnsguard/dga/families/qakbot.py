@@ -44,8 +44,9 @@ INFO = FamilyInfo(
     notes=(
         "Names change on the 1st, 11th and 21st of each month (ten-day slices). "
         "Seeds 0 and 1 are the two seed constants seen in samples; the 'sandbox' "
-        "variant is the decoy set used when a sandbox is detected. QakBot resurfaced "
-        "after the takedown without this DGA."
+        "variant is the decoy set used when a sandbox is detected. Activity dates are "
+        "approximate: start of this DGA uncertain, end at the 2023 takedown; later "
+        "builds are not covered."
     ),
 )
 
