@@ -47,6 +47,10 @@ export {
 	## How often the queue is flushed.
 	option candidate_flush_interval = 1sec;
 
+	## Wait this long after a scorer connects before releasing what was
+	## held, so its subscription is in place everywhere.
+	option scorer_warmup = 1sec;
+
 	## A name sent to the scorer is not sent again for this long.
 	option candidate_dedup_interval = 1hr;
 
@@ -74,6 +78,9 @@ global name_origin: table[string] of Candidate
 # Candidates waiting to be published.
 global outbox: vector of Candidate = vector();
 
+# Host tags learnt before a scorer connected: host -> [device, evidence].
+global held_tags: table[addr] of string_vec = table();
+
 # When each verdict-inserted Intel item expires.
 global verdict_expiry: table[string] of time = table();
 
@@ -81,6 +88,7 @@ global scorer_seen = F;
 global link_open = F;
 
 global flush_outbox: event();
+global release_held: event();
 global expire_verdict: event(name: string);
 
 @if ( ! Cluster::is_enabled() && ! Version::at_least("7.2") )
@@ -184,11 +192,23 @@ event zeek_init() &priority=-10
 	schedule candidate_flush_interval { flush_outbox() };
 	}
 
-function scorer_arrived()
+event release_held()
 	{
 	scorer_seen = T;
-	# Publish what was held back at once rather than at the next tick.
+
+	for ( h, tag in held_tags )
+		send_host_tag_to_scorer(h, tag[0], tag[1]);
+	held_tags = table();
+
 	publish_outbox();
+	}
+
+function scorer_arrived()
+	{
+	if ( ! link_open || scorer_seen )
+		return;
+
+	schedule scorer_warmup { release_held() };
 	}
 
 @if ( Version::at_least("7.2") )
@@ -220,7 +240,12 @@ event worker_candidates(batch: vector of Candidate)
 
 event host_tagged(h: addr, device: string, evidence: string)
 	{
-	if ( link_open )
+	if ( ! link_open )
+		return;
+
+	if ( hold_until_scorer && ! scorer_seen )
+		held_tags[h] = vector(device, evidence);
+	else
 		send_host_tag_to_scorer(h, device, evidence);
 	}
 

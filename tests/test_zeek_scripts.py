@@ -1,0 +1,373 @@
+"""Static checks of the Zeek package and its btests (Zeek itself is not
+installed here).
+
+* every .zeek file of the package parses with ``zeek-script parse`` and is
+  formatted the way ``zeek-format`` formats it;
+* the parse check really fails on a broken script;
+* every btest has @TEST-EXEC lines, references only files that exist, has a
+  baseline for each ``btest-diff``, and its Zeek code and trace spec are
+  valid (the spec is turned into a pcap with the project's synthesiser);
+* the WebSocket btest client speaks the Broker JSON v1 protocol: it is run
+  against a small fake Zeek endpoint that checks what it sends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import configparser
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from dnsguard import pcapgen
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "zeek-scripts"
+TESTING = ROOT / "testing"
+BIN = Path(sys.executable).parent
+ZEEK_SCRIPT = str(BIN / "zeek-script")
+ZEEK_FORMAT = str(BIN / "zeek-format")
+
+PACKAGE_FILES = sorted(PACKAGE.glob("*.zeek"))
+BTESTS = sorted((TESTING / "tests").glob("*.zeek"))
+
+
+def parse_problems(path: Path) -> list[str]:
+    """Parse errors zeek-script reports for *path* (empty list: clean).
+
+    zeek-script exits 1 on a hard error and 2 when the tree has error
+    nodes; it also marks such nodes ``[error`` in its output, which is
+    checked too in case a version reports errors with exit code 0.
+    """
+    proc = subprocess.run([ZEEK_SCRIPT, "parse", str(path)], capture_output=True, text=True)
+    problems = [line.strip() for line in proc.stdout.splitlines() if "[error" in line]
+    if proc.returncode != 0 and not problems:
+        problems.append(f"exit code {proc.returncode}: {proc.stderr.strip()}")
+    return problems
+
+
+def test_package_layout():
+    names = {p.name for p in PACKAGE_FILES}
+    assert "__load__.zeek" in names
+    loaded = re.findall(r"^@load \./(\S+)", (PACKAGE / "__load__.zeek").read_text(), re.M)
+    # Every script of the package is part of the unit that @load loads.
+    assert {f"{n}.zeek" for n in loaded} | {"__load__.zeek"} == names
+    assert (PACKAGE / "dnsguard.intel").is_file()
+
+
+@pytest.mark.parametrize("path", PACKAGE_FILES, ids=lambda p: p.name)
+def test_package_script_parses(path):
+    assert parse_problems(path) == []
+
+
+@pytest.mark.parametrize("path", PACKAGE_FILES, ids=lambda p: p.name)
+def test_package_script_is_formatted(path):
+    proc = subprocess.run([ZEEK_FORMAT, str(path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == path.read_text(), f"run: zeek-format -i {path.relative_to(ROOT)}"
+
+
+def test_parse_check_catches_broken_script(tmp_path):
+    good = tmp_path / "good.zeek"
+    good.write_text('event zeek_init()\n\t{\n\tprint "ok";\n\t}\n')
+    assert parse_problems(good) == []
+
+    missing_semicolon = tmp_path / "broken.zeek"
+    missing_semicolon.write_text('event zeek_init()\n\t{\n\tprint "ok"\n\t}\n')
+    assert parse_problems(missing_semicolon)
+
+    unclosed = tmp_path / "unclosed.zeek"
+    unclosed.write_text("module X;\nfunction f(): count\n\t{\n\treturn 1;\n")
+    assert parse_problems(unclosed)
+
+
+def test_format_check_catches_unformatted_script(tmp_path):
+    ugly = tmp_path / "ugly.zeek"
+    ugly.write_text("event zeek_init() { print 1; }\n")
+    out = subprocess.run([ZEEK_FORMAT, str(ugly)], capture_output=True, text=True).stdout
+    assert out != ugly.read_text()
+
+
+def test_intel_file_format():
+    lines = (PACKAGE / "dnsguard.intel").read_text().splitlines()
+    header = lines[0].split("\t")
+    assert header == [
+        "#fields",
+        "indicator",
+        "indicator_type",
+        "meta.source",
+        "meta.desc",
+        "meta.do_notice",
+    ]
+    rows = [line.split("\t") for line in lines[1:] if line and not line.startswith("#")]
+    assert rows
+    for row in rows:
+        assert len(row) == 5
+        assert row[1] == "Intel::DOMAIN"
+        assert re.fullmatch(
+            r"family=[^;]+;threat=(c2|iab|botnet|dga|phishing);confidence=\d{1,3}", row[3]
+        )
+
+
+def test_zkg_meta():
+    meta = configparser.ConfigParser()
+    meta.read(ROOT / "zkg.meta")
+    pkg = meta["package"]
+    assert pkg["script_dir"] == "zeek-scripts"
+    assert pkg["test_command"] == "cd testing && btest -d"
+    assert pkg["depends"].startswith("zeek >=7.0")
+    for f in pkg["config_files"].split():
+        assert (ROOT / f).is_file()
+    assert pkg["summary"] and pkg["description"] and pkg["tags"]
+
+
+# -- btests ------------------------------------------------------------------
+
+START_FILE = re.compile(r"^#? ?@TEST-START-FILE\s+(\S+)\n(.*?)^#? ?@TEST-END-FILE\n", re.M | re.S)
+
+
+def split_btest(path: Path) -> tuple[list[str], dict[str, str], str]:
+    """(@TEST-EXEC commands, embedded files, the Zeek code of %INPUT)."""
+    text = path.read_text()
+    files = {m.group(1): m.group(2) for m in START_FILE.finditer(text)}
+    script = START_FILE.sub("", text)
+    execs = re.findall(r"^# @TEST-EXEC: (.*)$", text, re.M)
+    return execs, files, script
+
+
+def btest_env() -> dict[str, Path]:
+    cfg = configparser.ConfigParser(interpolation=None)
+    cfg.optionxform = str
+    cfg.read(TESTING / "btest.cfg")
+    env = {}
+    for key, val in cfg["environment"].items():
+        if "%(testbase)s" in val and ":" not in val:
+            env[key] = Path(val.replace("%(testbase)s", str(TESTING))).resolve()
+    return env
+
+
+def test_btest_cfg():
+    env = btest_env()
+    for key in ("DNSGUARD_ROOT", "PACKAGE", "PCAPGEN", "FILES", "SCRIPTS", "TEST_DIFF_CANONIFIER"):
+        assert env[key].exists(), key
+    assert env["PACKAGE"] == PACKAGE
+    assert os.access(env["TEST_DIFF_CANONIFIER"], os.X_OK)
+
+
+def test_every_detection_has_a_btest():
+    names = {p.stem for p in BTESTS}
+    assert {
+        "intel-exact-and-parent",
+        "nxdomain-burst",
+        "prefilter-candidate",
+        "tunnel-long-label",
+        "tunnel-subdomains",
+        "txt-volume",
+        "fast-flux",
+        "nas-tagging",
+        "verdict-intel",
+        "websocket-roundtrip",
+    } <= names
+    package_text = "".join(p.read_text() for p in PACKAGE_FILES)
+    notes = set(
+        re.findall(
+            r"^\t\t(\w+),$", package_text.split("redef enum Notice::Type")[1].split("}")[0], re.M
+        )
+    )
+    baselines = (TESTING / "Baseline").rglob("*")
+    tested = "".join(p.read_text() for p in [*BTESTS, *(b for b in baselines if b.is_file())])
+    for note in notes:
+        assert f"DNSGuard::{note}" in tested or note in tested, f"no btest asserts {note}"
+
+
+@pytest.mark.parametrize("path", BTESTS, ids=lambda p: p.stem)
+def test_btest_is_well_formed(path, tmp_path):
+    execs, files, script = split_btest(path)
+    env = btest_env()
+    assert execs, "no @TEST-EXEC lines"
+    assert re.search(r"^# @TEST-DOC: .+", path.read_text(), re.M)
+
+    joined = "\n".join(execs)
+    # Referenced files exist.
+    for var, rel in re.findall(r"\$(FILES|SCRIPTS|DNSGUARD_ROOT)/([\w./-]+)", joined):
+        assert (env[var] / rel).exists(), f"${var}/{rel}"
+    assert "$PACKAGE" in joined and "%INPUT" in joined
+
+    # Every btest-diff target has a baseline (btest turns / into .).
+    for target in re.findall(r"btest-diff\s+(\S+)", joined):
+        baseline = TESTING / "Baseline" / f"tests.{path.stem}" / target.replace("/", ".")
+        assert baseline.is_file(), f"missing baseline {baseline.relative_to(ROOT)}"
+        assert baseline.read_text().endswith("\n")
+
+    # Files a command reads are produced by an earlier command or embedded.
+    for name in re.findall(r"\$PCAPGEN (\S+)", joined):
+        assert name in files
+
+    # The embedded trace spec is valid and synthesises.
+    if "spec.json" in files:
+        spec = json.loads(files["spec.json"])
+        exchanges = [pcapgen.exchange_from_json(o) for o in spec]
+        out = tmp_path / "trace.pcap"
+        assert pcapgen.write_pcap(str(out), exchanges) >= len(exchanges)
+
+    # The Zeek part parses.
+    zeek = tmp_path / f"{path.stem}.zeek"
+    zeek.write_text(script)
+    assert parse_problems(zeek) == []
+
+
+def test_btest_expectations_match_prefilter_rules():
+    """The baseline of the pre-filter btest follows from the rules as the
+    Zeek script states them (re-derived here from the option defaults)."""
+    import math
+    from collections import Counter
+
+    text = (PACKAGE / "prefilter.zeek").read_text()
+    opt = dict(re.findall(r"option (prefilter_\w+) = ([\d.]+);", text))
+    min_len, digit_ratio = int(opt["prefilter_min_length"]), float(opt["prefilter_digit_ratio"])
+    run, entropy = int(opt["prefilter_consonant_run"]), float(opt["prefilter_entropy"])
+
+    def signs(label):
+        out = []
+        if len(label) >= min_len:
+            out.append("length")
+        if sum(c.isdigit() for c in label) / len(label) >= digit_ratio:
+            out.append("digits")
+        if max((len(r) for r in re.split(r"[aeiouy0-9-]+", label)), default=0) >= run:
+            out.append("consonants")
+        counts = Counter(label)
+        h = -sum(n / len(label) * math.log2(n / len(label)) for n in counts.values())
+        if h >= entropy:
+            out.append("entropy")
+        return out
+
+    expected = re.findall(
+        r"label=(\w+) signs=([\w,]+)", (TESTING / "tests" / "prefilter-candidate.zeek").read_text()
+    )
+    assert expected
+    for label, listed in expected:
+        assert (",".join(signs(label)) or "none") == listed, label
+    assert signs("wikipedia") == [] and signs("example") == []
+
+
+# -- the WebSocket client of the round-trip btest ------------------------------
+
+
+def test_scorer_client_round_trip_against_fake_zeek():
+    from websockets.asyncio.server import serve
+
+    received: list[dict] = []
+    ready = threading.Event()
+    port_box: list[int] = []
+
+    def data(kind, value):
+        return {"@data-type": kind, "data": value}
+
+    def zeek_event(topic, name, args):
+        ev = [data("string", name), data("vector", args), data("vector", [])]
+        return {
+            "type": "data-message",
+            "topic": topic,
+            "@data-type": "vector",
+            "data": [data("count", 1), data("count", 1), data("vector", ev)],
+        }
+
+    async def handler(ws):
+        topics = json.loads(await ws.recv())
+        assert topics == ["dnsguard/candidates"]
+        await ws.send(json.dumps({"type": "ack", "endpoint": "fake", "version": "test"}))
+        await ws.send(
+            json.dumps(
+                zeek_event(
+                    "dnsguard/candidates",
+                    "DNSGuard::candidate",
+                    [
+                        data("timestamp", "2023-11-14T22:13:21.000"),
+                        data("string", "Cabc"),
+                        data("address", "10.0.0.59"),
+                        data("string", "other.example"),
+                        data("count", 1),
+                        data("count", 3),
+                    ],
+                )
+            )
+        )
+        await ws.send(
+            json.dumps(
+                zeek_event(
+                    "dnsguard/candidates",
+                    "DNSGuard::host_tag",
+                    [
+                        data("address", "10.0.0.61"),
+                        data("string", "nas-qnap"),
+                        data("string", "update.qnap.com"),
+                    ],
+                )
+            )
+        )
+        await ws.send(
+            json.dumps(
+                zeek_event(
+                    "dnsguard/candidates",
+                    "DNSGuard::candidate",
+                    [
+                        data("timestamp", "2023-11-14T22:13:22.000"),
+                        data("string", "Cdef"),
+                        data("address", "10.0.0.60"),
+                        data("string", "xkqzvbtrwplmnhg.com"),
+                        data("count", 1),
+                        data("count", 0),
+                    ],
+                )
+            )
+        )
+        for _ in range(2):
+            received.append(json.loads(await ws.recv()))
+        await ws.close()
+
+    async def run_server():
+        async with serve(handler, "127.0.0.1", 0) as server:
+            port_box.append(server.sockets[0].getsockname()[1])
+            ready.set()
+            while len(received) < 2:
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.2)
+
+    thread = threading.Thread(target=lambda: asyncio.run(run_server()), daemon=True)
+    thread.start()
+    assert ready.wait(10)
+
+    env = dict(os.environ, DNSGUARD_WS_PORT=f"{port_box[0]}/tcp")
+    proc = subprocess.run(
+        [sys.executable, str(TESTING / "Files" / "scorer_client.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    thread.join(10)
+    assert proc.returncode == 0, proc.stderr
+    baseline = (TESTING / "Baseline" / "tests.websocket-roundtrip" / "client.out").read_text()
+    assert proc.stdout == baseline
+
+    names = []
+    for msg in received:
+        assert msg["type"] == "data-message" and msg["topic"] == "dnsguard/verdicts"
+        fmt, version, ev = msg["data"]
+        assert fmt == {"@data-type": "count", "data": 1} and version == fmt
+        name, args = ev["data"][0]["data"], ev["data"][1]["data"]
+        names.append(name)
+        kinds = [a["@data-type"] for a in args]
+        if name == "DNSGuard::verdict":
+            # name: string, score: double, family, threat: string, expire: count
+            assert kinds == ["string", "real", "string", "string", "count"]
+            assert args[0]["data"] == "xkqzvbtrwplmnhg.com"
+        else:
+            # orig_h: addr, family, threat: string, score: double, evidence: string
+            assert kinds == ["address", "string", "string", "real", "string"]
+    assert names == ["DNSGuard::host_verdict", "DNSGuard::verdict"]
