@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import ipaddress
 import json
 import socket as _socket
 from collections.abc import Iterable
@@ -57,9 +58,19 @@ def encode_value(settype: str, value: str) -> str:
 
 
 def decode_value(settype: str, wire: str) -> str:
+    """Inverse of :func:`encode_value`; raises ValueError where Suricata would refuse."""
     if settype == "string":
         return base64.b64decode(wire.encode("ascii"), validate=True).decode("utf-8")
-    return wire
+    if settype in ("ipv4", "ipv6"):
+        addr = ipaddress.ip_address(wire)
+        if (addr.version == 4) != (settype == "ipv4"):
+            raise ValueError(f"{wire} is not an {settype} address")
+        return str(addr)
+    if settype in ("md5", "sha256"):
+        if len(wire) != (32 if settype == "md5" else 64) or not all(c in "0123456789abcdefABCDEF" for c in wire):
+            raise ValueError(f"{wire!r} is not a {settype} hex digest")
+        return wire.lower()
+    raise ValueError(f"unknown dataset type {settype}")
 
 
 def _decode_reply(buffer: bytes) -> dict[str, Any] | None:
