@@ -126,7 +126,7 @@ class FeedServer:
             )
         self.scheme = "https" if context else "http"
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self.thread.start()
 
     def url(self, path: str) -> str:
@@ -153,11 +153,16 @@ def ca_file(test_ca, tmp_path_factory) -> str:
     return str(path)
 
 
-@pytest.fixture
-def server(test_ca):
+@pytest.fixture(scope="session")
+def server_context(test_ca) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     test_ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-    srv = FeedServer(context)
+    return context
+
+
+@pytest.fixture
+def server(server_context):
+    srv = FeedServer(server_context)
     yield srv
     srv.close()
 
