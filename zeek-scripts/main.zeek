@@ -398,7 +398,6 @@ function is_ignored(name: string): bool
 function report(f: Finding)
 	{
 	local device = "unknown";
-	local uid = "";
 
 	if ( f?$conn )
 		{

@@ -155,16 +155,18 @@ event DNS::log_dns(rec: DNS::Info)
 	if ( log_candidates )
 		{
 		# Fixed order so the evidence reads the same every time.
-		local sign_list = "";
+		local listed: vector of string = vector();
 		for ( i in sign_names )
 			if ( sign_names[i] in signs )
-				sign_list = |sign_list| == 0 ? sign_names[i] : cat(sign_list, ",",
-				    sign_names[i]);
+				listed += sign_names[i];
 
-		report(Finding($detection="candidate", $what="Scorer candidate", $uid=rec$uid,
-		    $host=rec$id$orig_h, $name=query, $score=( |signs| +
-		    0.0 ) / 4, $evidence=fmt("label=%s signs=%s rcode=%d",
-		    label, |sign_list| > 0 ? sign_list : "none", rec$rcode)));
+		local f = Finding($detection="candidate", $what="Scorer candidate",
+		    $uid=rec$uid, $host=rec$id$orig_h, $name=query);
+
+		f$score = |signs| / 4.0;
+		f$evidence = fmt("label=%s signs=%s rcode=%d", label, |listed| > 0 ?
+		    join_string_vec(listed, ",") : "none", rec$rcode);
+		report(f);
 		}
 
 	if ( is_manager() )
