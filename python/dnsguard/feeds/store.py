@@ -23,7 +23,7 @@ from pathlib import Path
 import msgpack
 
 from dnsguard.feeds.atomic import write_atomic
-from dnsguard.feeds.families import is_iab
+from dnsguard.feeds.families import canonical_family, is_iab
 from dnsguard.feeds.indicators import Indicator
 
 STORE_FORMAT = "dnsguard-indicators"
@@ -90,7 +90,8 @@ class IndicatorStore:
     def merge(self, indicators: Iterable[Indicator], source: str, replace: bool = False) -> MergeStats:
         """Add ``source``'s indicators.
 
-        With ``replace=True`` the batch is the source's complete current
+        Family names are put in the IAB table's spelling and IAB families
+        get threat ``iab``, whatever the source said.  With ``replace=True`` the batch is the source's complete current
         list: indicators it no longer lists lose that source, and disappear
         when no source is left.  Without it, the batch only adds and
         refreshes (what the DGA forecast does day by day).
@@ -98,9 +99,14 @@ class IndicatorStore:
         items = self._items
         added = updated = 0
         seen: set[tuple[str, str]] = set()
+        labels: dict[tuple[str, str], tuple[str, str]] = {}
         for ind in indicators:
-            if ind.sources != (source,):
-                ind = Indicator(ind.value, ind.kind, ind.family, ind.threat, ind.confidence,
+            label = labels.get((ind.family, ind.threat))
+            if label is None:
+                family = canonical_family(ind.family)
+                label = labels[(ind.family, ind.threat)] = (family, "iab" if is_iab(family) else ind.threat)
+            if ind.sources != (source,) or label != (ind.family, ind.threat):
+                ind = Indicator(ind.value, ind.kind, label[0], label[1], ind.confidence,
                                 (source,), ind.first_seen, ind.last_seen, ind.expires)  # fmt: skip
             key = (ind.kind, ind.value)
             seen.add(key)
