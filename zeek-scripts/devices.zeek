@@ -40,7 +40,7 @@ export {
 }
 
 # The manager's view; host_devices (main.zeek) is the copy every node has.
-global manager_tags: table[addr] of string &create_expire=1day;
+global manager_tags: table[addr] of string &create_expire=device_tag_expire;
 
 function nas_device_for(query: string): string
 	{

@@ -45,17 +45,42 @@ function parse_desc(desc: string): table[string] of string
 	return out;
 	}
 
+function intel_stream(f: string): string
+	{
+	return cat("dnsguard-intel-", f);
+	}
+
+# The same reader Intel::read_files uses: each row goes to Intel::insert.
+function read_intel_file(f: string)
+	{
+	Input::add_event([$source=f, $reader=Input::READER_ASCII, $mode=Input::REREAD,
+	    $name=intel_stream(f), $fields=Intel::Item, $ev=Intel::read_entry]);
+	}
+
+function intel_files_changed(id: string, new_value: set[string]): set[string]
+	{
+	for ( f in new_value )
+		if ( f !in intel_files )
+			read_intel_file(f);
+
+	for ( f in intel_files )
+		if ( f !in new_value )
+			Input::remove(intel_stream(f));
+
+	return new_value;
+	}
+
 event zeek_init() &priority=5
 	{
 	# Intel data lives on the manager; the Intel framework hands the
-	# minimal indicator set to workers.  Same reader as Intel::read_files.
+	# minimal indicator set to workers.
 	if ( ! is_manager() )
 		return;
 
 	for ( f in intel_files )
-		Input::add_event([$source=f, $reader=Input::READER_ASCII, $mode=Input::REREAD,
-		    $name=cat("dnsguard-intel-", f), $fields=Intel::Item,
-		    $ev=Intel::read_entry]);
+		read_intel_file(f);
+
+	Option::set_change_handler("DNSGuard::intel_files", intel_files_changed);
 	}
 
 event dns_request(c: connection, msg: dns_msg, query: string, qtype: count,

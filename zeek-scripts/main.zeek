@@ -88,10 +88,12 @@ export {
 	global log_dnsguard: event(rec: Info);
 
 	## Intel files (format in docs/interfaces.md) read with the Intel
-	## framework's reader on the manager (or standalone node).  The
+	## framework's reader on the manager (or standalone node), re-read
+	## when they change (replace them atomically with ``mv``).  The
 	## default is the small file shipped with the package; point this at
-	## the output of ``dnsguard feeds export`` in production.
-	const intel_files: set[string] = {@DIR + "/dnsguard.intel"} &redef;
+	## the output of ``dnsguard feeds export`` in production.  Files
+	## added or removed at run time (Config framework) are picked up.
+	option intel_files: set[string] = {@DIR + "/dnsguard.intel"};
 
 	## Also call Intel::seen for the queried name itself.  Set to F if
 	## ``frameworks/intel/seen`` is loaded and you do not want a second
@@ -272,6 +274,9 @@ export {
 		"test",
 	};
 
+	## How long a device tag lasts without being learnt again.
+	option device_tag_expire = 1day;
+
 	## Returns the device type learnt for *h*, or ``unknown``.
 	global device_of: function(h: addr): string;
 
@@ -333,7 +338,7 @@ export {
 
 # Device types learnt from DNS, known on every node: workers learn them,
 # the manager collects and re-broadcasts them (see devices.zeek).
-global host_devices: table[addr] of string &create_expire=1day;
+global host_devices: table[addr] of string &create_expire=device_tag_expire;
 
 function device_of(h: addr): string
 	{
