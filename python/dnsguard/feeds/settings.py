@@ -38,6 +38,7 @@ _DEFAULTS: dict[str, Any] = {
     "state_dir": "",
     "store": "",
     "definitions": [],
+    "shipped_definitions": True,
     "allowlist": [],
     "ca_file": "",
     "connect_timeout": 10,
@@ -76,8 +77,11 @@ def feeds_config(config: Mapping[str, Any] | None) -> FeedsConfig:
             raise FeedsConfigError(f"feeds.{key} must be a non-negative number")
     state_dir = Path(s["state_dir"]).expanduser() if s["state_dir"] else paths.state_dir()
     store = Path(s["store"]).expanduser() if s["store"] else state_dir / STORE_FILE
+    if not isinstance(s["shipped_definitions"], bool):
+        raise FeedsConfigError("feeds.shipped_definitions must be true or false")
     shipped = _pack_dir("feeds")
-    definition_dirs = ((shipped,) if shipped else ()) + tuple(Path(p).expanduser() for p in s["definitions"])
+    use_shipped = shipped is not None and s["shipped_definitions"]
+    definition_dirs = ((shipped,) if use_shipped else ()) + tuple(Path(p).expanduser() for p in s["definitions"])
     site_allowlist = shipped / "allowlist.txt" if shipped and (shipped / "allowlist.txt").is_file() else None
     allowlist = ((site_allowlist,) if site_allowlist else ()) + tuple(Path(p).expanduser() for p in s["allowlist"])
     rules_dir = Path(s["rules_dir"]).expanduser() if s["rules_dir"] else _pack_dir("suricata-rules")
