@@ -371,3 +371,25 @@ def test_scorer_client_round_trip_against_fake_zeek():
             # orig_h: addr, family, threat: string, score: double, evidence: string
             assert kinds == ["address", "string", "string", "real", "string"]
     assert names == ["DNSGuard::host_verdict", "DNSGuard::verdict"]
+
+
+def test_every_option_and_notice_is_documented():
+    doc = (ROOT / "docs" / "zeek.md").read_text()
+    text = "".join(p.read_text() for p in PACKAGE_FILES)
+    options = re.findall(r"^\toption (\w+)", text, re.M)
+    assert len(options) > 30
+    for name in options:
+        assert f"| `{name}` |" in doc, f"option {name} missing from docs/zeek.md"
+    # No hidden tunables: exported constants would have to be options.
+    assert not re.findall(r"^\tconst \w+", text, re.M)
+    notes = re.findall(
+        r"^\t\t(\w+),$", text.split("redef enum Notice::Type")[1].split("}")[0], re.M
+    )
+    for note in notes:
+        assert f"`DNSGuard::{note}`" in doc
+    fields = re.findall(
+        r"^\t\t(\w+): \w+ &log", text.split("type Info: record")[1].split("};")[0], re.M
+    )
+    assert fields[:3] == ["ts", "uid", "host"]
+    for field in fields:
+        assert f"| `{field}` |" in doc
