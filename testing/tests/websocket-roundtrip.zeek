@@ -27,6 +27,12 @@
 redef exit_only_after_terminate = T;
 redef DNSGuard::scorer_port = to_port(getenv("DNSGUARD_WS_PORT"));
 
+# Once the trace is read, Zeek waits for the client and moves network time
+# on to the wall clock, years after the trace: keep what the trace taught
+# (who asked for which name, the NAS tag) across that jump.
+redef DNSGuard::candidate_dedup_interval = 3650days;
+redef DNSGuard::device_tag_expire = 3650days;
+
 # After the verdict has been handled, a look-up of the name must hit the
 # Intel item the verdict inserted.
 event DNSGuard::verdict(name: string, score: double, family: string,
