@@ -16,6 +16,7 @@ away, so many periods share names.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import numpy as np
 
@@ -439,6 +440,12 @@ def _precursor(day: dt.date, count: int = _PRECURSOR_NAMES) -> list[str]:
     return [f"{label}.{_PRECURSOR_TLDS[st % 6]}" for label, st in zip(labels, states, strict=True)]
 
 
+@lru_cache(maxsize=8)
+def _precursor_slot(slot: int) -> tuple[str, ...]:
+    """One two-day slot's names; the forecast asks for both of its days."""
+    return tuple(_precursor(dt.date(1970, 1, 1) + dt.timedelta(days=2 * slot)))
+
+
 def _parse_seed(seed: str | None, variants: tuple[str, ...]) -> tuple[str, ...]:
     valid = INFO.seeds["improved"]
     if seed is None:
@@ -468,5 +475,5 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
                 value = _table_seed(when, _SET2, _SET2_FIRST, _SET2_DAYS)
                 out.extend(_improved(value, _NOISE_NAMES) if value is not None else ())
     if "precursor" in variants:
-        out.extend(_precursor(day))
+        out.extend(_precursor_slot((day - dt.date(1970, 1, 1)).days // 2))
     return unique(out)

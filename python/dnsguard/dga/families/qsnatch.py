@@ -10,7 +10,7 @@ the Unix epoch in UTC.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
@@ -183,6 +183,10 @@ _HOUR = 3600
 _DAY = 24 * _HOUR
 _INTERVALS_A = (15 * _DAY, 5 * _DAY, _DAY, 8 * _HOUR, 2 * _HOUR, _HOUR)
 _LENGTHS_A = (5, 3, 4)
+_VALID_TLDS_A = tuple(tld for tld, _ in _VALID_A)
+_SUFFIXES_A = tuple(f".{tld}" for tld in _VALID_TLDS_A)
+# Label length per round and TLD: the round's length, +1 for com/net/org, at least 3.
+_CUTS_A = tuple(tuple(max(length + extra, 3) for _, extra in _VALID_A) for length in _LENGTHS_A)
 
 _TLDS_B = [
     "cf",
@@ -218,7 +222,7 @@ _TLDS_B = [
 ]
 _LENGTHS_B = range(6, 11)
 
-_TRANS = str.maketrans("-+/", "abc")
+_TRANS = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ-+/", b"abcdefghijklmnopqrstuvwxyzabc")
 
 INFO = FamilyInfo(
     name="qsnatch",
@@ -250,19 +254,21 @@ INFO = FamilyInfo(
 
 
 def _source(index: int, tld: str, seed: str) -> str:
-    """The lower-cased, slash-free base64 SHA-1 string labels are cut from."""
-    key = f"{index}{seed}{tld}\n".encode()
-    text = base64.b64encode(hashlib.sha1(key).digest()).decode("ascii")
-    return text.rstrip("=").lower().translate(_TRANS)
+    """The lower-cased base64 SHA-1 string labels are cut from ("-+/" -> "abc").
+
+    Only its first ten characters are ever used, so padding never matters.
+    """
+    digest = hashlib.sha1(f"{index}{seed}{tld}\n".encode()).digest()
+    return binascii.b2a_base64(digest)[:10].translate(_TRANS).decode("ascii")
 
 
 def _interval_a(index: int, seed: str) -> list[str]:
-    """Variant a's names for one interval number, shortest-first per round."""
-    sources = [(_source(index, tld, seed), tld, extra) for tld, extra in _VALID_A]
+    """Variant a's names for one interval number, one round per label length."""
+    sources = [_source(index, tld, seed) for tld in _VALID_TLDS_A]
     return [
-        f"{src[: max(length + extra, 3)]}.{tld}"
-        for length in _LENGTHS_A
-        for src, tld, extra in sources
+        src[:cut] + suffix
+        for cuts in _CUTS_A
+        for src, cut, suffix in zip(sources, cuts, _SUFFIXES_A, strict=True)
     ]
 
 
