@@ -52,5 +52,8 @@ class DropQueue(Generic[T]):
                 await asyncio.wait_for(self._ready.wait(), timeout)
             except TimeoutError:
                 return []
+        return self.take_nowait(limit)
+
+    def take_nowait(self, limit: int) -> list[T]:
         n = min(limit, len(self._items))
         return [self._items.popleft() for _ in range(n)]

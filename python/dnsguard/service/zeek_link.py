@@ -32,7 +32,7 @@ Verdict = NameVerdict | HostVerdict
 
 @dataclass(frozen=True)
 class ZeekSettings:
-    url: str = "ws://127.0.0.1:9997/v1/messages/json"
+    url: str = "ws://127.0.0.1:27760/v1/messages/json"
     candidate_topic: str = "dnsguard/candidates"
     verdict_topic: str = "dnsguard/verdicts"
     ack_timeout: float = 10.0
