@@ -406,8 +406,9 @@ def _improved(seed: int, count: int = _IMPROVED_NAMES) -> list[str]:
     return out
 
 
-def _table_seed(day: dt.date, table: tuple[int, ...], first: int, days: int) -> int | None:
-    period = (day - dt.date(1970, 1, 1)).days // days - first
+def _table_seed(epoch_day: int, table: tuple[int, ...], first: int, days: int) -> int | None:
+    """Seed of the period holding ``epoch_day`` (days since 1970-01-01), if published."""
+    period = epoch_day // days - first
     return table[period] if 0 <= period < len(table) else None
 
 
@@ -429,9 +430,9 @@ def _precursor_labels(states: np.ndarray) -> list[str]:
     return [rows[k * width : k * width + n].decode("ascii") for k, n in enumerate(lengths.tolist())]
 
 
-def _precursor(day: dt.date, count: int = _PRECURSOR_NAMES) -> list[str]:
-    """The two-day period's draws, in query order."""
-    r = (day - dt.date(1970, 1, 1)).days // 2
+def _precursor(slot: int, count: int = _PRECURSOR_NAMES) -> list[str]:
+    """The draws of one two-day slot (days since 1970 // 2), in query order."""
+    r = slot
     states = []
     for nr in range(count):
         r = (r * r + nr) & _M32
@@ -443,7 +444,7 @@ def _precursor(day: dt.date, count: int = _PRECURSOR_NAMES) -> list[str]:
 @lru_cache(maxsize=8)
 def _precursor_slot(slot: int) -> tuple[str, ...]:
     """One two-day slot's names; the forecast asks for both of its days."""
-    return tuple(_precursor(dt.date(1970, 1, 1) + dt.timedelta(days=2 * slot)))
+    return tuple(_precursor(slot))
 
 
 def _parse_seed(seed: str | None, variants: tuple[str, ...]) -> tuple[str, ...]:
@@ -466,14 +467,15 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     variants = check_variant(INFO, variant)
     sets = _parse_seed(seed, variants)
     out: list[str] = []
+    epoch_day = (day - dt.date(1970, 1, 1)).days
     if "improved" in variants:
         if "1" in sets:
-            value = _table_seed(day, _SET1, _SET1_FIRST, _SET1_DAYS)
+            value = _table_seed(epoch_day, _SET1, _SET1_FIRST, _SET1_DAYS)
             out.extend(_improved(value) if value is not None else ())
         if "2" in sets:
-            for when in (day, day + dt.timedelta(days=1)):
+            for when in (epoch_day, epoch_day + 1):
                 value = _table_seed(when, _SET2, _SET2_FIRST, _SET2_DAYS)
                 out.extend(_improved(value, _NOISE_NAMES) if value is not None else ())
     if "precursor" in variants:
-        out.extend(_precursor_slot((day - dt.date(1970, 1, 1)).days // 2))
+        out.extend(_precursor_slot(epoch_day // 2))
     return unique(out)
