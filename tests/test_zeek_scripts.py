@@ -172,6 +172,7 @@ def test_every_detection_has_a_btest():
         "nas-tagging",
         "verdict-intel",
         "websocket-roundtrip",
+        "cluster-worker-manager",
     } <= names
     package_text = "".join(p.read_text() for p in PACKAGE_FILES)
     notes = set(
@@ -196,7 +197,11 @@ def test_btest_is_well_formed(path, tmp_path):
     # Referenced files exist.
     for var, rel in re.findall(r"\$(FILES|SCRIPTS|DNSGUARD_ROOT)/([\w./-]+)", joined):
         assert (env[var] / rel).exists(), f"${var}/{rel}"
-    assert "$PACKAGE" in joined and "%INPUT" in joined
+    assert "$PACKAGE" in joined
+    # Scripts are the test itself (%INPUT) or files it embeds (../x.zeek).
+    for name in re.findall(r"\.\./([\w.-]+\.zeek)", joined):
+        assert name in files, f"../{name} is not embedded"
+    assert "%INPUT" in joined or re.search(r"\.\./[\w.-]+\.zeek", joined)
 
     # Every btest-diff target has a baseline (btest turns / into .).
     for target in re.findall(r"btest-diff\s+(\S+)", joined):
@@ -215,10 +220,15 @@ def test_btest_is_well_formed(path, tmp_path):
         out = tmp_path / "trace.pcap"
         assert pcapgen.write_pcap(str(out), exchanges) >= len(exchanges)
 
-    # The Zeek part parses.
+    # The Zeek part and every embedded Zeek file parse.
     zeek = tmp_path / f"{path.stem}.zeek"
     zeek.write_text(script)
     assert parse_problems(zeek) == []
+    for name, content in files.items():
+        if name.endswith(".zeek"):
+            embedded = tmp_path / name
+            embedded.write_text(content)
+            assert parse_problems(embedded) == [], name
 
 
 def test_btest_expectations_match_prefilter_rules():

@@ -27,17 +27,19 @@ export {
 
 	## Topic the manager subscribes to for verdicts.
 	option verdict_topic = "dnsguard/verdicts";
+
+	## Internal, worker -> manager: a batch of candidates.
+	global worker_candidates: event(batch: vector of Candidate);
+
+	## Internal, worker -> manager: a host resolved a NAS vendor service
+	## name.
+	global worker_host_tag: event(h: addr, device: string, evidence: string,
+	    uid: string);
+
+	## Internal, manager -> workers and proxies: remember the device type
+	## of a host.
+	global sync_host_tag: event(h: addr, device: string);
 }
-
-# Worker -> manager: a batch of candidates.
-global worker_candidates: event(batch: vector of Candidate);
-
-# Worker -> manager: a host resolved a NAS vendor service name.
-global worker_host_tag: event(h: addr, device: string, evidence: string,
-    uid: string);
-
-# Manager -> workers and proxies: remember the device type of a host.
-global sync_host_tag: event(h: addr, device: string);
 
 function send_to_manager_candidates(batch: vector of Candidate)
 	{
