@@ -48,9 +48,10 @@ INFO = FamilyInfo(
     threat="dga",
     seed_required=False,
     references=(
-        "J. Bader, 'The DGA of Murofet' and follow-ups on its variants (johannesbader.ch)",
-        "Cisco Talos (VRT) blog on the 'ZeusBot'/Licat DGA (2014), as used by "
-        "pchaigno/dga-collection",
+        "J. Bader, domain_generation_algorithms: murofet v1/v2/v3 re-implementations "
+        "(github.com/baderj)",
+        "Cisco VRT blog, 'Decoding Domain Generation Algorithms' (2014-03-06; the "
+        "'ZeusBot' DGA, which is v1)",
         "Malpedia win.murofet",
     ),
     notes=(
