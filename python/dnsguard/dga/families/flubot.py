@@ -66,7 +66,7 @@ INFO = FamilyInfo(
         "PRODAFT PTI, 'FluBot' report and IOCs (github.com/prodaft/malware-ioc, 2021)",
         "CSIS, 'The brief glory of Cabassous/FluBot' (2021)",
         "NVISO, 'How to analyze mobile malware: a Cabassous/FluBot case study' (2021)",
-        "INCIBE-CERT, 'Estudio del análisis de FluBot' (2021)",
+        "INCIBE-CERT, FluBot analysis study (2021)",
         "Europol, 'Takedown of SMS-based FluBot spyware' (2022-06-01)",
         "Malpedia apk.flubot",
     ),
