@@ -97,10 +97,10 @@ global expire_verdict: event(name: string);
 redef Broker::disable_ssl = T;
 @endif
 
-@if ( Version::at_least("7.2") )
-@if ( Cluster::backend == Cluster::CLUSTER_BACKEND_NONE && ! Cluster::is_enabled() )
 # Newer Zeek runs standalone without a cluster backend; the WebSocket
-# server needs one.
+# server needs one.  Versions without CLUSTER_BACKEND_NONE always have one.
+@ifdef ( Cluster::CLUSTER_BACKEND_NONE )
+@if ( Cluster::backend == Cluster::CLUSTER_BACKEND_NONE && ! Cluster::is_enabled() )
 @load frameworks/cluster/backend/broker
 @endif
 @endif
