@@ -153,6 +153,7 @@ def test_suricata_update_archive_carries_rules_datasets_and_checksum(tmp_path):
     out = tmp_path / "export"
     info = write_suricata_export(INDICATORS, out, rules, archive_url="https://pack.example.org/dnsguard-feeds.tar.gz", mtime=NOW)
     data = info.path.read_bytes()
+    assert int.from_bytes(data[4:8], "little") == int(NOW)  # gzip header time is the export's, not the clock's
     assert (out / "dnsguard-feeds.tar.gz.md5").read_text() == hashlib.md5(data).hexdigest() + "\n"
     index = yaml.safe_load((out / "index.yaml").read_text())
     entry = index["sources"]["dnsguard/feeds"]

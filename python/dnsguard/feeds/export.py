@@ -8,6 +8,7 @@ byte-identical files and config management sees no spurious change.
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import io
 import re
@@ -136,13 +137,13 @@ def build_archive(rules_dir: Path | None, datasets: dict[str, bytes], mtime: flo
         members[placed.get(filename, f"rules/datasets/{filename}")] = content
     buffer = io.BytesIO()
     # Fixed mtime/owner in the tar and gzip headers: same input, same bytes.
-    with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT, compresslevel=6) as tar:
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for name, content in sorted(members.items()):
             info = tarfile.TarInfo(name)
             info.size, info.mtime, info.mode = len(content), stamp, 0o644
             info.uname = info.gname = "dnsguard"
             tar.addfile(info, io.BytesIO(content))
-    return buffer.getvalue(), tuple(sorted(members))
+    return gzip.compress(buffer.getvalue(), compresslevel=6, mtime=stamp), tuple(sorted(members))
 
 
 def index_entry(url: str, sha256: str, min_version: str = "7.0.0") -> dict:
