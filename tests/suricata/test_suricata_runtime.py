@@ -112,6 +112,19 @@ def test_verdict_applies_from_next_query_and_survives_reload_and_restart(sensor)
     assert sensor.feed([name], "10.5.0.5") == []
 
 
+def test_client_reconnects_after_suricata_restart(sensor):
+    client = sensor.client()
+    try:
+        assert client.dataset_add(VERDICT, "string", "before-restart.example")
+        sensor.stop()
+        sensor.start()
+        # Same client object: its connection died with the old process.
+        assert client.dataset_lookup(VERDICT, "string", "before-restart.example")
+        assert client.uptime() >= 0
+    finally:
+        client.close()
+
+
 def test_cli_push_all_or_nothing(sensor, capsys):
     sock = str(sensor.box.socket)
     bad = cli.cmd_push(_args(socket=sock, names=["good-one.example", "bad..name", "-x-"]), {})

@@ -10,10 +10,10 @@ complete JSON value.
 
 Datasets of type ``string`` take their values base64-encoded on the wire
 (and in ``.lst`` files); ``ipv4``/``ipv6``/``md5``/``sha256`` values are sent
-as text.  Suricata closes idle connections and is restarted by operators,
-so a broken connection is reopened once and the command resent: every
-command used here is idempotent (adding a present member or removing an
-absent one only returns NOK).
+as text.  Suricata gets restarted (rule updates, upgrades) under a
+long-lived client, so a broken connection is reopened once and the command
+resent: every command used here is idempotent (adding a present member or
+removing an absent one only returns NOK).
 """
 
 from __future__ import annotations
