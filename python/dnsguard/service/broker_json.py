@@ -282,6 +282,48 @@ def data_message(topic: str, value: dict[str, Any]) -> dict[str, Any]:
     return {"type": "data-message", "topic": topic, **value}
 
 
+_EVENT_HEADER = {"@data-type": "count", "data": 1}
+
+
+def event_data_if(value: Any, name: str, types: tuple[str, ...]) -> list[Any] | None:
+    """Fast path: the raw ``data`` of each argument if ``value`` is event
+    ``name`` with exactly these ``@data-type`` tags, else None.
+
+    The generic :func:`decode` builds typed objects for every nested value;
+    for the one event that arrives thousands of times a second a direct
+    look at the known shape is several times cheaper.  None means "not
+    this shape" - the caller falls back to :func:`decode_event`, which
+    also produces the error for malformed input.  Argument values are
+    not checked here.
+    """
+    try:
+        if value["@data-type"] != "vector":
+            return None
+        outer = value["data"]
+        if len(outer) != 3 or outer[0] != _EVENT_HEADER or outer[1] != _EVENT_HEADER:
+            return None
+        body = outer[2]
+        if body["@data-type"] != "vector":
+            return None
+        head = body["data"]
+        if len(head) not in (2, 3) or head[0] != {"@data-type": "string", "data": name}:
+            return None
+        args = head[1]
+        if args["@data-type"] != "vector":
+            return None
+        items = args["data"]
+        if len(items) != len(types):
+            return None
+        out = []
+        for item, kind in zip(items, types, strict=True):
+            if item["@data-type"] != kind:
+                return None
+            out.append(item["data"])
+        return out
+    except (KeyError, TypeError, IndexError):
+        return None
+
+
 def decode_event(value: dict[str, Any]) -> Event:
     """The Zeek event inside an encoded Broker value (the data-message body)."""
     outer = decode(value)
