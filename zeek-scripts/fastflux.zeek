@@ -16,6 +16,11 @@ export {
 	## Only A records with a TTL at or below this count.
 	option flux_max_ttl = 300sec;
 
+	## Only answers carrying at least this many such A records count:
+	## flux networks hand out several proxies at once, most names get one
+	## or two addresses.  Keeps SumStats from tracking every name.
+	option flux_min_records = 3;
+
 	## Distinct addresses a name must collect within an epoch.
 	option flux_min_addresses = 25;
 
@@ -87,24 +92,31 @@ event DNS::log_dns(rec: DNS::Info)
 	if ( ! rec?$query || ! rec?$answers || ! rec?$TTLs )
 		return;
 
-	if ( registered_domain(rec$query) in flux_ignore_domains )
-		return;
-
+	# Low-TTL IPv4 answers of this response.
+	local addrs: vector of addr = vector();
 	for ( i in rec$answers )
 		{
 		if ( i >= |rec$TTLs| || rec$TTLs[i] > flux_max_ttl )
 			next;
 
-		local ans = rec$answers[i];
-		if ( ! is_valid_ip(ans) )
+		if ( ! is_valid_ip(rec$answers[i]) )
 			next;
 
-		local a = to_addr(ans);
-		if ( ! is_v4_addr(a) )
-			next;
+		local a = to_addr(rec$answers[i]);
+		if ( is_v4_addr(a) )
+			addrs += a;
+		}
 
-		local key = SumStats::Key($str=rec$query);
-		SumStats::observe("dnsguard.flux.addr", key, [$str=ans]);
-		SumStats::observe("dnsguard.flux.net", key, [$str=cat(mask_addr(a, 16))]);
+	if ( |addrs| < flux_min_records )
+		return;
+
+	if ( registered_domain(rec$query) in flux_ignore_domains )
+		return;
+
+	local key = SumStats::Key($str=rec$query);
+	for ( j in addrs )
+		{
+		SumStats::observe("dnsguard.flux.addr", key, [$str=cat(addrs[j])]);
+		SumStats::observe("dnsguard.flux.net", key, [$str=cat(mask_addr(addrs[j], 16))]);
 		}
 	}

@@ -43,6 +43,11 @@ export {
 	## within an epoch.
 	option tunnel_subdomain_threshold = 150;
 
+	## Only names whose first label has at least this many characters
+	## count as subdomains: tunnels carry data there, while ``www``,
+	## ``api`` and friends would only fill SumStats with keys.
+	option tunnel_min_sublabel = 8;
+
 	## TXT or NULL queries for one registered domain a host must send
 	## within an epoch.
 	option txt_volume_threshold = 60;
@@ -129,7 +134,8 @@ event dns_request(c: connection, msg: dns_msg, query: string, qtype: count,
 
 	# The registered domain itself carries no payload: only names below
 	# it count as subdomains.
-	if ( query != rd )
+	local first = split_string1(query, /\./)[0];
+	if ( query != rd && |first| >= tunnel_min_sublabel )
 		SumStats::observe("dnsguard.subdomains", [$host=h, $str=rd], [$str=query]);
 
 	# TXT (16) and NULL (10).
