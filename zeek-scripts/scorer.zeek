@@ -255,8 +255,11 @@ event expire_verdict(name: string)
 		return;
 
 	delete verdict_expiry[name];
-	Intel::remove([$indicator=name, $indicator_type=Intel::DOMAIN, $meta=[
-	    $source=verdict_intel_source]]);
+
+	# Remove only what the verdict inserted; feeds may list the name too.
+	local meta = Intel::MetaData($source=verdict_intel_source);
+	Intel::remove(Intel::Item($indicator=name, $indicator_type=Intel::DOMAIN,
+	    $meta=meta));
 	}
 
 event verdict(name: string, score: double, family: string, threat: string,
@@ -290,8 +293,8 @@ event verdict(name: string, score: double, family: string, threat: string,
 	report(f);
 
 	local lifetime = expire > 0 ? expire * 1sec : verdict_default_expire;
-	local confidence = double_to_count(floor(( score >= 1.0 ? 1.0 : score ) * 100.0 +
-	    0.5));
+	local capped = score >= 1.0 ? 1.0 : score;
+	local confidence = double_to_count(floor(capped * 100.0 + 0.5));
 	local meta = Intel::MetaData($source=verdict_intel_source);
 
 	# Same description format as the feeds, so Intel_Domain notices on
@@ -311,8 +314,11 @@ event host_verdict(orig_h: addr, family: string, threat: string, score: double,
 	if ( ! is_manager() || score < verdict_notice_threshold )
 		return;
 
-	report(Finding($note=Host_Verdict, $detection="host_verdict",
+	local f = Finding($note=Host_Verdict, $detection="host_verdict",
 	    $what="Scorer verdict on host", $host=orig_h, $name=cat(orig_h),
-	    $family=family, $threat=threat, $score=score, $evidence=evidence,
-	    $identifier=cat(orig_h, "/", family)));
+	    $family=family, $threat=threat, $score=score);
+
+	f$evidence = evidence;
+	f$identifier = cat(orig_h, "/", family);
+	report(f);
 	}

@@ -148,10 +148,14 @@ event dns_request(c: connection, msg: dns_msg, query: string, qtype: count,
 		if ( |labels[i]| > longest )
 			longest = |labels[i]|;
 
-	if ( longest >= long_label_length )
-		report(Finding($note=Tunnel_Long_Label, $detection="long_label",
-		    $what="Very long DNS label", $conn=c, $name=query,
-		    $threat="c2", $score=( longest + 0.0 ) / long_label_length,
-		    $evidence=fmt("label of %d characters below %s", longest,
-		    rd), $identifier=cat(c$id$orig_h, "/", rd)));
+	if ( longest < long_label_length )
+		return;
+
+	local f = Finding($note=Tunnel_Long_Label, $detection="long_label",
+	    $what="Very long DNS label", $conn=c, $name=query, $threat="c2");
+
+	f$score = ( longest + 0.0 ) / long_label_length;
+	f$evidence = fmt("label of %d characters below %s", longest, rd);
+	f$identifier = cat(h, "/", rd);
+	report(f);
 	}
