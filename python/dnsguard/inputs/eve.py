@@ -1,0 +1,158 @@
+"""Suricata eve.json: ``dns`` and ``alert`` events, EVE DNS v2 and v3.
+
+Suricata 7 logs a query and its answer as two events (``type`` query /
+answer); Suricata 8's v3 format logs requests and responses with
+``queries`` lists.  Queries wait for their answer (keyed by flow and DNS id)
+so each transaction becomes one record with its rcode; the waiting room is
+bounded, and unanswered queries come out as records without an rcode.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import json
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+
+from dnsguard.records import DnsRecord, InputStats, SensorAlert
+
+MAX_PENDING = 100_000
+
+
+def _ts(value: object) -> float | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+    except ValueError:
+        try:
+            return dt.datetime.fromisoformat(value).timestamp()
+        except ValueError:
+            return None
+
+
+def _ip(value: object) -> str | None:
+    try:
+        return str(ipaddress.ip_address(str(value)))
+    except ValueError:
+        return None
+
+
+def _answers(dns: dict) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    values: list[str] = []
+    ttls: list[float] = []
+    for ans in dns.get("answers") or ():
+        if isinstance(ans, dict) and "rdata" in ans:
+            values.append(str(ans["rdata"]))
+            ttl = ans.get("ttl")
+            ttls.append(float(ttl) if isinstance(ttl, int | float) else 0.0)
+    if not values and isinstance(dns.get("grouped"), dict):
+        for group in dns["grouped"].values():
+            if isinstance(group, list):
+                values.extend(str(v) for v in group)
+    return tuple(values), tuple(ttls)
+
+
+def _query_of(dns: dict) -> tuple[str, str]:
+    if "rrname" in dns:
+        return str(dns.get("rrname", "")), str(dns.get("rrtype", ""))
+    queries = dns.get("queries") or dns.get("query") or []
+    if queries and isinstance(queries[0], dict):
+        return str(queries[0].get("rrname", "")), str(queries[0].get("rrtype", ""))
+    return "", ""
+
+
+def _endpoints(obj: dict) -> tuple[str | None, str | None]:
+    """(client, server): the side on port 53 is the server, whichever way the
+    event is logged (Suricata logs some answers in flow direction)."""
+    src, dst = _ip(obj.get("src_ip")), _ip(obj.get("dest_ip"))
+    if obj.get("src_port") == 53 and obj.get("dest_port") != 53:
+        return dst, src
+    return src, dst
+
+
+def _alert(obj: dict, ts: float, stats: InputStats) -> SensorAlert | None:
+    alert = obj.get("alert")
+    if not isinstance(alert, dict):
+        stats.skip("alert event without alert object")
+        return None
+    client, _ = _endpoints(obj)
+    dns = obj.get("dns") if isinstance(obj.get("dns"), dict) else {}
+    query, _ = _query_of(dns)
+    meta = alert.get("metadata") if isinstance(alert.get("metadata"), dict) else {}
+    return SensorAlert(
+        ts=ts,
+        client=client or "",
+        signature=str(alert.get("signature", "")),
+        sid=int(alert.get("signature_id") or 0),
+        query=query,
+        uid=str(obj.get("flow_id", "")),
+        metadata={str(k): [str(x) for x in v] for k, v in meta.items() if isinstance(v, list)},
+    )
+
+
+def read_eve(lines: Iterable[str], stats: InputStats) -> Iterator[DnsRecord | SensorAlert]:
+    pending: OrderedDict[tuple, DnsRecord] = OrderedDict()
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            stats.skip("line is not valid JSON")
+            continue
+        if not isinstance(obj, dict):
+            stats.skip("JSON line is not an object")
+            continue
+        kind = obj.get("event_type")
+        if kind not in ("dns", "alert"):
+            continue
+        ts = _ts(obj.get("timestamp"))
+        if ts is None:
+            stats.skip("missing or bad timestamp")
+            continue
+        if kind == "alert":
+            alert = _alert(obj, ts, stats)
+            if alert is not None:
+                stats.alerts += 1
+                yield alert
+            continue
+        dns = obj.get("dns")
+        if not isinstance(dns, dict):
+            stats.skip("dns event without dns object")
+            continue
+        query, qtype = _query_of(dns)
+        if not query:
+            stats.skip("dns event without a query name")
+            continue
+        key = (obj.get("flow_id"), dns.get("id"), query)
+        client, server = _endpoints(obj)
+        if client is None:
+            stats.skip("bad src_ip / dest_ip")
+            continue
+        if dns.get("type") in ("query", "request"):
+            flow = str(obj.get("flow_id", ""))
+            pending[key] = DnsRecord(ts, client, query, qtype, None, (), (), flow, server or "")
+            if len(pending) > MAX_PENDING:
+                _, oldest = pending.popitem(last=False)
+                stats.records += 1
+                yield oldest
+            continue
+        asked = pending.pop(key, None)
+        answers, ttls = _answers(dns)
+        stats.records += 1
+        yield DnsRecord(
+            ts=asked.ts if asked else ts,
+            client=client,
+            query=query,
+            qtype=qtype or (asked.qtype if asked else ""),
+            rcode=str(dns.get("rcode") or "NOERROR"),
+            answers=answers,
+            ttls=ttls,
+            uid=str(obj.get("flow_id", "")),
+            server=server or "",
+        )
+    for rec in pending.values():
+        stats.records += 1
+        yield rec

@@ -1,0 +1,55 @@
+"""The records every input is turned into, whatever sensor produced it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class DnsRecord:
+    """One DNS transaction as a sensor saw it."""
+
+    ts: float
+    client: str
+    """The internal host that asked (canonical IP text)."""
+    query: str
+    """The name as logged (not yet normalised: it may be hostile)."""
+    qtype: str = ""
+    rcode: str | None = None
+    """``NOERROR``, ``NXDOMAIN``...; None when no answer was seen."""
+    answers: tuple[str, ...] = ()
+    ttls: tuple[float, ...] = ()
+    uid: str = ""
+    """Zeek uid or Suricata flow id, for pivoting back to the sensor."""
+    server: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SensorAlert:
+    """An alert a sensor raised (Suricata alert, Zeek notice or intel hit)."""
+
+    ts: float
+    client: str
+    signature: str
+    sid: int = 0
+    query: str = ""
+    uid: str = ""
+    metadata: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class InputStats:
+    """What an input reader read and what it had to skip, with reasons."""
+
+    records: int = 0
+    alerts: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] += 1
+
+    def warn(self, message: str) -> None:
+        if len(self.warnings) < 50:
+            self.warnings.append(message)

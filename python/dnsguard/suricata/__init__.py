@@ -1,0 +1,1 @@
+"""Suricata integration: offline runs, the unix-socket client, rule pack tooling."""

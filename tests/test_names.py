@@ -1,0 +1,70 @@
+import pytest
+from dnsguard.names import Name, Rejected, normalize, parents, registered_domain
+
+
+@pytest.mark.parametrize(
+    ("raw", "fqdn", "registered", "suffix"),
+    [
+        ("www.Example.COM.", "www.example.com", "example.com", "com"),
+        ("foo.bar.co.uk", "foo.bar.co.uk", "bar.co.uk", "co.uk"),
+        ("x1b9.duckdns.org", "x1b9.duckdns.org", "x1b9.duckdns.org", "duckdns.org"),
+        ("abc.com.sv", "abc.com.sv", "abc.com.sv", "com.sv"),
+        ("bücher.de", "xn--bcher-kva.de", "xn--bcher-kva.de", "de"),
+        ("_dmarc.example.com", "_dmarc.example.com", "example.com", "com"),
+        # PSL wildcard (*.kawasaki.jp) and exception (!city.kawasaki.jp) rules
+        ("a.b.c.kawasaki.jp", "a.b.c.kawasaki.jp", "b.c.kawasaki.jp", "c.kawasaki.jp"),
+        ("x.city.kawasaki.jp", "x.city.kawasaki.jp", "city.kawasaki.jp", "kawasaki.jp"),
+        ("host.unknowntld", "host.unknowntld", "host.unknowntld", "unknowntld"),
+    ],
+)
+def test_normalize_registered_domain(raw, fqdn, registered, suffix):
+    name = normalize(raw)
+    assert isinstance(name, Name)
+    assert (name.fqdn, name.registered, name.suffix) == (fqdn, registered, suffix)
+
+
+def test_label_and_subdomain():
+    name = normalize("a.b.evil.co.uk")
+    assert name.label == "evil"
+    assert name.subdomain == "a.b"
+    assert normalize("evil.co.uk").subdomain == ""
+
+
+@pytest.mark.parametrize("raw", ["com", "co.uk", "duckdns.org"])
+def test_public_suffixes_have_no_registered_domain(raw):
+    name = normalize(raw)
+    assert isinstance(name, Name) and name.is_public_suffix
+    assert registered_domain(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("", "empty name"),
+        ("a..b", "empty label"),
+        ("a" * 64 + ".com", "label longer than 63"),
+        (".".join(["a"] * 128), "longer than 253"),  # 128 labels cannot fit in 253 octets
+        ("x" * 300, "longer than 253"),
+        ("x" * 10_000, "longer than 1024"),
+        (b"\x00abc.com", "character not allowed"),
+        (b"\xff\xfe.com", "not valid UTF-8"),
+        ("exa mple.com", "character not allowed"),
+        ("evil\x1b[31m.com", "character not allowed"),
+    ],
+)
+def test_hostile_names_are_rejected_with_a_reason(raw, reason):
+    result = normalize(raw)
+    assert isinstance(result, Rejected)
+    assert reason in result.reason
+    assert result.raw.isprintable()
+
+
+def test_homoglyph_becomes_punycode_not_the_ascii_name():
+    result = normalize("\u0430pple.com")  # Cyrillic a
+    assert isinstance(result, Name)
+    assert result.fqdn.startswith("xn--") and result.fqdn != "apple.com"
+
+
+def test_parents_stop_at_registered_domain():
+    assert parents("a.b.example.com", "example.com") == ["a.b.example.com", "b.example.com", "example.com"]
+    assert parents("example.com", "example.com") == ["example.com"]
