@@ -36,6 +36,9 @@ redef DNSGuard::scorer_link = F;
 @TEST-START-FILE manager.zeek
 @load ./common
 
+# The manager is also the logger here: write the logs into its directory.
+redef Log::enable_local_logging = T;
+
 global got_batch = F;
 global got_tag = F;
 
