@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dnsguard.dga.families import registry
+from dnsguard.dga.families import generate, registry
 from dnsguard.dga.families.base import GeneratorError
 from dnsguard.feeds.indicators import Indicator
 from dnsguard.names import Rejected, normalize
@@ -77,7 +77,7 @@ def forecast(days: Iterable[dt.date], families: Iterable[str] | None = None) -> 
         for day in day_list:
             if day < earliest:
                 continue
-            for raw in module.generate(day):
+            for raw in generate(family, day):
                 parsed = normalize(raw)
                 if isinstance(parsed, Rejected):
                     continue

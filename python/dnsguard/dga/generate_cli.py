@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
-from dnsguard.dga.families import get, registry
+from dnsguard.dga.families import generate, registry
 from dnsguard.dga.families.base import GeneratorError
 
 
@@ -54,7 +54,7 @@ def run_list(args: argparse.Namespace, config: dict) -> int:
 
 def run_generate(args: argparse.Namespace, config: dict) -> int:
     try:
-        names = get(args.family).generate(args.date, seed=args.seed, variant=args.variant)
+        names = generate(args.family, args.date, seed=args.seed, variant=args.variant)
     except GeneratorError as exc:
         print(f"dnsguard: {exc}", file=sys.stderr)
         return 2

@@ -39,8 +39,25 @@ def get(family: str) -> ModuleType:
     raise GeneratorError(f"unknown family {family!r}; valid: {', '.join(registry())}")
 
 
+FIRST_DAY = dt.date(1970, 1, 1)
+LAST_DAY = dt.date(2099, 12, 31)
+"""Days callers may ask for.  Some algorithms count days from an epoch or walk
+back to one; outside this range they overflow or loop, and no bot runs there."""
+
+
 def generate(
     family: str, day: dt.date, seed: str | None = None, variant: str | None = None
 ) -> list[str]:
-    """Names of ``family`` for ``day``: see :mod:`dnsguard.dga.families.base`."""
-    return get(family).generate(day, seed=seed, variant=variant)
+    """Names of ``family`` for ``day``: see :mod:`dnsguard.dga.families.base`.
+
+    The entry point for callers (CLI, forecast): it checks the date once here
+    instead of in every family module.
+    """
+    module = get(family)
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if not isinstance(day, dt.date) or not FIRST_DAY <= day <= LAST_DAY:
+        raise GeneratorError(
+            f"date {day} outside the supported range {FIRST_DAY.isoformat()}..{LAST_DAY.isoformat()}"
+        )
+    return module.generate(day, seed=seed, variant=variant)
