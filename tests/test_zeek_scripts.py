@@ -18,6 +18,7 @@ import configparser
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -30,8 +31,16 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "zeek-scripts"
 TESTING = ROOT / "testing"
 BIN = Path(sys.executable).parent
-ZEEK_SCRIPT = str(BIN / "zeek-script")
-ZEEK_FORMAT = str(BIN / "zeek-format")
+
+
+def _tool(name: str) -> str:
+    """The zeekscript tool next to this Python (the venv), else on PATH."""
+    local = BIN / name
+    return str(local) if local.exists() else (shutil.which(name) or name)
+
+
+ZEEK_SCRIPT = _tool("zeek-script")
+ZEEK_FORMAT = _tool("zeek-format")
 
 PACKAGE_FILES = sorted(PACKAGE.glob("*.zeek"))
 BTESTS = sorted((TESTING / "tests").glob("*.zeek"))
