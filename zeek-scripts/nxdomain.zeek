@@ -8,6 +8,7 @@
 ##! both counts must reach their thresholds.
 
 @load base/frameworks/sumstats
+@load base/frameworks/sumstats/plugins/average
 @load base/frameworks/sumstats/plugins/sample
 @load base/frameworks/sumstats/plugins/unique
 @load ./main
@@ -51,8 +52,11 @@ function nxdomain_crossed(key: SumStats::Key, result: SumStats::Result)
 
 	f$name = fmt("%d names", rv$unique);
 	f$score = ( rv$unique + 0.0 ) / nxdomain_unique_threshold;
-	f$evidence = fmt("%d NXDOMAIN answers for %d distinct names; e.g. %s", rv$num,
-	    rv$unique, join_string_vec(samples, ","));
+	# Short registered labels are the mark of QSnatch-like DGAs.
+	local mean_len = result["dnsguard.nxdomain.len"]$average;
+
+	f$evidence = fmt("%d NXDOMAIN answers for %d distinct names, registered labels of %.1f characters on average; e.g. %s",
+	    rv$num, rv$unique, mean_len, join_string_vec(samples, ","));
 	f$identifier = cat(key$host);
 	report(f);
 	}
@@ -65,8 +69,12 @@ event zeek_init()
 	# Keep the distinct-name set bounded under a flood.
 	r$unique_max = nxdomain_unique_threshold * 4;
 
+	local len_calcs = set(SumStats::AVERAGE);
+	local len = SumStats::Reducer($stream="dnsguard.nxdomain.len",
+	    $apply=len_calcs);
+
 	local ss = SumStats::SumStat($name="dnsguard-nxdomain-burst",
-	    $epoch=nxdomain_epoch, $reducers=set(r));
+	    $epoch=nxdomain_epoch, $reducers=set(r, len));
 	ss$threshold_val = nxdomain_value;
 	ss$threshold = 1.0;
 	ss$threshold_crossed = nxdomain_crossed;
@@ -81,5 +89,11 @@ event DNS::log_dns(rec: DNS::Info)
 	if ( is_ignored(rec$query) )
 		return;
 
-	SumStats::observe("dnsguard.nxdomain", [$host=rec$id$orig_h], [$str=rec$query]);
+	local key = SumStats::Key($host=rec$id$orig_h);
+
+	# Length first: the threshold is checked on the name count, and the
+	# evidence should include this name's label.
+	SumStats::observe("dnsguard.nxdomain.len", key, [$num=|registered_label(
+	    rec$query)|]);
+	SumStats::observe("dnsguard.nxdomain", key, [$str=rec$query]);
 	}

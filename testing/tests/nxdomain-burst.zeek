@@ -7,7 +7,7 @@
 # @TEST-EXEC: zeek-cut note msg < notice.log | grep NXDOMAIN_Burst | grep -q 'threat=dga'
 # @TEST-EXEC: zeek-cut detection host threat device < dnsguard.log >dnsguard
 # @TEST-EXEC: btest-diff dnsguard
-# @TEST-EXEC: zeek-cut detection evidence < dnsguard.log | grep -q '30 NXDOMAIN answers for 30 distinct names'
+# @TEST-EXEC: zeek-cut detection evidence < dnsguard.log | grep -q '30 NXDOMAIN answers for 30 distinct names, registered labels of 4.1 characters on average'
 
 @TEST-START-FILE spec.json
 [
