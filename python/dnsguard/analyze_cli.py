@@ -68,8 +68,13 @@ def analyse(path: Path, config: dict, use_forecast: bool = True) -> Analysis:
     rules_dir = Path(sur["rules_dir"]) if sur.get("rules_dir") else None
     events = read_path(path, stats, suricata_binary=sur.get("binary", "suricata"),
                        rules_dir=rules_dir, timeout=float(sur.get("timeout", 600)))
+    from dnsguard.dga import Scorer
+
+    scorer = Scorer()
+    allow = list(settings.allowlist)
     return run_analysis(events, stats, settings, IndicatorIndex.build(indicators),
-                        forecaster=forecaster if use_forecast else None, scorer=None)
+                        forecaster=forecaster if use_forecast else None,
+                        scorer=lambda names: scorer.score_batch(names, allow=allow))
 
 
 def run(args: argparse.Namespace, config: dict) -> int:

@@ -21,9 +21,14 @@ EXIT_ERROR = 2
 
 def _registrars():
     from dnsguard import analyze_cli
+    from dnsguard.dga import cli as score_cli
     from dnsguard.dga import generate_cli
+    from dnsguard.feeds import cli as feeds_cli
+    from dnsguard.service import cli as serve_cli
+    from dnsguard.suricata import cli as suricata_cli
 
-    return [analyze_cli.register, generate_cli.register]
+    return [analyze_cli.register, score_cli.register, generate_cli.register, feeds_cli.register,
+            suricata_cli.register, serve_cli.register]
 
 
 def build_parser() -> argparse.ArgumentParser:
