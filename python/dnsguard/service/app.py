@@ -127,11 +127,17 @@ class Service:
         return fresh
 
     async def _worker(self) -> None:
-        size = self.settings.batch_size
+        """Decide in batches: after the first item, linger a moment so a burst
+        becomes one batch (one scorer call, one fsync) instead of many."""
+        size, linger = self.settings.batch_size, self.settings.linger
         while not (self._input_stop.is_set() and not len(self.queue)):
             batch = await self.queue.get_batch(size, timeout=0.5)
-            if batch:
-                self.process(batch)
+            if not batch:
+                continue
+            if len(batch) < size and linger > 0 and not self._input_stop.is_set():
+                await asyncio.sleep(linger)
+                batch += self.queue.take_nowait(size - len(batch))
+            self.process(batch)
             await asyncio.sleep(0)
 
     # -- control ----------------------------------------------------------------

@@ -158,13 +158,21 @@ class BrokerHub:
             if other is not ws and any(msg["topic"].startswith(t) for t in topics):
                 await other.send(frame)
 
-    async def publish(self, topic: str, name: str, *args: Any, metadata: Any = None) -> int:
-        """Send an event as Zeek would (with a metadata element) to subscribers."""
+    @staticmethod
+    def event_frame(topic: str, name: str, *args: Any, metadata: Any = None) -> str:
+        """The text frame Zeek sends for an event (with a metadata element)."""
         inner: list[Any] = [name, list(args)]
         if metadata is not None:
             inner.append(metadata)
         value = bj.encode([bj.Count(1), bj.Count(1), inner])
-        frame = json.dumps(bj.data_message(topic, value))
+        return json.dumps(bj.data_message(topic, value))
+
+    async def publish(self, topic: str, name: str, *args: Any, metadata: Any = None) -> int:
+        """Send an event as Zeek would (with a metadata element) to subscribers."""
+        return await self.publish_frame(topic, self.event_frame(topic, name, *args, metadata=metadata))
+
+    async def publish_frame(self, topic: str, frame: str) -> int:
+        """Send a prepared frame to every client subscribed to ``topic``."""
         n = 0
         for ws, topics in list(self._clients.items()):
             if any(topic.startswith(t) for t in topics):

@@ -49,7 +49,8 @@ class DropQueue(Generic[T]):
         if not self._items:
             self._ready.clear()
             try:
-                await asyncio.wait_for(self._ready.wait(), timeout)
+                async with asyncio.timeout(timeout):
+                    await self._ready.wait()
             except TimeoutError:
                 return []
         return self.take_nowait(limit)

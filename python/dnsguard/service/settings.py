@@ -46,6 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "queue_size": 100_000,
     "outbox_size": 10_000,
     "batch_size": 2_048,
+    "linger": 0.002,
     "verdict_threshold": 0.9,
     "host_threshold": 0.5,
     "verdict_ttl": 86_400,
@@ -115,6 +116,7 @@ class ServeSettings:
     queue_size: int
     outbox_size: int
     batch_size: int
+    linger: float
     decide: DecideSettings
     journal_max_live: int
     host_verdict_ttl: float
@@ -148,6 +150,7 @@ class ServeSettings:
             queue_size=int(s["queue_size"]),
             outbox_size=int(s["outbox_size"]),
             batch_size=int(s["batch_size"]),
+            linger=float(s["linger"]),
             decide=DecideSettings(
                 verdict_threshold=s["verdict_threshold"],
                 host_threshold=s["host_threshold"],
