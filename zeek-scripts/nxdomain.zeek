@@ -53,7 +53,8 @@ function nxdomain_crossed(key: SumStats::Key, result: SumStats::Result)
 	f$name = fmt("%d names", rv$unique);
 	f$score = ( rv$unique + 0.0 ) / nxdomain_unique_threshold;
 	# Short registered labels are the mark of QSnatch-like DGAs.
-	local mean_len = result["dnsguard.nxdomain.len"]$average;
+	local lens = result["dnsguard.nxdomain.len"];
+	local mean_len = lens?$average ? lens$average : 0.0;
 
 	f$evidence = fmt("%d NXDOMAIN answers for %d distinct names, registered labels of %.1f characters on average; e.g. %s",
 	    rv$num, rv$unique, mean_len, join_string_vec(samples, ","));
