@@ -51,10 +51,10 @@ DEFAULTS: dict[str, Any] = {
     "host_threshold": 0.5,
     "verdict_ttl": 86_400,
     "benign_ttl": 3_600,
-    "cache_entries": 500_000,
-    "journal_max_live": 200_000,
+    "cache_entries": 300_000,
+    "journal_max_live": 100_000,
     "host_verdict_ttl": 86_400,
-    "hosts": {"window": 600, "min_names": 5, "cooldown": 3_600, "max_hosts": 100_000, "max_names": 64},
+    "hosts": {"window": 600, "min_names": 5, "cooldown": 3_600, "max_hosts": 20_000, "max_names": 32},
     "drain_timeout": 10.0,
     "backoff": {"base": 0.25, "cap": 30.0},
 }
