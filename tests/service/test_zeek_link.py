@@ -153,3 +153,49 @@ def test_candidates_in_verdicts_out_and_replay_after_drop(tmp_path, scorer):
         assert first["threat"]["software"]["name"] == "testfam" and first["dnsguard"]["score"] == 0.99
 
     asyncio.run(go())
+
+
+def test_verdicts_survive_a_service_restart_and_a_full_outbox(tmp_path, scorer):
+    """Zeek is down the whole time service #1 runs; its outbox (2 slots) overflows.
+    Service #2 starts on the same journal, Zeek comes up: all ten verdicts arrive."""
+    from .conftest import free_port
+
+    port = free_port()
+    url = f"ws://127.0.0.1:{port}/v1/messages/json"
+    sock = tmp_path / "eve.sock"
+    base = settings_for(tmp_path, url, outbox_size=2, eve={"socket": str(sock)})
+    names = [f"xrestart{i:02d}qwerty.com" for i in range(10)]
+
+    async def first() -> None:
+        service = Service(base, scorer)
+        task = asyncio.create_task(service.run(install_signals=False))
+        await wait_for(sock.exists)
+        _, writer = await asyncio.open_unix_connection(str(sock))
+        writer.write("".join(json.dumps({
+            "timestamp": "2026-11-27T10:00:00.000000+0000", "flow_id": i, "event_type": "dns",
+            "src_ip": "10.1.1.5", "src_port": 4000 + i, "dest_ip": "10.0.0.53", "dest_port": 53,
+            "dns": {"version": 2, "type": "answer", "id": i, "rrname": n, "rrtype": "A", "rcode": "NOERROR"},
+        }) + "\n" for i, n in enumerate(names)).encode())
+        await writer.drain()
+        writer.close()
+        await wait_for(lambda: service.stats.verdicts_out == 10)
+        assert service.zeek.outbox.dropped == 8 and service.zeek.state.connects == 0
+        service.request_stop()
+        assert await asyncio.wait_for(task, 30) == 0
+
+    async def second() -> None:
+        service = Service(base, scorer)
+        task = asyncio.create_task(service.run(install_signals=False))
+        hub = BrokerHub(port=port)
+        await hub.start()
+        try:
+            await wait_for(lambda: len(verdicts(hub)) >= 10, 15)
+            assert sorted(e.args[0] for e in verdicts(hub)) == names
+            assert service.stats.verdicts_out == 0  # nothing new: all of it came from the journal
+        finally:
+            service.request_stop()
+            assert await asyncio.wait_for(task, 30) == 0
+            await hub.stop()
+
+    asyncio.run(first())
+    asyncio.run(second())

@@ -166,10 +166,12 @@ class Service:
             log.info("reloaded: %d indicators", len(self.decider.indicators))
 
     def _pending_delivery(self) -> int:
+        """Verdicts still queued for a *connected* sensor (waiting for a
+        disconnected one is pointless: the journal replays them next time)."""
         return sum(
-            len(s.outbox) + (1 if s.outbox.resync and s.state.connected else 0)
+            len(s.outbox) + int(s.outbox.resync)
             for s in (self.zeek, self.suricata)
-            if s is not None
+            if s is not None and s.state.connected
         )
 
     async def run(self, install_signals: bool = True) -> int:
