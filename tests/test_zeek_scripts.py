@@ -157,7 +157,7 @@ def btest_env() -> dict[str, Path]:
     cfg.read(TESTING / "btest.cfg")
     env = {}
     for key, val in cfg["environment"].items():
-        if "%(testbase)s" in val and ":" not in val:
+        if "%(testbase)s" in val and ":" not in val and not val.startswith("`"):
             env[key] = Path(val.replace("%(testbase)s", str(TESTING))).resolve()
     return env
 

@@ -2,7 +2,7 @@
 #
 # @TEST-PORT: BROKER_PORT1
 #
-# @TEST-EXEC: python3 $PCAPGEN spec.json trace.pcap
+# @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
 # @TEST-EXEC: btest-bg-run manager "ZEEKPATH=$(zeek-config --zeekpath):.. CLUSTER_NODE=manager zeek -b $PACKAGE ../manager.zeek >out"
 # @TEST-EXEC: btest-bg-run worker-1 "ZEEKPATH=$(zeek-config --zeekpath):.. CLUSTER_NODE=worker-1 zeek -b -C -r ../trace.pcap $PACKAGE ../worker.zeek >out"
 # @TEST-EXEC: btest-bg-wait 60

@@ -1,6 +1,6 @@
 # @TEST-DOC: A name answered five times with six A records each (TTL 60, 30 addresses in 30 /16 networks) is fast flux; a CDN-like name rotating two addresses and a name with TTL 3600 are not.
 #
-# @TEST-EXEC: python3 $PCAPGEN spec.json trace.pcap
+# @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
 # @TEST-EXEC: zeek -b -C -r trace.pcap $PACKAGE %INPUT >output 2>&1
 # @TEST-EXEC: zeek-cut note < notice.log | sort >notices
 # @TEST-EXEC: btest-diff notices

@@ -1,6 +1,6 @@
 # @TEST-DOC: The package's intel file is read and DNS queries match it on the exact name and on every parent domain; family and threat come from meta.desc.
 #
-# @TEST-EXEC: python3 $PCAPGEN spec.json trace.pcap
+# @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
 # @TEST-EXEC: zeek -b -C -r trace.pcap $PACKAGE %INPUT >output 2>&1
 # @TEST-EXEC: zeek-cut note src < notice.log | sort >notices
 # @TEST-EXEC: btest-diff notices

@@ -1,6 +1,6 @@
 # @TEST-DOC: Hosts resolving NAS vendor service names are tagged (nas-qnap, nas-synology); www and bare vendor domains are not; a later notice about a tagged host names its device type.
 #
-# @TEST-EXEC: python3 $PCAPGEN spec.json trace.pcap
+# @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
 # @TEST-EXEC: zeek -b -C -r trace.pcap $PACKAGE %INPUT >output 2>&1
 # @TEST-EXEC: zeek-cut note src < notice.log | sort >notices
 # @TEST-EXEC: btest-diff notices

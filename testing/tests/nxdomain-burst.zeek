@@ -1,6 +1,6 @@
 # @TEST-DOC: Forty NXDOMAIN answers for QSnatch names (3-6 random letters on many TLDs) within a minute cross the default thresholds (30 answers, 20 distinct names); five typos and a reverse-lookup storm do not.
 #
-# @TEST-EXEC: python3 $PCAPGEN spec.json trace.pcap
+# @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
 # @TEST-EXEC: zeek -b -C -r trace.pcap $PACKAGE %INPUT >output 2>&1
 # @TEST-EXEC: zeek-cut note src < notice.log | sort >notices
 # @TEST-EXEC: btest-diff notices

@@ -1,6 +1,6 @@
 # @TEST-DOC: The lexical pre-filter selects machine-made registered labels (and every NXDOMAIN name), scores the label left of multi-label and dynamic-DNS suffixes, skips ignored domains and reverse look-ups, and sends each name once.
 #
-# @TEST-EXEC: python3 $PCAPGEN spec.json trace.pcap
+# @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
 # @TEST-EXEC: zeek -b -C -r trace.pcap $PACKAGE %INPUT >output 2>&1
 # @TEST-EXEC: zeek-cut detection host name < dnsguard.log | sort >candidates
 # @TEST-EXEC: btest-diff candidates

@@ -1,6 +1,6 @@
 # @TEST-DOC: A 60-character label raises Tunnel_Long_Label; 10 and 51 characters (below the default 52) do not.
 #
-# @TEST-EXEC: python3 $PCAPGEN spec.json trace.pcap
+# @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
 # @TEST-EXEC: zeek -b -C -r trace.pcap $PACKAGE %INPUT >output 2>&1
 # @TEST-EXEC: zeek-cut note src < notice.log | sort >notices
 # @TEST-EXEC: btest-diff notices

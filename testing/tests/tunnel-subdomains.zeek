@@ -1,6 +1,6 @@
 # @TEST-DOC: 25 distinct subdomains of one registered domain from one host cross a threshold of 20 (RITA's measure); 5 subdomains and an ignored block-list zone do not.
 #
-# @TEST-EXEC: python3 $PCAPGEN spec.json trace.pcap
+# @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
 # @TEST-EXEC: zeek -b -C -r trace.pcap $PACKAGE %INPUT >output 2>&1
 # @TEST-EXEC: zeek-cut note src < notice.log | sort >notices
 # @TEST-EXEC: btest-diff notices

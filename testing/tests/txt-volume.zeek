@@ -1,6 +1,6 @@
 # @TEST-DOC: Twelve TXT and NULL queries for one domain cross a threshold of 10; eight TXT queries from another host do not.
 #
-# @TEST-EXEC: python3 $PCAPGEN spec.json trace.pcap
+# @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
 # @TEST-EXEC: zeek -b -C -r trace.pcap $PACKAGE %INPUT >output 2>&1
 # @TEST-EXEC: zeek-cut note src < notice.log | sort >notices
 # @TEST-EXEC: btest-diff notices

@@ -1,6 +1,6 @@
 # @TEST-DOC: A scorer verdict raises Scorer_Verdict and inserts the name into the Intel framework, so a later query below it matches inline with the verdict's family; a low score does neither; a host verdict raises Host_Verdict.
 #
-# @TEST-EXEC: python3 $PCAPGEN spec.json trace.pcap
+# @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
 # @TEST-EXEC: zeek -b -C -r trace.pcap $PACKAGE %INPUT >output 2>&1
 # @TEST-EXEC: zeek-cut note src < notice.log | sort >notices
 # @TEST-EXEC: btest-diff notices

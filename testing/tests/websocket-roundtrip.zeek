@@ -2,10 +2,10 @@
 #
 # @TEST-PORT: DNSGUARD_WS_PORT
 #
-# @TEST-EXEC: python3 $PCAPGEN spec.json trace.pcap
-# @TEST-EXEC: python3 -m py_compile $FILES/scorer_client.py
+# @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
+# @TEST-EXEC: $PYTHON -m py_compile $FILES/scorer_client.py
 # @TEST-EXEC: btest-bg-run zeek "zeek -b -C -r ../trace.pcap $PACKAGE %INPUT >out"
-# @TEST-EXEC: btest-bg-run client "python3 $FILES/scorer_client.py >out"
+# @TEST-EXEC: btest-bg-run client "$PYTHON $FILES/scorer_client.py >out"
 # @TEST-EXEC: btest-bg-wait 60
 # @TEST-EXEC: btest-diff client/out
 # @TEST-EXEC: btest-diff zeek/out
