@@ -132,6 +132,14 @@ def test_deep_nesting_is_refused_not_a_recursion_crash():
         bj.decode(value)
 
 
+def test_unknown_metadata_does_not_cost_the_event():
+    wire = bj.encode([bj.Count(1), bj.Count(1), ["DNSGuard::host_tag", [bj.Address("10.0.0.5"), "nas", "e"]]])
+    weird = {"@data-type": "future-type", "data": {"x": 1}}
+    wire["data"][2]["data"].append(weird)
+    ev = bj.decode_event(wire)
+    assert ev.name == "DNSGuard::host_tag" and ev.metadata == weird
+
+
 def test_nan_cannot_be_encoded():
     with pytest.raises(ValueError):
         bj.encode(float("nan"))

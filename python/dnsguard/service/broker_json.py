@@ -324,17 +324,35 @@ def event_data_if(value: Any, name: str, types: tuple[str, ...]) -> list[Any] | 
         return None
 
 
+def _vector(value: Any, what: str) -> list[Any]:
+    if not isinstance(value, dict) or value.get("@data-type") != "vector" or not isinstance(value.get("data"), list):
+        raise BrokerDecodeError(f"{what} must be a vector")
+    return value["data"]
+
+
 def decode_event(value: dict[str, Any]) -> Event:
-    """The Zeek event inside an encoded Broker value (the data-message body)."""
-    outer = decode(value)
-    if not isinstance(outer, list) or len(outer) != 3:
+    """The Zeek event inside an encoded Broker value (the data-message body).
+
+    Name and arguments are decoded strictly; the metadata element is decoded
+    when possible and otherwise kept as raw JSON - a metadata type this
+    module does not know must not cost the event.
+    """
+    outer = _vector(value, "a Zeek event")
+    if len(outer) != 3:
         raise BrokerDecodeError("a Zeek event is a vector of 3 elements")
-    version, kind, body = outer
+    version, kind = decode(outer[0]), decode(outer[1])
     if version != Count(FORMAT_VERSION) or kind != Count(EVENT_TYPE):
         raise BrokerDecodeError(f"not a Zeek event (format {version}, type {kind})")
-    if not isinstance(body, list) or len(body) not in (2, 3):
+    body = _vector(outer[2], "the event body")
+    if len(body) not in (2, 3):
         raise BrokerDecodeError("event body must be [name, args] or [name, args, metadata]")
-    name, args = body[0], body[1]
+    name, args = decode(body[0]), decode(body[1])
     if not isinstance(name, str) or not isinstance(args, list):
         raise BrokerDecodeError("event name must be a string and args a vector")
-    return Event(name, tuple(args), body[2] if len(body) == 3 else None)
+    metadata = None
+    if len(body) == 3:
+        try:
+            metadata = decode(body[2])
+        except BrokerDecodeError:
+            metadata = body[2]
+    return Event(name, tuple(args), metadata)
