@@ -56,7 +56,7 @@ def test_nas_evidence(sample_result):
     assert nas["verdict"] == "compromised"
     assert nas["evidence_counts"]["nxdomain-burst"] == 1
     assert nas["evidence_counts"]["forecast"] >= 50
-    assert nas["families"] == {"qsnatch": "iab"}
+    assert nas["families"] == {"QSnatch": "iab"}
     burst = next(e for e in nas["evidence"] if e["kind"] == "nxdomain-burst")
     assert "59 NXDOMAIN answers for 59 names" in burst["detail"]
     assert result["summary"]["share_compromised_nas"] == pytest.approx(1 / 3, abs=0.01)

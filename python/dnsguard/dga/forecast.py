@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from dnsguard.dga.families import generate, registry
 from dnsguard.dga.families.base import GeneratorError
+from dnsguard.feeds.families import canonical_family, is_iab
 from dnsguard.feeds.indicators import Indicator
-from dnsguard.names import Rejected, normalize
 
-FORECAST_SOURCE = "dnsguard-forecast"
+FORECAST_SOURCE = "dga-forecast"
 FORECAST_CONFIDENCE = 95
 EARLY_MARGIN_DAYS = 365
 
@@ -34,9 +34,10 @@ class Forecast:
     names: dict[str, ForecastName]
     notes: list[str]
 
-    def to_indicators(self, grace_days: int = 2) -> list[Indicator]:
+    def to_indicators(self, grace_days: int = 2, not_before: float = 0.0) -> list[Indicator]:
         """Store indicators valid from their day until ``grace_days`` after it
-        (bots with a skewed clock, resolvers' negative caches)."""
+        (bots with a skewed clock, resolvers' negative caches), and at least
+        until ``not_before`` so a daily forecast run never leaves a gap."""
         out = []
         for item in self.names.values():
             start = dt.datetime.combine(item.day, dt.time(), dt.UTC).timestamp()
@@ -44,7 +45,7 @@ class Forecast:
                 value=item.name, kind="domain", family=item.family, threat=item.threat,
                 confidence=FORECAST_CONFIDENCE, sources=(FORECAST_SOURCE,),
                 first_seen=start, last_seen=start,
-                expires=start + (grace_days + 1) * 86400,
+                expires=max(start + (grace_days + 1) * 86400, not_before),
             ))
         return out
 
@@ -71,18 +72,22 @@ def forecast(days: Iterable[dt.date], families: Iterable[str] | None = None) -> 
             notes.append(f"{family}: skipped, real samples use unpublished per-sample seeds")
             continue
         first, last = info.active
+        # The same spelling and threat type as the feeds give the family (QSnatch, iab).
+        display = canonical_family(family)
+        threat = "iab" if is_iab(display) else info.threat
         # No bot generated names before its family existed: days well before the
         # first sighting are skipped (some algorithms walk back to an epoch).
         earliest = first - dt.timedelta(days=EARLY_MARGIN_DAYS)
         for day in day_list:
             if day < earliest:
                 continue
-            for raw in generate(family, day):
-                parsed = normalize(raw)
-                if isinstance(parsed, Rejected):
-                    continue
-                # The earliest day wins so an indicator's validity starts as early as it can.
-                names.setdefault(parsed.fqdn, ForecastName(parsed.fqdn, family, day, info.threat))
+            # Generators emit canonical names (tests/dga/test_families_contract.py
+            # checks it), so no per-name normalisation here: the forecast
+            # computes close to a million names.  The earliest day wins so an
+            # indicator's validity starts as early as it can.
+            for name in generate(family, day):
+                if name not in names:
+                    names[name] = ForecastName(name, display, day, threat)
         if last is not None and day_list and day_list[0] > last:
             notes.append(f"{family}: last seen active {last.isoformat()}; forecast kept for old infections")
         if day_list and day_list[-1] < first:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from pathlib import Path
 
 from dnsguard.dga.families import generate, registry
 from dnsguard.dga.families.base import GeneratorError
@@ -34,7 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     fc.add_argument("--date", type=_date, default=dt.datetime.now(dt.UTC).date(),
                     help="centre of the window (default: today, UTC)")
     fc.add_argument("--family", action="append", help="only these families (repeatable)")
-    fc.add_argument("--output", metavar="FILE", help="write indicators CSV here instead of stdout")
+    fc.add_argument("--output", metavar="FILE",
+                    help="write the indicators as CSV to FILE ('-': stdout) instead of the indicator store")
     fc.set_defaults(func=run_forecast)
 
 
@@ -63,26 +65,41 @@ def run_generate(args: argparse.Namespace, config: dict) -> int:
 
 
 def run_forecast(args: argparse.Namespace, config: dict) -> int:
-    from dnsguard.dga.forecast import days_around, forecast
+    from dnsguard.dga.forecast import FORECAST_SOURCE, days_around, forecast
 
     try:
         result = forecast(days_around(args.date, args.days_back, args.days_ahead), args.family)
     except GeneratorError as exc:
         print(f"dnsguard: {exc}", file=sys.stderr)
         return 2
-    rows = ["value,kind,family,threat,confidence,source"]
-    rows += [f"{i.value},domain,{i.family},{i.threat},{i.confidence},{i.sources[0]}"
-             for i in result.to_indicators()]
-    text = "\n".join(rows) + "\n"
-    if args.output:
-        from pathlib import Path
+    import time
 
-        from dnsguard.report import write_text_atomic
-
-        write_text_atomic(Path(args.output), text)
-    else:
-        sys.stdout.write(text)
+    # Past days stay valid for two more days: a nightly run keeps every name in force.
+    indicators = result.to_indicators(not_before=time.time() + 2 * 86400)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
-    print(f"forecast: {len(result.names):,} names from {len(registry())} families", file=sys.stderr)
+    families = len({i.family for i in indicators})
+    if args.output:
+        rows = ["value,kind,family,threat,confidence,source"]
+        rows += [f"{i.value},domain,{i.family},{i.threat},{i.confidence},{i.sources[0]}" for i in indicators]
+        text = "\n".join(rows) + "\n"
+        if args.output == "-":
+            sys.stdout.write(text)
+        else:
+            from dnsguard.report import write_text_atomic
+
+            write_text_atomic(Path(args.output), text)
+        print(f"forecast: {len(indicators):,} names from {families} families", file=sys.stderr)
+        return 0
+    from dnsguard.feeds.settings import FeedsConfigError, feeds_config
+    from dnsguard.feeds.store import StoreError, merge_into_store
+
+    try:
+        store_path = feeds_config(config).store_path
+        stats = merge_into_store(store_path, indicators, source=FORECAST_SOURCE, replace=True)
+    except (FeedsConfigError, StoreError, OSError) as exc:
+        print(f"dnsguard: cannot update the indicator store: {exc}", file=sys.stderr)
+        return 2
+    print(f"forecast: {len(indicators):,} names from {families} families -> {store_path} "
+          f"(+{stats.added:,} new, {stats.updated:,} updated, -{stats.removed:,} gone)", file=sys.stderr)
     return 0

@@ -1,0 +1,58 @@
+"""Known-DGA forecast: names for a window, into the indicator store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import time
+
+import pytest
+
+from dnsguard.dga.families import generate
+from dnsguard.dga.families.base import GeneratorError
+from dnsguard.dga.forecast import FORECAST_SOURCE, days_around, forecast
+from dnsguard.feeds.store import load_indicators
+
+
+def test_forecast_covers_each_day_and_skips_unseeded_families():
+    days = days_around(dt.date(2026, 11, 2), 1, 1)
+    result = forecast(days, ["qsnatch", "ramnit", "dnschanger"])
+    for day in days:
+        assert set(generate("qsnatch", day)) <= set(result.names)
+    assert {v.family for v in result.names.values()} == {"QSnatch", "Ramnit"}
+    assert any("dnschanger: skipped" in note for note in result.notes)
+    item = result.names[generate("qsnatch", days[0])[0]]
+    assert item.threat == "iab" and item.day == days[0]
+
+
+def test_indicator_validity_window():
+    day = dt.date(2026, 11, 2)
+    result = forecast([day], ["mirai"])
+    start = dt.datetime(2026, 11, 2, tzinfo=dt.UTC).timestamp()
+    (ind, *_) = result.to_indicators(grace_days=2)
+    assert ind.expires == start + 3 * 86400 and ind.sources == (FORECAST_SOURCE,)
+    (late, *_) = result.to_indicators(grace_days=2, not_before=start + 10 * 86400)
+    assert late.expires == start + 10 * 86400
+
+
+def test_bad_window_and_family_are_clear_errors():
+    with pytest.raises(GeneratorError, match="zero or more"):
+        days_around(dt.date(2026, 1, 1), -1, 3)
+    with pytest.raises(GeneratorError, match="valid:"):
+        forecast([dt.date(2026, 1, 1)], ["nosuchfamily"])
+
+
+def test_cli_forecast_feeds_the_indicator_store(tmp_path):
+    env = {"DNSGUARD_STATE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    today = dt.datetime.now(dt.UTC).date()
+    proc = subprocess.run([sys.executable, "-m", "dnsguard", "dga", "forecast", "--days-back", "1",
+                           "--days-ahead", "2", "--family", "qsnatch", "--family", "mirai"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    stored = {i.value: i for i in load_indicators(tmp_path / "indicators.msgpack")}
+    expected = set(generate("qsnatch", today)) | set(generate("mirai", today + dt.timedelta(days=2)))
+    assert expected <= set(stored)
+    sample = stored[generate("qsnatch", today)[0]]
+    assert sample.family == "QSnatch" and sample.threat == "iab" and FORECAST_SOURCE in sample.sources
+    assert sample.expires > time.time() + 86400
