@@ -8,7 +8,6 @@ import sys
 import time
 
 import pytest
-
 from dnsguard.dga.families import generate
 from dnsguard.dga.families.base import GeneratorError
 from dnsguard.dga.forecast import FORECAST_SOURCE, days_around, forecast
