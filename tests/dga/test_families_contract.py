@@ -86,3 +86,9 @@ def test_bad_variant_is_a_clear_error(family):
 def test_dates_outside_the_supported_range_are_refused():
     with pytest.raises(GeneratorError, match="outside the supported range"):
         generate("qsnatch", dt.date(1969, 12, 31))
+
+
+def test_docs_list_every_family(repo):
+    text = (repo / "docs" / "generators.md").read_text()
+    missing = [f for f in FAMILIES if f"| {f} |" not in text]
+    assert not missing, f"docs/generators.md lacks {missing}"
