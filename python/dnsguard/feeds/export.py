@@ -14,7 +14,7 @@ import io
 import re
 import tarfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,24 +45,41 @@ def _clean(text: str) -> str:
     return _UNSAFE.sub(" ", text).strip() or "-"
 
 
-def zeek_intel_lines(indicators: Iterable[Indicator]) -> list[str]:
+def zeek_intel_lines(indicators: Iterable[Indicator]) -> Iterator[str]:
     """The intel file as lines (header first), sorted by type and value."""
-    rows = []
-    for ind in indicators:
-        kind = ZEEK_TYPES.get(ind.kind)
-        if kind is None:
-            continue
-        desc = f"family={_clean(ind.family).replace(';', ',')};threat={ind.threat};confidence={ind.confidence}"
-        source = _clean("dnsguard:" + ",".join(ind.sources)) if ind.sources else "dnsguard"
-        rows.append((kind, ind.value, f"{ind.value}\t{kind}\t{source}\t{desc}\tT"))
-    rows.sort()
-    return ["#fields\t" + "\t".join(ZEEK_FIELDS), *(r[2] for r in rows)]
+    yield "#fields\t" + "\t".join(ZEEK_FIELDS)
+    chosen = sorted((i for i in indicators if i.kind in ZEEK_TYPES), key=lambda i: (ZEEK_TYPES[i.kind], i.value))
+    descs: dict[tuple[str, str, int], str] = {}
+    sources: dict[tuple[str, ...], str] = {}
+    for ind in chosen:
+        key = (ind.family, ind.threat, ind.confidence)
+        desc = descs.get(key)
+        if desc is None:
+            family = _clean(ind.family).replace(";", ",")
+            desc = descs[key] = f"family={family};threat={ind.threat};confidence={ind.confidence}"
+        source = sources.get(ind.sources)
+        if source is None:
+            source = sources[ind.sources] = _clean("dnsguard:" + ",".join(ind.sources)) if ind.sources else "dnsguard"
+        yield f"{ind.value}\t{ZEEK_TYPES[ind.kind]}\t{source}\t{desc}\tT"
+
+
+def _line_chunks(lines: Iterable[str], counter: list[int], batch: int = 20_000) -> Iterator[bytes]:
+    buffer: list[str] = []
+    for line in lines:
+        buffer.append(line)
+        if len(buffer) >= batch:
+            counter[0] += len(buffer)
+            yield ("\n".join(buffer) + "\n").encode("utf-8")
+            buffer.clear()
+    counter[0] += len(buffer)
+    yield ("\n".join(buffer) + "\n").encode("utf-8") if buffer else b""
 
 
 def write_zeek_intel(indicators: Iterable[Indicator], path: Path) -> int:
-    lines = zeek_intel_lines(indicators)
-    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
-    return len(lines) - 1
+    """Write the intel file atomically, streaming; returns the indicator count."""
+    counter = [0]
+    write_atomic(path, _line_chunks(zeek_intel_lines(indicators), counter))
+    return counter[0] - 1
 
 
 def suricata_datasets(indicators: Iterable[Indicator]) -> dict[str, bytes]:
@@ -175,6 +192,10 @@ def write_suricata_export(
 ) -> ArchiveInfo:
     """``datasets/*.lst``, the archive, its ``.md5`` and ``index.yaml`` in ``directory``."""
     datasets = suricata_datasets(indicators)
+    if mtime is None:
+        # Derived from the content, not the clock: re-exporting an unchanged
+        # store gives the same archive, so suricata-update's md5 check skips it.
+        mtime = max((i.first_seen for i in indicators), default=0.0)
     for filename, content in datasets.items():
         write_atomic(directory / "datasets" / filename, content)
     archive, members = build_archive(rules_dir, datasets, mtime)

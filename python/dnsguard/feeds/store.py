@@ -24,6 +24,7 @@ import msgpack
 
 from dnsguard.feeds.atomic import write_atomic
 from dnsguard.feeds.families import canonical_family, is_iab
+from dnsguard.feeds.fastbuild import make_indicator
 from dnsguard.feeds.indicators import Indicator
 
 STORE_FORMAT = "dnsguard-indicators"
@@ -72,11 +73,13 @@ class IndicatorStore:
     """Indicators keyed by (kind, value); no I/O (see :func:`read_store`)."""
 
     def __init__(self, indicators: Iterable[Indicator] = ()) -> None:
-        self._items: dict[tuple[str, str], Indicator] = {}
+        # Keyed by value alone: a canonical name can never equal an address
+        # text (validation routes anything address-like to the address path),
+        # and a million key tuples would cost ~60 MB.
+        self._items: dict[str, Indicator] = {}
         for ind in indicators:
-            key = (ind.kind, ind.value)
-            old = self._items.get(key)
-            self._items[key] = ind if old is None else combine(old, ind)
+            old = self._items.get(ind.value)
+            self._items[ind.value] = ind if old is None else combine(old, ind)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -85,7 +88,8 @@ class IndicatorStore:
         return iter(self._items.values())
 
     def get(self, kind: str, value: str) -> Indicator | None:
-        return self._items.get((kind, value))
+        found = self._items.get(value)
+        return found if found is not None and found.kind == kind else None
 
     def merge(self, indicators: Iterable[Indicator], source: str, replace: bool = False) -> MergeStats:
         """Add ``source``'s indicators.
@@ -98,17 +102,19 @@ class IndicatorStore:
         """
         items = self._items
         added = updated = 0
-        seen: set[tuple[str, str]] = set()
+        seen: set[str] = set()
         labels: dict[tuple[str, str], tuple[str, str]] = {}
+        src = (source,)
         for ind in indicators:
-            label = labels.get((ind.family, ind.threat))
+            pair = (ind.family, ind.threat)
+            label = labels.get(pair)
             if label is None:
                 family = canonical_family(ind.family)
-                label = labels[(ind.family, ind.threat)] = (family, "iab" if is_iab(family) else ind.threat)
-            if ind.sources != (source,) or label != (ind.family, ind.threat):
-                ind = Indicator(ind.value, ind.kind, label[0], label[1], ind.confidence,
-                                (source,), ind.first_seen, ind.last_seen, ind.expires)  # fmt: skip
-            key = (ind.kind, ind.value)
+                label = labels[pair] = (family, "iab" if is_iab(family) else ind.threat)
+            if ind.sources != src or label != pair:
+                ind = make_indicator(ind.value, ind.kind, label[0], label[1], ind.confidence,
+                                     src, ind.first_seen, ind.last_seen, ind.expires)  # fmt: skip
+            key = ind.value
             seen.add(key)
             old = items.get(key)
             if old is None:
@@ -119,9 +125,9 @@ class IndicatorStore:
                 updated += 1
         removed = 0
         if replace:
-            for key, ind in list(items.items()):
-                if key in seen or source not in ind.sources:
-                    continue
+            stale = [key for key, ind in items.items() if source in ind.sources and key not in seen]
+            for key in stale:
+                ind = items[key]
                 left = tuple(s for s in ind.sources if s != source)
                 if left:
                     items[key] = Indicator(ind.value, ind.kind, ind.family, ind.threat, ind.confidence,
@@ -132,7 +138,7 @@ class IndicatorStore:
         return MergeStats(added, updated, removed)
 
     def drop_expired(self, now: float) -> int:
-        expired = [k for k, ind in self._items.items() if ind.expires is not None and ind.expires <= now]
+        expired = [k for k, ind in self._items.items() if ind.expires is not None and ind.expires <= now]  # noqa: E501
         for key in expired:
             del self._items[key]
         return len(expired)
@@ -153,33 +159,61 @@ class IndicatorStore:
         return {"source": by_source, "threat": by_threat, "kind": by_kind}
 
 
-def _pack(store: IndicatorStore, now: float) -> bytes:
-    rows = [
-        [i.value, i.kind, i.family, i.threat, i.confidence, list(i.sources), i.first_seen, i.last_seen, i.expires]
-        for i in store
-    ]
-    return msgpack.packb(
-        {"format": STORE_FORMAT, "version": STORE_VERSION, "written": now, "indicators": rows},
-        use_bin_type=True,
-    )
+_PACK_BATCH = 20_000
 
 
-def _unpack(data: bytes, origin: str) -> list[Indicator]:
+def _pack_chunks(store: IndicatorStore, now: float) -> Iterator[bytes]:
+    """The store as msgpack, in chunks: a million rows are never all in memory
+    as Python lists at once (``{"format", "version", "written", "indicators": [...]}``)."""
+    packer = msgpack.Packer(use_bin_type=True)
+    yield packer.pack_map_header(4)
+    for key, value in (("format", STORE_FORMAT), ("version", STORE_VERSION), ("written", now)):
+        yield packer.pack(key) + packer.pack(value)
+    yield packer.pack("indicators") + packer.pack_array_header(len(store))
+    batch: list[bytes] = []
+    for i in store:
+        batch.append(packer.pack(
+            (i.value, i.kind, i.family, i.threat, i.confidence, i.sources, i.first_seen, i.last_seen, i.expires)
+        ))  # fmt: skip
+        if len(batch) >= _PACK_BATCH:
+            yield b"".join(batch)
+            batch.clear()
+    yield b"".join(batch)
+
+
+def _unpack(data: bytes, origin: str, now: float | None = None) -> list[Indicator]:
+    """Rows back to indicators, streaming; repeated strings, source tuples and
+    times are shared objects (a million rows name a handful of families)."""
+    unpacker = msgpack.Unpacker(raw=False, strict_map_key=False, max_buffer_size=max(len(data), 1 << 20))
+    unpacker.feed(data)
+    shared: dict = {}
+    share = shared.setdefault
+    out: list[Indicator] = []
+    header: dict = {}
     try:
-        doc = msgpack.unpackb(data, raw=False, strict_map_key=False)
-    except (msgpack.ExtraData, msgpack.FormatError, msgpack.StackError, ValueError) as exc:
+        for _ in range(unpacker.read_map_header()):
+            key = unpacker.unpack()
+            if key != "indicators":
+                header[key] = unpacker.unpack()
+                continue
+            if header.get("format") != STORE_FORMAT:
+                raise StoreError(f"{origin}: not a dnsguard indicator store")
+            if header.get("version") != STORE_VERSION:
+                raise StoreError(f"{origin}: store version {header.get('version')} not supported (want {STORE_VERSION})")
+            append = out.append
+            for _ in range(unpacker.read_array_header()):
+                v, k, f, t, c, s, fs, ls, e = unpacker.unpack()
+                if now is not None and e is not None and e <= now:
+                    continue
+                append(make_indicator(v, share(k, k), share(f, f), share(t, t), c, share(tuple(s), tuple(s)),
+                                 share(fs, fs), share(ls, ls), e if e is None else share(e, e)))  # fmt: skip
+    except StoreError:
+        raise
+    except (msgpack.ExtraData, msgpack.FormatError, msgpack.StackError, msgpack.OutOfData, ValueError, TypeError) as exc:
         raise StoreError(f"{origin}: not a dnsguard indicator store ({exc})") from None
-    if not isinstance(doc, dict) or doc.get("format") != STORE_FORMAT:
+    if header.get("format") != STORE_FORMAT:
         raise StoreError(f"{origin}: not a dnsguard indicator store")
-    if doc.get("version") != STORE_VERSION:
-        raise StoreError(f"{origin}: store version {doc.get('version')} not supported (want {STORE_VERSION})")
-    try:
-        return [
-            Indicator(v, k, f, t, c, tuple(s), fs, ls, e)
-            for v, k, f, t, c, s, fs, ls, e in doc["indicators"]
-        ]
-    except (TypeError, ValueError, KeyError) as exc:
-        raise StoreError(f"{origin}: damaged indicator store ({exc})") from None
+    return out
 
 
 def read_store(path: str | Path) -> IndicatorStore:
@@ -193,7 +227,7 @@ def read_store(path: str | Path) -> IndicatorStore:
 
 def write_store(store: IndicatorStore, path: str | Path, now: float | None = None) -> None:
     """Write atomically (temp file, fsync, rename): readers never see half."""
-    write_atomic(path, _pack(store, time.time() if now is None else now))
+    write_atomic(path, _pack_chunks(store, time.time() if now is None else now))
 
 
 def load_indicators(path: str | Path, now: float | None = None) -> list[Indicator]:
@@ -205,8 +239,7 @@ def load_indicators(path: str | Path, now: float | None = None) -> list[Indicato
         data = Path(path).read_bytes()
     except FileNotFoundError:
         return []
-    moment = time.time() if now is None else now
-    return [i for i in _unpack(data, str(path)) if i.expires is None or i.expires > moment]
+    return _unpack(data, str(path), time.time() if now is None else now)
 
 
 @contextlib.contextmanager

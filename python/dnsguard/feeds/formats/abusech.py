@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from dnsguard.feeds.formats.base import (
     ParseError,
     ParseOutput,
     RawRecord,
+    TimeCache,
     decode_text,
+    iter_lines,
     parse_confidence,
     parse_time,
 )
@@ -33,53 +35,109 @@ FEODO_COLUMNS = ("first_seen_utc", "dst_ip", "dst_port", "c2_status", "last_onli
 _THREATFOX_KINDS = {"domain": "domain", "ip:port": "ip:port", "url": "url"}
 
 
-def _header_from_comments(lines: list[str], first_column: str) -> tuple[str, ...] | None:
-    """abuse.ch puts the header in a comment: ``# "first_seen_utc","ioc_id",...``."""
-    for line in lines:
-        if not line.startswith("#"):
+def _header(line: str, first_column: str) -> tuple[str, ...] | None:
+    """abuse.ch puts the header in a comment (``# "first_seen_utc","ioc_id",...``)
+    or, for Feodo Tracker, as a plain first row."""
+    text = line.lstrip("#").strip()
+    if not text.replace('"', "").startswith(first_column + ","):
+        return None
+    return tuple(c.strip() for c in next(csv.reader([text], skipinitialspace=True)))
+
+
+def _split(line: str, ncols: int) -> list[str] | None:
+    """Cells of one CSV line; None when it is malformed.
+
+    Fast path for the abuse.ch layout (every field quoted, ``", "`` or
+    ``","`` between them, no quote inside a field); anything else goes
+    through :mod:`csv`.  One line at a time: a stray quote (a truncated last
+    line) costs that line only.
+    """
+    if line.startswith('"') and line.endswith('"') and len(line) > 1:
+        inner = line[1:-1]
+        cells = inner.split('", "') if '", "' in inner else inner.split('","')
+        if len(cells) == ncols and inner.count('"') == 2 * (ncols - 1):
+            return cells
+    try:
+        row = next(csv.reader([line], skipinitialspace=True), [])
+    except csv.Error:
+        return None
+    return [c.strip() for c in row] if len(row) == ncols else None
+
+
+def _csv_rows(body: bytes, first_column: str, default: tuple[str, ...], out: ParseOutput):
+    """(column index, cells) pairs for each data row; bad rows are counted in ``out``."""
+    header: tuple[str, ...] | None = None
+    index: dict[str, int] = {}
+    for line in iter_lines(body):
+        if header is None and (line.startswith("#") or line.startswith('"' + first_column)):
+            found = _header(line, first_column)
+            if found:
+                header = found
+                index = {name: i for i, name in enumerate(header)}
             continue
-        text = line.lstrip("#").strip()
-        if text.replace('"', "").startswith(first_column + ","):
-            row = next(csv.reader([text], skipinitialspace=True))
-            return tuple(c.strip() for c in row)
-    return None
-
-
-def _csv_rows(text: str, first_column: str, default: tuple[str, ...]):
-    """(line number, dict) for each data row, plus the malformed counter."""
-    lines = text.splitlines()
-    header = _header_from_comments(lines, first_column) or default
-    rows: list[tuple[int, dict[str, str]]] = []
-    bad = 0
-    for lineno, line in enumerate(lines, 1):
         if not line.strip() or line.startswith("#"):
             continue
-        # One reader per line: a stray quote (a truncated last line) must
-        # cost that line only, never swallow the lines after it.
-        row = next(csv.reader([line], skipinitialspace=True), [])
-        if row and row[0] == first_column:  # an uncommented header line
+        if header is None:
+            header = default
+            index = {name: i for i, name in enumerate(header)}
+        cells = _split(line, len(header))
+        if cells is None:
+            if not line.startswith('"' + first_column):
+                out.malformed["malformed CSV row (wrong column count)"] += 1
             continue
-        if len(row) != len(header):
-            bad += 1
-            continue
-        rows.append((lineno, dict(zip(header, (c.strip() for c in row), strict=True))))
-    return rows, bad
+        yield index, cells
+
+
+def _cell(index: dict[str, int], cells: list[str], *names: str) -> str:
+    for name in names:
+        i = index.get(name)
+        if i is not None and cells[i] and cells[i] not in ("None", "null"):
+            return cells[i]
+    return ""
 
 
 def parse_threatfox_csv(body: bytes) -> ParseOutput:
     out = ParseOutput()
-    try:
-        rows, bad = _csv_rows(decode_text(body), "first_seen_utc", THREATFOX_COLUMNS)
-    except csv.Error as exc:
-        raise ParseError(f"ThreatFox CSV unreadable: {exc}") from None
-    if bad:
-        out.malformed["malformed CSV row (wrong column count)"] += bad
-    for _, row in rows:
-        _threatfox_record(row, row.get("ioc_value", ""), out)
+    out.records = _threatfox_csv_records(body, out)
     return out
 
 
-def _threatfox_record(row: dict, value: str, out: ParseOutput) -> None:
+_NONE = frozenset({"None", "null"})
+_TF_FIELDS = ("ioc_value", "ioc_type", "malware_printable", "threat_type", "confidence_level",
+              "first_seen_utc", "last_seen_utc", "tags")  # fmt: skip
+
+
+def _threatfox_csv_records(body: bytes, out: ParseOutput) -> Iterator[RawRecord]:
+    times = TimeCache()
+    confidences = {str(n): n for n in range(101)}
+    last_index: dict[str, int] | None = None
+    pos: tuple[int, ...] = ()
+    for index, cells in _csv_rows(body, "first_seen_utc", THREATFOX_COLUMNS, out):
+        if index is not last_index:
+            pos, last_index = tuple(index.get(name, -1) for name in _TF_FIELDS), index
+        value, ioc_type, family, threat, confidence, first, last, tags = (
+            "" if p < 0 or cells[p] in _NONE else cells[p] for p in pos
+        )
+        kind = _THREATFOX_KINDS.get(ioc_type)
+        if kind is None:
+            out.ignored[f"ioc_type {ioc_type}"] += 1
+            continue
+        if not family and index.get("fk_malware") is not None:
+            family = cells[index["fk_malware"]]
+        yield RawRecord(
+            value,
+            kind,
+            family,
+            threat,
+            confidences.get(confidence),
+            times[first],
+            times[last],
+            None,
+            tuple(t.strip() for t in tags.split(",") if t.strip()) if tags else (),
+        )
+
+
+def _threatfox_record(row: dict, value: str, out: ParseOutput, records: list[RawRecord]) -> None:
     kind = _THREATFOX_KINDS.get(str(row.get("ioc_type", "")).strip())
     if kind is None:
         out.ignored[f"ioc_type {row.get('ioc_type')}"] += 1
@@ -87,7 +145,7 @@ def _threatfox_record(row: dict, value: str, out: ParseOutput) -> None:
     tags = row.get("tags") or ()
     if isinstance(tags, str):
         tags = tuple(t.strip() for t in tags.split(",") if t.strip() and t.strip() != "None")
-    out.records.append(
+    records.append(
         RawRecord(
             value=str(value).strip(),
             kind=kind,
@@ -96,7 +154,7 @@ def _threatfox_record(row: dict, value: str, out: ParseOutput) -> None:
             confidence=parse_confidence(row.get("confidence_level")),
             first_seen=parse_time(row.get("first_seen_utc") or row.get("first_seen")),
             last_seen=parse_time(row.get("last_seen_utc") or row.get("last_seen")),
-            tags=tuple(tags),
+            tags=tuple(str(t) for t in tags),
         )
     )
 
@@ -117,6 +175,7 @@ def parse_threatfox_json(body: bytes) -> ParseOutput:
     else:
         entries = (item for group in doc.values() for item in (group if isinstance(group, list) else [group]))
     out = ParseOutput()
+    records: list[RawRecord] = []
     for entry in entries:
         if not isinstance(entry, dict):
             out.malformed["malformed JSON entry"] += 1
@@ -125,54 +184,49 @@ def parse_threatfox_json(body: bytes) -> ParseOutput:
         if not isinstance(value, str):
             out.malformed["malformed JSON entry"] += 1
             continue
-        _threatfox_record(entry, value, out)
+        _threatfox_record(entry, value, out, records)
+    out.records = records
     return out
 
 
 def parse_urlhaus_csv(body: bytes) -> ParseOutput:
     """Host names of malware-distribution URLs; families come from the tags."""
     out = ParseOutput()
-    try:
-        rows, bad = _csv_rows(decode_text(body), "id", URLHAUS_COLUMNS)
-    except csv.Error as exc:
-        raise ParseError(f"URLhaus CSV unreadable: {exc}") from None
-    if bad:
-        out.malformed["malformed CSV row (wrong column count)"] += bad
-    for _, row in rows:
-        tags = tuple(t.strip() for t in row.get("tags", "").split(",") if t.strip() and t.strip() != "None")
-        out.records.append(
-            RawRecord(
-                value=row.get("url", ""),
-                kind="url",
-                threat=row.get("threat", ""),
-                first_seen=parse_time(row.get("dateadded")),
-                last_seen=parse_time(row.get("last_online")),
-                tags=tags,
-            )
-        )
+    out.records = _urlhaus_records(body, out)
     return out
+
+
+def _urlhaus_records(body: bytes, out: ParseOutput) -> Iterator[RawRecord]:
+    times = TimeCache()
+    for index, cells in _csv_rows(body, "id", URLHAUS_COLUMNS, out):
+        tags = _cell(index, cells, "tags")
+        yield RawRecord(
+            value=_cell(index, cells, "url"),
+            kind="url",
+            threat=_cell(index, cells, "threat"),
+            first_seen=times[_cell(index, cells, "dateadded")],
+            last_seen=times[_cell(index, cells, "last_online")],
+            tags=tuple(t.strip() for t in tags.split(",") if t.strip()) if tags else (),
+        )
 
 
 def parse_feodo_csv(body: bytes) -> ParseOutput:
     out = ParseOutput()
-    try:
-        rows, bad = _csv_rows(decode_text(body), "first_seen_utc", FEODO_COLUMNS)
-    except csv.Error as exc:
-        raise ParseError(f"Feodo Tracker CSV unreadable: {exc}") from None
-    if bad:
-        out.malformed["malformed CSV row (wrong column count)"] += bad
-    for _, row in rows:
-        out.records.append(
-            RawRecord(
-                value=row.get("dst_ip", ""),
-                kind="ip",
-                family=row.get("malware", ""),
-                threat="botnet_cc",
-                first_seen=parse_time(row.get("first_seen_utc")),
-                last_seen=parse_time(row.get("last_online")),
-            )
-        )
+    out.records = _feodo_records(body, out)
     return out
+
+
+def _feodo_records(body: bytes, out: ParseOutput) -> Iterator[RawRecord]:
+    times = TimeCache()
+    for index, cells in _csv_rows(body, "first_seen_utc", FEODO_COLUMNS, out):
+        yield RawRecord(
+            value=_cell(index, cells, "dst_ip"),
+            kind="ip",
+            family=_cell(index, cells, "malware"),
+            threat="botnet_cc",
+            first_seen=times[_cell(index, cells, "first_seen_utc")],
+            last_seen=times[_cell(index, cells, "last_online")],
+        )
 
 
 def parse_feodo_json(body: bytes) -> ParseOutput:

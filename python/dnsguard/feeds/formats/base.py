@@ -8,9 +8,11 @@ public suffixes, allowlist, private addresses) happens once, in
 from __future__ import annotations
 
 import calendar
+import io
 import re
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 RAW_KINDS = ("domain", "ip", "host", "url", "ip:port")
@@ -38,15 +40,28 @@ class RawRecord:
 
 @dataclass
 class ParseOutput:
-    records: list[RawRecord] = field(default_factory=list)
+    records: Iterable[RawRecord] = field(default_factory=list)
+    """A list, or (large line formats) a generator consumed once by validation:
+    a million-line feed never exists as a million records at once."""
     malformed: Counter[str] = field(default_factory=Counter)
-    """Lines or objects that could not be read, by reason (count as rejections)."""
+    """Lines or objects that could not be read, by reason (count as rejections).
+    For a generator, complete only once ``records`` is exhausted."""
     ignored: Counter[str] = field(default_factory=Counter)
     """Well-formed entries that are not DNS indicators (hashes...): not rejections."""
 
 
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
 _TZ_SUFFIX = re.compile(r"(\.\d+)?(Z| UTC|\+00:?00)?$")
+
+
+class TimeCache(dict):
+    """Per-parse memo of :func:`parse_time`: feeds repeat the same stamps, and
+    sharing one float object per stamp also saves memory on big feeds."""
+
+    def __missing__(self, key: object) -> float | None:
+        value = parse_time(key)
+        self[key] = value
+        return value
 
 
 def parse_time(text: object) -> float | None:
@@ -77,6 +92,18 @@ def parse_confidence(value: object) -> int | None:
     except ValueError:
         return None
     return number if 0 <= number <= 100 else None
+
+
+def iter_lines(body: bytes) -> Iterator[str]:
+    """Decoded lines without their line ends, one at a time (no copy of the
+    whole body as text); a UTF-8 BOM on the first line is dropped."""
+    first = True
+    for raw in io.BytesIO(body):
+        line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+        if first:
+            line = line.removeprefix("\ufeff")
+            first = False
+        yield line
 
 
 def decode_text(body: bytes) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dnsguard.feeds.formats.base import ParseOutput, RawRecord, decode_text
+from collections.abc import Iterator
+
+from dnsguard.feeds.formats.base import ParseOutput, RawRecord, decode_text, iter_lines
 
 _COMMENT_STARTS = ("#", ";", "//", "!")
 _HOSTS_IGNORED = frozenset(
@@ -14,15 +16,16 @@ _HOSTS_IGNORED = frozenset(
 
 def parse_plain(body: bytes) -> ParseOutput:
     """First token of each non-comment line; a token with ``://`` is a URL."""
-    out = ParseOutput()
-    append = out.records.append
-    for line in decode_text(body).splitlines():
+    return ParseOutput(records=_plain_records(body))
+
+
+def _plain_records(body: bytes) -> Iterator[RawRecord]:
+    for line in iter_lines(body):
         text = line.strip()
         if not text or text.startswith(_COMMENT_STARTS):
             continue
         token = text.split(None, 1)[0]
-        append(RawRecord(token, "url" if "://" in token else "host"))
-    return out
+        yield RawRecord(token, "url" if "://" in token else "host")
 
 
 def parse_hosts(body: bytes) -> ParseOutput:
