@@ -71,7 +71,8 @@ class BrokerHub:
         return len(self._clients)
 
     async def start(self) -> None:
-        self._server = await serve(self._handle, self.host, self.port, max_size=1 << 20)
+        # Broker's WebSocket server offers no compression extension.
+        self._server = await serve(self._handle, self.host, self.port, max_size=1 << 20, compression=None)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
