@@ -36,6 +36,15 @@ def test_follower_starts_at_end_then_reads_appends(tmp_path):
     f.close()
 
 
+def test_file_created_after_start_is_read_from_its_beginning(tmp_path):
+    eve = tmp_path / "eve.json"
+    f = EveFollower(eve, from_end=True)
+    assert f.poll() == []
+    eve.write_text("first\n")
+    assert f.poll() == ["first"]
+    f.close()
+
+
 def test_follower_survives_rotation_and_truncation(tmp_path):
     eve = tmp_path / "eve.json"
     eve.write_text("")

@@ -284,6 +284,8 @@ class Service:
                    "eve.json rotations followed", "counter"),
             Sample("dnsguard_eve_truncations_total", sum(f.stats.truncations for f in self.followers),
                    "eve.json truncations followed", "counter"),
+            Sample("dnsguard_verdict_log_errors_total", self.siem.errors if self.siem else 0,
+                   "Failed writes to the SIEM verdict log", "counter"),
             Sample("dnsguard_reloads_total", self.stats.reloads, "Successful reloads", "counter"),
             Sample("dnsguard_reload_errors_total", self.stats.reload_errors, "Failed reloads", "counter"),
             Sample("dnsguard_batch_seconds_max", self.stats.max_batch_seconds, "Longest decide step"),

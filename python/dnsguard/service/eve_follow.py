@@ -64,6 +64,7 @@ class EveFollower:
             fh = open(self.path, "rb")  # noqa: SIM115 - kept open across polls
         except OSError:
             self.stats.open_errors += 1
+            self._first_open = False  # a file that appears later is read from its start
             return False
         st = os.fstat(fh.fileno())
         self._fh, self._inode = fh, (st.st_dev, st.st_ino)
