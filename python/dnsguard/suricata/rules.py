@@ -232,7 +232,10 @@ def shape_rules() -> list[Rule]:
 # their answers, which copy the bit) have RD clear, so they never count.
 _RESPONSE_RD = "byte_test:1,&,0x80,2; byte_test:1,&,0x01,2;"
 _QUERY_RD = "byte_test:1,!&,0x80,2; byte_test:1,&,0x01,2;"
-_QTYPE_AFTER_QNAME = r'pcre:"/^[\s\S]{{12}}[^\x00]{{1,254}}\x00\x00{code}\x00\x01/";'
+_QTYPE_AFTER_QNAME = (r'content:"|00 00 {hexcode} 00 01|"; '
+                      r'pcre:"/^[\s\S]{{12}}[^\x00]{{1,254}}\x00\x00{code}\x00\x01/";')
+"""The content (end of name, QTYPE, class IN) is the fast pattern, so the
+PCRE that pins it right after the first name only runs on likely matches."""
 
 # Services that legitimately put long hashes or encoded data in query labels
 # (anti-virus cloud lookups).  Kept short on purpose: extend locally.
@@ -302,7 +305,7 @@ def behaviour_rules() -> list[Rule]:
             msg="DNSGUARD TUNNEL Generic High TXT Query Volume From Client",
             header="alert udp $HOME_NET any -> any 53",
             body=("requires: version < 8; " + _QUERY_RD + " " +
-                  _QTYPE_AFTER_QNAME.format(code=r"\x10") + " "
+                  _QTYPE_AFTER_QNAME.format(code=r"\x10", hexcode="10") + " "
                   "threshold:type both, track by_src, count 60, seconds 60;"),
             classtype="policy-violation", metadata=exfil, tags=frozenset({"v7", "threshold"}),
         ),
@@ -318,7 +321,7 @@ def behaviour_rules() -> list[Rule]:
             msg="DNSGUARD TUNNEL Generic NULL Record Queries From Client",
             header="alert udp $HOME_NET any -> any 53",
             body=("requires: version < 8; " + _QUERY_RD + " " +
-                  _QTYPE_AFTER_QNAME.format(code=r"\x0a") + " "
+                  _QTYPE_AFTER_QNAME.format(code=r"\x0a", hexcode="0a") + " "
                   "threshold:type both, track by_src, count 3, seconds 60;"),
             classtype="policy-violation", metadata=tunnel, tags=frozenset({"v7", "threshold"}),
         ),
