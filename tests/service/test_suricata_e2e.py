@@ -131,3 +131,45 @@ def test_verdict_reaches_suricata_and_survives_a_crash(tmp_path, scorer):
                 proc.wait(20)
             except Exception:
                 proc.kill()
+
+
+def test_eve_over_unix_socket_from_real_suricata(tmp_path, scorer):
+    """Suricata's ``filetype: unix_stream`` EVE output into the service's socket."""
+    sock = tmp_path / "eve.sock"
+    box = sandbox.create(tmp_path / "suricata", suricata_rules_dir())
+    config = box.config.read_text()
+    extra = (
+        "  - eve-log:\n"
+        "      enabled: yes\n"
+        "      filetype: unix_stream\n"
+        f"      filename: {sock}\n"
+        "      types:\n"
+        "        - dns\n"
+    )
+    assert "stats:\n" in config
+    box.config.write_text(config.replace("stats:\n", extra + "stats:\n", 1))
+    settings = ServeSettings.from_dict({
+        "zeek": {"enabled": False},
+        "suricata": {"enabled": False},
+        "eve": {"socket": str(sock)},
+        "state_dir": str(tmp_path / "state"),
+        "verdict_log": "",
+        "metrics": {"enabled": False},
+    })
+    names = ["www.example.com", DGA, "xsocketdganame.net"]
+    path = pcap(tmp_path / "s.pcap", "10.1.1.5", names, 1764237600)
+
+    async def go() -> None:
+        service = Service(settings, scorer)
+        task = asyncio.create_task(service.run(install_signals=False))
+        try:
+            await wait_for(sock.exists, 10)
+            await asyncio.to_thread(sandbox.run_pcap, box, path)
+            await wait_for(lambda: service.stats.verdicts_out == 2, 30)
+            assert service.eve_socket_stats.clients >= 1
+            assert {v.name for v in service.journal.live(time.time())} == {DGA, "xsocketdganame.net"}
+        finally:
+            service.request_stop()
+            assert await asyncio.wait_for(task, 30) == 0
+
+    asyncio.run(go())
