@@ -1,1 +1,25 @@
 """DGA detection: lexical scoring (``dnsguard.dga.score``) and known generators."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from dnsguard.dga.features import LexicalStats, lexical_features
+from dnsguard.dga.scoring import BatchScores, Scorer, Verdict
+
+__all__ = ["BatchScores", "LexicalStats", "Scorer", "Verdict", "lexical_features", "score"]
+
+_default: list[Scorer] = []
+"""The lazily built default scorer (the one module-level cache allowed)."""
+
+
+def default_scorer() -> Scorer:
+    """The process-wide scorer with the shipped model and allowlist, built on first use."""
+    if not _default:
+        _default.append(Scorer())
+    return _default[0]
+
+
+def score(names: Iterable[str | bytes], *, allow: Iterable[str] | None = None) -> list[Verdict]:
+    """Score names with the shipped model; ``allow`` adds allowlist entries for this call."""
+    return default_scorer().score_batch(names, allow=allow)

@@ -1,0 +1,119 @@
+"""Names the DGA scorer must never alert on.
+
+Two kinds of entries, both meaning "this domain and everything below it":
+
+* popular registered domains (``allowlist-top-domains.txt``, derived from the
+  benign popularity lists for the feeds; shared here so the scorer and the
+  feeds agree on what is popular), because a lexical model has a residual
+  false-positive rate and popular random-looking brands (``xjtvs.com.cn``)
+  are exactly where it fires;
+* CDN, cloud and reverse-DNS suffixes (``allowlist-cdn-suffixes.txt``),
+  whose host names are hashes and node ids by design
+  (``d1tv14yrkl9pc0.cloudfront.net``).
+
+Users add entries (a list or a file); matching walks the name's ancestors
+from the TLD, so a lookup costs a few set probes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+SHIPPED_FILES = ("allowlist-cdn-suffixes.txt", "allowlist-top-domains.txt")
+
+
+@dataclass(frozen=True)
+class Allowlist:
+    entries: frozenset[str]
+    depth: int
+    """Most labels in any entry: ancestors longer than this cannot match."""
+    deep_parents: frozenset[str] = frozenset()
+    """Registered domains that have entries *below* them (``corp.example.com``).
+
+    Every other entry is a registered domain or a public suffix (or an
+    ancestor of one), so for most names two set probes decide; only names
+    under these parents need the full ancestor walk.
+    """
+    _suffix_memo: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    """Per-object memo of suffix -> covering entry (suffixes are few)."""
+
+    def match(self, fqdn: str) -> str | None:
+        """The entry covering ``fqdn`` (the shortest one), or None."""
+        entries = self.entries
+        pos = len(fqdn)
+        for _ in range(self.depth):
+            pos = fqdn.rfind(".", 0, pos)
+            candidate = fqdn[pos + 1 :]
+            if candidate in entries:
+                return candidate
+            if pos < 0:
+                return None
+        return None
+
+    def match_split(self, fqdn: str, registered: str, suffix: str) -> str | None:
+        """Same answer as :meth:`match` for a name already split by the PSL, faster."""
+        if not registered or registered in self.deep_parents:
+            return self.match(fqdn)
+        hit = self._suffix_memo.get(suffix, "")
+        if hit == "":
+            hit = self._suffix_memo[suffix] = self.match(suffix)
+        if hit is not None:
+            return hit
+        return registered if registered in self.entries else None
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def extended(self, extra: Iterable[str]) -> Allowlist:
+        return build((*self.entries, *extra))
+
+
+def clean_entry(entry: str) -> str:
+    """``*.Example.COM.`` -> ``example.com``; comments and blanks -> ``""``."""
+    text = entry.split("#", 1)[0].strip().lower()
+    if text.startswith("*."):
+        text = text[2:]
+    return text.strip(".")
+
+
+def build(entries: Iterable[str]) -> Allowlist:
+    from dnsguard.names import Rejected, normalize
+
+    cleaned = frozenset(e for e in map(clean_entry, entries) if e)
+    depth = max((e.count(".") + 1 for e in cleaned), default=0)
+    deep: set[str] = set()
+    for entry in cleaned:
+        if entry.count(".") < 2:
+            continue  # two labels: a registered domain or a suffix, never below one
+        name = normalize(entry)
+        if not isinstance(name, Rejected) and name.registered and name.registered != entry:
+            deep.add(name.registered)
+    return Allowlist(cleaned, depth, frozenset(deep))
+
+
+def read_entries(path: Path | str) -> list[str]:
+    """Entries of an allowlist file: one domain a line, ``#`` comments."""
+    return Path(path).read_text("utf-8").splitlines()
+
+
+def shipped_entries() -> list[str]:
+    """Entries of the allowlist files shipped with the package (absent ones skipped)."""
+    out: list[str] = []
+    data = resources.files("dnsguard").joinpath("data")
+    for name in SHIPPED_FILES:
+        ref = data.joinpath(name)
+        if ref.is_file():
+            out.extend(ref.read_text("utf-8").splitlines())
+    return out
+
+
+def default_allowlist(extra: Iterable[str] = (), files: Iterable[Path | str] = ()) -> Allowlist:
+    """Shipped entries plus the user's ``extra`` entries and ``files``."""
+    entries = shipped_entries()
+    entries.extend(extra)
+    for path in files:
+        entries.extend(read_entries(path))
+    return build(entries)

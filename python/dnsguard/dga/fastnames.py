@@ -1,0 +1,193 @@
+"""Batch name splitting for the scorer, equal to :func:`dnsguard.names.normalize`.
+
+``dnsguard.names.normalize`` is the reference, but at one Python call with
+per-label regexes and a left-to-right suffix search it manages ~130,000
+names a second, less than half the scorer's budget.  Almost every name on the
+wire is already plain lower-case ASCII, so this module takes that case on a
+short path (one regex for the whole name, a right-to-left Public Suffix
+walk that stops as soon as no longer rule can match) and hands everything
+else (bytes, non-ASCII, anything the regex refuses) to ``normalize`` so the
+result and the rejection reasons stay identical.  A property test checks the
+two agree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from dnsguard import names as N
+
+_PLAIN = re.compile(r"(?:[a-z0-9_-]{1,63}\.){0,126}[a-z0-9_-]{1,63}\Z")
+_BAD_LINE = re.compile(r"^(?!(?:[a-z0-9_-]{1,63}\.){0,126}[a-z0-9_-]{1,63}$).*$", re.M)
+_TRAILING_DOT = re.compile(r"\.$", re.M)
+
+
+@dataclass(frozen=True)
+class Split:
+    """A batch of names, column-wise; rejected rows have ``reason != ""``."""
+
+    fqdn: list[str]
+    registered: list[str]
+    suffix: list[str]
+    label: list[str]
+    reason: list[str]
+    """Empty for usable names, else the rejection reason."""
+
+
+class SuffixWalker:
+    """Public suffix lookup from the right, stopping early."""
+
+    def __init__(self, psl: N.SuffixList) -> None:
+        self.rules = psl.rules
+        self.wildcards = psl.wildcards
+        self.exceptions = psl.exceptions
+        tails: set[str] = set()
+        for entry in (*psl.rules, *psl.wildcards, *psl.exceptions):
+            parts = entry.split(".")
+            for i in range(len(parts)):
+                tails.add(".".join(parts[i:]))
+        self.tails = frozenset(tails)
+
+    def start(self, labels: list[str]) -> int:
+        """Index where the public suffix starts (same answer as ``SuffixList.public_suffix``).
+
+        ``SuffixList`` returns the smallest index whose candidate is an
+        exception, a rule or the child of a wildcard; walking from the TLD we
+        keep the last such index and stop once the candidate is not the tail
+        of any rule, since no longer candidate can then match.
+        """
+        n = len(labels)
+        result = n - 1
+        i = n - 1
+        cand = labels[i]
+        prev = ""
+        while True:
+            if cand in self.exceptions:
+                result = i + 1
+            elif cand in self.rules or (prev and prev in self.wildcards):
+                result = i
+            if i == 0 or cand not in self.tails:
+                return result
+            i -= 1
+            prev = cand
+            cand = labels[i] + "." + cand
+
+
+def split_names(names: Iterable[str | bytes], walker: SuffixWalker) -> Split:
+    """Normalise and split a batch; never raises on hostile input."""
+    batch = names if isinstance(names, list) else list(names)
+    fast = _split_plain_batch(batch, walker)
+    return fast if fast is not None else _split_each(batch, walker)
+
+
+def _split_plain_batch(names: list, walker: SuffixWalker) -> Split | None:
+    """All-``str`` ASCII batches: validate the whole batch with one regex scan.
+
+    Returns None when the batch is not of that kind (bytes, non-ASCII, a
+    newline inside a name); lines the scan refuses go to ``normalize`` one
+    by one so their rejection reasons are the reference ones.
+    """
+    if not names:
+        return Split([], [], [], [], [])
+    try:
+        joined = "\n".join(names)
+    except TypeError:
+        return None
+    if len(joined) > 300 * len(names) or not joined.isascii():
+        return None
+    if joined.count("\n") != len(names) - 1:
+        return None
+    text = _TRAILING_DOT.sub("", joined.lower())
+    parts = text.split("\n")
+    bad: set[int] = set()
+    matches = list(_BAD_LINE.finditer(text))
+    if matches:
+        line_starts = np.concatenate(([0], np.cumsum([len(p) + 1 for p in parts])[:-1]))
+        bad.update(np.searchsorted(line_starts, [m.start() for m in matches], side="right") - 1)
+    bad.update(i for i, p in enumerate(parts) if len(p) > N.MAX_NAME_LENGTH)
+    registered: list[str] = []
+    suffix: list[str] = []
+    label: list[str] = []
+    reason = [""] * len(parts)
+    tails = walker.tails
+    wildcards = walker.wildcards
+    start_of = walker.start
+    for i, t in enumerate(parts):
+        j = t.rfind(".")
+        if j > 0 and i not in bad:
+            k = t.rfind(".", 0, j)
+            tail2 = t[k + 1 :]
+            tld = t[j + 1 :]
+            if tail2 not in tails and tld not in wildcards:
+                registered.append(tail2)
+                label.append(t[k + 1 : j])
+                suffix.append(tld)
+                continue
+        if i in bad:
+            result = N.normalize(names[i])
+            if isinstance(result, N.Rejected):
+                parts[i] = result.raw
+                reason[i] = result.reason
+                registered.append("")
+                label.append("")
+                suffix.append("")
+            else:
+                parts[i] = result.fqdn
+                registered.append(result.registered)
+                label.append(result.label)
+                suffix.append(result.suffix)
+            continue
+        labels = t.split(".")
+        s = start_of(labels)
+        registered.append(".".join(labels[s - 1 :]) if s > 0 else "")
+        label.append(labels[s - 1] if s > 0 else "")
+        suffix.append(".".join(labels[s:]))
+    return Split(parts, registered, suffix, label, reason)
+
+
+def _split_each(names: list, walker: SuffixWalker) -> Split:
+    """The general path: one name at a time."""
+    fqdn: list[str] = []
+    registered: list[str] = []
+    suffix: list[str] = []
+    label: list[str] = []
+    reason: list[str] = []
+    plain = _PLAIN.match
+    start_of = walker.start
+    for raw in names:
+        text = raw
+        if type(text) is str and len(text) <= 254 and text.isascii():
+            text = text.lower()
+            if text.endswith("."):
+                text = text[:-1]
+            if len(text) <= N.MAX_NAME_LENGTH and plain(text):
+                labels = text.split(".")
+                s = start_of(labels)
+                fqdn.append(text)
+                reason.append("")
+                if s > 0:
+                    registered.append(".".join(labels[s - 1 :]))
+                    label.append(labels[s - 1])
+                else:
+                    registered.append("")
+                    label.append("")
+                suffix.append(".".join(labels[s:]))
+                continue
+        result = N.normalize(raw)
+        if isinstance(result, N.Rejected):
+            fqdn.append(result.raw)
+            registered.append("")
+            suffix.append("")
+            label.append("")
+            reason.append(result.reason)
+        else:
+            fqdn.append(result.fqdn)
+            registered.append(result.registered)
+            suffix.append(result.suffix)
+            label.append(result.label)
+            reason.append("")
+    return Split(fqdn, registered, suffix, label, reason)
