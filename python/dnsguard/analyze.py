@@ -2,24 +2,32 @@
 
 The analyst's question is "which machines are compromised, by what, how
 sure are we, what next", so everything here is keyed by internal host:
-detections feed evidence into a host's state, and :func:`finish` turns the
-states into :class:`HostReport` rows with a verdict, families, confidence
-and a recommended next step.
+detections feed evidence into a host's state, and :meth:`Analyzer.finish`
+turns the states into :class:`HostReport` rows with a verdict, families,
+confidence, a recommended next step per finding and a timeline.
+
+Memory is bounded whatever the input size: per-name facts (normalisation,
+feed match, device fingerprint) are cached in a bounded dict, lexical DGA
+scores are computed in batches as names arrive (no per-host name lists
+kept until the end), and every per-host collection has a cap.  The
+known-DGA forecast is computed for each new day the input reaches.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
 from dnsguard.config import AnalysisSettings
 from dnsguard.detect.devices import DeviceTagger
+from dnsguard.detect.fastflux import FastFluxDetector, FluxSettings
 from dnsguard.detect.nxdomain import NxdomainBurstDetector
 from dnsguard.detect.tunnel import TunnelDetector
 from dnsguard.feeds.indicators import IndicatorIndex
-from dnsguard.names import Name, Rejected, normalize, parents
+from dnsguard.inputs.zeek import DnsRows, unescape
+from dnsguard.names import Rejected, normalize, parents
 from dnsguard.records import DnsRecord, InputStats, SensorAlert
 
 MITRE = {
@@ -28,17 +36,43 @@ MITRE = {
     "dga": ("T1568.002",),
     "nxdomain-burst": ("T1568.002",),
     "tunnel": ("T1048.003", "T1071.004"),
+    "fast-flux": ("T1568.001",),
+    "host-verdict": ("T1071.004",),
     "sensor-alert": ("T1071.004",),
 }
+STRONG_KINDS = ("feed", "forecast", "tunnel", "host-verdict")
+"""One of these alone makes a host compromised."""
+REPEATED_BURSTS = 3
 VERDICT_ORDER = {"compromised": 0, "suspicious": 1, "clean": 2}
-MAX_NAMES_PER_HOST = 2000
-MAX_EVIDENCE_PER_HOST = 200
+MAX_EVIDENCE_PER_KIND = 100
+MAX_DISTINCT_EVIDENCE = 5_000
+MAX_FLAGGED_NAMES = 500
+MAX_NAME_CACHE = 200_000
+SCORE_BATCH = 4_096
+MAX_SCORE_CACHE = 500_000
+TIMELINE_BUCKET = 300
+MAX_TIMELINE_BUCKETS = 20_000
+NOTICE_KINDS = {
+    "DNSGuard::Intel_Domain": "feed",
+    "DNSGuard::NXDOMAIN_Burst": "nxdomain-burst",
+    "DNSGuard::Tunnel_Subdomains": "tunnel",
+    "DNSGuard::TXT_Volume": "tunnel",
+    "DNSGuard::Tunnel_Long_Label": "sensor-alert",
+    "DNSGuard::Fast_Flux": "fast-flux",
+    "DNSGuard::Scorer_Verdict": "sensor-alert",
+    "DNSGuard::Host_Verdict": "host-verdict",
+}
+
+_I_SCORE, _I_QUIET = 6, 7
+"""Positions in a cached name's facts (see :meth:`Analyzer._classify`)."""
+
+Forecaster = Callable[[list[dt.date]], dict[str, tuple[str, str]]]
 
 
 @dataclass
 class Evidence:
     kind: str
-    """feed, forecast, dga, nxdomain-burst, tunnel, sensor-alert."""
+    """feed, forecast, dga, nxdomain-burst, tunnel, fast-flux, host-verdict, sensor-alert."""
     ts: float
     name: str
     detail: str
@@ -47,6 +81,13 @@ class Evidence:
     score: float | None = None
     uid: str = ""
     mitre: tuple[str, ...] = ()
+    count: int = 1
+    """How many times this finding (same kind and name) was seen."""
+    last: float | None = None
+    """When it was last seen (None: only once)."""
+    source: str = ""
+    """Who saw it: ``dnsguard`` (this analysis), ``suricata``, ``zeek``."""
+    next_step: str = ""
 
 
 @dataclass
@@ -65,31 +106,52 @@ class HostReport:
     families: dict[str, str]
     """family -> threat type."""
     evidence_counts: dict[str, int]
+    """Distinct findings per kind (a name seen a hundred times is one finding)."""
     queries: int
     nxdomain: int
     top_names: list[SuspiciousName]
     evidence: list[Evidence]
     mitre: list[str]
     next_steps: list[str]
+    first_seen: float | None = None
+    last_seen: float | None = None
+    timeline: list[tuple[float, int, int]] = field(default_factory=list)
+    """(bucket start, queries, NXDOMAIN) per :data:`TIMELINE_BUCKET` seconds;
+    only for hosts that are not clean (the HTML report plots them)."""
 
 
-@dataclass
 class _Host:
-    queries: int = 0
-    nxdomain: int = 0
-    first: float = 0.0
-    last: float = 0.0
-    names: dict[str, tuple[bool, float, str]] = field(default_factory=dict)
-    """fqdn -> (got NXDOMAIN, first ts, uid) for DGA scoring; bounded."""
-    evidence: list[Evidence] = field(default_factory=list)
-    counts: Counter[str] = field(default_factory=Counter)
-    families: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("queries", "nxdomain", "first", "last", "evidence", "counts", "families", "seen",
+                 "flagged", "buckets")
 
-    def add(self, ev: Evidence) -> None:
-        self.counts[ev.kind] += 1
+    def __init__(self, ts: float):
+        self.queries = 0
+        self.nxdomain = 0
+        self.first = ts
+        self.last = ts
+        self.evidence: list[Evidence] = []
+        self.counts: Counter[str] = Counter()
+        self.families: dict[str, str] = {}
+        self.seen: dict[tuple[str, str], Evidence] = {}
+        self.flagged: dict[str, list] = {}
+        """fqdn -> [nxdomain, first ts, uid, score, family, reasons] of DGA-like names."""
+        self.buckets: dict[int, list[int]] = {}
+
+    def add(self, ev: Evidence, dedupe: bool = True) -> None:
+        """Record a finding; the same kind and name again only counts."""
         if ev.family:
             self.families.setdefault(ev.family, ev.threat or "unknown")
-        if len(self.evidence) < MAX_EVIDENCE_PER_HOST:
+        key = (ev.kind, ev.name)
+        if dedupe:
+            old = self.seen.get(key)
+            if old is not None:
+                old.count += 1
+                old.last = ev.ts if old.last is None else max(old.last, ev.ts)
+                return
+            if len(self.seen) < MAX_DISTINCT_EVIDENCE:
+                self.seen[key] = ev
+        self.counts[ev.kind] += 1
+        if self.counts[ev.kind] <= MAX_EVIDENCE_PER_KIND:
             self.evidence.append(ev)
 
 
@@ -101,25 +163,13 @@ class Analysis:
     first_ts: float | None
     last_ts: float | None
     notes: list[str]
+    timeline: list[tuple[float, int, int]] = field(default_factory=list)
+    """Network-wide (bucket start, queries, NXDOMAIN)."""
+    score_histogram: list[int] = field(default_factory=list)
+    """Distinct names per lexical-score tenth (0-0.1 ... 0.9-1.0)."""
 
     def summary(self) -> dict[str, object]:
-        compromised = [h for h in self.hosts if h.verdict == "compromised"]
-        suspicious = [h for h in self.hosts if h.verdict == "suspicious"]
-        families: Counter[str] = Counter()
-        threats: dict[str, str] = {}
-        for h in compromised + suspicious:
-            for fam, threat in h.families.items():
-                families[fam] += 1
-                threats[fam] = threat
-        nas = [h for h in compromised if h.device.startswith("nas")]
-        return {
-            "hosts": len(self.hosts),
-            "compromised": len(compromised),
-            "suspicious": len(suspicious),
-            "share_compromised": round(len(compromised) / len(self.hosts), 4) if self.hosts else 0.0,
-            "share_compromised_nas": round(len(nas) / len(compromised), 4) if compromised else 0.0,
-            "families": {f: {"hosts": n, "threat": threats[f]} for f, n in families.most_common()},
-        }
+        return summarise(self.hosts)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -128,13 +178,60 @@ class Analysis:
             "input": {
                 "records": self.stats.records,
                 "alerts": self.stats.alerts,
+                "files": self.stats.files,
                 "skipped": dict(self.stats.skipped),
                 "rejected_names": dict(self.rejected_names),
                 "warnings": self.stats.warnings,
             },
             "notes": self.notes,
+            "timeline": self.timeline,
+            "score_histogram": self.score_histogram,
             "hosts": [asdict(h) for h in self.hosts],
         }
+
+
+def summarise(hosts: list[HostReport]) -> dict[str, object]:
+    """The network view, as the Akamai report tells it: share of hosts
+    compromised, families and their threat types, how many of the
+    compromised hosts are NAS boxes, and the evidence seen most widely."""
+    compromised = [h for h in hosts if h.verdict == "compromised"]
+    suspicious = [h for h in hosts if h.verdict == "suspicious"]
+    families: Counter[str] = Counter()
+    threats: dict[str, str] = {}
+    threat_hosts: Counter[str] = Counter()
+    for h in compromised + suspicious:
+        for fam, threat in h.families.items():
+            families[fam] += 1
+            threats[fam] = threat
+        for threat in set(h.families.values()):
+            threat_hosts[threat] += 1
+    nas = [h for h in compromised if h.device.startswith("nas")]
+    spread: Counter[tuple[str, str]] = Counter()
+    family_of: dict[tuple[str, str], str] = {}
+    for h in compromised + suspicious:
+        for ev in h.evidence:
+            if ev.kind in ("feed", "tunnel", "fast-flux", "host-verdict", "sensor-alert"):
+                spread[(ev.kind, ev.name)] += 1
+                family_of.setdefault((ev.kind, ev.name), ev.family)
+        if h.evidence_counts.get("forecast"):
+            for fam in h.families:
+                spread[("forecast", f"{fam} DGA names")] += 1
+                family_of[("forecast", f"{fam} DGA names")] = fam
+        if h.evidence_counts.get("nxdomain-burst"):
+            spread[("nxdomain-burst", "NXDOMAIN bursts")] += 1
+    return {
+        "hosts": len(hosts),
+        "compromised": len(compromised),
+        "suspicious": len(suspicious),
+        "share_compromised": round(len(compromised) / len(hosts), 4) if hosts else 0.0,
+        "nas_hosts": sum(1 for h in hosts if h.device.startswith("nas")),
+        "compromised_nas": len(nas),
+        "share_compromised_nas": round(len(nas) / len(compromised), 4) if compromised else 0.0,
+        "families": {f: {"hosts": n, "threat": threats[f]} for f, n in families.most_common()},
+        "threat_types": dict(threat_hosts.most_common()),
+        "top_evidence": [{"kind": k, "name": n, "hosts": c, "family": family_of.get((k, n), "")}
+                         for (k, n), c in spread.most_common(10)],
+    }
 
 
 class Analyzer:
@@ -144,12 +241,13 @@ class Analyzer:
         self,
         settings: AnalysisSettings,
         indicators: IndicatorIndex,
-        forecaster=None,
+        forecaster: Forecaster | None = None,
         scorer=None,
+        flux: FluxSettings | None = None,
     ):
         """``forecaster`` maps a list of days to {known-DGA name: (family, threat)};
-        it runs once, in :meth:`finish`, for the days the input covers.
-        ``scorer`` is a callable list[str] -> list[dga Verdict] (``dnsguard.dga.score``)."""
+        it runs for each day the input reaches (plus a day either side, for
+        skewed bot clocks).  ``scorer`` is a callable list[str] -> list[dga Verdict]."""
         self.settings = settings
         self.indicators = indicators
         self.forecaster = forecaster
@@ -161,134 +259,439 @@ class Analyzer:
             settings.nxdomain_window, settings.nxdomain_threshold, settings.nxdomain_unique_names
         )
         self.tunnels = TunnelDetector(settings.tunnel_label_length, settings.tunnel_min_queries)
+        self.flux = FastFluxDetector(flux or FluxSettings())
         self.devices = DeviceTagger(settings.devices)
-        self.first_ts: float | None = None
-        self.last_ts: float | None = None
+        self._names: dict[str, list | str] = {}
+        self._day_lo = self._day_hi = 0.0
+        self._known: dict[str, tuple[str, str]] = {}
+        self._days: set[int] = set()
+        self._scores: dict[str, float] = {}
+        self._flag_info: dict[str, tuple[float, str, tuple[str, ...]]] = {}
+        self._to_score: set[str] = set()
+        self._pending: list[tuple[_Host, str, bool, float, str]] = []
+        self._histogram = [0] * 10
+        self._timeline: dict[int, list[int]] = {}
+        self.notes: list[str] = []
 
-    def _allowlisted(self, name: Name) -> bool:
-        return any(name.fqdn == a or name.fqdn.endswith("." + a) for a in self.allow)
+    # ------------------------------------------------------------------ per name
 
-    def observe(self, event: DnsRecord | SensorAlert) -> None:
-        if isinstance(event, SensorAlert):
+    def _allowlisted(self, fqdn: str) -> bool:
+        return any(fqdn == a or fqdn.endswith("." + a) for a in self.allow)
+
+    def _classify(self, query: str) -> list | str:
+        """Facts about one name that do not depend on who asked: computed
+        once per distinct name (bounded cache).  A str is a rejection reason;
+        otherwise a list indexed by the ``_I_*`` constants."""
+        parsed = normalize(query)
+        if isinstance(parsed, Rejected):
+            info: list | str = parsed.reason
+        else:
+            fqdn, registered, sub = parsed.fqdn, parsed.registered, parsed.subdomain
+            allowed = self._allowlisted(fqdn)
+            feed = None
+            if not allowed:
+                match = self.indicators.match_name(parsed, now=None)
+                if match is not None:
+                    ind = match.indicator
+                    how = "exact" if match.exact else f"parent {match.matched}"
+                    feed = (f"{how} match in {','.join(ind.sources)} (confidence {ind.confidence})",
+                            ind.family, ind.threat, ",".join(ind.sources))
+            longest = max(len(label) for label in sub.split(".")) if sub else 0
+            info = [fqdn, registered, sub, allowed, feed, longest, self._scores.get(fqdn), False]
+            self._set_quiet(info)
+        if len(self._names) >= MAX_NAME_CACHE:
+            self._names.clear()
+        self._names[query] = info
+        return info
+
+    def _set_quiet(self, info: list) -> None:
+        """A quiet name needs nothing beyond counting when it is answered
+        normally: allowlisted, or not a feed / forecast / device / tunnel
+        candidate and already scored below the DGA threshold."""
+        fqdn, registered, _, allowed, feed, longest, score, _ = info
+        if allowed:
+            info[_I_QUIET] = not self.devices.knows(registered)
+            return
+        info[_I_QUIET] = (feed is None and fqdn not in self._known and longest < self.tunnels.label_length
+                          and not self.devices.knows(registered)
+                          and (not registered or self.scorer is None
+                               or (score is not None and score < self.settings.dga_threshold)))
+
+    def _new_day(self, ts: float) -> None:
+        """The input reached a day not seen yet: extend the forecast."""
+        day = int(ts // 86400)
+        self._day_lo, self._day_hi = day * 86400.0, (day + 1) * 86400.0
+        wanted = [d for d in (day - 1, day, day + 1) if d not in self._days]
+        self._days.update(wanted)
+        if self.forecaster is None or not wanted:
+            return
+        epoch = dt.date(1970, 1, 1)
+        self._known.update(self.forecaster([epoch + dt.timedelta(days=d) for d in wanted]))
+        self._names.clear()  # cached "quiet" flags did not know the new names
+
+    def _host(self, client: str, ts: float) -> _Host:
+        host = self.hosts.get(client)
+        if host is None:
+            host = self.hosts[client] = _Host(ts)
+        return host
+
+    # ------------------------------------------------------------------ observe
+
+    def observe(self, event: DnsRecord | SensorAlert | DnsRows) -> None:
+        kind = type(event)
+        if kind is DnsRows:
+            self.observe_rows(event)
+            return
+        if kind is not DnsRecord and isinstance(event, SensorAlert):
             self._observe_alert(event)
             return
         rec = event
-        host = self.hosts.setdefault(rec.client, _Host(first=rec.ts))
-        host.queries += 1
-        host.last = max(host.last, rec.ts)
-        self.first_ts = rec.ts if self.first_ts is None else min(self.first_ts, rec.ts)
-        self.last_ts = rec.ts if self.last_ts is None else max(self.last_ts, rec.ts)
-        parsed = normalize(rec.query)
-        if isinstance(parsed, Rejected):
-            self.rejected[parsed.reason] += 1
-            return
+        ts = rec.ts
+        host = self._host(rec.client, ts)
+        if not self._day_lo <= ts < self._day_hi:
+            self._new_day(ts)
         nxdomain = rec.rcode == "NXDOMAIN"
-        if nxdomain:
-            host.nxdomain += 1
-            self.nx.observe(rec.client, rec.ts, parsed.fqdn)
-        self.devices.observe(rec.client, parsed.fqdn, parsed.registered)
-        if self._allowlisted(parsed):
+        self._count(host, ts, nxdomain)
+        info = self._names.get(rec.query)
+        if info is None:
+            info = self._classify(rec.query)
+        if type(info) is str:
+            self.rejected[info] += 1
             return
-        match = self.indicators.match_name(parsed, now=None)
-        if match is not None:
-            ind = match.indicator
-            how = "exact" if match.exact else f"parent {match.matched}"
-            host.add(Evidence("feed", rec.ts, parsed.fqdn,
-                              f"{how} match in {','.join(ind.sources)} (confidence {ind.confidence})",
-                              ind.family, ind.threat, None, rec.uid, MITRE["feed"]))
-        self.tunnels.observe(rec.client, rec.ts, parsed.fqdn, parsed.registered, parsed.subdomain)
-        if parsed.registered and len(host.names) < MAX_NAMES_PER_HOST:
-            old = host.names.get(parsed.fqdn)
-            if old is None:
-                host.names[parsed.fqdn] = (nxdomain, rec.ts, rec.uid)
-            elif nxdomain and not old[0]:
-                host.names[parsed.fqdn] = (True, old[1], old[2])
+        self._name_event(host, rec.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls)
+
+    def _count(self, host: _Host, ts: float, nxdomain: bool) -> None:
+        host.queries += 1
+        if ts > host.last:
+            host.last = ts
+        elif ts < host.first:
+            host.first = ts
+        bucket = int(ts // TIMELINE_BUCKET)
+        counts = host.buckets.get(bucket)
+        if counts is None:
+            counts = [0, 0]
+            if len(host.buckets) < MAX_TIMELINE_BUCKETS:
+                host.buckets[bucket] = counts
+        counts[0] += 1
+        if nxdomain:
+            counts[1] += 1
+            host.nxdomain += 1
+
+    def observe_rows(self, block: DnsRows) -> None:
+        """The hot path for dns.log TSV: columns are read straight from the
+        split rows, and a row for a quiet name that was answered normally
+        costs only the counting.  Anything else goes through the same
+        :meth:`_name_event` as :meth:`observe`."""
+        c = block.columns
+        its, ih, iq = c.ts, c.orig_h, c.query
+        ir, iu, ia, itl = c.rcode, c.uid, c.answers, c.ttls
+        set_sep, empty = block.set_sep, block.empty
+        flux_min = max(1, self.flux.s.min_records - 1)
+        ipc = block.ip
+        known_ips = ipc.seen
+        names = self._names
+        hosts = self.hosts
+        stats = block.stats
+        for cols in block.rows:
+            try:
+                ts = float(cols[its])
+            except ValueError:
+                rec = _one(block, cols)
+                if rec is not None:
+                    self.observe(rec)
+                continue
+            client = known_ips.get(cols[ih]) or ipc(cols[ih])
+            if client is None:
+                stats.skip("missing or bad ts / id.orig_h")
+                stats.records -= 1
+                continue
+            query = cols[iq]
+            if query == "-":
+                stats.skip("no query name")
+                stats.records -= 1
+                continue
+            host = hosts.get(client)
+            if host is None:
+                host = hosts[client] = _Host(ts)
+            if not self._day_lo <= ts < self._day_hi:
+                self._new_day(ts)
+                names = self._names
+            nxdomain = ir is not None and cols[ir] == "NXDOMAIN"
+            # _count, inlined: this runs for every line of a day of logs.
+            host.queries += 1
+            if ts > host.last:
+                host.last = ts
+            elif ts < host.first:
+                host.first = ts
+            bucket = int(ts // TIMELINE_BUCKET)
+            counts = host.buckets.get(bucket)
+            if counts is None:
+                counts = [0, 0]
+                if len(host.buckets) < MAX_TIMELINE_BUCKETS:
+                    host.buckets[bucket] = counts
+            counts[0] += 1
+            if nxdomain:
+                counts[1] += 1
+                host.nxdomain += 1
+            info = names.get(query)
+            if info is None:
+                info = self._classify(unescape(query) if "\\x" in query else query)
+                names[query] = info
+            if type(info) is str:
+                self.rejected[info] += 1
+                continue
+            raw_answers = cols[ia] if ia is not None else "-"
+            fluxy = raw_answers.count(set_sep) >= flux_min
+            if info[_I_QUIET] and not nxdomain and not fluxy:
+                continue
+            answers: tuple[str, ...] = ()
+            ttls: tuple[float, ...] = ()
+            if fluxy and raw_answers != empty:
+                answers = tuple(raw_answers.split(set_sep))
+                raw_ttls = cols[itl] if itl is not None else "-"
+                if raw_ttls != "-" and raw_ttls != empty:
+                    try:
+                        ttls = tuple(map(float, raw_ttls.split(set_sep)))
+                    except ValueError:
+                        ttls = ()
+            uid = cols[iu] if iu is not None else ""
+            self._name_event(host, client, ts, info, nxdomain, uid, answers, ttls)
+
+    def _name_event(self, host: _Host, client: str, ts: float, info: list, nxdomain: bool, uid: str,
+                    answers: tuple[str, ...], ttls: tuple[float, ...]) -> None:
+        fqdn, registered, sub, allowed, feed, longest = info[:6]
+        if nxdomain:
+            self.nx.observe(client, ts, fqdn)
+        if self.devices.knows(registered):
+            self.devices.observe(client, fqdn, registered)
+        if allowed:
+            return
+        if feed is not None:
+            detail, family, threat, sources = feed
+            host.add(Evidence("feed", ts, fqdn, detail, family, threat, None, uid, MITRE["feed"],
+                              source=sources))
+            return
+        known = self._known.get(fqdn)
+        if known is not None:
+            family, threat = known
+            host.add(Evidence("forecast", ts, fqdn, f"name computed by the {family} DGA for this date",
+                              family, threat, 1.0, uid, MITRE["forecast"], source="dnsguard"))
+            return
+        if longest >= self.tunnels.label_length:
+            self.tunnels.observe(client, ts, fqdn, registered, sub)
+        if answers:
+            self.flux.observe(client, ts, fqdn, uid, answers, ttls)
+        if registered and self.scorer is not None:
+            self._lexical(host, fqdn, nxdomain, ts, uid)
+
+    def _lexical(self, host: _Host, fqdn: str, nxdomain: bool, ts: float, uid: str) -> None:
+        score = self._scores.get(fqdn)
+        if score is None:
+            self._to_score.add(fqdn)
+            self._pending.append((host, fqdn, nxdomain, ts, uid))
+            if len(self._to_score) >= SCORE_BATCH:
+                self._flush_scores()
+        elif score >= self.settings.dga_threshold:
+            self._flag(host, fqdn, nxdomain, ts, uid)
+
+    def _flush_scores(self) -> None:
+        names = list(self._to_score)
+        self._to_score.clear()
+        if names:
+            if len(self._scores) + len(names) > MAX_SCORE_CACHE:
+                self._scores.clear()
+            for v in self.scorer(names):
+                score = float(v.score)
+                self._scores[v.name] = score
+                info = self._names.get(v.name)
+                if info is not None and type(info) is list:
+                    info[_I_SCORE] = score
+                    self._set_quiet(info)
+                self._histogram[min(9, int(score * 10))] += 1
+                if score >= self.settings.dga_threshold and len(self._flag_info) < MAX_SCORE_CACHE:
+                    family = v.family if v.family and v.family != "unknown" else ""
+                    self._flag_info[v.name] = (score, family, tuple(v.reasons))
+        pending, self._pending = self._pending, []
+        threshold = self.settings.dga_threshold
+        for host, fqdn, nxdomain, ts, uid in pending:
+            if self._scores.get(fqdn, 0.0) >= threshold:
+                self._flag(host, fqdn, nxdomain, ts, uid)
+
+    def _flag(self, host: _Host, fqdn: str, nxdomain: bool, ts: float, uid: str) -> None:
+        entry = host.flagged.get(fqdn)
+        if entry is not None:
+            entry[0] = entry[0] or nxdomain
+            return
+        if len(host.flagged) >= MAX_FLAGGED_NAMES:
+            return
+        score, family, reasons = self._flag_info.get(fqdn, (self._scores.get(fqdn, 0.0), "", ()))
+        host.flagged[fqdn] = [nxdomain, ts, uid, score, family, reasons]
 
     def _observe_alert(self, alert: SensorAlert) -> None:
         if not alert.client:
             return
-        host = self.hosts.setdefault(alert.client, _Host(first=alert.ts))
-        family = (alert.metadata.get("malware_family") or [""])[0]
-        threat = (alert.metadata.get("threat_type") or [""])[0]
-        host.add(Evidence("sensor-alert", alert.ts, alert.query, f"Suricata sid {alert.sid}: {alert.signature}",
-                          family, threat, None, alert.uid, MITRE["sensor-alert"]))
-
-    def _score_names(self, host: _Host) -> list[SuspiciousName]:
-        if self.scorer is None or not host.names:
-            return []
-        names = list(host.names)
-        verdicts = self.scorer(names)
-        flagged: list[SuspiciousName] = []
-        for v in verdicts:
-            if v.score < self.settings.dga_threshold:
-                continue
-            nx, ts, uid = host.names[v.name]
-            reasons = list(v.reasons) + (["NXDOMAIN"] if nx else [])
-            flagged.append(SuspiciousName(v.name, round(float(v.score), 4), reasons))
-            family = v.family if v.family and v.family != "unknown" else ""
-            host.add(Evidence("dga", ts, v.name, f"lexical DGA score {v.score:.2f}" + (" (NXDOMAIN)" if nx else ""),
-                              family, "dga" if family else "", float(v.score), uid, MITRE["dga"]))
-        flagged.sort(key=lambda s: -s.score)
-        return flagged
-
-    def _match_forecast(self) -> None:
-        if self.forecaster is None or self.first_ts is None or self.last_ts is None:
+        host = self.hosts.get(alert.client)
+        if host is None:
+            host = self.hosts[alert.client] = _Host(alert.ts)
+        meta = alert.metadata
+        family = (meta.get("malware_family") or meta.get("family") or [""])[0]
+        threat = (meta.get("threat_type") or meta.get("threat") or [""])[0]
+        score = _float((meta.get("score") or [""])[0])
+        if alert.sensor == "zeek-notice":
+            note = (meta.get("note") or [""])[0]
+            if note == "DNSGuard::Device_Tagged":
+                device = (meta.get("device") or [""])[0]
+                if device:
+                    self.devices.assign(alert.client, device, alert.query)
+                return
+            kind = NOTICE_KINDS.get(note, "sensor-alert")
+            evidence = (meta.get("evidence") or [""])[0]
+            host.add(Evidence(kind, alert.ts, alert.query, f"Zeek {note}: {evidence or alert.signature}",
+                              family, threat, score, alert.uid, MITRE[kind], source="zeek"))
             return
-        known = self.forecaster(days_covered(self.first_ts, self.last_ts))
-        for host in self.hosts.values():
-            for fqdn, (_, ts, uid) in host.names.items():
-                hit = known.get(fqdn)
-                if hit is not None:
-                    family, threat = hit
-                    host.add(Evidence("forecast", ts, fqdn, f"name computed by the {family} DGA for this date",
-                                      family, threat, 1.0, uid, MITRE["forecast"]))
+        if alert.sensor == "zeek-intel":
+            if not family:
+                parsed = normalize(alert.query)
+                match = None if isinstance(parsed, Rejected) else self.indicators.match_name(parsed)
+                if match is not None:
+                    family, threat = match.indicator.family, match.indicator.threat
+            sources = ",".join(meta.get("sources") or []) or "unknown source"
+            where = (meta.get("where") or [""])[0]
+            host.add(Evidence("feed", alert.ts, alert.query,
+                              f"Zeek intel match ({where}) from {sources}", family, threat, None,
+                              alert.uid, MITRE["feed"], source="zeek"))
+            return
+        host.add(Evidence("sensor-alert", alert.ts, alert.query, f"Suricata sid {alert.sid}: {alert.signature}",
+                          family, threat, score, alert.uid, MITRE["sensor-alert"], source="suricata"))
+
+    # ------------------------------------------------------------------ finish
+
+    @property
+    def first_ts(self) -> float | None:
+        return min((h.first for h in self.hosts.values() if h.queries), default=None)
+
+    @property
+    def last_ts(self) -> float | None:
+        return max((h.last for h in self.hosts.values() if h.queries), default=None)
 
     def finish(self) -> list[HostReport]:
-        self._match_forecast()
+        self._flush_scores()
         for burst in self.nx.bursts():
-            host = self.hosts[burst.host]
-            host.add(Evidence(
+            self.hosts[burst.host].add(Evidence(
                 "nxdomain-burst", burst.start, ", ".join(burst.sample[:5]),
                 f"{burst.count} NXDOMAIN answers for {burst.unique_names} names on {burst.tlds} TLDs "
-                f"in {burst.end - burst.start:.0f} s", mitre=MITRE["nxdomain-burst"]))
+                f"in {burst.end - burst.start:.0f} s", mitre=MITRE["nxdomain-burst"], source="dnsguard",
+                last=burst.end), dedupe=False)
         for t in self.tunnels.findings():
-            host = self.hosts[t.host]
-            host.add(Evidence(
+            self.hosts[t.host].add(Evidence(
                 "tunnel", t.first, t.domain,
                 f"{t.unique_subdomains} unique {t.encoding} subdomains (labels up to {t.longest_label} "
-                f"chars) in {t.queries} queries", threat="c2", mitre=MITRE["tunnel"]))
+                f"chars) in {t.queries} queries", threat="c2", mitre=MITRE["tunnel"], source="dnsguard",
+                count=t.queries, last=t.last), dedupe=False)
+        for f in self.flux.findings():
+            for ip, (ts, uid) in f.hosts.items():
+                self.hosts[ip].add(Evidence(
+                    "fast-flux", ts, f.name,
+                    f"{f.addresses} addresses in {f.networks} /16 networks over {f.answers} answers, "
+                    f"TTL down to {f.min_ttl:.0f} s", threat="botnet", uid=uid, mitre=MITRE["fast-flux"],
+                    source="dnsguard", last=f.last))
         reports = [self._report(ip, host) for ip, host in self.hosts.items()]
         reports.sort(key=lambda r: (VERDICT_ORDER[r.verdict], -sum(r.evidence_counts.values()), r.host))
         return reports
 
+    def network_timeline(self) -> list[tuple[float, int, int]]:
+        merged: dict[int, list[int]] = {}
+        for host in self.hosts.values():
+            for b, (q, nx) in host.buckets.items():
+                m = merged.setdefault(b, [0, 0])
+                m[0] += q
+                m[1] += nx
+        return [(b * TIMELINE_BUCKET, q, nx) for b, (q, nx) in sorted(merged.items())]
+
+    def score_histogram(self) -> list[int]:
+        return list(self._histogram)
+
+    def _dga_evidence(self, host: _Host) -> list[SuspiciousName]:
+        flagged = sorted(host.flagged.items(), key=lambda kv: -kv[1][3])
+        names: list[SuspiciousName] = []
+        for fqdn, (nx, ts, uid, score, family, reasons) in flagged:
+            names.append(SuspiciousName(fqdn, round(score, 4), list(reasons) + (["NXDOMAIN"] if nx else [])))
+            host.add(Evidence("dga", ts, fqdn, f"lexical DGA score {score:.2f}" + (" (NXDOMAIN)" if nx else ""),
+                              family, "dga" if family else "", score, uid, MITRE["dga"], source="dnsguard"))
+        return names
+
     def _report(self, ip: str, host: _Host) -> HostReport:
-        top = self._score_names(host)
+        top = self._dga_evidence(host)
         tag = self.devices.tag(ip)
         device = tag.device if tag else "unknown"
-        c = host.counts
-        dga_names = c["dga"]
-        strong = c["feed"] + c["forecast"] + c["tunnel"]
-        if strong or (c["nxdomain-burst"] and (dga_names >= self.settings.dga_min_names or device.startswith("nas"))):
-            verdict = "compromised"
-        elif c["nxdomain-burst"] or dga_names >= self.settings.dga_min_names or c["sensor-alert"]:
-            verdict = "suspicious"
-        else:
-            verdict = "clean"
-        if c["feed"] or c["forecast"]:
-            confidence = "high"
-        elif verdict == "compromised":
-            confidence = "medium"
-        else:
-            confidence = "low" if verdict == "suspicious" else "-"
+        verdict, confidence = judge(host.counts, device, self.settings.dga_min_names)
+        for ev in host.evidence:
+            ev.next_step = step_for(ev, device)
         mitre = sorted({m for ev in host.evidence for m in ev.mitre})
+        timeline = ([(b * TIMELINE_BUCKET, q, nx) for b, (q, nx) in sorted(host.buckets.items())]
+                    if verdict != "clean" else [])
         return HostReport(
             host=ip, device=device, verdict=verdict, confidence=confidence,
-            families=dict(host.families), evidence_counts=dict(c),
+            families=dict(host.families), evidence_counts=dict(host.counts),
             queries=host.queries, nxdomain=host.nxdomain,
             top_names=top[: self.settings.top_names] if verdict != "clean" else [],
             evidence=sorted(host.evidence, key=lambda e: e.ts), mitre=mitre,
             next_steps=next_steps(verdict, device, host),
+            first_seen=host.first, last_seen=host.last, timeline=timeline,
         )
+
+
+def judge(counts: Counter[str], device: str, dga_min_names: int) -> tuple[str, str]:
+    """(verdict, confidence) from the evidence a host collected.
+
+    A single strong finding (feed or intel hit, known-DGA name, tunnel, the
+    scorer's host verdict) is enough.  Behaviour alone (NXDOMAIN bursts,
+    DGA-like names, fast flux) needs two signs, or one on a NAS (a NAS has
+    no user who mistypes names).  Bursts that come back (three or more)
+    count as a second sign: a bot retries its DGA on a timer, a person's
+    typos or a broken application do not come in repeated bursts of
+    distinct names."""
+    c = counts
+    dga = c["dga"] >= dga_min_names
+    repeated = c["nxdomain-burst"] >= REPEATED_BURSTS
+    behaviour = sum(bool(x) for x in (c["nxdomain-burst"], repeated, dga, c["fast-flux"]))
+    if any(c[k] for k in STRONG_KINDS) or behaviour >= 2 or (c["nxdomain-burst"] and device.startswith("nas")):
+        verdict = "compromised"
+    elif behaviour or c["sensor-alert"]:
+        verdict = "suspicious"
+    else:
+        verdict = "clean"
+    if c["feed"] or c["forecast"] or c["host-verdict"]:
+        confidence = "high"
+    elif verdict == "compromised":
+        confidence = "medium"
+    else:
+        confidence = "low" if verdict == "suspicious" else "-"
+    return verdict, confidence
+
+
+def step_for(ev: Evidence, device: str) -> str:
+    """The next thing to do about one finding."""
+    nas = device.startswith("nas")
+    if ev.kind == "feed":
+        return (f"Block {ev.name} at the resolver; pivot on uid {ev.uid or '-'} to find the process "
+                f"(EDR) or the service (NAS) that resolves it.")
+    if ev.kind == "forecast":
+        return (f"{ev.family} DGA name: block the family's names for the coming days "
+                f"(`dnsguard dga forecast`) and " + ("reimage or factory-reset the NAS." if nas
+                                                     else "run the EDR scan for the family on the host."))
+    if ev.kind == "nxdomain-burst":
+        return "Find the process making these lookups; compare the names with `dnsguard dga forecast`."
+    if ev.kind == "dga":
+        return "Check whether the name resolves now; if it does, block it and watch for connections to its address."
+    if ev.kind == "tunnel":
+        return (f"Capture full queries to {ev.name}, decode them to estimate what left, block the domain "
+                "and find the process.")
+    if ev.kind == "fast-flux":
+        return f"Block {ev.name}; look for HTTP/TLS sessions to its addresses (phishing page or C2 behind flux)."
+    if ev.kind == "host-verdict":
+        return "The scorer judged the host infected: isolate it and collect triage data."
+    return "Review the sensor alert in context (Hunt/PCAP) and confirm or dismiss it."
 
 
 def next_steps(verdict: str, device: str, host: _Host) -> list[str]:
@@ -297,20 +700,24 @@ def next_steps(verdict: str, device: str, host: _Host) -> list[str]:
         return []
     steps: list[str] = []
     threats = set(host.families.values())
+    c = host.counts
     if device.startswith("nas"):
         steps.append("Cut the NAS off from the internet (no port forwarding / UPnP), update its firmware, "
                      "run the vendor's malware remover, then rotate every credential stored on it.")
     if "iab" in threats:
         steps.append("Initial-access-broker malware: assume hands-on-keyboard follow-up (ransomware); "
                      "isolate the host and hunt for lateral movement from it.")
-    if host.counts["feed"] or host.counts["forecast"]:
+    if c["feed"] or c["forecast"]:
         domains = sorted({e.name for e in host.evidence if e.kind in ("feed", "forecast")})[:3]
         steps.append(f"Block {', '.join(domains)} at the resolver and find the process that resolves them.")
-    if host.counts["tunnel"]:
+    if c["tunnel"]:
         domains = sorted({e.name for e in host.evidence if e.kind == "tunnel"})
         steps.append(f"DNS tunnel to {', '.join(domains)}: capture the full queries, identify the process, "
                      "estimate what left the network, block the domain.")
-    if host.counts["nxdomain-burst"] and not host.counts["forecast"]:
+    if c["fast-flux"]:
+        domains = sorted({e.name for e in host.evidence if e.kind == "fast-flux"})[:3]
+        steps.append(f"Fast-flux name(s) {', '.join(domains)}: block them and check what the host fetched there.")
+    if c["nxdomain-burst"] and not c["forecast"]:
         steps.append("NXDOMAIN burst: find the process making the lookups; compare the names with "
                      "`dnsguard dga forecast` and the DGA scores.")
     if not steps:
@@ -318,20 +725,36 @@ def next_steps(verdict: str, device: str, host: _Host) -> list[str]:
     return steps
 
 
+def _one(block: DnsRows, cols: list[str]) -> DnsRecord | None:
+    """A row the fast path could not read (odd timestamp): the slow, careful way."""
+    return next(iter(DnsRows(block.columns, [cols], block.set_sep, block.empty, block.ip,
+                             block.stats).records()), None)
+
+
+def _float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
 def run_analysis(
     events: Iterable[DnsRecord | SensorAlert],
     stats: InputStats,
     settings: AnalysisSettings,
     indicators: IndicatorIndex,
-    forecaster=None,
+    forecaster: Forecaster | None = None,
     scorer=None,
     notes: list[str] | None = None,
+    flux: FluxSettings | None = None,
 ) -> Analysis:
-    analyzer = Analyzer(settings, indicators, forecaster, scorer)
+    analyzer = Analyzer(settings, indicators, forecaster, scorer, flux)
+    observe = analyzer.observe
     for event in events:
-        analyzer.observe(event)
+        observe(event)
     hosts = analyzer.finish()
-    return Analysis(hosts, stats, analyzer.rejected, analyzer.first_ts, analyzer.last_ts, notes or [])
+    return Analysis(hosts, stats, analyzer.rejected, analyzer.first_ts, analyzer.last_ts,
+                    (notes or []) + analyzer.notes, analyzer.network_timeline(), analyzer.score_histogram())
 
 
 def days_covered(first: float, last: float, margin: int = 1) -> list[dt.date]:
@@ -341,4 +764,5 @@ def days_covered(first: float, last: float, margin: int = 1) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-__all__ = ["Analysis", "Analyzer", "Evidence", "HostReport", "days_covered", "parents", "run_analysis"]
+__all__ = ["Analysis", "Analyzer", "Evidence", "HostReport", "days_covered", "judge", "parents",
+           "run_analysis", "step_for", "summarise"]

@@ -9,25 +9,38 @@ from pathlib import Path
 
 from dnsguard.analyze import Analysis, run_analysis
 from dnsguard.config import AnalysisSettings
+from dnsguard.detect.fastflux import FluxSettings
 from dnsguard.dga.families.base import GeneratorError
 from dnsguard.feeds.indicators import Indicator, IndicatorIndex, read_indicator_csv
 from dnsguard.inputs import InputError, read_path
+from dnsguard.inputs.progress import Progress
 from dnsguard.paths import PackNotFound
 from dnsguard.records import InputStats
-from dnsguard.report import render_text, write_json_atomic
+from dnsguard.report import render_text, write_json_atomic, write_text_atomic
+from dnsguard.report_html import render_html
 
 SAMPLE = "data/sample.pcap"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("analyze", help="analyse a pcap, Zeek dns.log or Suricata eve.json",
+    p = sub.add_parser("analyze", help="analyse a pcap, Zeek logs or Suricata eve.json",
                        description="Per-host verdicts: which family, which evidence, how sure, what next. "
                        "With no PATH, analyses the bundled sample capture.")
-    p.add_argument("path", nargs="?", help="pcap, Zeek dns.log (TSV/JSON, .gz ok) or eve.json")
+    p.add_argument("path", nargs="?", help=PATH_HELP)
+    add_output_arguments(p)
+    p.set_defaults(func=run)
+
+
+PATH_HELP = ("pcap, Zeek dns/notice/intel log (TSV/JSON, .gz ok), Suricata eve.json, "
+             "or a directory of them (a sensor's log archive)")
+
+
+def add_output_arguments(p: argparse.ArgumentParser) -> None:
+    """Options shared by ``analyze`` and ``report``."""
     p.add_argument("--json", metavar="FILE", help="also write the full result as JSON")
+    p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report with plots")
     p.add_argument("--all", action="store_true", help="list clean hosts too")
     p.add_argument("--no-forecast", action="store_true", help="skip known-DGA forecast matching")
-    p.set_defaults(func=run)
 
 
 def load_indicators(settings: AnalysisSettings) -> tuple[list[Indicator], list[str]]:
@@ -66,15 +79,16 @@ def analyse(path: Path, config: dict, use_forecast: bool = True) -> Analysis:
         stats.warn(f"indicator file: {problem}")
     sur = config.get("suricata", {})
     rules_dir = Path(sur["rules_dir"]) if sur.get("rules_dir") else None
-    events = read_path(path, stats, suricata_binary=sur.get("binary", "suricata"),
-                       rules_dir=rules_dir, timeout=float(sur.get("timeout", 600)))
+    events = read_path(path, stats, suricata_binary=sur.get("binary", "suricata"), rows=True,
+                       rules_dir=rules_dir, timeout=float(sur.get("timeout", 600)), progress=Progress(0))
     from dnsguard.dga import Scorer
 
     scorer = Scorer()
     allow = list(settings.allowlist)
     return run_analysis(events, stats, settings, IndicatorIndex.build(indicators),
                         forecaster=forecaster if use_forecast else None,
-                        scorer=lambda names: scorer.score_batch(names, allow=allow))
+                        scorer=lambda names: scorer.score_batch(names, allow=allow),
+                        flux=FluxSettings.from_config(config))
 
 
 def run(args: argparse.Namespace, config: dict) -> int:
@@ -85,10 +99,17 @@ def run(args: argparse.Namespace, config: dict) -> int:
         print(f"dnsguard: {exc}", file=sys.stderr)
         return 2
     sys.stdout.write(render_text(analysis, str(path), verbose=args.all))
+    outputs = []
     if args.json:
+        outputs.append((args.json, lambda: write_json_atomic(Path(args.json), analysis.to_dict())))
+    if getattr(args, "html", None):
+        threshold = AnalysisSettings.from_config(config).dga_threshold
+        outputs.append((args.html, lambda: write_text_atomic(
+            Path(args.html), render_html(analysis, str(path), threshold))))
+    for name, write in outputs:
         try:
-            write_json_atomic(Path(args.json), analysis.to_dict())
+            write()
         except OSError as exc:
-            print(f"dnsguard: cannot write {args.json}: {exc.strerror}", file=sys.stderr)
+            print(f"dnsguard: cannot write {name}: {exc.strerror}", file=sys.stderr)
             return 2
     return 0

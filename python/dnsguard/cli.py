@@ -20,7 +20,7 @@ EXIT_ERROR = 2
 
 
 def _registrars():
-    from dnsguard import analyze_cli
+    from dnsguard import analyze_cli, report_cli
     from dnsguard.dga import cli as score_cli
     from dnsguard.dga import generate_cli
     from dnsguard.feeds import cli as feeds_cli
@@ -28,7 +28,7 @@ def _registrars():
     from dnsguard.suricata import cli as suricata_cli
 
     return [analyze_cli.register, score_cli.register, generate_cli.register, feeds_cli.register,
-            suricata_cli.register, serve_cli.register]
+            suricata_cli.register, serve_cli.register, report_cli.register]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -36,6 +36,10 @@ class SensorAlert:
     query: str = ""
     uid: str = ""
     metadata: dict[str, list[str]] = field(default_factory=dict)
+    sensor: str = "suricata"
+    """``suricata`` (eve alert), ``zeek-notice`` (a DNSGuard notice, ``metadata``
+    has ``note``, ``family``, ``threat``, ``score``, ``device``) or ``zeek-intel``
+    (an intel.log match, ``metadata`` has ``sources`` and ``where``)."""
 
 
 @dataclass
@@ -46,6 +50,8 @@ class InputStats:
     alerts: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    """Files read (a directory input lists each one)."""
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] += 1

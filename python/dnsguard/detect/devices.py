@@ -37,5 +37,13 @@ class DeviceTagger:
         self._tags[host] = tag
         return tag
 
+    def knows(self, registered: str) -> bool:
+        """True when ``registered`` is a fingerprint domain (cheap pre-check)."""
+        return registered in self._by_domain
+
+    def assign(self, host: str, device: str, evidence: str) -> None:
+        """A tag learnt elsewhere (the Zeek package's ``Device_Tagged`` notice)."""
+        self._tags.setdefault(host, DeviceTag(device, evidence))
+
     def tag(self, host: str) -> DeviceTag | None:
         return self._tags.get(host)

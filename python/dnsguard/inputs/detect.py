@@ -40,16 +40,31 @@ def _head(path: Path, size: int = 65536) -> bytes:
 
 def sniff_format(path: Path) -> str:
     """``pcap``, ``zeek-tsv``, ``zeek-json`` or ``eve``; InputError otherwise."""
+    return sniff_log(path)[0]
+
+
+def sniff_log(path: Path) -> tuple[str, str | None]:
+    """(format, Zeek log) of a file: format as :func:`sniff_format`; the Zeek
+    log is ``dns``, ``notice``, ``intel``, another ``#path`` (``conn``...), or
+    None when it is not a Zeek log or cannot be told."""
     head = _head(path)
     if not head:
         raise InputError(f"{path}: empty file")
     if head[:4] in PCAP_MAGICS:
         if len(head) < 24:
             raise InputError(f"{path}: truncated pcap (no complete file header)")
-        return "pcap"
+        return "pcap", None
     text = head.decode("utf-8", errors="replace")
     if text.startswith("#separator"):
-        return "zeek-tsv"
+        zeek_path = None
+        for line in text.splitlines()[:12]:
+            if line.startswith("#path"):
+                zeek_path = line.split(None, 1)[1].strip() if len(line.split(None, 1)) > 1 else None
+            elif line.startswith("#fields") and zeek_path is None:
+                from dnsguard.inputs.zeek import fields_log_kind
+
+                zeek_path = fields_log_kind(line.split("\t")[1:])
+        return "zeek-tsv", zeek_path
     for line in text.splitlines()[:20]:
         line = line.strip()
         if not line:
@@ -60,11 +75,15 @@ def sniff_format(path: Path) -> str:
             continue
         if isinstance(obj, dict):
             if "event_type" in obj:
-                return "eve"
-            if "query" in obj or "id.orig_h" in obj:
-                return "zeek-json"
+                return "eve", None
+            from dnsguard.inputs.zeek import json_log_kind
+
+            kind = json_log_kind(obj)
+            if kind is not None:
+                return "zeek-json", kind
+            if "ts" in obj and ("uid" in obj or "_path" in obj):
+                return "zeek-json", str(obj.get("_path") or "other")
     raise InputError(
         f"{path}: unknown format (expected a pcap, a Zeek dns.log in TSV or JSON, "
         "or a Suricata eve.json; gzip is fine)"
     )
-

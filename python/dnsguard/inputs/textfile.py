@@ -2,32 +2,88 @@
 
 A truncated gzip or a line of bad bytes must cost what is damaged and no
 more: the reader yields every good line, then records what went wrong.
+
+Lines come in blocks (a list per megabyte read): splitting and decoding a
+block at once is several times faster than doing it line by line, which
+matters for a day of dns.log.
 """
 
 from __future__ import annotations
 
 import gzip
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from dnsguard.records import InputStats
 
+BLOCK = 1 << 20
 
-def open_lines(path: Path, stats: InputStats) -> Iterator[str]:
-    """Decoded lines (no newline); bad UTF-8 is replaced and counted."""
+
+def _decode(block: bytes, stats: InputStats) -> list[str]:
+    try:
+        return block.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        lines = []
+        for raw in block.split(b"\n"):
+            try:
+                lines.append(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                lines.append(raw.decode("utf-8", errors="replace"))
+                stats.skip("non-UTF-8 bytes (replaced)")
+        return lines
+
+
+def open_blocks(path: Path, stats: InputStats,
+                progress: Callable[[int], None] | None = None) -> Iterator[list[str]]:
+    """Lists of decoded lines (no newline, ``\\r`` stripped); bad UTF-8 is
+    replaced and counted per line.  ``progress`` gets the number of
+    (compressed) bytes of the file consumed so far after every block.
+
+    Data is pulled in small pieces (``read1``) and split once a megabyte has
+    gathered, so when a gzip stream breaks, everything before the break is
+    still analysed."""
+    count = 0
     with path.open("rb") as raw:
         gzipped = raw.read(2) == b"\x1f\x8b"
-    opener = gzip.open if gzipped else open
-    count = 0
-    try:
-        with opener(path, "rb") as fh:
-            for count, line in enumerate(fh, 1):  # noqa: B007 - count is reported below
-                try:
-                    text = line.decode("utf-8")
-                except UnicodeDecodeError:
-                    text = line.decode("utf-8", errors="replace")
-                    stats.skip("non-UTF-8 bytes (replaced)")
-                yield text.rstrip("\r\n")
-    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        stats.warn(f"{path}: damaged gzip after {count} lines ({exc}); the rest is lost")
+        raw.seek(0)
+        fh = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
+        pieces: list[bytes] = []
+        size = 0
+        damage = None
+        while True:
+            try:
+                piece = fh.read1(BLOCK)
+            except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+                damage, piece = exc, b""
+            if piece:
+                pieces.append(piece)
+                size += len(piece)
+                if size < BLOCK:
+                    continue
+            data = b"".join(pieces)
+            cut = data.rfind(b"\n") if piece else len(data)
+            if cut < 0:
+                continue
+            pieces = [data[cut + 1:]] if piece else []
+            size = len(pieces[0]) if pieces else 0
+            if cut > 0 or (not piece and data):
+                lines = [line.rstrip("\r") for line in _decode(data[:cut], stats)] if b"\r" in data[:cut] \
+                    else _decode(data[:cut], stats)
+                if not piece and lines and lines[-1] == "":
+                    lines.pop()
+                count += len(lines)
+                yield lines
+            if progress is not None:
+                progress(raw.tell())
+            if not piece:
+                break
+        if damage is not None:
+            stats.warn(f"{path}: damaged gzip after {count} lines ({damage}); the rest is lost")
+
+
+def open_lines(path: Path, stats: InputStats,
+               progress: Callable[[int], None] | None = None) -> Iterator[str]:
+    """Decoded lines one by one (see :func:`open_blocks`)."""
+    for block in open_blocks(path, stats, progress):
+        yield from block

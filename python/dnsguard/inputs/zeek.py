@@ -1,7 +1,17 @@
-"""Zeek dns.log in TSV (with ``#fields`` headers) or JSON lines.
+"""Zeek logs: dns.log, notice.log and intel.log, in TSV or JSON lines.
 
-Rotated logs get concatenated, so a ``#fields`` line can change in the
-middle of a file: every header line resets the column map.
+One reader handles all three because Security Onion and rotated archives
+mix them: a TSV ``#path`` line (or, for JSON, the keys of the object) says
+which log a row belongs to.  Rotated logs get concatenated, so a
+``#fields`` line can change in the middle of a file: every header resets
+the column map.
+
+dns.log is the hot path (millions of lines a day): TSV rows are split once
+and the columns picked by index, and client addresses are canonicalised
+once per distinct string.  notice.log and intel.log rows become
+:class:`~dnsguard.records.SensorAlert` with ``sensor`` ``zeek-notice`` /
+``zeek-intel``; only DNSGuard notices are kept (family, threat, score and
+device are parsed from ``sub``, see docs/zeek.md).
 """
 
 from __future__ import annotations
@@ -10,11 +20,14 @@ import datetime as dt
 import ipaddress
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
-from dnsguard.records import DnsRecord, InputStats
+from dnsguard.records import DnsRecord, InputStats, SensorAlert
 
 _ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})")
+MAX_IP_CACHE = 65_536
+NOTICE_PREFIX = "DNSGuard::"
 
 
 def _unescape(value: str) -> str:
@@ -24,11 +37,34 @@ def _unescape(value: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
 
 
+unescape = _unescape
+"""Public name for other modules (the analyzer's fast path)."""
+
+
 def _canonical_ip(text: str) -> str | None:
     try:
         return str(ipaddress.ip_address(text))
     except ValueError:
         return None
+
+
+class _IpCache:
+    """Canonical address text per distinct input string, bounded (a network
+    has few clients, but a hostile log may have millions of bad ones)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str | None] = {}
+        """Readable directly by hot loops: a hit is the canonical text."""
+
+    def __call__(self, text: str) -> str | None:
+        hit = self.seen.get(text, False)
+        if hit is not False:
+            return hit
+        value = _canonical_ip(text)
+        if len(self.seen) >= MAX_IP_CACHE:
+            self.seen.clear()
+        self.seen[text] = value
+        return value
 
 
 def _parse_ts(value: object) -> float | None:
@@ -46,9 +82,29 @@ def _parse_ts(value: object) -> float | None:
     return None
 
 
-def _record(get, stats: InputStats) -> DnsRecord | None:
+def parse_kv(text: str) -> dict[str, str]:
+    """``family=x;threat=c2;score=0.93`` -> dict; the ``evidence`` key takes the rest
+    (it may itself contain ``;``)."""
+    out: dict[str, str] = {}
+    rest = text
+    while rest:
+        part, sep, tail = rest.partition(";")
+        key, eq, value = part.partition("=")
+        key = key.strip()
+        if key == "evidence" and eq:
+            out[key] = (value + sep + tail).strip()
+            break
+        if eq and key:
+            out[key] = value.strip()
+        rest = tail if sep else ""
+    return out
+
+
+# --------------------------------------------------------------------------- row converters
+
+def _dns(get: Callable[[str], object], ip: _IpCache, stats: InputStats) -> DnsRecord | None:
     ts = _parse_ts(get("ts"))
-    client = _canonical_ip(str(get("id.orig_h") or ""))
+    client = ip(str(get("id.orig_h") or ""))
     query = get("query")
     if ts is None or client is None:
         stats.skip("missing or bad ts / id.orig_h")
@@ -60,7 +116,7 @@ def _record(get, stats: InputStats) -> DnsRecord | None:
     answers = get("answers") or ()
     ttls = get("TTLs") or ()
     try:
-        ttl_values = tuple(float(t) for t in ttls)
+        ttl_values = tuple(float(t) for t in ttls)  # type: ignore[union-attr]
     except (TypeError, ValueError):
         ttl_values = ()
     return DnsRecord(
@@ -69,60 +125,275 @@ def _record(get, stats: InputStats) -> DnsRecord | None:
         query=_unescape(str(query)),
         qtype=str(get("qtype_name") or ""),
         rcode=str(rcode) if rcode else None,
-        answers=tuple(str(a) for a in answers),
+        answers=tuple(str(a) for a in answers),  # type: ignore[union-attr]
         ttls=ttl_values,
         uid=str(get("uid") or ""),
-        server=_canonical_ip(str(get("id.resp_h") or "")) or "",
+        server=ip(str(get("id.resp_h") or "")) or "",
     )
 
 
-def read_zeek_dns(lines: Iterable[str], stats: InputStats) -> Iterator[DnsRecord]:
-    """Records from TSV or JSON lines; other Zeek logs' lines are skipped."""
-    fields: list[str] | None = None
-    sep, set_sep, unset, empty = "\t", ",", "-", "(empty)"
+def _notice(get: Callable[[str], object], ip: _IpCache, stats: InputStats) -> SensorAlert | None:
+    note = str(get("note") or "")
+    if not note.startswith(NOTICE_PREFIX):
+        stats.skip("notice not raised by DNSGuard")
+        return None
+    ts = _parse_ts(get("ts"))
+    if ts is None:
+        stats.skip("missing or bad ts")
+        return None
+    client = ip(str(get("src") or get("id.orig_h") or "")) or ""
+    msg = str(get("msg") or "")
+    sub = parse_kv(str(get("sub") or ""))
+    name = msg.split(": ", 1)[1].split(" [", 1)[0] if ": " in msg else ""
+    meta = {k: [v] for k, v in sub.items() if v and v not in ("-", "unknown")}
+    meta["note"] = [note]
+    return SensorAlert(ts=ts, client=client, signature=msg or note, sid=0, query=_unescape(name),
+                       uid=str(get("uid") or ""), metadata=meta, sensor="zeek-notice")
+
+
+def _intel(get: Callable[[str], object], ip: _IpCache, stats: InputStats) -> SensorAlert | None:
+    ts = _parse_ts(get("ts"))
+    client = ip(str(get("id.orig_h") or ""))
+    indicator = get("seen.indicator")
+    if ts is None or client is None or not indicator:
+        stats.skip("intel row without ts / id.orig_h / seen.indicator")
+        return None
+    sources = get("sources") or ()
+    if isinstance(sources, str):
+        sources = [sources]
+    # intel.log has no meta.desc by default; a site that extends Intel::Info
+    # with it (``desc``) gets family and threat too.
+    desc = parse_kv(str(get("desc") or get("meta.desc") or ""))
+    meta = {k: [v] for k, v in desc.items() if v}
+    meta["sources"] = [str(s) for s in sources]  # type: ignore[union-attr]
+    meta["where"] = [str(get("seen.where") or "")]
+    return SensorAlert(ts=ts, client=client, signature=f"Zeek intel match {indicator}",
+                       sid=0, query=_unescape(str(indicator)), uid=str(get("uid") or ""),
+                       metadata=meta, sensor="zeek-intel")
+
+
+CONVERTERS = {"dns": _dns, "notice": _notice, "intel": _intel}
+
+
+def json_log_kind(obj: dict) -> str | None:
+    """Which log a JSON row belongs to, from ``_path`` or its keys."""
+    path = obj.get("_path")
+    if isinstance(path, str) and path in CONVERTERS:
+        return path
+    if "query" in obj and ("id.orig_h" in obj or "ts" in obj):
+        return "dns"
+    if "note" in obj:
+        return "notice"
+    if "seen.indicator" in obj:
+        return "intel"
+    return None
+
+
+def fields_log_kind(fields: list[str]) -> str | None:
+    names = set(fields)
+    if "query" in names and "id.orig_h" in names:
+        return "dns"
+    if "note" in names:
+        return "notice"
+    if "seen.indicator" in names:
+        return "intel"
+    return None
+
+
+# --------------------------------------------------------------------------- the reader
+
+class _TsvDns:
+    """Column indexes of a dns.log ``#fields`` line, for the fast path."""
+
+    def __init__(self, fields: list[str]):
+        at = {name: i for i, name in enumerate(fields)}
+        self.n = len(fields)
+        self.ts, self.orig_h, self.query = at["ts"], at["id.orig_h"], at["query"]
+        self.uid = at.get("uid")
+        self.resp_h = at.get("id.resp_h")
+        self.qtype = at.get("qtype_name")
+        self.rcode = at.get("rcode_name")
+        self.answers = at.get("answers")
+        self.ttls = at.get("TTLs")
+
+
+@dataclass(slots=True)
+class DnsRows:
+    """A block of dns.log TSV rows, already split, not yet records.
+
+    The analyzer reads the columns it needs straight from the rows, which
+    saves building a :class:`DnsRecord` for each of millions of lines;
+    :meth:`records` gives the records for everyone else."""
+
+    columns: _TsvDns
+    rows: list[list[str]]
+    set_sep: str
+    empty: str
+    ip: _IpCache
+    stats: InputStats
+
+    def records(self) -> Iterator[DnsRecord]:
+        for cols in self.rows:
+            rec = _fast_dns(cols, self.columns, self.ip, self.set_sep, self.empty, self.stats)
+            if rec is not None:
+                yield rec
+
+
+def read_zeek(lines: Iterable[str], stats: InputStats) -> Iterator[DnsRecord | SensorAlert]:
+    """Records and alerts from Zeek TSV or JSON lines; other logs' rows are skipped."""
+    for item in read_zeek_blocks(_chunks(lines), stats):
+        if isinstance(item, DnsRows):
+            yield from item.records()
+        else:
+            yield item
+
+
+def _chunks(lines: Iterable[str], size: int = 4096) -> Iterator[list[str]]:
+    chunk: list[str] = []
     for line in lines:
-        if not line:
-            continue
-        if line.startswith("#"):
-            if line.startswith("#separator"):
-                raw = line.split(" ", 1)[1] if " " in line else "\\x09"
-                sep = _unescape(raw)
-            elif line.startswith("#set_separator"):
-                set_sep = line.split(sep, 1)[1]
-            elif line.startswith("#unset_field"):
-                unset = line.split(sep, 1)[1]
-            elif line.startswith("#empty_field"):
-                empty = line.split(sep, 1)[1]
-            elif line.startswith("#fields"):
-                fields = line.split(sep)[1:]
-            continue
-        if line[0] in "{[":
-            try:
-                obj = json.loads(line)
-            except ValueError:
-                stats.skip("line is not valid JSON")
+        chunk.append(line)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def read_zeek_blocks(blocks: Iterable[Iterable[str]], stats: InputStats
+                     ) -> Iterator[DnsRecord | SensorAlert | DnsRows]:
+    """Like :func:`read_zeek` over blocks of lines, but dns.log TSV rows with
+    the default unset marker come out as :class:`DnsRows` per block."""
+    ip = _IpCache()
+    fields: list[str] | None = None
+    kind: str | None = None
+    path_hint: str | None = None
+    fast: _TsvDns | None = None
+    sep, set_sep, unset, empty = "\t", ",", "-", "(empty)"
+    for block in blocks:
+        batch: list[list[str]] = []
+        for line in block:
+            if not line:
                 continue
-            if not isinstance(obj, dict):
+            first = line[0]
+            if fast is not None and first != "#" and first != "{":
+                cols = line.split(sep)
+                if len(cols) == fast.n:
+                    batch.append(cols)
+                else:
+                    stats.skip("TSV line with the wrong number of columns")
+                continue
+            if batch:
+                stats.records += len(batch)
+                yield DnsRows(fast, batch, set_sep, empty, ip, stats)  # type: ignore[arg-type]
+                batch = []
+            if first == "#":
+                if line.startswith("#separator"):
+                    raw = line.split(" ", 1)[1] if " " in line else "\\x09"
+                    sep = _unescape(raw)
+                elif line.startswith("#set_separator"):
+                    set_sep = line.split(sep, 1)[1]
+                elif line.startswith("#unset_field"):
+                    unset = line.split(sep, 1)[1]
+                elif line.startswith("#empty_field"):
+                    empty = line.split(sep, 1)[1]
+                elif line.startswith("#path"):
+                    path_hint = line.split(sep, 1)[1] if sep in line else None
+                elif line.startswith("#fields"):
+                    fields = line.split(sep)[1:]
+                    kind = path_hint if path_hint in CONVERTERS else fields_log_kind(fields)
+                    if path_hint and path_hint not in CONVERTERS:
+                        kind = None
+                    fast = _TsvDns(fields) if kind == "dns" and unset == "-" else None
+                continue
+            if first == "{":
+                try:
+                    obj = json.loads(line)
+                except ValueError:
+                    stats.skip("line is not valid JSON")
+                    continue
+                if not isinstance(obj, dict):
+                    stats.skip("JSON line is not an object")
+                    continue
+                row_kind = json_log_kind(obj)
+                if row_kind is None:
+                    stats.skip("JSON row of another Zeek log")
+                    continue
+                event = CONVERTERS[row_kind](obj.get, ip, stats)
+            elif first == "[":
                 stats.skip("JSON line is not an object")
                 continue
-            rec = _record(obj.get, stats)
-        else:
-            if fields is None:
-                stats.skip("TSV line before any #fields header")
+            else:
+                if fields is None:
+                    stats.skip("TSV line before any #fields header")
+                    continue
+                if kind is None:
+                    stats.skip("TSV row of another Zeek log")
+                    continue
+                cols = line.split(sep)
+                if len(cols) != len(fields):
+                    stats.skip("TSV line with the wrong number of columns")
+                    continue
+                row: dict[str, object] = {}
+                for name, value in zip(fields, cols, strict=True):
+                    if value == unset:
+                        row[name] = None
+                    elif name in ("answers", "TTLs", "sources", "matched"):
+                        row[name] = [] if value == empty else value.split(set_sep)
+                    else:
+                        row[name] = value
+                event = CONVERTERS[kind](row.get, ip, stats)
+            if event is None:
                 continue
-            cols = line.split(sep)
-            if len(cols) != len(fields):
-                stats.skip("TSV line with the wrong number of columns")
-                continue
-            row: dict[str, object] = {}
-            for name, value in zip(fields, cols, strict=True):
-                if value == unset:
-                    row[name] = None
-                elif name in ("answers", "TTLs"):
-                    row[name] = [] if value == empty else value.split(set_sep)
-                else:
-                    row[name] = value
-            rec = _record(row.get, stats)
-        if rec is not None:
-            stats.records += 1
-            yield rec
+            if isinstance(event, DnsRecord):
+                stats.records += 1
+            else:
+                stats.alerts += 1
+            yield event
+        if batch:
+            stats.records += len(batch)
+            yield DnsRows(fast, batch, set_sep, empty, ip, stats)  # type: ignore[arg-type]
+
+
+def _fast_dns(cols: list[str], c: _TsvDns, ip: _IpCache, set_sep: str, empty: str,
+              stats: InputStats) -> DnsRecord | None:
+    """One dns.log TSV row with the default ``-`` unset marker (the common case)."""
+    try:
+        ts = float(cols[c.ts])
+    except ValueError:
+        ts = _parse_ts(cols[c.ts])
+    client = ip(cols[c.orig_h])
+    if ts is None or client is None:
+        stats.skip("missing or bad ts / id.orig_h")
+        stats.records -= 1  # counted with its block
+        return None
+    query = cols[c.query]
+    if query == "-" or not query:
+        stats.skip("no query name")
+        stats.records -= 1
+        return None
+    if "\\x" in query:
+        query = _unescape(query)
+    rcode = cols[c.rcode] if c.rcode is not None else "-"
+    answers: tuple[str, ...] = ()
+    ttls: tuple[float, ...] = ()
+    if c.answers is not None:
+        raw = cols[c.answers]
+        if raw != "-" and raw != empty:
+            answers = tuple(raw.split(set_sep))
+            if c.ttls is not None:
+                raw_ttls = cols[c.ttls]
+                if raw_ttls != "-" and raw_ttls != empty:
+                    try:
+                        ttls = tuple(map(float, raw_ttls.split(set_sep)))
+                    except ValueError:
+                        ttls = ()
+    qtype = cols[c.qtype] if c.qtype is not None else ""
+    uid = cols[c.uid] if c.uid is not None else ""
+    server = ip(cols[c.resp_h]) or "" if c.resp_h is not None else ""
+    return DnsRecord(ts, client, query, "" if qtype == "-" else qtype, None if rcode == "-" else rcode,
+                     answers, ttls, "" if uid == "-" else uid, server)
+
+
+def read_zeek_dns(lines: Iterable[str], stats: InputStats) -> Iterator[DnsRecord | SensorAlert]:
+    """Kept for callers of the first version: same as :func:`read_zeek`."""
+    return read_zeek(lines, stats)
