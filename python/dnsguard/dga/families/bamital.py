@@ -13,9 +13,9 @@ import string
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
+    refuse_seed,
     unique,
 )
 
@@ -53,8 +53,7 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     """The 26 names of ``day``, letters A to Z."""
     day = check_day(day)
     check_variant(INFO, variant)
-    if seed is not None:
-        raise GeneratorError("bamital: takes no seed (letter and date only); valid: none")
+    refuse_seed(INFO, seed, "letter and date only")
     stamp = day.isoformat()
     return unique(
         hashlib.md5(f"{letter}{stamp}".encode("ascii")).hexdigest() + ".org" for letter in _LETTERS

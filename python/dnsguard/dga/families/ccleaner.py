@@ -11,9 +11,9 @@ import datetime as dt
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
+    refuse_seed,
 )
 
 INFO = FamilyInfo(
@@ -50,8 +50,7 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     """The single name of the month holding ``day``."""
     day = check_day(day)
     check_variant(INFO, variant)
-    if seed is not None:
-        raise GeneratorError("ccleaner: takes no seed (year and month only); valid: none")
+    refuse_seed(INFO, seed, "year and month only")
     r1, state = _msvcrt(day.year * 10000 + day.month)
     r2, state = _msvcrt(state)
     r3, _ = _msvcrt(state)

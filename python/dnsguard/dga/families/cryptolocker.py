@@ -16,9 +16,9 @@ import numpy as np
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
+    refuse_seed,
     unique,
 )
 
@@ -104,6 +104,5 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     """The 1000 names of ``day``; CryptoLocker takes no seed."""
     day = check_day(day)
     check_variant(INFO, variant)
-    if seed is not None:
-        raise GeneratorError("cryptolocker: takes no seed (names depend on the date only)")
+    refuse_seed(INFO, seed, "names depend on the date only")
     return unique(names(day))

@@ -13,9 +13,9 @@ import hashlib
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
+    refuse_seed,
     unique,
 )
 
@@ -50,8 +50,7 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     """The 333 names of ``day`` in counter order."""
     day = check_day(day)
     check_variant(INFO, variant)
-    if seed is not None:
-        raise GeneratorError("dyre: takes no seed (only the date is hashed); valid: none")
+    refuse_seed(INFO, seed, "only the date is hashed")
     stamp = day.isoformat()
     return unique(
         chr(ord("a") + num % 26)

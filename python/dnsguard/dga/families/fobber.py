@@ -12,9 +12,9 @@ from functools import lru_cache
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
+    refuse_seed,
     unique,
 )
 
@@ -64,6 +64,5 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     """The 300 names of each version asked for; the date is ignored."""
     check_day(day)
     variants = check_variant(INFO, variant)
-    if seed is not None:
-        raise GeneratorError("fobber: takes no seed (pick a variant: v1, v2); valid: none")
+    refuse_seed(INFO, seed, "pick a variant: v1, v2")
     return unique(name for var in variants for name in _chain(var))

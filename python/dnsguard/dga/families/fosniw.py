@@ -10,9 +10,9 @@ import datetime as dt
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
+    refuse_seed,
     unique,
 )
 
@@ -43,6 +43,5 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     """101 names per pattern; the date is ignored."""
     check_day(day)
     variants = check_variant(INFO, variant)
-    if seed is not None:
-        raise GeneratorError("fosniw: takes no seed (pick a variant: winsoft, koreasys)")
+    refuse_seed(INFO, seed, "pick a variant: winsoft, koreasys")
     return unique(_PATTERNS[var].format(i) for var in variants for i in range(_COUNT))

@@ -15,9 +15,9 @@ import numpy as np
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
+    refuse_seed,
     unique,
 )
 
@@ -80,8 +80,7 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     """The 1000 names of ``day`` in query order."""
     day = check_day(day)
     check_variant(INFO, variant)
-    if seed is not None:
-        raise GeneratorError("newgoz: takes no seed (the key is fixed); valid: none")
+    refuse_seed(INFO, seed, "the key is fixed")
     block = _date_block(day)
     digests = b"".join(
         hashlib.md5(seq.to_bytes(4, "little") + block).digest() for seq in range(_NAMES)

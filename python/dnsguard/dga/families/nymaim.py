@@ -11,9 +11,9 @@ import datetime as dt
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
+    refuse_seed,
     unique,
 )
 
@@ -90,6 +90,5 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     """The 128 names of ``day``."""
     day = check_day(day)
     check_variant(INFO, variant)
-    if seed is not None:
-        raise GeneratorError("nymaim: takes no seed (constants are fixed); valid: none")
+    refuse_seed(INFO, seed, "constants are fixed")
     return unique(names(day))

@@ -13,7 +13,7 @@ import datetime as dt
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
+    ascii_seeds,
     check_day,
     check_variant,
     unique,
@@ -63,23 +63,16 @@ def hashed_name(prefix: str, tld: str, round_: int) -> str:
     return f"{label}.{tld}"
 
 
-def _parse_seed(seed: str | None) -> tuple[str, ...]:
-    known = INFO.seeds["default"]
-    if seed is None:
-        return known
-    if not seed or not seed.isascii() or not seed.isprintable():
-        raise GeneratorError(
-            f"proslikefan: seed must be a printable ASCII magic string; known: {', '.join(known)}"
-        )
-    return (seed,)
+def day_names(day: dt.date, magic: str, tlds: tuple[str, ...]) -> list[str]:
+    """One magic's names of ``day``: ten rounds, each over ``tlds`` (shared with
+    the unnamed JavaScript DGA, which differs only in seed and TLDs)."""
+    prefix = f"{magic}.{day.month}.{day.day}.{day.year}"
+    return [hashed_name(prefix, tld, i) for i in range(_ROUNDS) for tld in tlds]
 
 
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:
     """100 names per magic: ten rounds, each over the ten TLDs."""
     day = check_day(day)
     check_variant(INFO, variant)
-    names = []
-    for magic in _parse_seed(seed):
-        prefix = f"{magic}.{day.month}.{day.day}.{day.year}"
-        names.extend(hashed_name(prefix, tld, i) for i in range(_ROUNDS) for tld in _TLDS)
-    return unique(names)
+    magics = ascii_seeds(INFO, seed, "magic string")
+    return unique(name for magic in magics for name in day_names(day, magic, _TLDS))

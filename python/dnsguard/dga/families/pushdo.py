@@ -15,9 +15,9 @@ from functools import lru_cache
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
+    refuse_seed,
     unique,
 )
 
@@ -130,8 +130,7 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     """Every name a bot may try on ``day`` (30 days back to 14 ahead)."""
     day = check_day(day)
     variants = check_variant(INFO, variant)
-    if seed is not None:
-        raise GeneratorError("pushdo: takes no seed (pick a variant); valid: none")
+    refuse_seed(INFO, seed, "pick a variant")
     base = day_number(day)
     out = []
     for var in variants:

@@ -12,9 +12,9 @@ import datetime as dt
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
+    refuse_seed,
     unique,
 )
 
@@ -56,7 +56,6 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     """40 names: for each TLD, today's label then the nine previous days'."""
     day = check_day(day)
     check_variant(INFO, variant)
-    if seed is not None:
-        raise GeneratorError("sisron: takes no seed (the date alone is encoded); valid: none")
+    refuse_seed(INFO, seed, "the date alone is encoded")
     labels = [_label(day - dt.timedelta(days=back)) for back in range(_DAYS_BACK)]
     return unique(label + tld for tld in _TLDS for label in labels)

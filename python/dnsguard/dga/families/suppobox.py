@@ -14,9 +14,9 @@ from importlib import resources
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
+    refuse_seed,
     unique,
 )
 
@@ -90,8 +90,7 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     """Every name of every 512-second step that starts or runs on ``day`` (UTC)."""
     day = check_day(day)
     variants = check_variant(INFO, variant)
-    if seed is not None:
-        raise GeneratorError("suppobox: takes no seed (pick a word set); valid: none")
+    refuse_seed(INFO, seed, "pick a word set")
     start = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
     first = int((start - _EPOCH).total_seconds()) >> 9
     last = (int((start - _EPOCH).total_seconds()) + 86399) >> 9

@@ -13,9 +13,9 @@ from functools import lru_cache
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
+    refuse_seed,
     unique,
 )
 
@@ -77,8 +77,7 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     """Today's name, then yesterday's and so on back to 2015-03-23 (empty before that)."""
     day = check_day(day)
     check_variant(INFO, variant)
-    if seed is not None:
-        raise GeneratorError("tempedreve: takes no seed (the constants are fixed); valid: none")
+    refuse_seed(INFO, seed, "the constants are fixed")
     first = (_EPOCH - _UNIX).days
     last = (day - _UNIX).days
     return unique(_name(days) for days in range(last, first - 1, -1))

@@ -17,9 +17,9 @@ import datetime as dt
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
+    refuse_seed,
     unique,
 )
 
@@ -78,8 +78,7 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     """The daily label under .com, .net and .biz, for each reading asked for."""
     day = check_day(day)
     variants = check_variant(INFO, variant)
-    if seed is not None:
-        raise GeneratorError("torpig: takes no seed (the suffix table is fixed); valid: none")
+    refuse_seed(INFO, seed, "the suffix table is fixed")
     names = []
     for var in variants:
         label = _label(day, var)

@@ -12,12 +12,12 @@ import datetime as dt
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
+    ascii_seeds,
     check_day,
     check_variant,
     unique,
 )
-from dnsguard.dga.families.proslikefan import hashed_name
+from dnsguard.dga.families.proslikefan import day_names
 
 INFO = FamilyInfo(
     name="unnamed_javascript",
@@ -38,26 +38,10 @@ INFO = FamilyInfo(
     notes="Active range approximate; no family name or Malpedia entry is known.",
 )
 
-_ROUNDS = 10
-
-
-def _parse_seed(seed: str | None) -> tuple[str, ...]:
-    known = INFO.seeds["default"]
-    if seed is None:
-        return known
-    if not seed or not seed.isascii() or not seed.isprintable():
-        raise GeneratorError(
-            f"unnamed_javascript: seed must be a printable ASCII string; known: {', '.join(known)}"
-        )
-    return (seed,)
-
 
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:
     """30 names per seed: ten rounds over .cc, .co and .eu."""
     day = check_day(day)
     check_variant(INFO, variant)
-    names = []
-    for text in _parse_seed(seed):
-        prefix = f"{text}.{day.month}.{day.day}.{day.year}"
-        names.extend(hashed_name(prefix, tld, i) for i in range(_ROUNDS) for tld in INFO.tlds)
-    return unique(names)
+    seeds = ascii_seeds(INFO, seed, "string")
+    return unique(name for text in seeds for name in day_names(day, text, INFO.tlds))

@@ -11,7 +11,7 @@ import hashlib
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
+    ascii_seeds,
     check_day,
     check_variant,
 )
@@ -36,17 +36,6 @@ INFO = FamilyInfo(
 )
 
 
-def _parse_seed(seed: str | None) -> tuple[str, ...]:
-    known = INFO.seeds["default"]
-    if seed is None:
-        return known
-    if not seed or not seed.isascii() or not seed.isprintable():
-        raise GeneratorError(
-            f"verblecon: seed must be a printable ASCII string; known: {', '.join(known)}"
-        )
-    return (seed,)
-
-
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:
     """One name per seed for ``day``."""
     day = check_day(day)
@@ -54,5 +43,5 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     stamp = day.isoformat()
     return [
         hashlib.md5(f"{stamp}{text}".encode("ascii")).hexdigest() + ".tk"
-        for text in _parse_seed(seed)
+        for text in ascii_seeds(INFO, seed, "string")
     ]

@@ -11,9 +11,9 @@ import datetime as dt
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
+    refuse_seed,
 )
 
 INFO = FamilyInfo(
@@ -46,8 +46,7 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     """The single name of the month holding ``day``."""
     day = check_day(day)
     check_variant(INFO, variant)
-    if seed is not None:
-        raise GeneratorError("xshellghost: takes no seed (year and month only); valid: none")
+    refuse_seed(INFO, seed, "year and month only")
     state = (0x90422A3A * day.month - 0x39D06F76 * day.year - 0x67B7FC6F) & _MASK
     chars = []
     for _ in range(state % 6 + 10):
