@@ -107,6 +107,8 @@ def cmd_sync(args: argparse.Namespace, config: dict[str, Any]) -> int:
             plan = sync(client, args.set, "string", names, current)
     except (SocketError, ValueError) as exc:
         return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot read the set's current content: {exc.strerror or exc} ({exc.filename})")
     mirror.parent.mkdir(parents=True, exist_ok=True)
     tmp = mirror.with_suffix(".tmp")
     tmp.write_text("".join(encode_value("string", n) + "\n" for n in sorted(names)), "utf-8")
