@@ -8,14 +8,12 @@ seed domain alone, never on the date.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
     GeneratorError,
-    check_day,
-    check_variant,
-    unique,
+    chain,
+    fixed_list,
 )
 
 _DEFAULT_SEED = "earnestnessbiophysicalohax.com"
@@ -75,23 +73,9 @@ def _check_seed(seed: str) -> str:
 
 def names(seed: str = _DEFAULT_SEED, count: int = _NAMES) -> list[str]:
     """The seed followed by its ``count - 1`` successors."""
-    name = _check_seed(seed)
-    out = []
-    for _ in range(count):
-        out.append(name)
-        name = next_domain(name)
-    return out
-
-
-@lru_cache(maxsize=16)
-def _default_list(seed: str) -> tuple[str, ...]:
-    """The list does not depend on the day: compute it once per seed."""
-    return tuple(names(seed))
+    return chain(_check_seed(seed), next_domain, count)
 
 
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:
     """The chain from the seed (``day`` only validated: it plays no part)."""
-    check_day(day)
-    check_variant(INFO, variant)
-    seeds = INFO.seeds["default"] if seed is None else (seed,)
-    return unique(n for s in seeds for n in _default_list(s))
+    return fixed_list(INFO, names, day, seed, variant)

@@ -10,12 +10,12 @@ so they are stepped once and the year registers run as numpy lanes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import numpy as np
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
+    chain,
     check_day,
     check_variant,
     refuse_seed,
@@ -61,14 +61,6 @@ def _step_m(m: int) -> int:
     return (((m << 2) & _M32) >> 25) ^ ((((m >> 3) & _M32) << 7) & _M32) ^ (m >> 25)
 
 
-def _steps(start: int, step: Callable[[int], int], count: int) -> list[int]:
-    out = []
-    for _ in range(count):
-        start = step(start)
-        out.append(start)
-    return out
-
-
 def _year_steps(y: np.ndarray) -> np.ndarray:
     """``_MAX_LABEL`` steps of the year register for every lane (rows = steps)."""
     mask = np.uint64(_M32)
@@ -90,8 +82,10 @@ def names(day: dt.date, count: int = _NAMES) -> list[str]:
     y0 = (np.arange(count, dtype=np.uint64) + np.uint64(day.year)) * np.uint64(65537)
     lengths = (((np.uint64(d0 >> 3) ^ (y0 >> np.uint64(8)) ^ (y0 >> np.uint64(11))) & np.uint64(3))
                + np.uint64(12)).astype(np.int64)  # fmt: skip
-    pairs = zip(_steps(d0, _step_d, _MAX_LABEL), _steps(m0, _step_m, _MAX_LABEL), strict=True)
-    dm = np.array([a ^ b for a, b in pairs], dtype=np.uint64)
+    # the registers after each step (the chains without their start values)
+    steps_d = chain(d0, _step_d, _MAX_LABEL + 1)[1:]
+    steps_m = chain(m0, _step_m, _MAX_LABEL + 1)[1:]
+    dm = np.array([a ^ b for a, b in zip(steps_d, steps_m, strict=True)], dtype=np.uint64)
     letters = ((_year_steps(y0) ^ dm[:, None]) % np.uint64(25) + np.uint64(97)).astype(np.uint8)
     rows = letters.T.copy().tobytes()
     return [

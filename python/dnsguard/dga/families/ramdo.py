@@ -7,14 +7,11 @@ there is no date input, so a seed fixes the list for good.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
     GeneratorError,
-    check_day,
-    check_variant,
-    unique,
+    fixed_list,
 )
 
 INFO = FamilyInfo(
@@ -73,15 +70,6 @@ def names(seed: str = "D5FFF", count: int = _NAMES) -> list[str]:
     return [domain(value, nr) for nr in range(count)]
 
 
-@lru_cache(maxsize=16)
-def _default_list(seed: str) -> tuple[str, ...]:
-    """The list does not depend on the day: compute it once per seed."""
-    return tuple(names(seed))
-
-
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:
     """The fixed list (``day`` only validated: the names do not depend on it)."""
-    check_day(day)
-    check_variant(INFO, variant)
-    seeds = INFO.seeds["default"] if seed is None else (seed,)
-    return unique(n for s in seeds for n in _default_list(s))
+    return fixed_list(INFO, names, day, seed, variant)

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
     GeneratorError,
-    check_day,
-    check_variant,
-    unique,
+    chain,
+    fixed_list,
 )
 
 INFO = FamilyInfo(
@@ -72,33 +70,22 @@ def _successor(domain: str) -> str:
     return host + (".com" if domain.endswith(".net") else ".net")
 
 
-@lru_cache(maxsize=32)
-def _chain(seed: str) -> tuple[str, ...]:
-    """The chain never depends on the day, so it is computed once per seed."""
-    names = [seed]
-    for _ in range(_CHAIN - 1):
-        names.append(_successor(names[-1]))
-    return tuple(names)
-
-
-def _parse_seed(seed: str | None) -> tuple[str, ...]:
-    known = INFO.seeds["default"]
-    if seed is None:
-        return known
+def _check_seed(seed: str) -> str:
     wanted = seed.strip().lower().rstrip(".")
     if not _SEED_RE.fullmatch(wanted):
+        known = INFO.seeds["default"]
         raise GeneratorError(
             f"shiotob: seed must be a first domain like {known[0]!r} (letters and digits, "
             f".com or .net); known: {', '.join(known)}"
         )
-    return (wanted,)
+    return wanted
+
+
+def _chain(seed: str) -> list[str]:
+    """The seed (the first domain) and its successors: the whole chain."""
+    return chain(_check_seed(seed), _successor, _CHAIN)
 
 
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:
-    """Each seed's chain (seed first), whatever the day."""
-    check_day(day)
-    check_variant(INFO, variant)
-    names: list[str] = []
-    for first in _parse_seed(seed):
-        names.extend(_chain(first))
-    return unique(names)
+    """Each seed's chain (seed first), whatever the day (computed once per seed)."""
+    return fixed_list(INFO, _chain, day, seed, variant)

@@ -9,14 +9,11 @@ list never changes, so the whole set can be blocked once.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
     GeneratorError,
-    check_day,
-    check_variant,
-    unique,
+    fixed_list,
 )
 
 _DEFAULT_SEED = "45AE94B2:1676d5775e05c50b46baa5579d4fc7"
@@ -79,15 +76,6 @@ def names(seed: str = _DEFAULT_SEED, count: int = _NAMES) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=16)
-def _default_list(seed: str) -> tuple[str, ...]:
-    """The list does not depend on the day: compute it once per seed."""
-    return tuple(names(seed))
-
-
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:
     """The fixed list (``day`` only validated: the names do not depend on it)."""
-    check_day(day)
-    check_variant(INFO, variant)
-    seeds = INFO.seeds["default"] if seed is None else (seed,)
-    return unique(n for s in seeds for n in _default_list(s))
+    return fixed_list(INFO, names, day, seed, variant)
