@@ -127,7 +127,10 @@ def run_pcap(
         workdir = Path(tmp)
         config = write_config(workdir, pack)
         cmd = [exe, "-c", str(config), "-r", str(pcap.resolve()), "-l", str(workdir / "logs"),
-               "-k", "none", "--runmode", "single", "--set", "unix-command.enabled=no"]
+               "-k", "none", "--runmode", "single", "--set", "unix-command.enabled=no",
+               # user mode ignores data-dir in the yaml: without this the
+               # verdict dataset's state file lands in the current directory
+               "--data-dir", str(workdir / "data")]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
