@@ -13,6 +13,7 @@ from dnsguard.dga.families.base import (
     FamilyInfo,
     check_day,
     check_variant,
+    msvcrt_rand,
     refuse_seed,
 )
 
@@ -41,17 +42,11 @@ INFO = FamilyInfo(
 )
 
 
-def _msvcrt(state: int) -> tuple[int, int]:
-    state = (0x343FD * state + 0x269EC3) & 0xFFFFFFFF
-    return (state >> 16) & 0x7FFF, state
-
-
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:
     """The single name of the month holding ``day``."""
     day = check_day(day)
     check_variant(INFO, variant)
     refuse_seed(INFO, seed, "year and month only")
-    r1, state = _msvcrt(day.year * 10000 + day.month)
-    r2, state = _msvcrt(state)
-    r3, _ = _msvcrt(state)
+    rand = msvcrt_rand(day.year * 10000 + day.month)
+    r1, r2, r3 = next(rand), next(rand), next(rand)
     return [f"ab{r2 * r3:x}{r1:x}.com"]

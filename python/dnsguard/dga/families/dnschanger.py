@@ -15,6 +15,8 @@ from dnsguard.dga.families.base import (
     GeneratorError,
     check_day,
     check_variant,
+    msvcrt_rand,
+    parse_uint,
     unique,
 )
 
@@ -46,11 +48,8 @@ _LENGTH = 10
 
 
 def _parse_seed(seed: str) -> int:
-    try:
-        value = int(seed, 10)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= 0xFFFFFFFF:
+    value = parse_uint(seed, 10, 32)
+    if value is None:
         raise GeneratorError(
             f"dnschanger: seed must be a 32-bit unsigned integer (tick count), got {seed!r}"
         )
@@ -63,12 +62,8 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
     check_variant(INFO, variant)
     if seed is None:
         return []
-    state = _parse_seed(seed)
+    rand = msvcrt_rand(_parse_seed(seed))
     names = []
     for _ in range(_NAMES):
-        chars = []
-        for _ in range(_LENGTH):
-            state = (214013 * state + 2531011) & 0xFFFFFFFF
-            chars.append(chr(ord("a") + ((state >> 16) & 0x7FFF) % 26))
-        names.append("".join(chars) + ".com")
+        names.append("".join(chr(ord("a") + next(rand) % 26) for _ in range(_LENGTH)) + ".com")
     return unique(names)

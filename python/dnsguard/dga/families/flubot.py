@@ -24,6 +24,7 @@ from dnsguard.dga.families.base import (
     GeneratorError,
     check_day,
     check_variant,
+    parse_uint,
     unique,
 )
 
@@ -137,12 +138,12 @@ def _month(year: int, java_month: int, constants: tuple[int, ...]) -> tuple[str,
 def _parse_seed(seed: str | None) -> tuple[int, ...]:
     if seed is None:
         return tuple(int(s) for s in _SEEDS)
-    text = seed.strip()
-    if not text.isdigit() or int(text) > _M64:
+    value = parse_uint(seed, 10, 64)
+    if value is None:
         raise GeneratorError(
             f"flubot: seed must be a decimal campaign constant; known: {', '.join(_SEEDS)}"
         )
-    return (int(text),)
+    return (value,)
 
 
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:

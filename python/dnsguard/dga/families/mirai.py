@@ -20,6 +20,7 @@ from dnsguard.dga.families.base import (
     GeneratorError,
     check_day,
     check_variant,
+    parse_uint,
     unique,
 )
 from dnsguard.dga.families.ranbyus import may_letters
@@ -65,11 +66,8 @@ def label(day: dt.date, seed: int) -> str:
 def _parse_seed(seed: str | None) -> tuple[int, ...]:
     if seed is None:
         return tuple(int(s, 16) for s in _SEEDS)
-    try:
-        value = int(seed.strip().lower().removeprefix("0x"), 16)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= 0xFFFFFFFF:
+    value = parse_uint(seed, 16, 32)
+    if value is None:
         raise GeneratorError(f"mirai: seed must be 32-bit hex; known: {', '.join(_SEEDS)}")
     return (value,)
 

@@ -27,6 +27,7 @@ from dnsguard.dga.families.base import (
     GeneratorError,
     check_day,
     check_variant,
+    parse_uint,
     unique,
 )
 
@@ -154,11 +155,8 @@ def _parse_seed(seed: str | None, variants: tuple[str, ...]) -> tuple[int, ...]:
         return tuple(int(k, 16) for k in _KEYS)
     if "v2" not in variants:
         raise GeneratorError("murofet: only v2 takes a seed (its 32-bit hex key)")
-    try:
-        value = int(seed.strip(), 16)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= 0xFFFFFFFF:
+    value = parse_uint(seed, 16, 32)
+    if value is None:
         raise GeneratorError(f"murofet: v2 key must be 32-bit hex; known: {', '.join(_KEYS)}")
     return (value,)
 

@@ -23,6 +23,7 @@ from dnsguard.dga.families.base import (
     GeneratorError,
     check_day,
     check_variant,
+    parse_uint,
     unique,
 )
 
@@ -131,12 +132,12 @@ def _period(year: int, month: int, quarter: int, magic: int) -> tuple[str, ...]:
 def _parse_seed(seed: str | None) -> tuple[int, ...]:
     if seed is None:
         return tuple(int(s) for s in _SEEDS)
-    text = seed.strip()
-    if not text.isdigit() or int(text) > _M64:
+    value = parse_uint(seed, 10, 64)
+    if value is None:
         raise GeneratorError(
             f"necurs: seed is the decimal magic number; known: {', '.join(_SEEDS)}"
         )
-    return (int(text),)
+    return (value,)
 
 
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:

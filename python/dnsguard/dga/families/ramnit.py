@@ -22,6 +22,7 @@ from dnsguard.dga.families.base import (
     GeneratorError,
     check_day,
     check_variant,
+    parse_uint,
     unique,
 )
 
@@ -101,11 +102,8 @@ def labels(seed: int, count: int, variant: str = "v2") -> list[str]:
 def _parse_seed(seed: str | None) -> tuple[int, ...]:
     if seed is None:
         return tuple(int(s, 16) for s in _SEEDS)
-    try:
-        value = int(seed.strip(), 16)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= _M32:
+    value = parse_uint(seed, 16, 32)
+    if value is None:
         raise GeneratorError(
             f"ramnit: seed must be 32-bit hex like 16647BB4; known: {', '.join(_SEEDS)}"
         )

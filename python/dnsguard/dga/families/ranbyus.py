@@ -21,6 +21,7 @@ from dnsguard.dga.families.base import (
     GeneratorError,
     check_day,
     check_variant,
+    parse_uint,
     unique,
 )
 
@@ -121,11 +122,8 @@ def _september(day: dt.date, seed: int) -> list[str]:
 def _parse_seed(seed: str | None, variants: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
     if seed is None:
         return {v: tuple(int(s, 16) for s in _SEEDS[v]) for v in variants}
-    try:
-        value = int(seed.strip(), 16)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= _M32:
+    value = parse_uint(seed, 16, 32)
+    if value is None:
         known = "; ".join(f"{v}: {', '.join(_SEEDS[v])}" for v in variants)
         raise GeneratorError(f"ranbyus: seed must be 32-bit hex; known {known}")
     return {v: (value,) for v in variants}

@@ -14,6 +14,7 @@ from dnsguard.dga.families.base import (
     GeneratorError,
     check_day,
     check_variant,
+    msvcrt_rand,
     unique,
 )
 
@@ -56,13 +57,7 @@ def _date_seed(day: dt.date, constant: int) -> int:
 
 def names(day: dt.date, constant: int = 42, count: int = _NAMES) -> list[str]:
     """The ``count`` names of the half-month holding ``day``."""
-    state = _date_seed(day, constant) & 0xFFFFFFFF
-
-    def rand() -> int:
-        nonlocal state
-        state = (state * 214013 + 2531011) & 0xFFFFFFFF
-        return (state >> 16) & 0x7FFF
-
+    rand = msvcrt_rand(_date_seed(day, constant)).__next__
     out = []
     for _ in range(count):
         length = _MIN_LEN + rand() % (_MAX_LEN - _MIN_LEN + 1)

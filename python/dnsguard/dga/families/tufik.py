@@ -17,6 +17,7 @@ from dnsguard.dga.families.base import (
     GeneratorError,
     check_day,
     check_variant,
+    parse_uint,
     unique,
 )
 
@@ -52,11 +53,8 @@ def _parse_seed(seed: str | None) -> tuple[int, ...]:
     known = INFO.seeds["default"]
     if seed is None:
         return tuple(int(s, 16) for s in known)
-    try:
-        value = int(seed.removeprefix("0x").removeprefix("0X"), 16)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= 0xFFFFFFFF:
+    value = parse_uint(seed, 16, 32)
+    if value is None:
         raise GeneratorError(
             f"tufik: seed must be a 32-bit hex magic such as {known[0]!r}; known: {', '.join(known)}"
         )
