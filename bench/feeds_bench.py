@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -53,27 +54,34 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main() -> int:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+def calibration() -> float:
+    """CPU seconds for a fixed pure-Python loop (about 0.1 s on an idle
+    modern core): a shared or loaded machine shows here, so the figures
+    below can be scaled."""
+    t0 = time.process_time()
+    total = 0
+    for i in range(2_000_000):
+        total += i & 7
+    return time.process_time() - t0
+
+
+def run_pipeline(feed_file: Path) -> int:
+    """The measured part, in a fresh process: its peak RSS is the pipeline's
+    (plus the downloaded body, as in a real update), not the generator's."""
     definition = parse_definition(
         {"name": "bench", "format": "threatfox-csv", "url": "https://127.0.0.1/", "threat_map": {"botnet_cc": "c2"}},
         "bench",
     )
-    body = synthetic_csv(n)
+    body = feed_file.read_bytes()
     allowlist = shipped_allowlist()
-    print(f"input: {n} rows, {len(body) / 1e6:.0f} MB CSV; RSS before {peak_rss_mb():.0f} MB")
+    print(f"input: {len(body) / 1e6:.0f} MB CSV; RSS with body and allowlist loaded {peak_rss_mb():.0f} MB")
+    print(f"calibration loop {calibration():.2f} s CPU (about 0.10 s on an idle core)")
     now = time.time()
     times: dict[str, float] = {}
-    t0 = time.process_time()
-    start = t0
-
-    parsed = PARSERS["threatfox-csv"](body)
+    start = t0 = time.process_time()
+    result = validate_records(PARSERS["threatfox-csv"](body), definition, allowlist, now)
     del body
-    times["parse"] = time.process_time() - t0
-    t0 = time.process_time()
-    result = validate_records(parsed, definition, allowlist, now)
-    del parsed
-    times["validate"] = time.process_time() - t0
+    times["parse+validate"] = time.process_time() - t0
     t0 = time.process_time()
     store = IndicatorStore()
     store.merge(result.indicators, "bench", replace=True)
@@ -85,22 +93,41 @@ def main() -> int:
         t0 = time.process_time()
         write_store(store, out / "indicators.msgpack", now)
         times["store write"] = time.process_time() - t0
+        del store
         t0 = time.process_time()
         indicators = load_indicators(out / "indicators.msgpack", now)
         times["store load"] = time.process_time() - t0
         t0 = time.process_time()
         write_zeek_intel(indicators, out / "zeek" / "dnsguard.intel")
+        times["zeek export"] = time.process_time() - t0
+        t0 = time.process_time()
         write_suricata_export(indicators, out / "suricata", rules_dir=None)
-        times["export"] = time.process_time() - t0
+        times["suricata export"] = time.process_time() - t0
         sizes = {p.name: p.stat().st_size for p in out.rglob("*") if p.is_file()}
     total = time.process_time() - start
     for stage, secs in times.items():
-        print(f"{stage:<12} {secs:6.2f} s")
-    print(f"{'total':<12} {total:6.2f} s CPU (target <= 20 s)")
-    print(f"accepted {accepted}, rejected {rejected}, store {len(store)} indicators")
-    print("files: " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sorted(sizes.items())))
+        print(f"{stage:<16} {secs:6.2f} s")
+    print(f"{'total':<16} {total:6.2f} s CPU, one core (target <= 20 s)")
+    print(f"accepted {accepted}, rejected {rejected}, loaded back {len(indicators)}")
+    print("files: " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sorted(sizes.items()) if v > 100_000))
     print(f"peak RSS {peak_rss_mb():.0f} MB (target <= 1024 MB)")
     return 0
+
+
+def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--run":
+        return run_pipeline(Path(sys.argv[2]))
+    if len(sys.argv) == 4 and sys.argv[1] == "--generate":
+        Path(sys.argv[3]).write_bytes(synthetic_csv(int(sys.argv[2])))
+        return 0
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    # Generation and measurement each in their own process: Linux carries the
+    # peak RSS across fork+exec, so the parent must stay small.
+    with tempfile.TemporaryDirectory() as tmp:
+        feed = Path(tmp) / "feed.csv"
+        subprocess.check_call([sys.executable, __file__, "--generate", str(n), str(feed)])
+        print(f"{n} synthetic ThreatFox CSV rows (10% ip:port, 90% domains)")
+        return subprocess.call([sys.executable, __file__, "--run", str(feed)])
 
 
 if __name__ == "__main__":

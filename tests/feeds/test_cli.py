@@ -39,7 +39,7 @@ def config(tmp_path, server, ca_file, fixture_bytes):
             "shipped_definitions": False,
             "definitions": [str(defs)],
             "ca_file": ca_file,
-            "read_timeout": 2,
+            "read_timeout": 5,
             "retries": 0,
         }
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import logging
 
@@ -81,7 +82,7 @@ def test_feed_with_suffixes_and_popular_names_keeps_the_rest(server, settings, f
     assert "feed broken-list: 6 indicators (6 new, 0 withdrawn), 4 rejected (" in caplog.text
 
 
-def good_then(server, settings, broken_route, caplog, **define_extra):
+def good_then(server, settings, broken_route, caplog, second=None, **define_extra):
     """Serve a good list first, then swap the route for a broken one and update again."""
     url = server.add("/feed.txt", body=domains(40))
     feed = define("f", "plain", url, **define_extra)
@@ -90,11 +91,11 @@ def good_then(server, settings, broken_route, caplog, **define_extra):
     server.routes["/feed.txt"] = broken_route
     caplog.clear()
     caplog.set_level(logging.INFO, "dnsguard.feeds")
-    (second,) = update_feeds([feed], settings, now=NOW + 3600)
+    (report,) = update_feeds([feed], second or settings, now=NOW + 3600)
     store = read_store(settings.store_path)
     assert values_from(store, "f") == sorted(domains(40).decode().split()), "the last good copy stays in force"
     assert read_last_good(settings.state_dir, "f") == domains(40)
-    return second
+    return report
 
 
 def test_html_error_page_with_status_200_is_quarantined(server, settings, fixture_bytes, caplog):
@@ -163,7 +164,8 @@ def test_gzip_bomb_keeps_the_last_good_copy(server, settings, caplog):
 def test_slow_server_times_out_and_keeps_the_last_good_copy(server, settings, caplog):
     from conftest import Route
 
-    report = good_then(server, settings, Route(body=domains(40), delay=1.5), caplog)
+    quick = UpdateSettings(**{**settings.__dict__, "fetch": dataclasses.replace(settings.fetch, read_timeout=0.5)})
+    report = good_then(server, settings, Route(body=domains(40), delay=3.0), caplog, second=quick)
     assert report.status == "error"
     assert "no answer within 0.5 s" in caplog.text and "keeping the last good copy" in caplog.text
 

@@ -16,6 +16,7 @@ import tarfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 import yaml
@@ -33,6 +34,7 @@ NAME_DATASETS = {
 }
 """Threat type -> string dataset (docs/interfaces.md). Phishing names have no
 dataset in the pack; they reach Zeek only."""
+_ZEEK_DOMAIN, _ZEEK_ADDR = "Intel::DOMAIN", "Intel::ADDR"
 IP_DATASET = "dnsguard-c2-ip"
 ARCHIVE_NAME = "dnsguard-feeds.tar.gz"
 SOURCE_NAME = "dnsguard/feeds"
@@ -48,10 +50,12 @@ def _clean(text: str) -> str:
 def zeek_intel_lines(indicators: Iterable[Indicator]) -> Iterator[str]:
     """The intel file as lines (header first), sorted by type and value."""
     yield "#fields\t" + "\t".join(ZEEK_FIELDS)
-    chosen = sorted((i for i in indicators if i.kind in ZEEK_TYPES), key=lambda i: (ZEEK_TYPES[i.kind], i.value))
+    by_value = attrgetter("value")
+    domains = sorted((i for i in indicators if i.kind == "domain"), key=by_value)
+    addresses = sorted((i for i in indicators if i.kind in ("ipv4", "ipv6")), key=by_value)
     descs: dict[tuple[str, str, int], str] = {}
     sources: dict[tuple[str, ...], str] = {}
-    for ind in chosen:
+    for ind in (*domains, *addresses):
         key = (ind.family, ind.threat, ind.confidence)
         desc = descs.get(key)
         if desc is None:
@@ -60,7 +64,7 @@ def zeek_intel_lines(indicators: Iterable[Indicator]) -> Iterator[str]:
         source = sources.get(ind.sources)
         if source is None:
             source = sources[ind.sources] = _clean("dnsguard:" + ",".join(ind.sources)) if ind.sources else "dnsguard"
-        yield f"{ind.value}\t{ZEEK_TYPES[ind.kind]}\t{source}\t{desc}\tT"
+        yield f"{ind.value}\t{_ZEEK_DOMAIN if ind.kind == 'domain' else _ZEEK_ADDR}\t{source}\t{desc}\tT"
 
 
 def _line_chunks(lines: Iterable[str], counter: list[int], batch: int = 20_000) -> Iterator[bytes]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 
 from dnsguard.feeds.formats.base import (
     ParseError,
@@ -111,29 +112,30 @@ def _threatfox_csv_records(body: bytes, out: ParseOutput) -> Iterator[RawRecord]
     times = TimeCache()
     confidences = {str(n): n for n in range(101)}
     last_index: dict[str, int] | None = None
-    pos: tuple[int, ...] = ()
+    pick = itemgetter(0)
     for index, cells in _csv_rows(body, "first_seen_utc", THREATFOX_COLUMNS, out):
         if index is not last_index:
-            pos, last_index = tuple(index.get(name, -1) for name in _TF_FIELDS), index
-        value, ioc_type, family, threat, confidence, first, last, tags = (
-            "" if p < 0 or cells[p] in _NONE else cells[p] for p in pos
-        )
+            # A column missing from the header reads the "" appended below.
+            family_col = index.get("malware_printable", index.get("fk_malware", len(index)))
+            pick = itemgetter(*(index.get(name, len(index)) for name in _TF_FIELDS[:2]), family_col,
+                              *(index.get(name, len(index)) for name in _TF_FIELDS[3:]))  # fmt: skip
+            last_index = index
+        cells.append("")
+        value, ioc_type, family, threat, confidence, first, last, tags = pick(cells)
         kind = _THREATFOX_KINDS.get(ioc_type)
         if kind is None:
             out.ignored[f"ioc_type {ioc_type}"] += 1
             continue
-        if not family and index.get("fk_malware") is not None:
-            family = cells[index["fk_malware"]]
         yield RawRecord(
             value,
             kind,
-            family,
+            "" if family in _NONE else family,
             threat,
             confidences.get(confidence),
             times[first],
             times[last],
             None,
-            tuple(t.strip() for t in tags.split(",") if t.strip()) if tags else (),
+            tuple(t.strip() for t in tags.split(",") if t.strip() and t not in _NONE) if tags else (),
         )
 
 
