@@ -25,7 +25,7 @@ IAB_FAMILIES: dict[str, tuple[str, ...]] = {
     "Ursnif": ("gozi", "isfb", "dreambot", "win.isfb", "win.gozi", "win.ursnif"),
     "SocGholish": ("fakeupdates", "js.socgholish"),
     "Pikabot": ("win.pikabot",),
-    "DarkGate": ("meh", "win.darkgate"),
+    "DarkGate": ("meh", "mehcrypter", "win.darkgate"),
     "Latrodectus": ("blackwidow", "win.latrodectus"),
     "SmokeLoader": ("dofoil", "win.smokeloader"),
     "GootLoader": ("js.gootloader",),
