@@ -6,6 +6,7 @@ Every test runs the real Suricata binary; a missing binary is a failure.
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import shutil
 import struct
@@ -51,7 +52,9 @@ def read_alerts(eve: Path) -> list[Alert]:
         if event.get("event_type") != "alert":
             continue
         a = event["alert"]
-        out.append(Alert(event["src_ip"], event["dest_ip"], int(event.get("src_port", 0)),
+        # Suricata writes IPv6 addresses uncompressed; compare canonical forms.
+        src, dst = (str(ipaddress.ip_address(event[k])) for k in ("src_ip", "dest_ip"))
+        out.append(Alert(src, dst, int(event.get("src_port", 0)),
                          a["signature_id"], a["signature"], a.get("metadata", {})))
     return out
 

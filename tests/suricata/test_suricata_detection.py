@@ -73,6 +73,16 @@ def positive_cases() -> list[Case]:
             client = f"10.1.1.{host}"
             host += 1
             cases.append(Case(f"{threat}-{kind}", client, _burst(client, [qname], T0 + host), [sid]))
+    for cid, qname, sid, rcode, count in (
+        ("ipv6-c2-parent", "mail.evil-c2.example", 9_070_102, "NOERROR", 1),
+        ("ipv6-nxdomain-burst", None, 9_072_001, "NXDOMAIN", 30),
+    ):
+        client = f"fd00::{host:x}"
+        host += 1
+        names = [qname] if qname else [f"v6nx{i}.example" for i in range(count)]
+        cases.append(Case(cid, client, [
+            Exchange(ts=T0 + i * 0.5, client=client, qname=n, rcode=rcode, server="fd00::53")
+            for i, n in enumerate(names)], [sid]))
     client = "10.1.2.1"
     cases.append(Case("c2-ip", client, _burst(client, ["ordinary.example"], T0, server=C2_IP),
                       [9_070_600], "Feodo"))
