@@ -27,6 +27,7 @@ from dnsguard.dga.families.base import (
     GeneratorError,
     check_day,
     check_variant,
+    divisor_tlds,
     parse_uint,
     unique,
 )
@@ -64,16 +65,10 @@ INFO = FamilyInfo(
 )
 
 
-def _tld_cycle(tlds: tuple[str, ...]) -> tuple[str, ...]:
-    """TLD by index: the first whose position from the end divides the index
-    (.com, the last, divides everything); the pattern repeats every 60."""
-    return tuple(
-        next(t for pos, t in enumerate(tlds) if i % (len(tlds) - pos) == 0) for i in range(60)
-    )
-
-
-_CYCLE_V1 = _tld_cycle(_TLDS_V1)
-_CYCLE_V2 = _tld_cycle(_TLDS_V2)
+# TLD by index: the first whose position from the end divides the index
+# (.com, the last, divides everything); both patterns repeat every 60.
+_CYCLE_V1 = divisor_tlds(_TLDS_V1)
+_CYCLE_V2 = divisor_tlds(_TLDS_V2)
 
 
 def _week_bytes(day: dt.date) -> bytes:
@@ -120,15 +115,15 @@ def _weekly(day: dt.date, count: int, table: tuple[str, ...]) -> list[str]:
 
 
 def _v2(day: dt.date, key: int, count: int) -> list[str]:
-    key_bytes = key.to_bytes(4, "little") * 2
-    head = bytes(((day.year & 0xFF) + 0x30 & 0xFF, day.month, day.day, 0))
+    """v2 (also Tufik's DGA): the date half of the XORed block is fixed for the day."""
+    date = bytes(((day.year & 0xFF) + 0x30 & 0xFF, day.month, day.day, 0))
+    head = bytes(a ^ b for a, b in zip(date, key.to_bytes(4, "little"), strict=True))
     out = []
     label = ""
     for index in range(count):
         if index % 2 == 0:  # index & ~1 is hashed: pairs share a label
-            plain = head + index.to_bytes(4, "little")
-            digest = hashlib.md5(bytes(p ^ k for p, k in zip(plain, key_bytes, strict=True)))
-            label = "".join(map(_V2_TABLE.__getitem__, digest.digest()))
+            digest = hashlib.md5(head + (index ^ key).to_bytes(4, "little")).digest()
+            label = "".join(map(_V2_TABLE.__getitem__, digest))
         out.append(f"{label}.{_CYCLE_V2[index % 60]}")
     return out
 

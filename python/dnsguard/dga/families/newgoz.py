@@ -17,6 +17,7 @@ from dnsguard.dga.families.base import (
     FamilyInfo,
     check_day,
     check_variant,
+    divisor_tlds,
     refuse_seed,
     unique,
 )
@@ -45,15 +46,8 @@ _ALPHABET_BYTES = np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", dtype=n
 _NAMES = 1000
 
 
-def _tld(seq: int) -> str:
-    """The sample tests divisibility in this order, so 12 ends in .com, not .org."""
-    if seq % 4 == 0:
-        return "com"
-    if seq % 3 == 0:
-        return "org"
-    if seq % 2 == 0:
-        return "biz"
-    return "net"
+# The sample tests divisibility by 4, 3, 2 in this order, so 12 ends in .com, not .org.
+_TLD_BY_SEQ = divisor_tlds(("com", "org", "biz", "net"))
 
 
 def _base36_words(digests: bytes) -> list[str]:
@@ -86,4 +80,7 @@ def generate(day: dt.date, seed: str | None = None, variant: str | None = None) 
         hashlib.md5(seq.to_bytes(4, "little") + block).digest() for seq in range(_NAMES)
     )
     parts = _base36_words(digests)
-    return unique(f"{''.join(parts[4 * seq : 4 * seq + 4])}.{_tld(seq)}" for seq in range(_NAMES))
+    return unique(
+        f"{''.join(parts[4 * seq : 4 * seq + 4])}.{_TLD_BY_SEQ[seq % len(_TLD_BY_SEQ)]}"
+        for seq in range(_NAMES)
+    )

@@ -5,13 +5,16 @@ eight bytes, XOR-ed with a 32-bit magic and hashed with MD5.  Every digest byte
 becomes the sum of its two nibbles; sums up to 25 are letters, larger ones are
 dropped, which is why the labels vary in length.  Two consecutive counters
 share one digest and differ only in the TLD.
+
+That is Murofet's v2 construction (same block, letters and TLD rule, 1020
+names) with Tufik's magic as the key, so :mod:`murofet` computes the names.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
+from dnsguard.dga.families import murofet
 from dnsguard.dga.families.base import (
     FamilyInfo,
     GeneratorError,
@@ -43,11 +46,6 @@ INFO = FamilyInfo(
     ),
 )
 
-_NAMES = 1020
-_SUM_LETTER = tuple(
-    chr(ord("a") + (b & 0x0F) + (b >> 4)) if (b & 0x0F) + (b >> 4) <= 25 else "" for b in range(256)
-)
-
 
 def _parse_seed(seed: str | None) -> tuple[int, ...]:
     known = INFO.seeds["default"]
@@ -61,38 +59,8 @@ def _parse_seed(seed: str | None) -> tuple[int, ...]:
     return (value,)
 
 
-def _tld(idx: int) -> str:
-    """Divisibility is tested from 5 down to 2, so 20 ends in .biz, not .info."""
-    if idx % 5 == 0:
-        return "biz"
-    if idx % 4 == 0:
-        return "info"
-    if idx % 3 == 0:
-        return "org"
-    if idx % 2 == 0:
-        return "net"
-    return "com"
-
-
-def _labels(day: dt.date, magic: int) -> list[str]:
-    """One label per even counter; the date half of the block is fixed for the day."""
-    date_word = ((day.year + 48) & 0xFF) | day.month << 8 | day.day << 16
-    key = magic.to_bytes(4, "little")
-    head = bytes(a ^ b for a, b in zip(date_word.to_bytes(4, "little"), key, strict=True))
-    key_int = int.from_bytes(key, "little")
-    labels = []
-    for counter in range(0, _NAMES, 2):
-        block = head + (counter ^ key_int).to_bytes(4, "little")
-        labels.append("".join(_SUM_LETTER[b] for b in hashlib.md5(block).digest()))
-    return labels
-
-
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:
     """The 1020 names of ``day`` per magic, in query order."""
     day = check_day(day)
     check_variant(INFO, variant)
-    names: list[str] = []
-    for magic in _parse_seed(seed):
-        labels = _labels(day, magic)
-        names.extend(f"{labels[idx >> 1]}.{_tld(idx)}" for idx in range(_NAMES))
-    return unique(names)
+    return unique(name for magic in _parse_seed(seed) for name in murofet.names(day, "v2", magic))
