@@ -32,6 +32,13 @@ if ! suricata_ok; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -t bookworm-backports suricata
 fi
 
+# Headless Chromium: the tests render the HTML triage report and check its plots.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "== installing Chromium (HTML report tests)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+fi
+
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv
