@@ -4,35 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get
 from dnsguard.dga.families import bamital as fam
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, manifest, note_every_days, reference_names, stepped_days
 
 
 def _harness_days() -> list[dt.date]:
     """Manifest note: 'every 3 days from 2010-01-01'; the count is not recorded."""
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["bamital"]
-    match = re.search(r"every (\d+) days from (\d{4}-\d\d-\d\d)", entry["note"])
-    step, start = int(match.group(1)), dt.date.fromisoformat(match.group(2))
+    step, start = note_every_days("bamital")
     # A run starts at A-J and ends at K-Z, 14 letters on average, so 13789 unique
     # names mean about 985 invocations: 1000 steps (to 2018-03-17) cover them.
-    count = -(-entry["unique_generated"] // 14) + 15
-    return [start + dt.timedelta(days=step * i) for i in range(count)]
+    count = -(-manifest("bamital")["unique_generated"] // 14) + 15
+    return stepped_days(start, step, count)
 
 
 def test_reference_names_are_all_generated() -> None:
-    names = set((DATA / "bamital.txt").read_text().split())
-    produced: set[str] = set()
-    for day in _harness_days():
-        produced.update(fam.generate(day))
-    missing = sorted(names - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    produced = {name for day in _harness_days() for name in fam.generate(day)}
+    assert_covered(reference_names("bamital"), produced)
 
 
 def test_construction() -> None:

@@ -3,39 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get
 from dnsguard.dga.families import bumblebee as fam
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
-
-
-def _months() -> list[dt.date]:
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["bumblebee"]
-    first, last = (
-        dt.date.fromisoformat(re.search(r"-t (\d{4}-\d\d-\d\d)", entry[key]).group(1))
-        for key in ("first_cmd", "last_cmd")
-    )
-    months = []
-    day = first.replace(day=1)
-    while day <= last:
-        months.append(day)
-        day = (day + dt.timedelta(days=32)).replace(day=1)
-    return months
+from .reference import assert_covered, command_dates, month_starts, reference_names
 
 
 def test_reference_names_are_all_generated() -> None:
-    names = set((DATA / "bumblebee.txt").read_text().split())
-    produced: set[str] = set()
-    for month in _months():
-        produced.update(fam.generate(month, variant="monthly"))
-    missing = sorted(names - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
-    assert len(names) == 100 * len(_months())  # one distinct set per month
+    names = reference_names("bumblebee")
+    months = month_starts(*command_dates("bumblebee"))
+    produced = {name for month in months for name in fam.generate(month, variant="monthly")}
+    assert_covered(names, produced)
+    assert len(names) == 100 * len(months)  # one distinct set per month
 
 
 def test_static_variant_matches_published_examples() -> None:

@@ -3,36 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get
 from dnsguard.dga.families import ccleaner as fam
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
-
-
-def _months(family: str) -> list[dt.date]:
-    entry = json.loads((DATA / "MANIFEST.json").read_text())[family]
-    first, last = (
-        dt.datetime.fromtimestamp(int(re.search(r"-t (\d+)", entry[key]).group(1)), dt.UTC).date()
-        for key in ("first_cmd", "last_cmd")
-    )
-    months, day = [], first.replace(day=1)
-    while day <= last:
-        months.append(day)
-        day = (day + dt.timedelta(days=32)).replace(day=1)
-    assert len(months) == entry["n_invocations"]
-    return months
+from .reference import (
+    assert_covered,
+    command_unix_dates,
+    manifest,
+    month_starts,
+    reference_names,
+)
 
 
 def test_reference_names_are_all_generated() -> None:
-    names = set((DATA / "ccleaner.txt").read_text().split())
-    produced = {name for month in _months("ccleaner") for name in fam.generate(month)}
-    missing = sorted(names - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    months = month_starts(*command_unix_dates("ccleaner"))
+    assert len(months) == manifest("ccleaner")["n_invocations"]
+    produced = {name for month in months for name in fam.generate(month)}
+    assert_covered(reference_names("ccleaner"), produced)
 
 
 def test_talos_published_2017_domains() -> None:

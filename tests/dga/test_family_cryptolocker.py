@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, cryptolocker, get
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, manifest, reference_names, stepped_days
+
 M32 = 0xFFFFFFFF
 
 
@@ -28,17 +27,13 @@ def _one_name(day: dt.date, z: int) -> str:
 
 
 def test_covers_reference_names_weekly_for_ten_years() -> None:
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["cryptolocker"]
+    entry = manifest("cryptolocker")
     match = re.search(r"weekly from (\d{4}-\d\d-\d\d) for (\d+)y", entry["note"])
     start, years = dt.date.fromisoformat(match.group(1)), int(match.group(2))
     weeks = entry["unique_generated"] // 1000  # 1000 distinct names a day
     assert weeks == 522 and weeks * 7 <= years * 366
-    got: set[str] = set()
-    for k in range(weeks):
-        got.update(cryptolocker.generate(start + dt.timedelta(weeks=k)))
-    want = set((DATA / "cryptolocker.txt").read_text().split())
-    miss = sorted(want - got)
-    assert not miss, f"{len(miss)} reference names not generated, e.g. {miss[:10]}"
+    got = {name for day in stepped_days(start, 7, weeks) for name in cryptolocker.generate(day)}
+    assert_covered(reference_names("cryptolocker"), got)
 
 
 def test_lanes_match_plain_integer_computation() -> None:

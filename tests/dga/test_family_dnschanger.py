@@ -3,29 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get
 from dnsguard.dga.families import dnschanger as fam
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, manifest, reference_names
+
 DAY = dt.date(2010, 5, 5)
 
 
 def test_reference_names_are_all_generated() -> None:
-    names = set((DATA / "dnschanger.txt").read_text().split())
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["dnschanger"]
+    entry = manifest("dnschanger")
     first, last = (
         int(re.search(r"(\d+)$", entry[key]).group(1)) for key in ("first_cmd", "last_cmd")
     )
     produced: set[str] = set()
     for seed in range(first, last + 1):
         produced.update(fam.generate(DAY, seed=str(seed)))
-    missing = sorted(names - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    assert_covered(reference_names("dnschanger"), produced)
 
 
 def test_seed_is_required_and_date_ignored() -> None:

@@ -3,33 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get
 from dnsguard.dga.families import dyre as fam
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, manifest, note_every_days, reference_names, stepped_days
 
 
 def _harness_days() -> list[dt.date]:
     """The manifest note says 'every 180 days from <date>'; 6993 names = 21 days of 333."""
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["dyre"]
-    match = re.search(r"every (\d+) days from (\d{4}-\d\d-\d\d)", entry["note"])
-    step, start = int(match.group(1)), dt.date.fromisoformat(match.group(2))
-    count = entry["unique_generated"] // fam.INFO.names_per_period
-    return [start + dt.timedelta(days=step * i) for i in range(count)]
+    step, start = note_every_days("dyre")
+    count = manifest("dyre")["unique_generated"] // fam.INFO.names_per_period
+    return stepped_days(start, step, count)
 
 
 def test_reference_names_are_all_generated() -> None:
-    names = set((DATA / "dyre.txt").read_text().split())
-    produced: set[str] = set()
-    for day in _harness_days():
-        produced.update(fam.generate(day))
-    missing = sorted(names - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    produced = {name for day in _harness_days() for name in fam.generate(day)}
+    assert_covered(reference_names("dyre"), produced)
 
 
 def test_published_queries_of_2017_10_24() -> None:

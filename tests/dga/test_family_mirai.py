@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get, mirai, ranbyus
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, every_day, manifest, reference_names
 
 
 def test_covers_reference_names_daily_2016_to_2026() -> None:
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["mirai"]
-    assert "2016-11-01..2026-12-31" in entry["first_cmd"]
-    got: set[str] = set()
-    day, last = dt.date(2016, 11, 1), dt.date(2026, 12, 31)
-    while day <= last:
-        got.update(mirai.generate(day))
-        day += dt.timedelta(days=1)
-    want = set((DATA / "mirai.txt").read_text().split())
-    miss = sorted(want - got)
-    assert not miss, f"{len(miss)} reference names not generated, e.g. {miss[:10]}"
+    assert "2016-11-01..2026-12-31" in manifest("mirai")["first_cmd"]
+    days = every_day(dt.date(2016, 11, 1), dt.date(2026, 12, 31))
+    got = {name for day in days for name in mirai.generate(day)}
+    want = reference_names("mirai")
+    assert_covered(want, got)
     assert got == want  # the data lists every name of the span
 
 

@@ -3,37 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga import families
 from dnsguard.dga.families import GeneratorError, newgoz
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
-
-
-def _invocation_days(name: str) -> list[dt.date]:
-    """The manifest gives first/last command and a count; the invocations
-    were spread evenly between them, so rebuild that spread."""
-    entry = json.loads((DATA / "MANIFEST.json").read_text())[name]
-    first, last = (
-        dt.date.fromisoformat(re.search(r"-d (\S+)", entry[key]).group(1))
-        for key in ("first_cmd", "last_cmd")
-    )
-    n = entry["n_invocations"]
-    span = (last - first).days
-    return [first + dt.timedelta(days=round(k * span / (n - 1))) for k in range(n)]
+from .reference import assert_covered, harness_days, reference_names
 
 
 def test_reproduces_reference_names() -> None:
-    expected = set((DATA / "newgoz.txt").read_text().split())
-    produced: set[str] = set()
-    for day in _invocation_days("newgoz"):
-        produced.update(newgoz.generate(day))
-    missing = sorted(expected - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    # the invocations were spread evenly between the first and the last command
+    produced = {name for day in harness_days("newgoz") for name in newgoz.generate(day)}
+    assert_covered(reference_names("newgoz"), produced)
 
 
 def test_thousand_names_a_day_with_tld_by_sequence_number() -> None:

@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga import families
 from dnsguard.dga.families import GeneratorError, nymaim
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
-
-
-def _invocation_days(name: str) -> list[dt.date]:
-    """Invocations were spread evenly between the first and the last command."""
-    entry = json.loads((DATA / "MANIFEST.json").read_text())[name]
-    first, last = (
-        dt.date.fromisoformat(re.search(r"-d (\S+)", entry[key]).group(1))
-        for key in ("first_cmd", "last_cmd")
-    )
-    n = entry["n_invocations"]
-    span = (last - first).days
-    return [first + dt.timedelta(days=round(k * span / (n - 1))) for k in range(n)]
+from .reference import assert_covered, harness_days, reference_names
 
 
 def test_reproduces_reference_names() -> None:
-    expected = set((DATA / "nymaim.txt").read_text().split())
-    produced: set[str] = set()
-    for day in _invocation_days("nymaim"):
-        produced.update(nymaim.generate(day))
-    missing = sorted(expected - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    # invocations were spread evenly between the first and the last command
+    produced = {name for day in harness_days("nymaim") for name in nymaim.generate(day)}
+    assert_covered(reference_names("nymaim"), produced)
 
 
 def test_shape_and_tld_rule() -> None:

@@ -3,40 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
-import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get
 from dnsguard.dga.families import proslikefan as fam
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
-
-
-def _harness_days() -> list[dt.date]:
-    """Runs are spread evenly; the rounding is unknown, so both neighbours are taken."""
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["proslikefan"]
-    first, last = (
-        dt.date.fromisoformat(re.search(r"-d (\d{4}-\d\d-\d\d)", entry[key]).group(1))
-        for key in ("first_cmd", "last_cmd")
-    )
-    runs, span = entry["n_invocations"], (last - first).days
-    offsets = set()
-    for i in range(runs):
-        exact = i * span / (runs - 1)
-        offsets.update((math.floor(exact), math.ceil(exact)))
-    return [first + dt.timedelta(days=k) for k in sorted(offsets)]
+from .reference import assert_covered, harness_days, reference_names
 
 
 def test_reference_names_are_all_generated() -> None:
-    names = set((DATA / "proslikefan.txt").read_text().split())
+    # runs are spread evenly; the rounding is unknown, so both neighbours are taken
     produced: set[str] = set()
-    for day in _harness_days():
+    for day in harness_days("proslikefan", both_neighbours=True):
         produced.update(fam.generate(day, seed="prospect"))  # the script's default magic
-    missing = sorted(names - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    assert_covered(reference_names("proslikefan"), produced)
 
 
 def test_hash_is_signed_32_bit() -> None:

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga import families
 from dnsguard.dga.families import GeneratorError, simda
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, manifest, reference_names
 
 
 def test_reproduces_reference_names() -> None:
-    note = json.loads((DATA / "MANIFEST.json").read_text())["simda"]["note"]
-    count = int(re.search(r"(\d+) iterations", note).group(1))
-    expected = set((DATA / "simda.txt").read_text().split())
-    missing = sorted(expected - set(simda.names(count=count)))
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    count = int(re.search(r"(\d+) iterations", manifest("simda")["note"]).group(1))
+    assert_covered(reference_names("simda"), simda.names(count=count))
 
 
 def test_generate_is_the_fixed_list_whatever_the_day() -> None:

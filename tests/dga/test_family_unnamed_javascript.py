@@ -3,40 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import math
-import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get, proslikefan
 from dnsguard.dga.families import unnamed_javascript as fam
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
-
-
-def _harness_days() -> list[dt.date]:
-    """Runs are spread evenly; the rounding is unknown, so both neighbours are taken."""
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["unnamed_javascript"]
-    first, last = (
-        dt.date.fromisoformat(re.search(r"-d (\d{4}-\d\d-\d\d)", entry[key]).group(1))
-        for key in ("first_cmd", "last_cmd")
-    )
-    runs, span = entry["n_invocations"], (last - first).days
-    offsets = set()
-    for i in range(runs):
-        exact = i * span / (runs - 1)
-        offsets.update((math.floor(exact), math.ceil(exact)))
-    return [first + dt.timedelta(days=k) for k in sorted(offsets)]
+from .reference import assert_covered, harness_days, reference_names
 
 
 def test_reference_names_are_all_generated() -> None:
-    names = set((DATA / "unnamed_javascript.txt").read_text().split())
-    produced: set[str] = set()
-    for day in _harness_days():
-        produced.update(fam.generate(day))
-    missing = sorted(names - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    # runs are spread evenly; the rounding is unknown, so both neighbours are taken
+    days = harness_days("unnamed_javascript", both_neighbours=True)
+    produced = {name for day in days for name in fam.generate(day)}
+    assert_covered(reference_names("unnamed_javascript"), produced)
 
 
 def test_shares_proslikefan_construction_but_not_its_names() -> None:

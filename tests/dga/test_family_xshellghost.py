@@ -3,35 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get
 from dnsguard.dga.families import xshellghost as fam
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, command_unix_dates, month_starts, reference_names
 
 
 def _months() -> list[dt.date]:
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["xshellghost"]
-    first, last = (
-        dt.datetime.fromtimestamp(int(re.search(r"-t (\d+)", entry[key]).group(1)), dt.UTC).date()
-        for key in ("first_cmd", "last_cmd")
-    )
-    months, day = [], first.replace(day=1)
-    while day <= last:
-        months.append(day)
-        day = (day + dt.timedelta(days=32)).replace(day=1)
-    return months
+    return month_starts(*command_unix_dates("xshellghost"))
 
 
 def test_reference_names_are_all_generated() -> None:
-    names = set((DATA / "xshellghost.txt").read_text().split())
     produced = {name for month in _months() for name in fam.generate(month)}
-    missing = sorted(names - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    assert_covered(reference_names("xshellghost"), produced)
     assert len(produced) == len(_months())  # 96 months, 96 different names
 
 
