@@ -95,3 +95,29 @@ def test_shipped_allowlist_keeps_dynamic_dns_out():
     assert len(shipped.domains) > 150_000
     assert "google.com" in shipped.domains and "wikipedia.org" in shipped.domains
     assert "no-ip.com" not in shipped.domains and "3322.org" not in shipped.domains
+
+
+def test_fast_ipv4_check_agrees_with_ipaddress():
+    import ipaddress
+    import random
+
+    from dnsguard.feeds.validate import _v4_not_global
+
+    rng = random.Random(7)
+    samples = [rng.getrandbits(32) for _ in range(200_000)]
+    edges = [int(ipaddress.IPv4Address(a)) + d for a in ("10.0.0.0", "100.64.0.0", "172.16.0.0", "192.0.0.0",
+             "192.0.2.0", "198.18.0.0", "224.0.0.0", "240.0.0.0", "255.255.255.255") for d in (-1, 0, 1)]  # fmt: skip
+    for value in samples + [e for e in edges if 0 <= e < 2**32]:
+        address = ipaddress.IPv4Address(value)
+        assert _v4_not_global(value) == (not address.is_global or address.is_multicast), address
+
+
+def test_user_allowlist_entry_covers_deeper_names_only_below_it():
+    allow = Allowlist().union(parse_allowlist("updates.vendor.test\n"))
+    result = run(
+        [RawRecord("updates.vendor.test", "domain"), RawRecord("cdn.eu.updates.vendor.test", "domain"),
+         RawRecord("vendor.test", "domain"), RawRecord("evil.vendor.test", "domain")],
+        allowlist=allow,
+    )  # fmt: skip
+    assert sorted(i.value for i in result.indicators) == ["evil.vendor.test", "vendor.test"]
+    assert result.rejected == {"allowlisted": 2}

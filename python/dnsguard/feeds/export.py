@@ -7,13 +7,13 @@ byte-identical files and config management sees no spurious change.
 
 from __future__ import annotations
 
-import base64
 import gzip
 import hashlib
 import io
 import re
 import tarfile
 import time
+from binascii import b2a_base64
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from operator import attrgetter
@@ -105,8 +105,7 @@ def suricata_datasets(indicators: Iterable[Indicator]) -> dict[str, bytes]:
             addresses.append(ind.value)
     out = {}
     for dataset, values in names.items():
-        encoded = [base64.b64encode(v.encode("ascii")).decode("ascii") for v in sorted(set(values))]
-        out[f"{dataset}.lst"] = "".join(e + "\n" for e in encoded).encode("ascii")
+        out[f"{dataset}.lst"] = b"".join(b2a_base64(v.encode("ascii"), newline=True) for v in sorted(set(values)))
     ips = sorted(set(addresses), key=lambda a: tuple(int(p) for p in a.split(".")))
     out[f"{IP_DATASET}.lst"] = "".join(a + "\n" for a in ips).encode("ascii")
     return out
@@ -164,7 +163,7 @@ def build_archive(rules_dir: Path | None, datasets: dict[str, bytes], mtime: flo
             info.size, info.mtime, info.mode = len(content), stamp, 0o644
             info.uname = info.gname = "dnsguard"
             tar.addfile(info, io.BytesIO(content))
-    return gzip.compress(buffer.getvalue(), compresslevel=6, mtime=stamp), tuple(sorted(members))
+    return gzip.compress(buffer.getvalue(), compresslevel=1, mtime=stamp), tuple(sorted(members))
 
 
 def index_entry(url: str, sha256: str, min_version: str = "7.0.0") -> dict:
