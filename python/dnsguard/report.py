@@ -8,7 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from dnsguard.analyze import Analysis, HostReport
+from dnsguard.analyze import Analysis, Evidence, HostReport
 
 
 def _when(ts: float | None) -> str:
@@ -25,6 +25,18 @@ def safe(text: str, width: int = 80) -> str:
 
 def _families(h: HostReport) -> str:
     return ", ".join(f"{f} ({t})" for f, t in h.families.items()) or "-"
+
+
+DISPLAY_ORDER = ("host-verdict", "feed", "tunnel", "nxdomain-burst", "fast-flux", "forecast", "sensor-alert")
+
+
+def highlights(evidence: list[Evidence], per_kind: int = 2, total: int = 6) -> list[Evidence]:
+    """The findings worth a line in the terminal: the strongest kinds first,
+    at most ``per_kind`` of each (DGA names are listed separately)."""
+    out: list[Evidence] = []
+    for kind in DISPLAY_ORDER:
+        out += [e for e in evidence if e.kind == kind][:per_kind]
+    return out[:total]
 
 
 def render_text(analysis: Analysis, source: str, verbose: bool = False) -> str:
@@ -48,6 +60,11 @@ def render_text(analysis: Analysis, source: str, verbose: bool = False) -> str:
     fams = s["families"]
     if fams:
         lines.append("Families: " + ", ".join(f"{f} ({v['threat']}) on {v['hosts']} host(s)" for f, v in fams.items()))
+    if s.get("threat_types"):
+        lines.append("Threat types: " + ", ".join(f"{t} on {n} host(s)" for t, n in s["threat_types"].items()))
+    if s.get("top_evidence"):
+        lines.append("Top evidence: " + "; ".join(
+            f"{t['kind']} {safe(t['name'], 40)} ({t['hosts']} host(s))" for t in s["top_evidence"][:5]))
     lines.append("")
     header = f"{'HOST':<40} {'DEVICE':<16} {'VERDICT':<12} {'CONF':<7} {'FAMILIES':<30} EVIDENCE"
     lines.append(header)
@@ -57,17 +74,14 @@ def render_text(analysis: Analysis, source: str, verbose: bool = False) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in sorted(h.evidence_counts.items()))
         lines.append(f"{h.host:<40} {h.device:<16} {h.verdict.upper():<12} {h.confidence:<7} "
                      f"{safe(_families(h), 30):<30} {counts}")
-        shown = 0
-        for ev in h.evidence:
-            if ev.kind == "dga":
-                continue
-            lines.append(f"    {_when(ev.ts)}  {ev.kind:<15} {safe(ev.name, 50)}  — {ev.detail}")
-            shown += 1
-            if shown >= 5:
-                more = len([e for e in h.evidence if e.kind != "dga"]) - shown
-                if more > 0:
-                    lines.append(f"    … {more} more (see --json)")
-                break
+        shown = highlights(h.evidence)
+        for ev in shown:
+            seen = f" ×{ev.count}" if ev.count > 1 else ""
+            uid = f" uid {safe(ev.uid, 24)}" if ev.uid else ""
+            lines.append(f"    {_when(ev.ts)}  {ev.kind:<15} {safe(ev.name, 50)}{seen}  — {safe(ev.detail, 120)}{uid}")
+        more = sum(1 for e in h.evidence if e.kind != "dga") - len(shown)
+        if more > 0:
+            lines.append(f"    … {more} more (see --json or --html)")
         for name in h.top_names:
             lines.append(f"    suspicious name {safe(name.name, 50)} score {name.score:.2f} ({', '.join(name.reasons)})")
         if h.mitre:
