@@ -117,6 +117,18 @@ def test_feed_that_shrinks_by_90_percent_is_quarantined(server, settings, caplog
     assert "lost more than half its entries (4 now, 40 in the last good copy)" in caplog.text
 
 
+def test_a_real_shrink_can_be_accepted_for_one_named_feed(server, settings, caplog):
+    from conftest import Route
+
+    good_then(server, settings, Route(body=domains(4)), caplog)
+    accepting = UpdateSettings(**{**settings.__dict__, "accept": True})
+    (ignored,) = update_feeds([define("f", "plain", server.url("/feed.txt"))], accepting, now=NOW + 7200)
+    assert ignored.status == "quarantined"  # --accept without --feed changes nothing
+    (report,) = update_feeds([define("f", "plain", server.url("/feed.txt"))], accepting, only="f", now=NOW + 7200)
+    assert report.status == "ok" and "accepting a copy that would be quarantined" in caplog.text
+    assert len(values_from(read_store(settings.store_path), "f")) == 4
+
+
 def test_feed_with_zero_entries_is_quarantined(server, settings, caplog):
     from conftest import Route
 

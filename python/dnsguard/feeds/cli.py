@@ -44,6 +44,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--feed", metavar="NAME", help="update only this feed (even if disabled or fresh)")
     p.add_argument("--force", action="store_true", help="ignore refresh intervals")
     p.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
+    p.add_argument("--accept", action="store_true",
+                   help="with --feed: take the new copy even if it would be quarantined (a real shrink)")  # fmt: skip
     p.set_defaults(func=cmd_update)
 
     p = sub.add_parser("status", help="per feed: last success, age, counts, rejections, quarantine")
@@ -121,7 +123,11 @@ def cmd_update(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
         offline=args.offline,
         force=args.force,
         progress=not args.no_progress,
+        accept=args.accept,
     )
+    if args.accept and not args.feed:
+        print("dnsguard feeds: --accept needs --feed NAME", file=sys.stderr)
+        return 1
     try:
         reports = update_feeds(definitions, update, only=args.feed)
     except KeyError:

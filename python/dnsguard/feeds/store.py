@@ -184,7 +184,9 @@ def _pack_chunks(store: IndicatorStore, now: float) -> Iterator[bytes]:
 def _unpack(data: bytes, origin: str, now: float | None = None) -> list[Indicator]:
     """Rows back to indicators, streaming; repeated strings, source tuples and
     times are shared objects (a million rows name a handful of families)."""
-    unpacker = msgpack.Unpacker(raw=False, strict_map_key=False, max_buffer_size=max(len(data), 1 << 20))
+    unpacker = msgpack.Unpacker(
+        raw=False, strict_map_key=False, use_list=False, max_buffer_size=max(len(data), 1 << 20)
+    )
     unpacker.feed(data)
     shared: dict = {}
     share = shared.setdefault
@@ -205,7 +207,7 @@ def _unpack(data: bytes, origin: str, now: float | None = None) -> list[Indicato
                 v, k, f, t, c, s, fs, ls, e = unpacker.unpack()
                 if now is not None and e is not None and e <= now:
                     continue
-                append(make_indicator(v, share(k, k), share(f, f), share(t, t), c, share(tuple(s), tuple(s)),
+                append(make_indicator(v, share(k, k), share(f, f), share(t, t), c, share(s, s),
                                  share(fs, fs), share(ls, ls), e if e is None else share(e, e)))  # fmt: skip
     except StoreError:
         raise

@@ -48,6 +48,9 @@ class UpdateSettings:
     force: bool = False
     """Ignore each feed's refresh interval."""
     progress: bool = True
+    accept: bool = False
+    """Take a copy the health checks call abnormal (only for a feed named with
+    ``--feed``): after a human checked that a feed really shrank."""
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,9 @@ def update_feed(
         result, reason = ValidationResult(), f"unreadable: {exc}"
     state.rejected = dict(result.rejected)
     state.ignored = sum(result.ignored.values())
+    if reason is not None and settings.accept and requested and result.indicators and not html:
+        log.warning("feed %s: accepting a copy that would be quarantined (%s), as asked", name, reason)
+        reason = None
     if reason is not None:
         write_quarantined(settings.state_dir, name, body)
         state.quarantine, state.quarantined_at = reason, now
