@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, flubot, get
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, manifest, reference_names
+
 MASK48 = (1 << 48) - 1
 
 
@@ -32,16 +31,13 @@ def test_reference_port_names_are_produced() -> None:
     """The public port used 1-based months (2021-01..2022-12, 120 draws each);
     its month m is Java month m, i.e. calendar month m+1.  Its 'month 12' is
     never reached by a real sample and is only checked through names()."""
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["flubot"]
-    assert "7 known seeds x 24 months x 120 domains" in entry["note"]
+    assert "7 known seeds x 24 months x 120 domains" in manifest("flubot")["note"]
     got: set[str] = set()
     for year in (2021, 2022):
         for java_month in range(1, 13):
             for seed in flubot.INFO.seeds["default"]:
                 got.update(flubot.names(year, java_month, int(seed), 120))
-    want = set((DATA / "flubot.txt").read_text().split())
-    miss = sorted(want - got)
-    assert not miss, f"{len(miss)} reference names not generated, e.g. {miss[:10]}"
+    assert_covered(reference_names("flubot"), got)
 
 
 def test_prodaft_march_2021_spain_list() -> None:

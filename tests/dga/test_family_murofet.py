@@ -3,64 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get, murofet
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
-MANIFEST = json.loads((DATA / "MANIFEST.json").read_text())
-
-
-def _reference(name: str) -> set[str]:
-    return set((DATA / f"{name}.txt").read_text().split())
-
-
-def _spread(name: str, runs: int | None = None) -> list[dt.date]:
-    """Dates spread evenly between the first and last command (how the harness ran)."""
-    entry = MANIFEST[name]
-    first, last = (
-        dt.date.fromisoformat(re.search(r"\d{4}-\d\d-\d\d", entry[k]).group())
-        for k in ("first_cmd", "last_cmd")
-    )
-    runs = runs or entry["n_invocations"]
-    span = (last - first).days
-    return [first + dt.timedelta(days=round(i * span / (runs - 1))) for i in range(runs)]
-
-
-def _missing(want: set[str], got: set[str]) -> str:
-    miss = sorted(want - got)
-    return f"{len(miss)} reference names not generated, e.g. {miss[:10]}"
+from .reference import assert_covered, harness_days, manifest, reference_names
 
 
 @pytest.mark.parametrize(("data", "variant"), [("murofet", "v1"), ("murofet_v3", "v3")])
 def test_weekly_variants_cover_reference_names(data: str, variant: str) -> None:
     got: set[str] = set()
-    for day in _spread(data):
+    for day in harness_days(data):
         got.update(murofet.generate(day, variant=variant))
-    want = _reference(data)
-    assert want <= got, _missing(want, got)
+    want = reference_names(data)
+    assert_covered(want, got)
 
 
 def test_v2_covers_reference_names() -> None:
     """The harness cycled the three keys over seven evenly spread dates
     (20 runs: the 21st combination was not run)."""
     got: set[str] = set()
-    for day in _spread("murofet_v2", runs=7):
+    for day in harness_days("murofet_v2", runs=7):
         got.update(murofet.generate(day, variant="v2"))
-    want = _reference("murofet_v2")
-    assert want <= got, _missing(want, got)
+    want = reference_names("murofet_v2")
+    assert_covered(want, got)
 
 
 def test_vrt_zeusbot_list_is_v1() -> None:
     """pchaigno's 'ZeusBot' (VRT 2014) names, every 3 days from 2011-01-01: the
     data holds 488 of its 1000-name weekly sets; v1 yields all of them."""
-    note = MANIFEST["murofet_pchaigno"]["note"]
+    note = manifest("murofet_pchaigno")["note"]
     assert "every 3 days from 2011-01-01" in note
-    sets = MANIFEST["murofet_pchaigno"]["unique_generated"] // 1000
-    want = _reference("murofet_pchaigno")
+    sets = manifest("murofet_pchaigno")["unique_generated"] // 1000
+    want = reference_names("murofet_pchaigno")
     got: set[str] = set()
     seen: set[tuple[int, int, int]] = set()
     day = dt.date(2011, 1, 1)
@@ -70,7 +46,7 @@ def test_vrt_zeusbot_list_is_v1() -> None:
             seen.add(key)
             got.update(murofet.names(day, "v1", count=1000))
         day += dt.timedelta(days=3)
-    assert want <= got, _missing(want, got)
+    assert_covered(want, got)
 
 
 def test_v2_pairs_share_labels_and_tld_rule() -> None:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get, necurs
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, harness_days, reference_names
 
 
 def _scalar(seq: int, magic: int, day: dt.date) -> str:
@@ -31,19 +28,8 @@ def _scalar(seq: int, magic: int, day: dt.date) -> str:
 
 def test_covers_reference_names() -> None:
     """n_invocations dates spread evenly between the first and last command."""
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["necurs"]
-    first, last = (
-        dt.date.fromisoformat(re.search(r"\d{4}-\d\d-\d\d", entry[k]).group())
-        for k in ("first_cmd", "last_cmd")
-    )
-    runs = entry["n_invocations"]
-    span = (last - first).days
-    got: set[str] = set()
-    for i in range(runs):
-        got.update(necurs.generate(first + dt.timedelta(days=round(i * span / (runs - 1)))))
-    want = set((DATA / "necurs.txt").read_text().split())
-    miss = sorted(want - got)
-    assert not miss, f"{len(miss)} reference names not generated, e.g. {miss[:10]}"
+    got = {name for day in harness_days("necurs") for name in necurs.generate(day)}
+    assert_covered(reference_names("necurs"), got)
 
 
 def test_example_list_of_2015_08_28() -> None:

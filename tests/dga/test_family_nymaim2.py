@@ -3,38 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga import families
 from dnsguard.dga.families import GeneratorError, nymaim2
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, command_dates, every_day, reference_names
 
 
 def test_reproduces_reference_names() -> None:
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["nymaim2"]
-    first, last = (
-        dt.date.fromisoformat(re.search(r"-d (\S+)", entry[key]).group(1))
-        for key in ("first_cmd", "last_cmd")
-    )
-    expected = set((DATA / "nymaim2.txt").read_text().split())
+    first, last = command_dates("nymaim2")
     # Every invocation covers its day and the ten before: naming every day of
     # the range once is a cheap superset of all invocations.
     produced: set[str] = set()
-    day = first - dt.timedelta(days=10)
-    while day <= last:
+    for day in every_day(first - dt.timedelta(days=10), last):
         yday = day.timetuple().tm_yday - 1
         produced.update(nymaim2.names_for_day_number(day.year, yday))
-        day += dt.timedelta(days=1)
     # Early-January invocations also use negative day numbers of the same year.
     for year in range(first.year, last.year + 1):
         for yday in range(-10, 0):
             produced.update(nymaim2.names_for_day_number(year, yday))
-    missing = sorted(expected - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    assert_covered(reference_names("nymaim2"), produced)
 
 
 def test_window_is_today_and_ten_days_back() -> None:

@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga import families
 from dnsguard.dga.families import GeneratorError, pushdo
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
-
-
-def _invocation_days() -> list[dt.date]:
-    """Every day between the first and the last documented command."""
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["pushdo"]
-    first, last = (
-        dt.date.fromisoformat(re.search(r"-d (\S+)", entry[key]).group(1))
-        for key in ("first_cmd", "last_cmd")
-    )
-    return [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
+from .reference import assert_covered, command_dates, every_day, reference_names
 
 
 def test_reproduces_reference_names() -> None:
-    expected = set((DATA / "pushdo.txt").read_text().split())
-    days = _invocation_days()
+    days = every_day(*command_dates("pushdo"))  # the documented commands' range
     # A date's window covers 30 days back and 14 ahead: name every day number
     # those windows touch once instead of regenerating overlapping windows.
     numbers = range(pushdo.day_number(days[0]) - 30, pushdo.day_number(days[-1]) + 15)
@@ -34,8 +21,7 @@ def test_reproduces_reference_names() -> None:
     for variant in ("kz_v1", "kz_v2", "kz_v3"):
         for number in numbers:
             produced.update(pushdo.names_for_number(number, variant))
-    missing = sorted(expected - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    assert_covered(reference_names("pushdo"), produced)
 
 
 def test_window_is_thirty_days_back_to_fourteen_ahead() -> None:
@@ -77,7 +63,7 @@ def test_andrewaeva_names_share_the_syllable_structure() -> None:
     structure can be compared: consonant-vowel(-letter) syllables cut to a
     fixed length, which may leave a lone consonant at the end."""
     structure = re.compile(r"(?:[b-df-hj-np-tv-z][aeiou][a-z]?)+[b-df-hj-np-tv-z]?")
-    theirs = [n.removesuffix(".ru") for n in (DATA / "pushdo_andrewaeva.txt").read_text().split()]
+    theirs = [n.removesuffix(".ru") for n in sorted(reference_names("pushdo_andrewaeva"))]
     ours = [n.split(".")[0] for n in pushdo.generate(dt.date(2013, 6, 1), variant="com_v1")]
     assert all(structure.fullmatch(label) for label in theirs)
     assert all(structure.fullmatch(label) for label in ours)

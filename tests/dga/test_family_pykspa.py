@@ -3,57 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get, pykspa
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
-
-
-def _reference(name: str) -> set[str]:
-    return set((DATA / f"{name}.txt").read_text().split())
+from .reference import assert_covered, harness_days, manifest, reference_names
 
 
 def _harness_days(name: str) -> list[dt.date]:
     """The reference harness ran n_invocations times spread evenly between the
     first and last command's dates (two seed sets share one date for pykspa);
     the neighbouring day is added because the spreading rounds."""
-    entry = json.loads((DATA / "MANIFEST.json").read_text())[name]
-    first, last = (
-        dt.date.fromisoformat(re.search(r"\d{4}-\d\d-\d\d", entry[k]).group())
-        for k in ("first_cmd", "last_cmd")
-    )
-    runs = entry["n_invocations"] // (2 if name == "pykspa" else 1)
-    span = (last - first).days
-    days: set[dt.date] = set()
-    for i in range(runs):
-        day = first + dt.timedelta(days=round(i * span / (runs - 1)))
-        days.update((day, day + dt.timedelta(days=1)))
-    return sorted(days)
-
-
-def _missing(want: set[str], got: set[str]) -> str:
-    miss = sorted(want - got)
-    return f"{len(miss)} reference names not generated, e.g. {miss[:10]}"
+    runs = manifest(name)["n_invocations"] // (2 if name == "pykspa" else 1)
+    days = harness_days(name, runs)
+    return sorted({d + dt.timedelta(days=k) for d in days for k in (0, 1)})
 
 
 def test_improved_covers_reference_names() -> None:
     got: set[str] = set()
     for day in _harness_days("pykspa"):
         got.update(pykspa.generate(day, variant="improved"))
-    want = _reference("pykspa")
-    assert want <= got, _missing(want, got)
+    want = reference_names("pykspa")
+    assert_covered(want, got)
 
 
 def test_precursor_covers_reference_names() -> None:
     got: set[str] = set()
     for day in _harness_days("pykspa_precursor"):
         got.update(pykspa.generate(day, variant="precursor"))
-    want = _reference("pykspa_precursor")
-    assert want <= got, _missing(want, got)
+    want = reference_names("pykspa_precursor")
+    assert_covered(want, got)
 
 
 def test_published_traffic_of_2015_02_16() -> None:

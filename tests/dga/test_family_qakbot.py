@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga import families
 from dnsguard.dga.families import GeneratorError, qakbot
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, command_dates, manifest, reference_names
 
 
 def _slice_starts(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -25,19 +23,12 @@ def _slice_starts(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def test_reproduces_reference_names() -> None:
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["qakbot"]
-    first, last = (
-        dt.date.fromisoformat(re.search(r"-d (\S+)", entry[key]).group(1))
-        for key in ("first_cmd", "last_cmd")
-    )
-    count = int(re.search(r"-n (\d+)", entry["first_cmd"]).group(1))
-    expected = set((DATA / "qakbot.txt").read_text().split())
+    count = int(re.search(r"-n (\d+)", manifest("qakbot")["first_cmd"]).group(1))
     produced: set[str] = set()
-    for day in _slice_starts(first, last):
+    for day in _slice_starts(*command_dates("qakbot")):
         for seed in (0, 1):
             produced.update(qakbot.names(day, seed, sandbox=False, count=count))
-    missing = sorted(expected - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    assert_covered(reference_names("qakbot"), produced)
 
 
 def test_generate_starts_with_the_reference_prefix() -> None:

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get, ramnit
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, manifest, reference_names
+
 DAY = dt.date(2024, 5, 1)
 
 
 def test_reference_seeds_are_all_known() -> None:
     """The harness ran the script once per seed of its KNOWN_SEEDS list."""
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["ramnit"]
+    entry = manifest("ramnit")
     assert entry["n_invocations"] == len(ramnit.INFO.seeds["v2"]) == 31
     for cmd in (entry["first_cmd"], entry["last_cmd"]):
         seed = re.search(r"-s (\w+)", cmd).group(1)
@@ -25,9 +24,7 @@ def test_reference_seeds_are_all_known() -> None:
 
 def test_covers_reference_names() -> None:
     got = set(ramnit.generate(DAY, variant="v2"))
-    want = set((DATA / "ramnit.txt").read_text().split())
-    miss = sorted(want - got)
-    assert not miss, f"{len(miss)} reference names not generated, e.g. {miss[:10]}"
+    assert_covered(reference_names("ramnit"), got)
 
 
 def test_v1_matches_bader_2014_example_list() -> None:

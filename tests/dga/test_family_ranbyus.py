@@ -3,31 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get, ranbyus
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, command_dates, every_day, manifest, reference_names
 
 
 def test_september_covers_reference_names() -> None:
     """The harness ran the script with its default seed on days between the
     first and last command's dates; every day of that span is generated."""
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["ranbyus"]
-    first, last = (
-        dt.date.fromisoformat(re.search(r"\d{4}-\d\d-\d\d", entry[k]).group())
-        for k in ("first_cmd", "last_cmd")
-    )
-    assert "-s" not in entry["first_cmd"]  # default seed 0F0D5BFA
+    assert "-s" not in manifest("ranbyus")["first_cmd"]  # default seed 0F0D5BFA
     got: set[str] = set()
-    for n in range((last - first).days + 1):
-        got.update(ranbyus.generate(first + dt.timedelta(days=n), "0F0D5BFA", "september"))
-    want = set((DATA / "ranbyus.txt").read_text().split())
-    miss = sorted(want - got)
-    assert not miss, f"{len(miss)} reference names not generated, e.g. {miss[:10]}"
+    for day in every_day(*command_dates("ranbyus")):
+        got.update(ranbyus.generate(day, "0F0D5BFA", "september"))
+    assert_covered(reference_names("ranbyus"), got)
 
 
 def test_may_example_of_2015_05_14() -> None:

@@ -4,31 +4,18 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import json
-import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get
 from dnsguard.dga.families import sisron as fam
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, command_dates, every_day, reference_names
 
 
 def test_reference_names_are_all_generated() -> None:
-    names = set((DATA / "sisron.txt").read_text().split())
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["sisron"]
-    first, last = (
-        dt.date.fromisoformat(re.search(r"-d (\d{4}-\d\d-\d\d)", entry[key]).group(1))
-        for key in ("first_cmd", "last_cmd")
-    )
-    produced: set[str] = set()
-    day = first
-    while day <= last:  # 600 invocations over nine years: every day is a superset
-        produced.update(fam.generate(day))
-        day += dt.timedelta(days=1)
-    missing = sorted(names - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    # 600 invocations over nine years: every day is a superset
+    produced = {name for day in every_day(*command_dates("sisron")) for name in fam.generate(day)}
+    assert_covered(reference_names("sisron"), produced)
 
 
 def test_names_published_by_sophos() -> None:

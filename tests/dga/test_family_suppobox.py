@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga import families
 from dnsguard.dga.families import GeneratorError, suppobox
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, command_dates, every_day, reference_names
 
 
 def test_reproduces_reference_names() -> None:
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["suppobox"]
-    first, last = (
-        dt.date.fromisoformat(re.search(r"-t (\S+)", entry[key]).group(1))
-        for key in ("first_cmd", "last_cmd")
-    )
-    expected = set((DATA / "suppobox.txt").read_text().split())
-    produced: set[str] = set()
-    for k in range((last - first).days + 1):
-        produced.update(suppobox.generate(first + dt.timedelta(days=k)))
-    missing = sorted(expected - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    days = every_day(*command_dates("suppobox"))
+    produced = {name for day in days for name in suppobox.generate(day)}
+    assert_covered(reference_names("suppobox"), produced)
 
 
 def test_published_run_of_word_set_3() -> None:

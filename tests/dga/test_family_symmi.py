@@ -3,31 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga import families
 from dnsguard.dga.families import GeneratorError, symmi
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, command_dates, reference_names
 
 
 def test_reproduces_reference_names() -> None:
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["symmi"]
-    first, last = (
-        dt.date.fromisoformat(re.search(r"-d (\S+)", entry[key]).group(1))
-        for key in ("first_cmd", "last_cmd")
-    )
-    expected = set((DATA / "symmi.txt").read_text().split())
+    first, last = command_dates("symmi")
     produced: set[str] = set()
     for year in range(first.year, last.year + 1):
         for month in range(1, 13):
             for day in (1, 16):  # the two name sets of every month
                 produced.update(symmi.generate(dt.date(year, month, day)))
-    missing = sorted(expected - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    assert_covered(reference_names("symmi"), produced)
 
 
 def test_half_month_periods() -> None:

@@ -3,33 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get
 from dnsguard.dga.families import tempedreve as fam
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
-
-
-def _reference() -> tuple[set[str], list[dt.date]]:
-    names = set((DATA / "tempedreve.txt").read_text().split())
-    entry = json.loads((DATA / "MANIFEST.json").read_text())["tempedreve"]
-    dates = [
-        dt.date.fromisoformat(re.search(r"-d (\d{4}-\d\d-\d\d)", entry[key]).group(1))
-        for key in ("first_cmd", "last_cmd")
-    ]
-    return names, dates
+from .reference import assert_covered, command_dates, reference_names
 
 
 def test_reference_names_are_all_generated() -> None:
-    names, (first, last) = _reference()
+    names, (first, last) = reference_names("tempedreve"), command_dates("tempedreve")
     # The script walks back from the given day, so the last invocation holds them all.
     produced = set(fam.generate(last))
-    missing = sorted(names - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    assert_covered(names, produced)
     assert fam.generate(first) == []  # 2014-01-01 lies before the DGA epoch
 
 

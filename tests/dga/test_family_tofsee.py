@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get
 from dnsguard.dga.families import tofsee as fam
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
+from .reference import assert_covered, manifest, reference_names
 
 
 def _harness_timestamps() -> list[int]:
@@ -21,19 +19,17 @@ def _harness_timestamps() -> list[int]:
     133980 s (37 h 13 min); only the count and start day are checked against the
     manifest, the spacing is this test's knowledge.
     """
-    note = json.loads((DATA / "MANIFEST.json").read_text())["tofsee"]["note"]
+    note = manifest("tofsee")["note"]
     count, start = re.search(r"for (\d+) timestamps from (\d{4}-\d\d-\d\d)", note).groups()
     first = int(dt.datetime.fromisoformat(f"{start}T10:00:00+00:00").timestamp())
     return [first + 133980 * i for i in range(int(count))]
 
 
 def test_reference_names_are_all_generated() -> None:
-    names = set((DATA / "tofsee.txt").read_text().split())
     produced: set[str] = set()
     for stamp in _harness_timestamps():
         produced.update(fam.generate(dt.date(2016, 1, 1), seed=str(stamp)))
-    missing = sorted(names - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    assert_covered(reference_names("tofsee"), produced)
 
 
 def test_govcert_example_week() -> None:

@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
-from pathlib import Path
 
 import pytest
 from dnsguard.dga.families import GeneratorError, get
 from dnsguard.dga.families import tufik as fam
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "dga"
-
-
-def _manifest_range(family: str) -> tuple[dt.date, dt.date]:
-    entry = json.loads((DATA / "MANIFEST.json").read_text())[family]
-    first, last = (
-        dt.date.fromisoformat(re.search(r"-d (\d{4}-\d\d-\d\d)", entry[key]).group(1))
-        for key in ("first_cmd", "last_cmd")
-    )
-    return first, last
+from .reference import assert_covered, command_dates, every_day, reference_names
 
 
 def test_reference_names_are_all_generated() -> None:
-    names = set((DATA / "tufik.txt").read_text().split())
-    first, last = _manifest_range("tufik")
-    produced: set[str] = set()
-    day = first
-    while day <= last:  # 20 invocations spread over the range: every day is a superset
-        produced.update(fam.generate(day))
-        day += dt.timedelta(days=1)
-    missing = sorted(names - produced)
-    assert not missing, f"{len(missing)} reference names not generated, e.g. {missing[:10]}"
+    # 20 invocations spread over the range: every day is a superset
+    produced = {name for day in every_day(*command_dates("tufik")) for name in fam.generate(day)}
+    assert_covered(reference_names("tufik"), produced)
 
 
 def test_shape_and_tld_cycle() -> None:
