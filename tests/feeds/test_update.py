@@ -255,3 +255,17 @@ def test_refresh_interval_and_disabled_feeds_are_respected(server, settings):
     assert update_feeds([feed, off], polite, only="off", now=NOW + 3800)[0].status == "ok"
     with pytest.raises(KeyError):
         update_feeds([feed], polite, only="nope", now=NOW)
+
+
+def test_a_feed_whose_last_copy_no_longer_parses_does_not_stop_the_others(server, settings, caplog):
+    good = define("good", "plain", server.add("/good.txt", body=domains(3)))
+    changed = define("changed", "plain", server.add("/c.txt", body=domains(5)))
+    update_feeds([good, changed], settings, now=NOW)
+    # the site switched the definition to another format; the saved copy is plain text
+    offline = UpdateSettings(**{**settings.__dict__, "offline": True})
+    now_json = define("changed", "threatfox-json", server.url("/c.txt"))
+    caplog.set_level(logging.INFO, "dnsguard.feeds")
+    reports = update_feeds([now_json, good], offline, now=NOW + 60)
+    assert [r.status for r in reports] == ["error", "offline"]
+    assert "feed changed: update aborted: ThreatFox JSON unreadable" in caplog.text
+    assert len(values_from(read_store(settings.store_path), "good")) == 3

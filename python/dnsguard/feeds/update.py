@@ -248,10 +248,14 @@ def update_feeds(
     with store_lock(settings.store_path):
         store = read_store(settings.store_path)
         for definition in chosen:
-            reports.append(
-                update_feed(definition, store, settings, moment, os.environ if env is None else env,
-                            requested=only is not None, sleep=sleep)  # fmt: skip
-            )
+            try:
+                report = update_feed(definition, store, settings, moment, os.environ if env is None else env,
+                                     requested=only is not None, sleep=sleep)  # fmt: skip
+            except (ParseError, OSError, ValueError) as exc:
+                # One feed's broken last copy or a full disk must not stop the others.
+                log.error("feed %s: update aborted: %s", definition.name, exc)
+                report = FeedReport(definition.name, "error", f"update aborted: {exc}")
+            reports.append(report)
         dropped = store.drop_expired(moment)
         if dropped:
             log.info("store: %d expired indicators dropped", dropped)
