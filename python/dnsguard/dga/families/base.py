@@ -127,6 +127,19 @@ def parse_uint(text: str, base: int, bits: int) -> int | None:
     return value if 0 <= value < 1 << bits else None
 
 
+def number_seeds(
+    info: FamilyInfo, seed: str | None, known: tuple[str, ...], base: int, bits: int, what: str
+) -> tuple[int, ...]:
+    """Seeds that are numbers: the ``known`` ones (written in ``base``), or ``seed``
+    if it is an unsigned ``bits``-bit number; ``what`` describes the format."""
+    if seed is None:
+        return tuple(int(s, base) for s in known)
+    value = parse_uint(seed, base, bits)
+    if value is None:
+        raise GeneratorError(f"{info.name}: seed must be {what}; known: {', '.join(known)}")
+    return (value,)
+
+
 def chain(first: T, step: Callable[[T], T], count: int) -> list[T]:
     """A seeded chain: ``first`` and its successors, ``count`` items in all."""
     out = [first]

@@ -21,10 +21,9 @@ import numpy as np
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
-    parse_uint,
+    number_seeds,
     unique,
 )
 
@@ -136,14 +135,7 @@ def _month(year: int, java_month: int, constants: tuple[int, ...]) -> tuple[str,
 
 
 def _parse_seed(seed: str | None) -> tuple[int, ...]:
-    if seed is None:
-        return tuple(int(s) for s in _SEEDS)
-    value = parse_uint(seed, 10, 64)
-    if value is None:
-        raise GeneratorError(
-            f"flubot: seed must be a decimal campaign constant; known: {', '.join(_SEEDS)}"
-        )
-    return (value,)
+    return number_seeds(INFO, seed, _SEEDS, 10, 64, "a decimal campaign constant")
 
 
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:

@@ -17,10 +17,9 @@ import datetime as dt
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
-    parse_uint,
+    number_seeds,
     unique,
 )
 from dnsguard.dga.families.ranbyus import may_letters
@@ -64,12 +63,7 @@ def label(day: dt.date, seed: int) -> str:
 
 
 def _parse_seed(seed: str | None) -> tuple[int, ...]:
-    if seed is None:
-        return tuple(int(s, 16) for s in _SEEDS)
-    value = parse_uint(seed, 16, 32)
-    if value is None:
-        raise GeneratorError(f"mirai: seed must be 32-bit hex; known: {', '.join(_SEEDS)}")
-    return (value,)
+    return number_seeds(INFO, seed, _SEEDS, 16, 32, "32-bit hex")
 
 
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:

@@ -20,10 +20,9 @@ import numpy as np
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
-    parse_uint,
+    number_seeds,
     unique,
 )
 
@@ -130,14 +129,7 @@ def _period(year: int, month: int, quarter: int, magic: int) -> tuple[str, ...]:
 
 
 def _parse_seed(seed: str | None) -> tuple[int, ...]:
-    if seed is None:
-        return tuple(int(s) for s in _SEEDS)
-    value = parse_uint(seed, 10, 64)
-    if value is None:
-        raise GeneratorError(
-            f"necurs: seed is the decimal magic number; known: {', '.join(_SEEDS)}"
-        )
-    return (value,)
+    return number_seeds(INFO, seed, _SEEDS, 10, 64, "the decimal magic number")
 
 
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:

@@ -19,10 +19,9 @@ from functools import lru_cache
 
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
-    parse_uint,
+    number_seeds,
     unique,
 )
 
@@ -100,14 +99,7 @@ def labels(seed: int, count: int, variant: str = "v2") -> list[str]:
 
 
 def _parse_seed(seed: str | None) -> tuple[int, ...]:
-    if seed is None:
-        return tuple(int(s, 16) for s in _SEEDS)
-    value = parse_uint(seed, 16, 32)
-    if value is None:
-        raise GeneratorError(
-            f"ramnit: seed must be 32-bit hex like 16647BB4; known: {', '.join(_SEEDS)}"
-        )
-    return (value,)
+    return number_seeds(INFO, seed, _SEEDS, 16, 32, "32-bit hex like 16647BB4")
 
 
 @lru_cache(maxsize=128)

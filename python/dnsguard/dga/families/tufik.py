@@ -17,10 +17,9 @@ import datetime as dt
 from dnsguard.dga.families import murofet
 from dnsguard.dga.families.base import (
     FamilyInfo,
-    GeneratorError,
     check_day,
     check_variant,
-    parse_uint,
+    number_seeds,
     unique,
 )
 
@@ -48,15 +47,7 @@ INFO = FamilyInfo(
 
 
 def _parse_seed(seed: str | None) -> tuple[int, ...]:
-    known = INFO.seeds["default"]
-    if seed is None:
-        return tuple(int(s, 16) for s in known)
-    value = parse_uint(seed, 16, 32)
-    if value is None:
-        raise GeneratorError(
-            f"tufik: seed must be a 32-bit hex magic such as {known[0]!r}; known: {', '.join(known)}"
-        )
-    return (value,)
+    return number_seeds(INFO, seed, INFO.seeds["default"], 16, 32, "a 32-bit hex magic")
 
 
 def generate(day: dt.date, seed: str | None = None, variant: str | None = None) -> list[str]:
