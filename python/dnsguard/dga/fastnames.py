@@ -103,49 +103,42 @@ def _split_plain_batch(names: list, walker: SuffixWalker) -> Split | None:
         return None
     text = _TRAILING_DOT.sub("", joined.lower())
     parts = text.split("\n")
-    bad: set[int] = set()
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    bad: set[int] = set(np.flatnonzero(lengths > N.MAX_NAME_LENGTH).tolist())
     matches = list(_BAD_LINE.finditer(text))
     if matches:
-        line_starts = np.concatenate(([0], np.cumsum([len(p) + 1 for p in parts])[:-1]))
-        bad.update(np.searchsorted(line_starts, [m.start() for m in matches], side="right") - 1)
-    bad.update(i for i, p in enumerate(parts) if len(p) > N.MAX_NAME_LENGTH)
-    registered: list[str] = []
-    suffix: list[str] = []
-    label: list[str] = []
+        line_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+        found = np.searchsorted(line_starts, [m.start() for m in matches], side="right") - 1
+        bad.update(found.tolist())
+    # Common case, in list comprehensions (no per-name Python statements):
+    # registered = last two labels, suffix = TLD, unless the last two labels
+    # are the tail of a longer PSL rule or the TLD has a wildcard rule.
+    registered = [t[t.rfind(".", 0, t.rfind(".")) + 1 :] for t in parts]
+    suffix = [t[t.rfind(".") + 1 :] for t in parts]
+    label = [r[: r.find(".")] for r in registered]
     reason = [""] * len(parts)
     tails = walker.tails
-    wildcards = walker.wildcards
-    start_of = walker.start
-    for i, t in enumerate(parts):
-        j = t.rfind(".")
-        if j > 0 and i not in bad:
-            k = t.rfind(".", 0, j)
-            tail2 = t[k + 1 :]
-            tld = t[j + 1 :]
-            if tail2 not in tails and tld not in wildcards:
-                registered.append(tail2)
-                label.append(t[k + 1 : j])
-                suffix.append(tld)
-                continue
+    wild = walker.wildcards.intersection(suffix)
+    slow = [
+        i
+        for i, (r, x) in enumerate(zip(registered, suffix, strict=True))
+        if r in tails or x in wild or "." not in r
+    ]
+    for i in set(slow) | bad:
         if i in bad:
             result = N.normalize(names[i])
             if isinstance(result, N.Rejected):
-                parts[i] = result.raw
-                reason[i] = result.reason
-                registered.append("")
-                label.append("")
-                suffix.append("")
+                parts[i], reason[i] = result.raw, result.reason
+                registered[i] = label[i] = suffix[i] = ""
             else:
-                parts[i] = result.fqdn
-                registered.append(result.registered)
-                label.append(result.label)
-                suffix.append(result.suffix)
+                parts[i], registered[i] = result.fqdn, result.registered
+                label[i], suffix[i] = result.label, result.suffix
             continue
-        labels = t.split(".")
-        s = start_of(labels)
-        registered.append(".".join(labels[s - 1 :]) if s > 0 else "")
-        label.append(labels[s - 1] if s > 0 else "")
-        suffix.append(".".join(labels[s:]))
+        labels = parts[i].split(".")
+        start = walker.start(labels)
+        registered[i] = ".".join(labels[start - 1 :]) if start > 0 else ""
+        label[i] = labels[start - 1] if start > 0 else ""
+        suffix[i] = ".".join(labels[start:])
     return Split(parts, registered, suffix, label, reason)
 
 

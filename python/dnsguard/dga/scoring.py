@@ -77,23 +77,28 @@ class BatchScores:
         ]
 
 
-def explain(stats: F.LexicalStats, i: int) -> tuple[str, ...]:
+REASON_WORDS = ("high-entropy", "long-consonant-run", "few-vowels", "letter-digit-mix", "long-label")
+
+
+def reason_masks(stats: F.LexicalStats) -> np.ndarray:
+    """Bit k set when ``REASON_WORDS[k]`` describes the label (vectorised)."""
+    conditions = (
+        stats.entropy >= 3.2,
+        stats.consonant_run >= 5,
+        (stats.length >= 6) & (stats.vowel_share < 0.2),
+        stats.switches >= 3,
+        stats.length >= 20,
+    )
+    mask = np.zeros(stats.length.shape[0], dtype=np.int64)
+    for bit, cond in enumerate(conditions):
+        mask |= cond.astype(np.int64) << bit
+    return mask
+
+
+def reason_words(mask: int) -> tuple[str, ...]:
     """Plain-words reasons a flagged label looks machine-made."""
-    reasons = []
-    length = int(stats.length[i])
-    if stats.entropy[i] >= 3.2:
-        reasons.append("high-entropy")
-    if stats.consonant_run[i] >= 5:
-        reasons.append("long-consonant-run")
-    if length >= 6 and stats.vowel_share[i] < 0.2:
-        reasons.append("few-vowels")
-    if stats.switches[i] >= 3:
-        reasons.append("letter-digit-mix")
-    if length >= 20:
-        reasons.append("long-label")
-    if not reasons:
-        reasons.append("unusual-ngrams")
-    return tuple(reasons)
+    words = tuple(w for bit, w in enumerate(REASON_WORDS) if mask >> bit & 1)
+    return words or ("unusual-ngrams",)
 
 
 class Scorer:
@@ -124,25 +129,22 @@ class Scorer:
         """Score a batch column-wise (the fast path)."""
         split = split_names(names, self.walker)
         n = len(split.fqdn)
-        extra = build(allow) if allow else None
+        hits = self.allowlist.match_many(split.fqdn, split.registered, split.suffix)
+        if allow:
+            extra = build(allow)
+            hits = [h or extra.match(f) for h, f in zip(hits, split.fqdn, strict=True)]
         reasons: list[tuple[str, ...]] = [()] * n
-        scored: list[int] = []
-        match = self.allowlist.match_split
-        for i, (fqdn, reg, suffix, why) in enumerate(
-            zip(split.fqdn, split.registered, split.suffix, split.reason, strict=True)
-        ):
+        for i in [i for i, h in enumerate(hits) if h]:
+            reasons[i] = ("allowlisted:" + hits[i],)
+        for i in [i for i, r in enumerate(split.registered) if not r]:
+            why = split.reason[i]
             if why:
                 reasons[i] = ("invalid:" + why,)
-                continue
-            hit = match(fqdn, reg, suffix)
-            if hit is None and extra is not None:
-                hit = extra.match(fqdn)
-            if hit:
-                reasons[i] = ("allowlisted:" + hit,)
-            elif not reg:
+            elif not hits[i]:
                 reasons[i] = ("public-suffix",)
-            else:
-                scored.append(i)
+        scored = [
+            i for i, (h, r) in enumerate(zip(hits, split.registered, strict=True)) if r and not h
+        ]
         score = np.zeros(n, dtype=np.float64)
         family = [UNKNOWN] * n
         family_p = np.zeros(n, dtype=np.float64)
@@ -176,18 +178,23 @@ class Scorer:
         stats = F.lexical_stats(sub)
         suffixes = [split.suffix[rows[k]] for k in flagged]
         probs = model.family_probabilities(F.tokens(sub, stats), suffixes)
-        for j, k in enumerate(flagged.tolist()):
-            i = int(rows[k])
-            why = explain(stats, j)
-            if probs.shape[1]:
-                best = int(probs[j].argmax())
-                p = float(probs[j, best])
-                if p >= model.family_min_probability:
-                    family[i] = model.families[best]
-                    family_p[i] = p
-                else:
-                    why = (*why, f"closest-family:{model.families[best]}:{p:.2f}")
-            reasons[i] = why
+        masks = reason_masks(stats).tolist()
+        words = {m: reason_words(m) for m in set(masks)}
+        if probs.shape[1]:
+            best = probs.argmax(axis=1).tolist()
+            top = probs.max(axis=1).tolist()
+        else:
+            best, top = [0] * len(masks), [0.0] * len(masks)
+        cutoff = model.family_min_probability
+        for i, m, b, p in zip(rows[flagged].tolist(), masks, best, top, strict=True):
+            if p >= cutoff and probs.shape[1]:
+                family[i] = model.families[b]
+                family_p[i] = p
+                reasons[i] = words[m]
+            elif probs.shape[1]:
+                reasons[i] = (*words[m], f"closest-family:{model.families[b]}:{p:.2f}")
+            else:
+                reasons[i] = words[m]
 
     def score_batch(
         self, names: Iterable[str | bytes], *, allow: Iterable[str] | None = None
