@@ -275,17 +275,28 @@ async def latency(rate: int, seconds: float, tmp: Path) -> None:
 
 # -- 3. memory --------------------------------------------------------------------
 
-def memory(total: int, tmp: Path) -> None:
+class FlagEverything:
+    """Worst case for memory: every name is DGA-like, so every name becomes a
+    verdict (journal, sinks) and every NXDOMAIN lands in the host table."""
+
+    def score_batch(self, names: list[str]) -> list:
+        from dnsguard.service.scoring import DgaResult
+
+        return [DgaResult(0.95, "worstcase", 0.9, ("bench",)) for _ in names]
+
+
+def memory(total: int, tmp: Path, worst: bool = False) -> None:
     from dnsguard.service.app import Service
     from dnsguard.service.model import Candidate
     from dnsguard.service.scoring import default_scorer
 
-    service = Service(settings(tmp / "rss"), default_scorer())
+    scorer = FlagEverything() if worst else default_scorer()
+    service = Service(settings(tmp / ("rss-worst" if worst else "rss"), verdict_log=""), scorer)
     service.journal.open(time.time())
     rng = random.Random(3)
     popular = popular_names(rng, 20_000)
     batch = service.settings.batch_size
-    print(f"  RSS before: {rss_mb():.0f} MB (model and PSL loaded)", flush=True)
+    print(f"  RSS before: {rss_mb():.0f} MB (scorer loaded)", flush=True)
     checkpoints = {int(total * f) for f in (0.1, 0.25, 0.5, 0.75, 1.0)}
     cpu = time.process_time()
     done = 0
@@ -321,6 +332,8 @@ def main() -> int:
     ap.add_argument("--rate", type=int, default=5_000)
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--rss-names", type=int, default=10_000_000)
+    ap.add_argument("--worst-case-names", type=int, default=0,
+                    help="also measure RSS with every name flagged (fills host table and journal)")
     ap.add_argument("--skip", default="", help="comma list of throughput,latency,rss")
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
@@ -337,6 +350,9 @@ def main() -> int:
         if "rss" not in skip:
             print(f"3. memory after {args.rss_names:,} candidate names (75% distinct)")
             memory(args.rss_names, tmp)
+        if args.worst_case_names:
+            print(f"3b. worst-case memory after {args.worst_case_names:,} names, every one a verdict")
+            memory(args.worst_case_names, tmp, worst=True)
     return 0
 
 

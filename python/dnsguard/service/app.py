@@ -102,7 +102,12 @@ class Service:
 
     # -- the core step ----------------------------------------------------------
     def process(self, batch: list[Candidate | HostTag]) -> list[NameVerdict | HostVerdict]:
-        """Decide one batch, journal the news, hand it to every sink."""
+        """Decide one batch, journal the news (fsync'd), hand it to every sink."""
+        fresh = self.decide_and_journal(batch, sync=True)
+        self.deliver(fresh)
+        return fresh
+
+    def decide_and_journal(self, batch: list[Candidate | HostTag], sync: bool) -> list[NameVerdict | HostVerdict]:
         started = time.perf_counter()
         now = self.clock()
         cands: list[Candidate] = []
@@ -113,18 +118,22 @@ class Service:
                 cands.append(item)
         outcome = self.decider.decide(cands, now)
         verdicts: list[NameVerdict | HostVerdict] = [*outcome.names, *outcome.hosts]
-        fresh = self.journal.append(verdicts, now) if verdicts else []
-        if fresh:
-            for sink in (self.zeek, self.suricata):
-                if sink is not None:
-                    sink.offer(fresh)
-            if self.siem is not None:
-                self.siem.write(fresh)
-            self.stats.verdicts_out += sum(isinstance(v, NameVerdict) for v in fresh)
-            self.stats.host_verdicts_out += sum(isinstance(v, HostVerdict) for v in fresh)
+        fresh = self.journal.append(verdicts, now, sync=sync) if verdicts else []
         self.stats.batches += 1
         self.stats.max_batch_seconds = max(self.stats.max_batch_seconds, time.perf_counter() - started)
         return fresh
+
+    def deliver(self, fresh: list[NameVerdict | HostVerdict]) -> None:
+        """Only for journaled (and synced) verdicts."""
+        if not fresh:
+            return
+        for sink in (self.zeek, self.suricata):
+            if sink is not None:
+                sink.offer(fresh)
+        if self.siem is not None:
+            self.siem.write(fresh)
+        self.stats.verdicts_out += sum(isinstance(v, NameVerdict) for v in fresh)
+        self.stats.host_verdicts_out += sum(isinstance(v, HostVerdict) for v in fresh)
 
     async def _worker(self) -> None:
         """Decide in batches: after the first item, linger a moment so a burst
@@ -137,7 +146,12 @@ class Service:
             if len(batch) < size and linger > 0 and not self._input_stop.is_set():
                 await asyncio.sleep(linger)
                 batch += self.queue.take_nowait(size - len(batch))
-            self.process(batch)
+            fresh = self.decide_and_journal(batch, sync=False)
+            if fresh:
+                # The fsync runs in a thread: the loop keeps receiving meanwhile,
+                # and nobody hears of a verdict before it is on disk.
+                await asyncio.to_thread(self.journal.sync)
+                self.deliver(fresh)
             await asyncio.sleep(0)
 
     # -- control ----------------------------------------------------------------

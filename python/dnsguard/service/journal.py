@@ -119,8 +119,17 @@ class Journal:
         self._expire(now)
         return sorted(self._live.values(), key=lambda v: v.created)
 
-    def append(self, verdicts: Iterable[Verdict], now: float) -> list[Verdict]:
+    def sync(self) -> None:
+        """fsync what :meth:`append` wrote with ``sync=False`` (may run in a thread)."""
+        if self._fh is not None:
+            os.fsync(self._fh.fileno())
+
+    def append(self, verdicts: Iterable[Verdict], now: float, sync: bool = True) -> list[Verdict]:
         """Persist (one fsync) and return the verdicts that are news.
+
+        With ``sync=False`` the records are written and flushed but the caller
+        must call :meth:`sync` before telling anyone about them (the service
+        does that in a worker thread so the event loop keeps receiving).
 
         A verdict identical in substance to a live one (same name, family,
         threat, not extending the expiry by more than 10 %) is a duplicate
@@ -140,7 +149,8 @@ class Journal:
         packer = msgpack.Packer(use_bin_type=True)
         self._fh.write(b"".join(packer.pack(to_record(v)) for v in fresh))
         self._fh.flush()
-        os.fsync(self._fh.fileno())
+        if sync:
+            os.fsync(self._fh.fileno())
         for v in fresh:
             self._live.pop(key_of(v), None)
             self._live[key_of(v)] = v
