@@ -55,9 +55,8 @@ def peak_rss_mb() -> float:
 
 
 def calibration() -> float:
-    """CPU seconds for a fixed pure-Python loop (about 0.1 s on an idle
-    modern core): a shared or loaded machine shows here, so the figures
-    below can be scaled."""
+    """CPU seconds for a fixed pure-Python loop: a shared or loaded machine
+    shows here, so runs on different days or machines can be compared."""
     t0 = time.process_time()
     total = 0
     for i in range(2_000_000):
@@ -75,7 +74,7 @@ def run_pipeline(feed_file: Path) -> int:
     body = feed_file.read_bytes()
     allowlist = shipped_allowlist()
     print(f"input: {len(body) / 1e6:.0f} MB CSV; RSS with body and allowlist loaded {peak_rss_mb():.0f} MB")
-    print(f"calibration loop {calibration():.2f} s CPU (about 0.10 s on an idle core)")
+    print(f"calibration loop {calibration():.2f} s CPU (compare between runs: higher = busier machine)")
     now = time.time()
     times: dict[str, float] = {}
     start = t0 = time.process_time()

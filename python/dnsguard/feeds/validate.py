@@ -181,7 +181,7 @@ def validate_records(
     for record in parsed.records:
         kind = record.kind
         if kind == "domain" or kind == "host":
-            text = record.value.strip()
+            text = record.value  # parsers hand over stripped values
         else:
             host = _host_of(record)
             if host.__class__ is str:

@@ -53,10 +53,11 @@ def _split(line: str, ncols: int) -> list[str] | None:
     through :mod:`csv`.  One line at a time: a stray quote (a truncated last
     line) costs that line only.
     """
-    if line.startswith('"') and line.endswith('"') and len(line) > 1:
-        inner = line[1:-1]
-        cells = inner.split('", "') if '", "' in inner else inner.split('","')
-        if len(cells) == ncols and inner.count('"') == 2 * (ncols - 1):
+    if line[:1] == '"' and line[-1:] == '"' and len(line) > 1:
+        cells = line[1:-1].split('", "')
+        if len(cells) != ncols:
+            cells = line[1:-1].split('","')
+        if len(cells) == ncols and line.count('"') == 2 * ncols:
             return cells
     try:
         row = next(csv.reader([line], skipinitialspace=True), [])
@@ -76,7 +77,7 @@ def _csv_rows(body: bytes, first_column: str, default: tuple[str, ...], out: Par
                 header = found
                 index = {name: i for i, name in enumerate(header)}
             continue
-        if not line.strip() or line.startswith("#"):
+        if not line or line[0] == "#" or line.isspace():
             continue
         if header is None:
             header = default

@@ -96,14 +96,12 @@ def parse_confidence(value: object) -> int | None:
 
 def iter_lines(body: bytes) -> Iterator[str]:
     """Decoded lines without their line ends, one at a time (no copy of the
-    whole body as text); a UTF-8 BOM on the first line is dropped."""
-    first = True
-    for raw in io.BytesIO(body):
-        line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-        if first:
-            line = line.removeprefix("\ufeff")
-            first = False
-        yield line
+    whole body as text); a UTF-8 BOM at the start is dropped."""
+    stream = io.BytesIO(body)
+    if body.startswith(b"\xef\xbb\xbf"):
+        stream.seek(3)
+    for raw in stream:
+        yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
 
 
 def decode_text(body: bytes) -> str:

@@ -43,5 +43,5 @@ def parse_hosts(body: bytes) -> ParseOutput:
             if name.lower() in _HOSTS_IGNORED:
                 out.ignored["hosts-file housekeeping name"] += 1
                 continue
-            out.records.append(RawRecord(name, "domain"))
+            out.records.append(RawRecord(name.strip(), "domain"))
     return out

@@ -97,9 +97,9 @@ def _attribute(attr: object, family: str, out: ParseOutput) -> None:
     if attr.get("deleted") or attr.get("to_ids") in (False, 0, "0"):
         out.ignored["MISP attribute not for IDS"] += 1
         return
-    value = attr["value"]
+    value = attr["value"].strip()
     if "|" in str(attr.get("type")):
-        value = value.split("|", 1)[0]
+        value = value.split("|", 1)[0].strip()
     out.records.append(
         RawRecord(
             value=value,

@@ -62,7 +62,7 @@ def parse_stix(body: bytes) -> ParseOutput:
         for obj_type, value in matches:
             out.records.append(
                 RawRecord(
-                    value=value.replace("\\'", "'").replace("\\\\", "\\"),
+                    value=value.replace("\\'", "'").replace("\\\\", "\\").strip(),
                     kind=_KINDS[obj_type],
                     family=family_of.get(str(obj.get("id")), ""),
                     threat=tags[0] if tags else "",

@@ -52,7 +52,7 @@ def parse_zeek_intel(body: bytes) -> ParseOutput:
         meta = parse_desc(row.get("meta.desc", ""))
         out.records.append(
             RawRecord(
-                value=row["indicator"],
+                value=row["indicator"].strip(),
                 kind=kind,
                 family=meta.get("family", ""),
                 threat=meta.get("threat", ""),
