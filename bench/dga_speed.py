@@ -28,7 +28,7 @@ SUBS = ["", "www", "mail", "api", "cdn", "static", "m", "login", "_dmarc", "s1._
 
 
 def workload(n: int, seed: int = 1) -> list[str]:
-    """Unique-ish mix: 70 % benign FQDNs, 15 % CDN hosts, 15 % DGA names."""
+    """Unique-ish mix: 85 % benign FQDNs, 13 % CDN hosts, 2 % DGA names (like real traffic)."""
     rng = random.Random(seed)
     benign = (ROOT / "data/benign/top-registered-domains.txt").read_text().split()
     dga = []
@@ -38,11 +38,11 @@ def workload(n: int, seed: int = 1) -> list[str]:
     out = []
     for _ in range(n):
         r = rng.random()
-        if r < 0.70:
+        if r < 0.85:
             sub = rng.choice(SUBS)
             reg = rng.choice(benign)
             out.append(f"{sub}.{reg}" if sub else reg)
-        elif r < 0.85:
+        elif r < 0.98:
             k = rng.randrange(3)
             rid = "".join(rng.choice(alnum) for _ in range(13))
             out.append(
