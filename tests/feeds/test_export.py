@@ -21,6 +21,7 @@ from dnsguard.feeds.export import (
 from dnsguard.feeds.formats.zeek import parse_zeek_intel
 from dnsguard.feeds.indicators import Indicator
 from dnsguard.names import Name, normalize
+from dnsguard.paths import pack_root
 
 NOW = 1_800_000_000.0
 SURICATA = shutil.which("suricata") or "/usr/bin/suricata"
@@ -112,16 +113,24 @@ alert ip any any -> any any (msg:"dnsguard c2 ip"; ip.dst; dataset:isset,dnsguar
 """
 
 
-def suricata_test(rule_dir, rule_files, tmp_path):
+def suricata_test(rule_dir, rule_files, tmp_path, data_dir=None):
     config = tmp_path / "suricata.yaml"
     config.write_text(
         "%YAML 1.1\n---\n"
-        + yaml.safe_dump({"default-rule-path": str(rule_dir), "rule-files": rule_files,
-                          "default-log-dir": str(tmp_path)})  # fmt: skip
+        + yaml.safe_dump({
+            "default-rule-path": str(rule_dir), "rule-files": rule_files, "default-log-dir": str(tmp_path),
+            "vars": {"address-groups": {"HOME_NET": "[10.0.0.0/8,172.16.0.0/12,192.168.0.0/16]",
+                                        "EXTERNAL_NET": "!$HOME_NET", "DNS_SERVERS": "$HOME_NET"},
+                     "port-groups": {"DNS_PORTS": "53"}},
+        })  # fmt: skip
     )
+    extra = []
+    if data_dir is not None:
+        data_dir.mkdir(exist_ok=True)
+        extra = ["--data-dir", str(data_dir)]
     return subprocess.run(
-        [SURICATA, "-T", "-c", str(config), "-l", str(tmp_path)],
-        capture_output=True, text=True, timeout=120,
+        [SURICATA, "-T", "-c", str(config), "-l", str(tmp_path), *extra],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )  # fmt: skip
 
 
@@ -180,3 +189,22 @@ def test_suricata_update_archive_carries_rules_datasets_and_checksum(tmp_path):
 def test_datasets_go_where_the_rules_load_them():
     rules = 'alert dns any any -> any any (dns.query; dataset:isset,dnsguard-c2, type string, load dnsguard-c2.lst; sid:1;)'
     assert dataset_paths_in_rules(rules) == {"dnsguard-c2.lst": "dnsguard-c2.lst"}
+
+
+def test_archive_with_the_packs_own_rules_passes_suricata(tmp_path):
+    """The real pack (suricata-rules/): its rules load our datasets from the archive."""
+    rules_dir = pack_root() / "suricata-rules"
+    rule_files = sorted(p.name for p in rules_dir.glob("*.rules") if "lua" not in p.name)
+    assert rule_files, "the pack has no rules to test against"
+    info = write_suricata_export(INDICATORS, tmp_path / "export", rules_dir, mtime=NOW)
+    extract = tmp_path / "unpacked"
+    with tarfile.open(info.path) as tar:
+        tar.extractall(extract, filter="data")
+    loads = set()
+    for name in rule_files:
+        loads |= set(dataset_paths_in_rules((rules_dir / name).read_text()).values())
+    for written in loads:
+        assert (extract / "rules" / written).is_file(), written
+    run = suricata_test(extract / "rules", rule_files, tmp_path, data_dir=tmp_path / "data")
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "0 rules failed" in run.stdout + run.stderr

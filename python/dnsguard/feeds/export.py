@@ -137,7 +137,7 @@ class ArchiveInfo:
 
 
 def build_archive(rules_dir: Path | None, datasets: dict[str, bytes], mtime: float | None = None) -> tuple[bytes, tuple[str, ...]]:
-    """A suricata-update source: ``rules/*.rules`` plus the dataset files.
+    """A suricata-update source: ``rules/*.rules`` (and ``*.lua``) plus the dataset files.
 
     suricata-update looks for a rule's ``load`` file relative to the rule
     file inside the archive (and Suricata relative to the rule file on
@@ -153,6 +153,9 @@ def build_archive(rules_dir: Path | None, datasets: dict[str, bytes], mtime: flo
         for base, written in dataset_paths_in_rules(text.decode("utf-8", "replace")).items():
             if base in datasets and not written.startswith("/") and ".." not in written:
                 placed.setdefault(base, f"rules/{written}")
+    # Lua scripts sit beside the rules that call them (``lua:x.lua``).
+    for script in sorted(rules_dir.glob("*.lua")) if rules_dir and rules_dir.is_dir() else ():
+        members[f"rules/{script.name}"] = script.read_bytes()
     for filename, content in sorted(datasets.items()):
         members[placed.get(filename, f"rules/datasets/{filename}")] = content
     buffer = io.BytesIO()
