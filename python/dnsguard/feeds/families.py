@@ -11,6 +11,7 @@ report shows it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 IAB_FAMILIES: dict[str, tuple[str, ...]] = {
     "QSnatch": ("qnapcrypt", "derek", "elf.qsnatch"),
@@ -50,11 +51,13 @@ for _name, _aliases in IAB_FAMILIES.items():
         _CANONICAL[_key(_alias.split(".", 1)[-1])] = _name
 
 
+@lru_cache(maxsize=4096)
 def canonical_family(name: str) -> str:
     """The table's spelling of an IAB family, or ``name`` tidied.
 
     Unknown families keep their feed spelling (stripped); empty or
-    placeholder names become ``unknown``.
+    placeholder names become ``unknown``.  Cached: merges ask this for
+    every indicator, and feeds name a few hundred families at most.
     """
     text = (name or "").strip()
     if not text or text.lower() in ("none", "null", "-", "unknown", "unknown malware"):

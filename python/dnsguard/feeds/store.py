@@ -51,20 +51,27 @@ def combine(old: Indicator, new: Indicator) -> Indicator:
     widen; no expiry (None) beats any date.
     """
     lead, other = (new, old) if new.confidence >= old.confidence else (old, new)
-    family = lead.family if lead.family != "unknown" else other.family
-    threat = "iab" if is_iab(family) else (lead.threat if lead.family != "unknown" or other.family == "unknown" else other.threat)
-    sources = old.sources if set(new.sources) <= set(old.sources) else tuple(sorted({*old.sources, *new.sources}))
-    firsts = [t for t in (old.first_seen, new.first_seen) if t]
-    expires = None if old.expires is None or new.expires is None else max(old.expires, new.expires)
-    return Indicator(
+    named = lead if lead.family != "unknown" or other.family == "unknown" else other
+    threat = "iab" if is_iab(named.family) else named.threat
+    ns, os_ = new.sources, old.sources
+    if (len(ns) == 1 and ns[0] in os_) or set(ns) <= set(os_):
+        sources = os_
+    else:
+        sources = tuple(sorted({*os_, *ns}))
+    a, b = old.first_seen, new.first_seen
+    first = (a if a <= b else b) if a and b else (a or b)
+    a, b = old.expires, new.expires
+    expires = None if a is None or b is None else (a if a >= b else b)
+    # Plain comparisons, not max()/min(): this runs once per indicator per update.
+    return make_indicator(
         old.value,
         old.kind,
-        family,
+        named.family,
         threat,
-        max(old.confidence, new.confidence),
+        lead.confidence,
         sources,
-        min(firsts) if firsts else 0.0,
-        max(old.last_seen, new.last_seen),
+        first,
+        old.last_seen if old.last_seen >= new.last_seen else new.last_seen,
         expires,
     )
 
