@@ -49,9 +49,13 @@ MAX_DISTINCT_EVIDENCE = 5_000
 MAX_FLAGGED_NAMES = 500
 MAX_NAME_CACHE = 200_000
 SCORE_BATCH = 4_096
+MAX_PENDING = 65_536
+"""Records waiting for their name's score; a few names repeated many times
+must not grow this without limit before a batch fills."""
 MAX_SCORE_CACHE = 500_000
 TIMELINE_BUCKET = 300
 MAX_TIMELINE_BUCKETS = 20_000
+MAX_RAW_HOSTS = 100_000
 NOTICE_KINDS = {
     "DNSGuard::Intel_Domain": "feed",
     "DNSGuard::NXDOMAIN_Burst": "nxdomain-burst",
@@ -121,10 +125,11 @@ class HostReport:
 
 
 class _Host:
-    __slots__ = ("queries", "nxdomain", "first", "last", "evidence", "counts", "families", "seen",
-                 "flagged", "buckets")
+    __slots__ = ("client", "queries", "nxdomain", "first", "last", "evidence", "counts", "families", "seen",
+                 "flagged", "buckets", "bucket", "counts_now")
 
-    def __init__(self, ts: float):
+    def __init__(self, ts: float, client: str = ""):
+        self.client = client
         self.queries = 0
         self.nxdomain = 0
         self.first = ts
@@ -136,6 +141,9 @@ class _Host:
         self.flagged: dict[str, list] = {}
         """fqdn -> [nxdomain, first ts, uid, score, family, reasons] of DGA-like names."""
         self.buckets: dict[int, list[int]] = {}
+        self.bucket = -1
+        """The timeline bucket last counted into (logs are mostly in time order)."""
+        self.counts_now: list[int] = [0, 0]
 
     def add(self, ev: Evidence, dedupe: bool = True) -> None:
         """Record a finding; the same kind and name again only counts."""
@@ -263,6 +271,7 @@ class Analyzer:
         self.devices = DeviceTagger(settings.devices)
         self._names: dict[str, list | str] = {}
         self._day_lo = self._day_hi = 0.0
+        self._host_by_raw: dict[str, _Host] = {}
         self._known: dict[str, tuple[str, str]] = {}
         self._days: set[int] = set()
         self._scores: dict[str, float] = {}
@@ -332,7 +341,7 @@ class Analyzer:
     def _host(self, client: str, ts: float) -> _Host:
         host = self.hosts.get(client)
         if host is None:
-            host = self.hosts[client] = _Host(ts)
+            host = self.hosts[client] = _Host(ts, client)
         return host
 
     # ------------------------------------------------------------------ observe
@@ -383,15 +392,20 @@ class Analyzer:
         costs only the counting.  Anything else goes through the same
         :meth:`_name_event` as :meth:`observe`."""
         c = block.columns
-        its, ih, iq = c.ts, c.orig_h, c.query
-        ir, iu, ia, itl = c.rcode, c.uid, c.answers, c.ttls
-        set_sep, empty = block.set_sep, block.empty
+        if c.rcode is None or c.answers is None:
+            for rec in block.records():  # an unusual dns.log without these columns
+                self.observe(rec)
+            return
+        its, ih, iq, ir, ia = c.ts, c.orig_h, c.query, c.rcode, c.answers
+        set_sep = block.set_sep
         flux_min = max(1, self.flux.s.min_records - 1)
-        ipc = block.ip
-        known_ips = ipc.seen
+        flux_len = 8 * self.flux.s.min_records - 1  # shortest text of that many IPv4 addresses
         names = self._names
-        hosts = self.hosts
-        stats = block.stats
+        by_raw = self._host_by_raw
+        rejected = self.rejected
+        quiet_at = _I_QUIET
+        width = TIMELINE_BUCKET
+        day_lo, day_hi = self._day_lo, self._day_hi
         for cols in block.rows:
             try:
                 ts = float(cols[its])
@@ -400,62 +414,78 @@ class Analyzer:
                 if rec is not None:
                     self.observe(rec)
                 continue
-            client = known_ips.get(cols[ih]) or ipc(cols[ih])
-            if client is None:
-                stats.skip("missing or bad ts / id.orig_h")
-                stats.records -= 1
-                continue
-            query = cols[iq]
-            if query == "-":
-                stats.skip("no query name")
-                stats.records -= 1
-                continue
-            host = hosts.get(client)
+            host = by_raw.get(cols[ih])
             if host is None:
-                host = hosts[client] = _Host(ts)
-            if not self._day_lo <= ts < self._day_hi:
+                host = self._host_for_raw(cols[ih], ts, block)
+                if host is None:
+                    continue
+            if not day_lo <= ts < day_hi:
                 self._new_day(ts)
-                names = self._names
-            nxdomain = ir is not None and cols[ir] == "NXDOMAIN"
+                day_lo, day_hi = self._day_lo, self._day_hi
+            nxdomain = cols[ir] == "NXDOMAIN"
             # _count, inlined: this runs for every line of a day of logs.
             host.queries += 1
             if ts > host.last:
                 host.last = ts
             elif ts < host.first:
                 host.first = ts
-            bucket = int(ts // TIMELINE_BUCKET)
-            counts = host.buckets.get(bucket)
-            if counts is None:
-                counts = [0, 0]
-                if len(host.buckets) < MAX_TIMELINE_BUCKETS:
-                    host.buckets[bucket] = counts
+            bucket = int(ts // width)
+            if bucket == host.bucket:
+                counts = host.counts_now
+            else:
+                counts = host.buckets.get(bucket)
+                if counts is None:
+                    counts = [0, 0]
+                    if len(host.buckets) < MAX_TIMELINE_BUCKETS:
+                        host.buckets[bucket] = counts
+                host.bucket, host.counts_now = bucket, counts
             counts[0] += 1
             if nxdomain:
                 counts[1] += 1
                 host.nxdomain += 1
+            query = cols[iq]
             info = names.get(query)
             if info is None:
+                if query == "-":
+                    block.stats.skip("no query name")
+                    block.stats.records -= 1
+                    host.queries -= 1
+                    counts[0] -= 1
+                    continue
                 info = self._classify(unescape(query) if "\\x" in query else query)
                 names[query] = info
             if type(info) is str:
-                self.rejected[info] += 1
+                rejected[info] += 1
                 continue
-            raw_answers = cols[ia] if ia is not None else "-"
-            fluxy = raw_answers.count(set_sep) >= flux_min
-            if info[_I_QUIET] and not nxdomain and not fluxy:
+            raw_answers = cols[ia]
+            fluxy = len(raw_answers) >= flux_len and raw_answers.count(set_sep) >= flux_min
+            if info[quiet_at] and not nxdomain and not fluxy:
                 continue
             answers: tuple[str, ...] = ()
             ttls: tuple[float, ...] = ()
-            if fluxy and raw_answers != empty:
+            if fluxy and raw_answers != block.empty:
                 answers = tuple(raw_answers.split(set_sep))
-                raw_ttls = cols[itl] if itl is not None else "-"
-                if raw_ttls != "-" and raw_ttls != empty:
+                raw_ttls = cols[c.ttls] if c.ttls is not None else "-"
+                if raw_ttls != "-" and raw_ttls != block.empty:
                     try:
                         ttls = tuple(map(float, raw_ttls.split(set_sep)))
                     except ValueError:
                         ttls = ()
-            uid = cols[iu] if iu is not None else ""
-            self._name_event(host, client, ts, info, nxdomain, uid, answers, ttls)
+            uid = cols[c.uid] if c.uid is not None else ""
+            self._name_event(host, host.client, ts, info, nxdomain, uid, answers, ttls)
+
+    def _host_for_raw(self, raw: str, ts: float, block: DnsRows) -> _Host | None:
+        """The host behind an address as written in the log (first sight)."""
+        client = block.ip(raw)
+        if client is None:
+            block.stats.skip("missing or bad ts / id.orig_h")
+            block.stats.records -= 1
+            return None
+        host = self._host(client, ts)
+        if len(self._host_by_raw) >= MAX_RAW_HOSTS:
+            self._host_by_raw.clear()
+        self._host_by_raw[raw] = host
+        return host
 
     def _name_event(self, host: _Host, client: str, ts: float, info: list, nxdomain: bool, uid: str,
                     answers: tuple[str, ...], ttls: tuple[float, ...]) -> None:
@@ -489,7 +519,7 @@ class Analyzer:
         if score is None:
             self._to_score.add(fqdn)
             self._pending.append((host, fqdn, nxdomain, ts, uid))
-            if len(self._to_score) >= SCORE_BATCH:
+            if len(self._to_score) >= SCORE_BATCH or len(self._pending) >= MAX_PENDING:
                 self._flush_scores()
         elif score >= self.settings.dga_threshold:
             self._flag(host, fqdn, nxdomain, ts, uid)
@@ -530,9 +560,7 @@ class Analyzer:
     def _observe_alert(self, alert: SensorAlert) -> None:
         if not alert.client:
             return
-        host = self.hosts.get(alert.client)
-        if host is None:
-            host = self.hosts[alert.client] = _Host(alert.ts)
+        host = self._host(alert.client, alert.ts)
         meta = alert.metadata
         family = (meta.get("malware_family") or meta.get("family") or [""])[0]
         threat = (meta.get("threat_type") or meta.get("threat") or [""])[0]
