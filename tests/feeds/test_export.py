@@ -92,13 +92,16 @@ def test_zeek_intel_is_strictly_valid_and_round_trips(tmp_path):
 def test_suricata_dataset_contents():
     files = suricata_datasets(INDICATORS)
     assert sorted(files) == [
-        "dnsguard-botnet.lst", "dnsguard-c2-ip.lst", "dnsguard-c2.lst", "dnsguard-dga.lst", "dnsguard-iab.lst"
+        "dnsguard-any.lst", "dnsguard-botnet.lst", "dnsguard-c2-ip.lst", "dnsguard-c2.lst", "dnsguard-dga.lst",
+        "dnsguard-iab.lst",
     ]  # fmt: skip
     decode = lambda name: [base64.b64decode(line).decode() for line in files[name].decode().split()]  # noqa: E731
     assert decode("dnsguard-iab.lst") == ["update-check.invoice-portal.test"]
     assert decode("dnsguard-c2.lst") == ["panel.asyncrat-c2.test", "tab.test"]
     assert decode("dnsguard-botnet.lst") == ["bots.mirai-loader.test"]
     assert decode("dnsguard-dga.lst") == ["qsn7ab.test"]
+    assert decode("dnsguard-any.lst") == sorted(  # the union the pack's gate rules look up
+        decode("dnsguard-iab.lst") + decode("dnsguard-c2.lst") + decode("dnsguard-botnet.lst") + decode("dnsguard-dga.lst"))
     assert files["dnsguard-c2-ip.lst"] == b"45.61.136.4\n45.61.136.30\n"  # numeric order, IPv4 only
     string_sets = [c for name, c in files.items() if name != "dnsguard-c2-ip.lst"]
     assert all(b"bank-verify" not in base64.b64decode(line) for c in string_sets for line in c.split())
@@ -172,7 +175,7 @@ def test_suricata_update_archive_carries_rules_datasets_and_checksum(tmp_path):
         names = sorted(tar.getnames())
         assert names == sorted(info.members)
         assert names == [
-            "rules/datasets/dnsguard-botnet.lst", "rules/datasets/dnsguard-c2-ip.lst",
+            "rules/datasets/dnsguard-any.lst", "rules/datasets/dnsguard-botnet.lst", "rules/datasets/dnsguard-c2-ip.lst",
             "rules/datasets/dnsguard-c2.lst", "rules/datasets/dnsguard-dga.lst",
             "rules/datasets/dnsguard-iab.lst", "rules/dnsguard-feeds.rules", "rules/other.rules",
         ]  # fmt: skip

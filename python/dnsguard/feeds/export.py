@@ -35,6 +35,9 @@ NAME_DATASETS = {
 """Threat type -> string dataset (docs/interfaces.md). Phishing names have no
 dataset in the pack; they reach Zeek only."""
 _ZEEK_DOMAIN, _ZEEK_ADDR = "Intel::DOMAIN", "Intel::ADDR"
+UNION_DATASET = "dnsguard-any"
+"""Every name of the four sets above: the pack's gate rules look a query up
+here once per depth before any per-type set (suricata-rules/README.md)."""
 IP_DATASET = "dnsguard-c2-ip"
 ARCHIVE_NAME = "dnsguard-feeds.tar.gz"
 SOURCE_NAME = "dnsguard/feeds"
@@ -106,6 +109,8 @@ def suricata_datasets(indicators: Iterable[Indicator]) -> dict[str, bytes]:
     out = {}
     for dataset, values in names.items():
         out[f"{dataset}.lst"] = b"".join(b2a_base64(v.encode("ascii"), newline=True) for v in sorted(set(values)))
+    union = sorted(set().union(*names.values()))
+    out[f"{UNION_DATASET}.lst"] = b"".join(b2a_base64(v.encode("ascii"), newline=True) for v in union)
     ips = sorted(set(addresses), key=lambda a: tuple(int(p) for p in a.split(".")))
     out[f"{IP_DATASET}.lst"] = "".join(a + "\n" for a in ips).encode("ascii")
     return out
