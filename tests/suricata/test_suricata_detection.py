@@ -30,6 +30,7 @@ from suricata_support import (
 
 REPO = Path(__file__).resolve().parents[2]
 C2_IP = "203.0.113.66"
+UNGATED = "ungated-c2.example"
 
 
 @dataclass
@@ -141,6 +142,9 @@ def negative_cases() -> list[Case]:
         "near-miss-not-suffix": ("evil-c2.example.attacker.net", "A"),
         "near-miss-parent-of-listed": ("evil3-c2.example", "A"),
         "near-miss-verdict-parent": ("evil4-verdict.example", "A"),
+        # In dnsguard-c2 but not in the union: the gate must keep the C2 rules quiet.
+        "not-in-union": (UNGATED, "A"),
+        "not-in-union-parent": (f"www.{UNGATED}", "A"),
     }
     for i, (cid, (name, qtype)) in enumerate(repeated.items(), 1):
         client = f"10.2.1.{i}"
@@ -182,7 +186,11 @@ def detection(tmp_path_factory):
     write_traffic(pcap, exchanges, iterative)
     box = make_box(root / "sandbox")
     for threat in catalogue.THREAT_DATASETS:
-        write_dataset(box.rules / "datasets" / f"dnsguard-{threat}.lst", _listed(threat))
+        extra = [UNGATED] if threat == "c2" else []
+        write_dataset(box.rules / "datasets" / f"dnsguard-{threat}.lst", _listed(threat) + extra)
+    # The gate rules' union set, as the exporter writes it.
+    write_dataset(box.rules / "datasets" / f"{catalogue.UNION_DATASET}.lst",
+                  [n for threat in catalogue.THREAT_DATASETS for n in _listed(threat)])
     write_dataset(box.rules / "datasets" / "dnsguard-c2-ip.lst", [C2_IP], "ipv4")
     write_dataset(box.data / "dnsguard-verdict.lst", _listed("verdict"))
     alerts = read_alerts(sandbox.run_pcap(box, pcap))
@@ -238,6 +246,7 @@ def test_zeek_dns_traces_raise_nothing(tmp_path):
     through the whole pack, Lua rule included, with datasets populated."""
     box = make_box(tmp_path / "box", lua=True)
     write_dataset(box.rules / "datasets" / "dnsguard-c2.lst", ["evil-c2.example"])
+    write_dataset(box.rules / "datasets" / f"{catalogue.UNION_DATASET}.lst", ["evil-c2.example"])
     eve = sandbox.run_pcap(box, TRACES)
     log = (box.logs / "suricata.log").read_text()
     files = len([p for p in TRACES.iterdir() if p.is_file()])

@@ -62,6 +62,7 @@ def test_add_source_update_and_merged_ruleset_loads_and_alerts(tmp_path):
     pack = tmp_path / "pack"
     shutil.copytree(PACK, pack)
     write_dataset(pack / "datasets" / "dnsguard-c2.lst", ["merged-c2.example"])
+    write_dataset(pack / "datasets" / "dnsguard-any.lst", ["merged-c2.example"])  # the union
     artifact = package.build_source(pack, tmp_path / "src")
     data, out, sdata = tmp_path / "data", tmp_path / "out", tmp_path / "sdata"
     for d in (data, out, sdata):
@@ -84,7 +85,7 @@ def test_add_source_update_and_merged_ruleset_loads_and_alerts(tmp_path):
     assert len(ours) == len(catalogue.FILES["dnsguard.rules"][1]())
     assert merged.count('msg:"SURICATA ') > 300  # Debian's decoder/app-layer event rules
     assert "datasets/dnsguard-c2.lst" not in merged  # rewritten to suricata-update's copies
-    assert len(list((out / "datasets").iterdir())) == 5
+    assert len(list((out / "datasets").iterdir())) == 6  # four feed sets, their union, C2 IPs
 
     # And the merged output detects: one query for the listed name.
     pcap = tmp_path / "q.pcap"

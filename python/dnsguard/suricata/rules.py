@@ -30,6 +30,21 @@ THREAT_DATASETS = ("c2", "iab", "botnet", "dga")
 
 PARENT_LABELS = (2, 3, 4)
 
+UNION_DATASET = "dnsguard-any"
+"""Every name of the four feed sets (written by the exporter next to them).
+
+The gate rules look each query up here once per depth and set a flowbit;
+the per-threat-type rules check that flowbit first, so on a miss (nearly
+every query) one lookup per depth is made instead of one per set."""
+
+GATE_SIZING = {"v7": "memcap 512mb,hashsize 262144", "v8": "memcap 512mb,hashsize 65536"}
+"""The union set holds every feed name.  Suricata 7.0.10 accepts up to
+262,144 buckets per set (``datasets.limits.single-hashsize``), 8.0 only
+65,536 by default; each gate therefore comes in a 7.x and an 8.0 version
+(``requires``), so exactly one declaration of the set loads."""
+
+GATE_SIDS = {"v7": 9_070_010, "v8": 9_070_020}
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -133,6 +148,45 @@ def dataset_option(threat: str) -> str:
     return f"{name},type string,load datasets/{name}.lst,{DATASET_SIZING}"
 
 
+def gate_flowbit(depth: int) -> str:
+    """Flowbit set by the gate for ``depth`` (0 = exact name, n = parent of n labels)."""
+    return f"dnsguard.listed.{'exact' if depth == 0 else f'p{depth}'}"
+
+
+def _lookup(depth: int) -> str:
+    """The name (depth 0) or its parent of ``depth`` labels, lower-cased."""
+    if depth == 0:
+        return "dns.query; to_lowercase;"
+    return f'dns.query; to_lowercase; pcrexform:"{parent_capture(depth)}";'
+
+
+def gate_rules() -> list[Rule]:
+    """noalert rules: one union-set lookup per depth decides whether the
+    per-threat-type feed rules need to look at all.
+
+    Suricata orders flowbit setters before the rules checking the bit, and
+    all of them inspect the same query, so a listed name still alerts on
+    its query packet under its own threat type's SID.
+    """
+    out = []
+    for version, first in GATE_SIDS.items():
+        requires = "requires: version < 8;" if version == "v7" else "requires: version >= 8;"
+        ds = f"{UNION_DATASET},type string,load datasets/{UNION_DATASET}.lst,{GATE_SIZING[version]}"
+        for depth in (0, *PARENT_LABELS):
+            what = "exact name" if depth == 0 else f"parent domain, last {depth} labels"
+            out.append(Rule(
+                sid=first + depth,
+                msg=f"DNSGUARD C2 IAB BOTNET DGA Listed Domain Gate ({what}, no alert, "
+                    f"{'7.x' if version == 'v7' else '8.0+'})",
+                body=(f"{requires} {_lookup(depth)} dataset:isset,{ds}; "
+                      f"flowbits:set,{gate_flowbit(depth)}; flowbits:noalert;"),
+                classtype="trojan-activity",
+                metadata=_meta(severity="Informational", confidence="High", technique="T1071.004"),
+                tags=frozenset({version, "gate"}),
+            ))
+    return out
+
+
 def indicator_rules() -> list[Rule]:
     out: list[Rule] = []
     for threat in (*THREAT_DATASETS, "verdict"):
@@ -141,17 +195,16 @@ def indicator_rules() -> list[Rule]:
         confidence = "Medium" if threat == "verdict" else "High"
         meta = _meta(severity=severity, confidence=confidence, technique=technique)
         ds = dataset_option(threat)
-        out.append(Rule(
-            sid=base,
-            msg=f"DNSGUARD {cat} Listed {what} Query (exact name)",
-            body=f"dns.query; to_lowercase; dataset:isset,{ds};",
-            classtype=classtype, metadata=meta,
-        ))
-        for n in PARENT_LABELS:
+        for n in (0, *PARENT_LABELS):
+            # Feed rules run only when the gate found the name in the union
+            # set (flowbits is checked before the buffer is inspected); the
+            # verdict set is filled at runtime and is not in the union.
+            gate = "" if threat == "verdict" else f"flowbits:isset,{gate_flowbit(n)}; "
+            what_part = "exact name" if n == 0 else f"parent domain, last {n} labels"
             out.append(Rule(
                 sid=base + n,
-                msg=f"DNSGUARD {cat} Listed {what} Query (parent domain, last {n} labels)",
-                body=f'dns.query; to_lowercase; pcrexform:"{parent_capture(n)}"; dataset:isset,{ds};',
+                msg=f"DNSGUARD {cat} Listed {what} Query ({what_part})",
+                body=f"{gate}{_lookup(n)} dataset:isset,{ds};",
                 classtype=classtype, metadata=meta,
             ))
     out.append(Rule(
@@ -186,19 +239,22 @@ class Shape:
     regex: str
     anchor: str
     """A literal every name ends with, used as the fast pattern."""
+    size: tuple[int, int]
+    """Shortest and longest name the regex matches: ``bsize`` is tested
+    before the content and the PCRE."""
 
 
 SHAPES: tuple[Shape, ...] = (
-    Shape(9_071_001, "bamital", "Bamital", r"^[0-9a-f]{32}\.org$", ".org"),
+    Shape(9_071_001, "bamital", "Bamital", r"^[0-9a-f]{32}\.org$", ".org", (36, 36)),
     Shape(9_071_002, "banjori", "Banjori", r"^[a-z]{4}estnessbiophysicalohax\.com$",
-          "estnessbiophysicalohax.com"),
-    Shape(9_071_003, "bumblebee", "Bumblebee", r"^(?=[a-z]*[0-9])[a-z0-9]{11}\.life$", ".life"),
-    Shape(9_071_004, "ccleaner", "CCleaner_Floxif", r"^ab[0-9a-f]{9,11}\.com$", ".com"),
-    Shape(9_071_005, "dyre", "Dyre", r"^[a-z][0-9a-f]{33}\.(?:cc|cn|hk|in|so|tk|to|ws)$", "."),
-    Shape(9_071_006, "mirai", "Mirai", r"^[a-z]{12}\.(?:online|support|tech)$", "."),
-    Shape(9_071_007, "ramdo", "Ramdo", r"^[acegikmoqsuwy]{16}\.org$", ".org"),
-    Shape(9_071_009, "tofsee", "Tofsee", r"^([a-z]{7})\1[a-z]\.biz$", ".biz"),
-    Shape(9_071_010, "verblecon", "Verblecon", r"^[0-9a-f]{32}\.tk$", ".tk"),
+          "estnessbiophysicalohax.com", (30, 30)),
+    Shape(9_071_003, "bumblebee", "Bumblebee", r"^(?=[a-z]*[0-9])[a-z0-9]{11}\.life$", ".life", (16, 16)),
+    Shape(9_071_004, "ccleaner", "CCleaner_Floxif", r"^ab[0-9a-f]{9,11}\.com$", ".com", (15, 17)),
+    Shape(9_071_005, "dyre", "Dyre", r"^[a-z][0-9a-f]{33}\.(?:cc|cn|hk|in|so|tk|to|ws)$", ".", (37, 37)),
+    Shape(9_071_006, "mirai", "Mirai", r"^[a-z]{12}\.(?:online|support|tech)$", ".", (17, 20)),
+    Shape(9_071_007, "ramdo", "Ramdo", r"^[acegikmoqsuwy]{16}\.org$", ".org", (20, 20)),
+    Shape(9_071_009, "tofsee", "Tofsee", r"^([a-z]{7})\1[a-z]\.biz$", ".biz", (19, 19)),
+    Shape(9_071_010, "verblecon", "Verblecon", r"^[0-9a-f]{32}\.tk$", ".tk", (35, 35)),
 )
 """Shipped shapes: each one's false-positive rate on data/benign is at most
 0.003 % (see ``dnsguard.suricata.shapes``).  FluBot (15 letters on
@@ -212,10 +268,12 @@ def shape_rules() -> list[Rule]:
     out = []
     for shape in SHAPES:
         anchor = f'content:"{shape.anchor}"; endswith; ' if shape.anchor != "." else ""
+        lo, hi = shape.size
+        size = f"bsize:{lo}; " if lo == hi else f"bsize:{lo - 1}<>{hi + 1}; "
         out.append(Rule(
             sid=shape.sid,
             msg=f"DNSGUARD DGA {shape.label} Domain Shape Query",
-            body=(f"dns.query; to_lowercase; {anchor}pcre:\"/{shape.regex}/\"; "
+            body=(f"dns.query; to_lowercase; {size}{anchor}pcre:\"/{shape.regex}/\"; "
                   "threshold:type limit, track by_src, count 1, seconds 300;"),
             classtype="trojan-activity",
             metadata=_meta(severity="Major", confidence="Medium", technique="T1568.002",
@@ -272,7 +330,7 @@ def behaviour_rules() -> list[Rule]:
         Rule(
             sid=9_072_010,
             msg="DNSGUARD TUNNEL Generic Long Encoded Label Queries",
-            body=("dns.query; " + _allow() +
+            body=("dns.query; bsize:>55; " + _allow() +
                   r'pcre:"/(?:^|\.)[a-z0-9+=_-]{52,63}\.(?:[^.]+\.)*[^.]+\.[^.]+$/i"; '
                   "threshold:type both, track by_src, count 5, seconds 60;"),
             classtype="policy-violation", metadata=tunnel, tags=frozenset({"threshold"}),
@@ -280,7 +338,7 @@ def behaviour_rules() -> list[Rule]:
         Rule(
             sid=9_072_011,
             msg="DNSGUARD TUNNEL Generic Hex Encoded Label Queries",
-            body=("dns.query; " + _allow() +
+            body=("dns.query; bsize:>35; " + _allow() +
                   r'pcre:"/(?:^|\.)[0-9a-f]{32,63}\.(?:[^.]+\.)*[^.]+\.[^.]+$/i"; '
                   "threshold:type both, track by_src, count 10, seconds 60;"),
             classtype="policy-violation", metadata=tunnel, tags=frozenset({"threshold"}),
@@ -288,7 +346,7 @@ def behaviour_rules() -> list[Rule]:
         Rule(
             sid=9_072_012,
             msg="DNSGUARD TUNNEL Generic Base32 Encoded Label Queries",
-            body=("dns.query; " + _allow() +
+            body=("dns.query; bsize:>43; " + _allow() +
                   r'pcre:"/(?:^|\.)(?=[a-z]*[2-7])[a-z2-7]{40,63}\.(?:[^.]+\.)*[^.]+\.[^.]+$/i"; '
                   "threshold:type both, track by_src, count 10, seconds 60;"),
             classtype="policy-violation", metadata=tunnel, tags=frozenset({"threshold"}),
@@ -350,7 +408,7 @@ FILES = {
     "dnsguard.rules": (
         "Indicator lookups (feeds, forecasts, runtime verdicts), DGA family shapes, "
         "DNS behaviour (NXDOMAIN bursts, tunnelling).",
-        lambda: indicator_rules() + shape_rules() + behaviour_rules(),
+        lambda: gate_rules() + indicator_rules() + shape_rules() + behaviour_rules(),
     ),
     "dnsguard-lua.rules": (
         "Optional Lua lexical DGA score. Needs security.lua.allow-rules: true and "
