@@ -115,6 +115,9 @@ def test_feed_that_shrinks_by_90_percent_is_quarantined(server, settings, caplog
     report = good_then(server, settings, Route(body=domains(4)), caplog)
     assert report.status == "quarantined"
     assert "lost more than half its entries (4 now, 40 in the last good copy)" in caplog.text
+    # in force until the feed's expire_after (7 days) runs out, not forever
+    assert len(load_indicators(settings.store_path, now=NOW + 7 * 86400 - 1)) == 40
+    assert load_indicators(settings.store_path, now=NOW + 7 * 86400 + 1) == []
 
 
 def test_a_real_shrink_can_be_accepted_for_one_named_feed(server, settings, caplog):

@@ -216,8 +216,9 @@ def update_feed(
     if reason is not None:
         write_quarantined(settings.state_dir, name, body)
         state.quarantine, state.quarantined_at = reason, now
-        if last_good is not None:  # the old copy is still in force: refresh its expiry
-            store.merge(process_body(definition, last_good, settings.allowlist, now).indicators, name, replace=True)
+        # The store is left alone: the last good copy's indicators stay until
+        # they expire (expire_after since the feed last confirmed them), as
+        # after a failed download.
         return finish("quarantined", f"quarantined: {reason}; {_in_force(state)}", logging.WARNING, result)
 
     write_last_good(settings.state_dir, name, body)
