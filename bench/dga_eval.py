@@ -101,6 +101,7 @@ def main() -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--skip-attribution", action="store_true")
+    ap.add_argument("--only-attribution", action="store_true")
     args = ap.parse_args()
     t0 = time.perf_counter()
     corpus = T.load_corpus(ROOT, use_generators=False)
@@ -121,6 +122,9 @@ def main() -> int:
 
     families = sorted({f for f in corpus.family if f})
     folds = folds_of(families, args.folds, args.seed)
+    if args.only_attribution:
+        attribution(corpus, train_b, cal_labels, test_labels, args.seed)
+        return 0
     print(f"# leave-families-out, {args.folds} folds; {len(families)} families "
           f"({int(is_dga.sum())} DGA names), benign train {len(train_b)}, calibration {len(cal_b)}, "
           f"test {len(test_b)} registered + {len(fqdn_benign)} FQDNs + {len(fqdn_cdn)} CDN hosts")
@@ -210,7 +214,7 @@ def attribution(corpus: T.Corpus, train_b: np.ndarray, cal_labels: list[str], te
     enc = F.encode(labels)
     s = model.scores(enc)
     neg = model.scores(F.encode(test_labels))
-    probs = model.family_probabilities(F.tokens(enc), [corpus.suffixes[i] for i in test_rows])
+    probs = model.family_probabilities(F.tokens(enc), [corpus.suffixes[i] for i in test_rows], enc.lengths)
     best = probs.argmax(axis=1)
     top = probs.max(axis=1)
     pred = [model.families[b] for b in best]

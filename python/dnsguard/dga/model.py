@@ -66,14 +66,16 @@ class Model:
         z = np.clip(self.logits(enc, stats), -60.0, 60.0)
         return 1.0 / (1.0 + np.exp(-z))
 
-    def family_probabilities(self, tokens: F.Tokens, suffixes: list[str]) -> np.ndarray:
+    def family_probabilities(
+        self, tokens: F.Tokens, suffixes: list[str], lengths: np.ndarray
+    ) -> np.ndarray:
         """Softmax over trained families, [n_labels, n_families]."""
         n = tokens.count
         if n == 0 or not self.families:
             return np.zeros((0, len(self.families)), dtype=np.float64)
-        suffix_ids = F.string_hashes(suffixes, SUFFIX_SALT)
-        ids = np.concatenate((tokens.ids, suffix_ids))
-        seg = np.concatenate((tokens.seg, np.arange(n, dtype=np.int64)))
+        extra_ids, extra_seg = family_context(lengths, suffixes)
+        ids = np.concatenate((tokens.ids, extra_ids))
+        seg = np.concatenate((tokens.seg, extra_seg))
         order = np.argsort(seg, kind="stable")
         rows = self.family_weights[F.table_index(ids[order], self.family_bits)].astype(np.float32)
         starts = np.searchsorted(seg[order], np.arange(n))
@@ -96,6 +98,22 @@ class Model:
             threshold=np.float64(self.threshold),
             family_min_probability=np.float64(self.family_min_probability),
         )
+
+
+def family_context(lengths: np.ndarray, suffixes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Attributor tokens beyond the label: suffix, and suffix x length.
+
+    Families differ mostly in *which* TLDs they use with *which* label
+    lengths; a linear model cannot form that conjunction from separate
+    length and suffix tokens, so it gets one token for the pair.
+    """
+    n = len(suffixes)
+    pairs = [f"{s}|{int(k)}" for s, k in zip(suffixes, lengths.tolist(), strict=True)]
+    ids = np.concatenate(
+        (F.string_hashes(suffixes, SUFFIX_SALT), F.string_hashes(pairs, SUFFIX_SALT + 1))
+    )
+    seg = np.tile(np.arange(n, dtype=np.int64), 2)
+    return ids, seg
 
 
 def load(path: Path | str | None = None) -> Model:

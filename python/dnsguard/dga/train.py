@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from dnsguard.dga import features as F
-from dnsguard.dga.model import SUFFIX_SALT, Model
+from dnsguard.dga.model import Model, family_context
 
 RESERVED = frozenset(
     ["bazarbackdoor", "bigviktor", "chinad", "corebot", "darkcracks", "dircrypt", "enviserv", "gozi", "locky", "m0yv", "matsnu", "monerodownloader", "mydoom", "ngioweb", "padcrypt", "qadars", "reconyc", "sharkbot", "tinba", "vawtrak", "vidro", "zloader"]
@@ -189,13 +189,15 @@ class Sparse:
         return self.idx[lo:hi], seg
 
 
-def sparse_tokens(labels: Sequence[str], bits: int, extra: np.ndarray | None = None) -> Sparse:
-    """CSR token indices; ``extra`` adds one more hashed token per row."""
+def sparse_tokens(
+    labels: Sequence[str], bits: int, extra: tuple[np.ndarray, np.ndarray] | None = None
+) -> Sparse:
+    """CSR token indices; ``extra`` adds hashed tokens given as (ids, rows)."""
     tok = F.tokens(F.encode(list(labels)))
     ids, seg = tok.ids, tok.seg
     if extra is not None:
-        ids = np.concatenate((ids, extra))
-        seg = np.concatenate((seg, np.arange(len(labels), dtype=np.int64)))
+        ids = np.concatenate((ids, extra[0]))
+        seg = np.concatenate((seg, extra[1]))
     order = np.argsort(seg, kind="stable")
     indptr = np.concatenate(([0], np.cumsum(np.bincount(seg, minlength=len(labels)))))
     scale = F.length_scale(np.fromiter(map(len, labels), dtype=np.int64, count=len(labels)))
@@ -282,7 +284,7 @@ def fit_attributor(
     n_classes: int,
     bits: int,
     *,
-    epochs: int = 4,
+    epochs: int = 6,
     batch: int = 2048,
     lr: float = 0.02,
     l2: float = 1e-6,
@@ -393,10 +395,12 @@ def fit(
     fw = np.zeros((1 << FAMILY_BITS, len(families)), dtype=np.float32)
     fb = np.zeros(len(families), dtype=np.float32)
     if dga:
+        dga_labels = [corpus.labels[i] for i in dga]
+        lengths = np.fromiter(map(len, dga_labels), dtype=np.int64, count=len(dga_labels))
         fx = sparse_tokens(
-            [corpus.labels[i] for i in dga],
+            dga_labels,
             FAMILY_BITS,
-            extra=F.string_hashes([corpus.suffixes[i] for i in dga], SUFFIX_SALT),
+            extra=family_context(lengths, [corpus.suffixes[i] for i in dga]),
         )
         fy = np.array([code[corpus.family[i]] for i in dga], dtype=np.int64)
         fw, fb = fit_attributor(fx, fy, len(families), FAMILY_BITS, seed=seed + 1)
