@@ -21,10 +21,11 @@ def test_suricata_is_installed():
 @pytest.fixture(scope="module")
 def sample_result(tmp_path_factory):
     out = tmp_path_factory.mktemp("analyze") / "result.json"
-    proc = subprocess.run([sys.executable, "-m", "dnsguard", "analyze", "--json", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "dnsguard", "analyze", "--json", str(out),
+                           "--html", str(out.with_suffix(".html"))],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    return proc.stdout, json.loads(out.read_text())
+    return proc.stdout, json.loads(out.read_text()), out.with_suffix(".html").read_text()
 
 
 def hosts(result):
@@ -41,7 +42,7 @@ def test_sample_is_small_and_reproducible(repo, tmp_path):
 
 
 def test_three_bad_hosts_are_flagged_and_no_benign_host(sample_result):
-    _, result = sample_result
+    _, result, _ = sample_result
     by_host = hosts(result)
     flagged = {h for h, r in by_host.items() if r["verdict"] != "clean"}
     assert flagged == {NAS, C2, TUNNEL}
@@ -50,7 +51,7 @@ def test_three_bad_hosts_are_flagged_and_no_benign_host(sample_result):
 
 
 def test_nas_evidence(sample_result):
-    _, result = sample_result
+    _, result, _ = sample_result
     nas = hosts(result)[NAS]
     assert nas["device"] == "nas-qnap"
     assert nas["verdict"] == "compromised"
@@ -63,7 +64,7 @@ def test_nas_evidence(sample_result):
 
 
 def test_c2_evidence_exact_and_parent_matches(sample_result):
-    _, result = sample_result
+    _, result, _ = sample_result
     c2 = hosts(result)[C2]
     assert c2["verdict"] == "compromised" and c2["confidence"] == "high"
     details = [e["detail"] for e in c2["evidence"] if e["kind"] == "feed"]
@@ -73,7 +74,7 @@ def test_c2_evidence_exact_and_parent_matches(sample_result):
 
 
 def test_tunnel_evidence(sample_result):
-    _, result = sample_result
+    _, result, _ = sample_result
     t = hosts(result)[TUNNEL]
     assert t["verdict"] == "compromised"
     ev = next(e for e in t["evidence"] if e["kind"] == "tunnel")
@@ -83,8 +84,17 @@ def test_tunnel_evidence(sample_result):
 
 
 def test_terminal_summary_names_the_hosts(sample_result):
-    text, _ = sample_result
+    text, _, _ = sample_result
     assert "3 of 7 hosts compromised" in text
     for host in (NAS, C2, TUNNEL):
         assert host in text
     assert "nas-qnap" in text and "next:" in text
+
+
+def test_html_report_of_the_sample(sample_result):
+    _, result, html = sample_result
+    for host in (NAS, C2, TUNNEL):
+        assert f'id="h-{host}"' in html
+    assert html.count("<svg") >= 6  # network, families, scores, one timeline per flagged host
+    assert "nas-qnap" in html and "dnsexfil-collector.example" in html
+    assert "https://" not in html and "http://" not in html
