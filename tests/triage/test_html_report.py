@@ -10,7 +10,8 @@ from collections import Counter
 from dnsguard.analyze import Analysis, Evidence, HostReport
 from dnsguard.records import InputStats
 from dnsguard.report_html import NXDOMAIN, SCORES, THREAT_COLOURS, VOLUME, render_html
-from triage_png import count_colour, read_png
+
+from .triage_png import count_colour, read_png
 
 EXTERNAL = re.compile(r"""(?:src|href|action|srcset|xlink:href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 
