@@ -93,9 +93,10 @@ def test_journal_compacts(tmp_path):
     for i in range(0, 6000, 20):
         j.append([nv(f"n{k}.com", created=float(i), expire=10) for k in range(i, i + 20)], now=float(i))
     assert j.stats.compactions >= 2
-    assert len(j) == 20
+    assert len(j) <= 80  # expired verdicts are swept once a minute (of verdict time)
+    assert len(j.live(now=5980.0)) == 20
     size = (tmp_path / "j").stat().st_size
-    assert size < 20_000
+    assert size < 150_000  # 6,000 records uncompacted would be about 450 KB
     j.close()
 
 

@@ -16,6 +16,7 @@ is rewritten (compacted) through a temporary file and an atomic rename.
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -27,6 +28,8 @@ from dnsguard.service.model import HostVerdict, NameVerdict
 
 Verdict = NameVerdict | HostVerdict
 JOURNAL_VERSION = 1
+EXPIRE_EVERY = 60.0
+"""Seconds between sweeps of expired verdicts (a sweep walks the whole live set)."""
 
 
 def key_of(v: Verdict) -> str:
@@ -76,10 +79,10 @@ class Journal:
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
-        self._live: dict[str, Verdict] = {}
+        # Ordered by (re)insertion: the front holds the oldest, evicted first in O(1).
+        self._live: OrderedDict[str, Verdict] = OrderedDict()
         self._records = 0
-        self._next_check = 1_000
-        """Record count at which expired entries are next purged and compaction considered."""
+        self._last_expire = float("-inf")
         self._fh = None
 
     def expires_at(self, v: Verdict) -> float:
@@ -156,18 +159,18 @@ class Journal:
         if sync:
             os.fsync(self._fh.fileno())
         for v in fresh:
-            self._live.pop(key_of(v), None)
-            self._live[key_of(v)] = v
+            key = key_of(v)
+            self._live[key] = v
+            self._live.move_to_end(key)
         self._records += len(fresh)
         self.stats.appended += len(fresh)
         while len(self._live) > self.max_live:
-            self._live.pop(next(iter(self._live)))
+            self._live.popitem(last=False)
             self.stats.evicted += 1
-        if self._records >= self._next_check:
+        if now - self._last_expire >= EXPIRE_EVERY:
             self._expire(now)
-            if self._records > 2 * len(self._live) + 1_000:
-                self.compact(now)
-            self._next_check = self._records + 1_000
+        if self._records > 2 * len(self._live) + 1_000:
+            self.compact(now)
         return fresh
 
     def _same(self, old: Verdict, new: Verdict, now: float) -> bool:
@@ -177,6 +180,7 @@ class Journal:
         return self.expires_at(new) - now <= remaining * 1.1 + 1
 
     def _expire(self, now: float) -> None:
+        self._last_expire = now
         dead = [k for k, v in self._live.items() if self.expires_at(v) <= now]
         for k in dead:
             del self._live[k]
@@ -200,6 +204,5 @@ class Journal:
         finally:
             os.close(dir_fd)
         self._records = len(self._live)
-        self._next_check = self._records + 1_000
         self.stats.compactions += 1
         self._fh = open(self.path, "ab")  # noqa: SIM115 - held open for appends
