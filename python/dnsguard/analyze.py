@@ -148,7 +148,9 @@ class _Host:
     def add(self, ev: Evidence, dedupe: bool = True) -> None:
         """Record a finding; the same kind and name again only counts."""
         if ev.family:
-            self.families.setdefault(ev.family, ev.threat or "unknown")
+            # One family, whatever the source's spelling (QakBot, qakbot).
+            same = next((f for f in self.families if f.lower() == ev.family.lower()), ev.family)
+            self.families.setdefault(same, ev.threat or "unknown")
         key = (ev.kind, ev.name)
         if dedupe:
             old = self.seen.get(key)
@@ -207,8 +209,10 @@ def summarise(hosts: list[HostReport]) -> dict[str, object]:
     families: Counter[str] = Counter()
     threats: dict[str, str] = {}
     threat_hosts: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
     for h in compromised + suspicious:
         for fam, threat in h.families.items():
+            fam = spelling.setdefault(fam.lower(), fam)
             families[fam] += 1
             threats[fam] = threat
         for threat in set(h.families.values()):
@@ -644,8 +648,11 @@ class Analyzer:
         names: list[SuspiciousName] = []
         for fqdn, (nx, ts, uid, score, family, reasons) in flagged:
             names.append(SuspiciousName(fqdn, round(score, 4), list(reasons) + (["NXDOMAIN"] if nx else [])))
-            host.add(Evidence("dga", ts, fqdn, f"lexical DGA score {score:.2f}" + (" (NXDOMAIN)" if nx else ""),
-                              family, "dga" if family else "", score, uid, MITRE["dga"], source="dnsguard"))
+            # The model's closest family is a guess: it goes into the detail,
+            # not into the host's families (those come from identifying evidence).
+            guess = f", looks like {family}" if family else ""
+            host.add(Evidence("dga", ts, fqdn, f"lexical DGA score {score:.2f}{guess}" + (" (NXDOMAIN)" if nx else ""),
+                              "", "dga", score, uid, MITRE["dga"], source="dnsguard"))
         return names
 
     def _report(self, ip: str, host: _Host) -> HostReport:
