@@ -112,9 +112,9 @@ def truth_for(host: str, role: str) -> HostTruth:
         return HostTruth(host, role, "compromised", {family: registry()[family].INFO.threat}, "unknown",
                          ("forecast", "nxdomain-burst"))
     if role == "dga-unknown":
-        # Repeated bursts are enough; the lexical scorer should add "dga"
-        # evidence too, but that is the scorer's own test to assert.
-        return HostTruth(host, role, "compromised", {}, "unknown", ("nxdomain-burst",))
+        # Repeated bursts alone make it compromised; the lexical model must
+        # also flag its random-looking names.
+        return HostTruth(host, role, "compromised", {}, "unknown", ("dga", "nxdomain-burst"))
     if role in FEED_NAMES:
         _, family, threat = FEED_NAMES[role]
         return HostTruth(host, role, "compromised", {family: threat}, "unknown", ("feed",))
