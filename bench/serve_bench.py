@@ -335,6 +335,8 @@ def main() -> int:
     ap.add_argument("--worst-case-names", type=int, default=0,
                     help="also measure RSS with every name flagged (fills host table and journal)")
     ap.add_argument("--skip", default="", help="comma list of throughput,latency,rss")
+    ap.add_argument("--in-process", action="store_true",
+                    help="(internal) run the memory stages here instead of in a fresh process")
     args = ap.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     pin_one_cpu()
@@ -347,6 +349,13 @@ def main() -> int:
         if "latency" not in skip:
             print(f"2. verdict latency at {args.rate:,} candidates/s (WebSocket, service in its own process)")
             asyncio.run(latency(args.rate, args.seconds, tmp))
+        memory_wanted = "rss" not in skip or args.worst_case_names
+        if memory_wanted and not args.in_process and not {"throughput", "latency"} <= skip:
+            # A fresh process: the frames built above would otherwise sit in this one's RSS.
+            sys.stdout.flush()
+            cmd = [sys.executable, __file__, "--skip", ",".join(skip | {"throughput", "latency"}),
+                   "--rss-names", str(args.rss_names), "--worst-case-names", str(args.worst_case_names)]
+            return subprocess.run(cmd, check=False).returncode
         if "rss" not in skip:
             print(f"3. memory after {args.rss_names:,} candidate names (75% distinct)")
             memory(args.rss_names, tmp)
