@@ -99,7 +99,7 @@ def good_then(server, settings, broken_route, caplog, second=None, **define_extr
 
 
 def test_html_error_page_with_status_200_is_quarantined(server, settings, fixture_bytes, caplog):
-    from conftest import Route
+    from feed_server import Route
 
     report = good_then(server, settings, Route(body=fixture_bytes("html-error.html"), headers={"Content-Type": "text/html"}), caplog)
     assert report.status == "quarantined"
@@ -110,7 +110,7 @@ def test_html_error_page_with_status_200_is_quarantined(server, settings, fixtur
 
 
 def test_feed_that_shrinks_by_90_percent_is_quarantined(server, settings, caplog):
-    from conftest import Route
+    from feed_server import Route
 
     report = good_then(server, settings, Route(body=domains(4)), caplog)
     assert report.status == "quarantined"
@@ -121,7 +121,7 @@ def test_feed_that_shrinks_by_90_percent_is_quarantined(server, settings, caplog
 
 
 def test_a_real_shrink_can_be_accepted_for_one_named_feed(server, settings, caplog):
-    from conftest import Route
+    from feed_server import Route
 
     good_then(server, settings, Route(body=domains(4)), caplog)
     accepting = UpdateSettings(**{**settings.__dict__, "accept": True})
@@ -133,7 +133,7 @@ def test_a_real_shrink_can_be_accepted_for_one_named_feed(server, settings, capl
 
 
 def test_feed_with_zero_entries_is_quarantined(server, settings, caplog):
-    from conftest import Route
+    from feed_server import Route
 
     report = good_then(server, settings, Route(body=b"# nothing today\n"), caplog)
     assert report.status == "quarantined"
@@ -141,7 +141,7 @@ def test_feed_with_zero_entries_is_quarantined(server, settings, caplog):
 
 
 def test_feed_mostly_rejected_is_quarantined(server, settings, caplog):
-    from conftest import Route
+    from feed_server import Route
 
     bad = b"".join(f"10.0.{i}.1\n".encode() for i in range(50)) + domains(40)
     report = good_then(server, settings, Route(body=bad), caplog)
@@ -150,7 +150,7 @@ def test_feed_mostly_rejected_is_quarantined(server, settings, caplog):
 
 
 def test_truncated_transfer_keeps_the_last_good_copy(server, settings, caplog):
-    from conftest import Route
+    from feed_server import Route
 
     report = good_then(server, settings, Route(body=domains(40)[:100], content_length=800), caplog)
     assert report.status == "error"
@@ -159,7 +159,7 @@ def test_truncated_transfer_keeps_the_last_good_copy(server, settings, caplog):
 
 
 def test_endless_stream_keeps_the_last_good_copy(server, settings, caplog):
-    from conftest import Route
+    from feed_server import Route
 
     report = good_then(server, settings, Route(endless=True), caplog, max_bytes="256KB")
     assert report.status == "error"
@@ -167,7 +167,7 @@ def test_endless_stream_keeps_the_last_good_copy(server, settings, caplog):
 
 
 def test_gzip_bomb_keeps_the_last_good_copy(server, settings, caplog):
-    from conftest import Route
+    from feed_server import Route
 
     bomb = gzip.compress(b"\0" * (8 << 20))
     report = good_then(server, settings, Route(body=bomb, headers={"Content-Type": "application/gzip"}), caplog,
@@ -177,7 +177,7 @@ def test_gzip_bomb_keeps_the_last_good_copy(server, settings, caplog):
 
 
 def test_slow_server_times_out_and_keeps_the_last_good_copy(server, settings, caplog):
-    from conftest import Route
+    from feed_server import Route
 
     quick = UpdateSettings(**{**settings.__dict__, "fetch": dataclasses.replace(settings.fetch, read_timeout=0.5)})
     report = good_then(server, settings, Route(body=domains(40), delay=3.0), caplog, second=quick)
