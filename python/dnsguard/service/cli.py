@@ -60,18 +60,19 @@ def run(args: argparse.Namespace, config: dict[str, Any]) -> int:
         return 0
 
     def reload():
-        fresh = config
-        path = getattr(args, "config", None)
-        if path:
-            from dnsguard.config import load_config
+        # The same file the CLI read (--config, or $DNSGUARD_CONFIG as under systemd).
+        from dnsguard.config import load_config
 
-            fresh = load_config(path)
-        return _load(fresh, args)
+        return _load(load_config(getattr(args, "config", None)), args)
 
     from dnsguard.service.app import Service
 
     service = Service(settings, scorer, index, reload=reload)
-    return asyncio.run(service.run())
+    try:
+        return asyncio.run(service.run())
+    except OSError as exc:
+        print(f"dnsguard serve: {exc}")
+        return 2
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
