@@ -104,15 +104,18 @@ def parent_capture(labels: int) -> str:
     which would turn a parent lookup into a second exact-name lookup (and a
     duplicate alert).  The second branch (``()``, tried only when the first
     fails) therefore matches every name that is too short and captures the
-    empty string, which no dataset holds.  The ``\\.`` before the capture
-    makes the name strictly longer than the parent, so an exact hit is
-    reported by the exact rule alone.  Anchored, with a greedy ``.*`` that
-    backtracks from the end, the pattern costs a few steps per name; the
-    unanchored form tried a match at every dot and was the pack's most
-    expensive part.
+    empty string, which no dataset holds.  The leading ``[^.]+\\.`` (at
+    least one label before the capture) makes the name strictly longer than
+    the parent, so an exact hit is reported by the exact rule alone.
+
+    Suricata 7 runs pcrexform with PCRE2's interpreter (no JIT), which
+    saves a backtracking frame at every point it may return to.  A greedy
+    ``.*`` left one such point per character; here the prefix grows one
+    label at a time (lazy group) and PCRE2 makes every ``[^.]+`` followed
+    by a dot or the end possessive, so a name costs one point per label.
     """
     tail = r"\.".join([r"[^.]+"] * labels)
-    return rf"^(?|.*\.({tail})$|())"
+    return rf"^(?|[^.]+\.(?:[^.]+\.)*?({tail})$|())"
 
 
 _THREAT_TEXT = {
@@ -153,11 +156,23 @@ def gate_flowbit(depth: int) -> str:
     return f"dnsguard.listed.{'exact' if depth == 0 else f'p{depth}'}"
 
 
+def _has_dots(count: int) -> str:
+    """``count`` dots in the raw name, i.e. at least ``count + 1`` labels."""
+    return 'dns.query; content:".";' + ' content:"."; distance:0;' * (count - 1)
+
+
 def _lookup(depth: int) -> str:
-    """The name (depth 0) or its parent of ``depth`` labels, lower-cased."""
+    """The name (depth 0) or its parent of ``depth`` labels, lower-cased.
+
+    Parents are preceded by a content test on the raw name (enough dots for
+    a parent of that depth to exist).  Suricata inspects the buffers in the
+    order written, and computes a transformed buffer only when a rule
+    reaches it, so names too short for the depth (most names, at depth 3
+    and 4) skip the pcrexform, which costs allocations and an interpreted
+    PCRE run per call."""
     if depth == 0:
         return "dns.query; to_lowercase;"
-    return f'dns.query; to_lowercase; pcrexform:"{parent_capture(depth)}";'
+    return f'{_has_dots(depth)} dns.query; to_lowercase; pcrexform:"{parent_capture(depth)}";'
 
 
 def gate_rules() -> list[Rule]:
