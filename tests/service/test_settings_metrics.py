@@ -99,3 +99,17 @@ def test_metrics_only_on_loopback():
     check_loopback("::1")
     with pytest.raises(ValueError):
         check_loopback("0.0.0.0")
+
+
+def test_histogram_buckets_and_render():
+    from dnsguard.service.metrics import Histogram
+
+    h = Histogram("x_seconds", "Latency", buckets=(0.01, 0.1, 1.0))
+    for v in (0.005, 0.05, 0.05, 0.5):
+        h.observe(v)
+    assert h.counts == [1, 3, 4] and h.n == 4
+    assert h.quantile_bound(0.5) == 0.1 and h.quantile_bound(0.99) == 1.0
+    lines = render(h.samples()).splitlines()
+    assert lines[:3] == ["# HELP x_seconds Latency", "# TYPE x_seconds histogram", 'x_seconds_bucket{le="0.01"} 1']
+    assert 'x_seconds_bucket{le="+Inf"} 4' in lines and "x_seconds_count 4" in lines
+    assert lines[-2].startswith("x_seconds_sum ") and float(lines[-2].split()[1]) == pytest.approx(0.605)

@@ -31,7 +31,7 @@ from dnsguard.service.eve_follow import EveFollower, follow
 from dnsguard.service.eve_input import eve_candidates
 from dnsguard.service.eve_socket import SocketStats, serve_eve_socket
 from dnsguard.service.journal import Journal
-from dnsguard.service.metrics import Sample, serve_metrics
+from dnsguard.service.metrics import Histogram, Sample, serve_metrics
 from dnsguard.service.model import Candidate, HostTag, HostVerdict, NameVerdict
 from dnsguard.service.queues import DropQueue
 from dnsguard.service.scoring import DgaScorer
@@ -89,6 +89,10 @@ class Service:
         self.eve_stats = InputStats()
         self.draining = False
         self.metrics_port: int | None = None
+        self.latency = Histogram(
+            "dnsguard_decision_latency_seconds",
+            "Oldest candidate of a batch: arrival to verdicts handed to the sensor links",
+        )
         self._input_stop = asyncio.Event()
         self._link_stop = asyncio.Event()
         self._stop_requested = asyncio.Event()
@@ -152,6 +156,9 @@ class Service:
                 # and nobody hears of a verdict before it is on disk.
                 await asyncio.to_thread(self.journal.sync)
                 self.deliver(fresh)
+            oldest = min((c.received for c in batch if isinstance(c, Candidate) and c.received), default=0.0)
+            if oldest:
+                self.latency.observe(time.monotonic() - oldest)
             await asyncio.sleep(0)
 
     # -- control ----------------------------------------------------------------
@@ -304,6 +311,7 @@ class Service:
             Sample("dnsguard_reload_errors_total", self.stats.reload_errors, "Failed reloads", "counter"),
             Sample("dnsguard_batch_seconds_max", self.stats.max_batch_seconds, "Longest decide step"),
             Sample("dnsguard_draining", int(self.draining), "1 while shutting down"),
+            *self.latency.samples(),
         ]
         for link in (self.zeek, self.suricata):
             if link is None:

@@ -9,6 +9,8 @@ candidates (the second with its rcode); the name cache makes that cheap.
 
 from __future__ import annotations
 
+import time
+
 from dnsguard.inputs.eve import read_eve
 from dnsguard.records import DnsRecord, InputStats
 from dnsguard.service.model import Candidate
@@ -29,12 +31,14 @@ def _code(table: dict[str, int], value: str | None) -> int:
     return table.get(value.upper(), 0)
 
 
-def candidate_of(rec: DnsRecord) -> Candidate:
+def candidate_of(rec: DnsRecord, received: float = 0.0) -> Candidate:
     return Candidate(
-        rec.ts, rec.client, rec.query, _code(QTYPES, rec.qtype), _code(RCODES, rec.rcode), rec.uid, "suricata"
+        rec.ts, rec.client, rec.query, _code(QTYPES, rec.qtype), _code(RCODES, rec.rcode), rec.uid, "suricata",
+        received,
     )
 
 
 def eve_candidates(lines: list[str], stats: InputStats) -> list[Candidate]:
     """Candidates in ``lines``; bad lines are counted in ``stats``, never raised."""
-    return [candidate_of(r) for r in read_eve(lines, stats) if isinstance(r, DnsRecord)]
+    now = time.monotonic()
+    return [candidate_of(r, now) for r in read_eve(lines, stats) if isinstance(r, DnsRecord)]

@@ -27,6 +27,44 @@ class Sample:
     labels: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class Histogram:
+    """Cumulative-bucket histogram, rendered as a Prometheus histogram."""
+
+    name: str
+    help: str
+    buckets: tuple[float, ...] = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+    counts: list[int] = field(default_factory=list)
+    total: float = 0.0
+    n: int = 0
+
+    def __post_init__(self) -> None:
+        self.counts = [0] * len(self.buckets)
+
+    def observe(self, value: float, times: int = 1) -> None:
+        for i, bound in enumerate(self.buckets):
+            if value <= bound:
+                self.counts[i] += times
+        self.total += value * times
+        self.n += times
+
+    def quantile_bound(self, q: float) -> float:
+        """Smallest bucket bound holding at least ``q`` of the observations (inf if none)."""
+        need = q * self.n
+        for bound, count in zip(self.buckets, self.counts, strict=True):
+            if self.n and count >= need:
+                return bound
+        return math.inf
+
+    def samples(self) -> list[Sample]:
+        out = [Sample(self.name + "_bucket", c, self.help, "histogram", {"le": repr(b)})
+               for b, c in zip(self.buckets, self.counts, strict=True)]
+        out.append(Sample(self.name + "_bucket", self.n, self.help, "histogram", {"le": "+Inf"}))
+        out.append(Sample(self.name + "_sum", self.total, self.help, "histogram"))
+        out.append(Sample(self.name + "_count", self.n, self.help, "histogram"))
+        return out
+
+
 def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
@@ -43,16 +81,25 @@ def _number(value: float) -> str:
     return repr(float(value))
 
 
+def _family(s: Sample) -> str:
+    if s.kind == "histogram":
+        for suffix in ("_bucket", "_sum", "_count"):
+            if s.name.endswith(suffix):
+                return s.name[: -len(suffix)]
+    return s.name
+
+
 def render(samples: list[Sample]) -> str:
     """Prometheus text exposition format 0.0.4 (HELP/TYPE once per name)."""
     out: list[str] = []
     seen: set[str] = set()
-    for s in sorted(samples, key=lambda s: s.name):
-        if s.name not in seen:
-            seen.add(s.name)
+    for s in sorted(samples, key=lambda s: _family(s)):
+        family = _family(s)
+        if family not in seen:
+            seen.add(family)
             if s.help:
-                out.append(f"# HELP {s.name} {_escape(s.help)}")
-            out.append(f"# TYPE {s.name} {s.kind}")
+                out.append(f"# HELP {family} {_escape(s.help)}")
+            out.append(f"# TYPE {family} {s.kind}")
         labels = ",".join(f'{k}="{_escape(str(v))}"' for k, v in sorted(s.labels.items()))
         out.append(f"{s.name}{{{labels}}} {_number(s.value)}" if labels else f"{s.name} {_number(s.value)}")
     return "\n".join(out) + "\n"

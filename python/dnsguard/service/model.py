@@ -28,6 +28,8 @@ class Candidate:
     rcode: int = 0
     uid: str = ""
     source: str = "zeek"
+    received: float = 0.0
+    """time.monotonic() when the service got it (for the latency metric)."""
 
     @property
     def nxdomain(self) -> bool:

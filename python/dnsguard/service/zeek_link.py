@@ -67,7 +67,7 @@ def input_of(event: bj.Event) -> Candidate | HostTag | None:
             and isinstance(a[4], bj.Count)
             and isinstance(a[5], bj.Count)
         ):
-            return Candidate(a[0].epoch, a[2].value, a[3], a[4].value, a[5].value, a[1], "zeek")
+            return Candidate(a[0].epoch, a[2].value, a[3], a[4].value, a[5].value, a[1], "zeek", time.monotonic())
         return None
     if (
         event.name == "DNSGuard::host_tag"
@@ -121,7 +121,7 @@ def fast_candidate(msg: dict[str, Any]) -> Candidate | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return Candidate(moment.timestamp(), host, query, qtype, rcode, uid, "zeek")
+    return Candidate(moment.timestamp(), host, query, qtype, rcode, uid, "zeek", time.monotonic())
 
 
 @dataclass
