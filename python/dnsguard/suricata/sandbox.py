@@ -47,7 +47,7 @@ outputs:
       filename: eve.json
       types:
         - alert:
-            metadata: yes
+            metadata: yes{dns_type}
 stats:
   enabled: no
 unix-command:
@@ -122,12 +122,14 @@ def create(
     socket: bool = False,
     binary: str = "suricata",
     home_net: str = HOME_NET,
+    log_dns: bool = False,
 ) -> Sandbox:
     """Copy ``pack`` under ``root`` and write a config loading ``rule_files``.
 
     By default every top-level ``*.rules`` file except the Lua one is loaded
     (the Lua rule needs ``lua=True``, which also turns on
-    ``security.lua.allow-rules``).
+    ``security.lua.allow-rules``).  ``log_dns`` adds EVE ``dns`` records to
+    the alerts (offline analysis reads both).
     """
     box = Sandbox(root, lua=lua, binary=binary)
     if box.rules.exists():
@@ -154,6 +156,7 @@ def create(
         socket=box.socket,
         lua="true" if lua else "false",
         home_net=home_net,
+        dns_type="\n        - dns" if log_dns else "",
     ), encoding="utf-8")
     return box
 
