@@ -170,3 +170,26 @@ def test_truncated_csv_line_costs_only_that_line(fixture_bytes, allowlist):
     result = process_body(feed("threatfox-csv"), cut, allowlist, NOW)
     assert result.rejected["malformed CSV row (wrong column count)"] == 1
     assert "payload.stealer-drop.test" in by_value(result)
+
+
+def test_block_line_reader_matches_line_by_line_decoding(monkeypatch):
+    """iter_lines decodes blocks cut at line ends; lines, U+FFFD replacements,
+    BOM and CR handling must be those of decoding each line on its own."""
+    import io
+    import random
+
+    from dnsguard.feeds.formats import base
+
+    def reference(body):
+        stream = io.BytesIO(body)
+        if body.startswith(b"\xef\xbb\xbf"):
+            stream.seek(3)
+        return [raw.decode("utf-8", errors="replace").rstrip("\r\n") for raw in stream]
+
+    rng = random.Random(3)
+    pieces = [b"a", b"\n", b"\r", b"\r\n", b"\xe2", b"\x82", b"\xac", b"\xff", b" ", b"\xef\xbb\xbf", b"\xc3\xa9"]
+    for block in (1, 2, 5, 1 << 20):
+        monkeypatch.setattr(base, "_BLOCK", block)
+        for _ in range(500):
+            body = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+            assert list(base.iter_lines(body)) == reference(body), (block, body)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from dnsguard.feeds.allowlist import Allowlist, parse_allowlist, shipped_allowlist
 from dnsguard.feeds.definitions import parse_definition
 from dnsguard.feeds.families import IAB_FAMILIES, canonical_family, is_iab
@@ -121,3 +123,58 @@ def test_user_allowlist_entry_covers_deeper_names_only_below_it():
     )  # fmt: skip
     assert sorted(i.value for i in result.indicators) == ["evil.vendor.test", "vendor.test"]
     assert result.rejected == {"allowlisted": 2}
+
+
+def test_batched_validation_agrees_with_the_one_record_checks(monkeypatch):
+    """The hot loop canonicalises names in batches (dnsguard.dga.fastnames) and
+    inlines the address check; verdicts, reasons and their order must be those
+    of check_domain / check_address applied record by record."""
+    import random
+
+    from dnsguard.feeds import validate as V
+
+    rng = random.Random(11)
+    pool = [
+        "Evil-C2.TEST", "evil-c2.test.", "a.b.evil.co.uk", "co.uk", "com", "x7.duckdns.org", "www.google.com",
+        "*.wild.test", "bad_label!.test", "a" * 64 + ".test", "a..b.test", "", "Bücher.example", "xn--x.test",
+        "é" * 70 + ".test", "45.61.136.1", "045.61.136.1", "10.0.0.1", "0.0.0.0", "255.255.255.255", "1.2.3",
+        "1.2.3.4.5", "2a00:1450::1", "fe80::1", "http://evil-url.test/x", "https://[2a00:1450::2]:8443/",
+        "http:///nohost", "45.61.136.9:443", "[2a00:1450::3]:53", "updates.vendor.test", "cdn.updates.vendor.test",
+    ]  # fmt: skip
+    kinds = {"45.61.136.9:443": "ip:port", "[2a00:1450::3]:53": "ip:port"}
+    values = [rng.choice(pool) for _ in range(400)]
+    records = [RawRecord(v, "url" if "://" in v else kinds.get(v, rng.choice(["host", "domain", "ip"]))) for v in values]
+    allow = shipped_allowlist().union(parse_allowlist("updates.vendor.test\n"))
+    monkeypatch.setattr(V, "_BATCH", 7)  # many batch boundaries
+    result = run(records, allowlist=allow)
+
+    expected_rejections = []
+    accepted = []
+    for record in records:
+        host = V._host_of(record)
+        if isinstance(host, str):
+            expected_rejections.append((host, record.value))
+            continue
+        kind, text = host
+        text = text.strip()
+        if kind == "ip" or (kind == "host" and V._looks_like_ip(text)):
+            checked = V.check_address(text, allow)
+            verdict = checked if isinstance(checked, str) else checked[1]
+            ok = not isinstance(checked, str)
+        else:
+            verdict = V.check_domain(text, allow)
+            ok = not verdict.startswith("!")
+            verdict = verdict if ok else verdict[1:]
+        if ok:
+            if verdict not in accepted:
+                accepted.append(verdict)
+        else:
+            expected_rejections.append((verdict, record.value))
+    assert [i.value for i in result.indicators] == accepted
+    assert dict(result.rejected) == dict(Counter(reason for reason, _ in expected_rejections))
+    first_examples: dict[str, list[str]] = {}
+    for reason, value in expected_rejections:
+        shown = first_examples.setdefault(reason, [])
+        if len(shown) < 3:
+            shown.append(value[:80])
+    assert result.examples == first_examples

@@ -17,7 +17,7 @@ from dnsguard.feeds.formats.base import (
     RawRecord,
     TimeCache,
     decode_text,
-    iter_lines,
+    line_blocks,
     parse_confidence,
     parse_time,
 )
@@ -51,7 +51,7 @@ def _split(line: str, ncols: int) -> list[str] | None:
     Fast path for the abuse.ch layout (every field quoted, ``", "`` or
     ``","`` between them, no quote inside a field); anything else goes
     through :mod:`csv`.  One line at a time: a stray quote (a truncated last
-    line) costs that line only.
+    line) costs that line only.  :func:`_csv_blocks` inlines the fast path.
     """
     if line[:1] == '"' and line[-1:] == '"' and len(line) > 1:
         cells = line[1:-1].split('", "')
@@ -59,6 +59,10 @@ def _split(line: str, ncols: int) -> list[str] | None:
             cells = line[1:-1].split('","')
         if len(cells) == ncols and line.count('"') == 2 * ncols:
             return cells
+    return _split_csv(line, ncols)
+
+
+def _split_csv(line: str, ncols: int) -> list[str] | None:
     try:
         row = next(csv.reader([line], skipinitialspace=True), [])
     except csv.Error:
@@ -66,28 +70,57 @@ def _split(line: str, ncols: int) -> list[str] | None:
     return [c.strip() for c in row] if len(row) == ncols else None
 
 
-def _csv_rows(body: bytes, first_column: str, default: tuple[str, ...], out: ParseOutput):
-    """(column index, cells) pairs for each data row; bad rows are counted in ``out``."""
+def _csv_blocks(body: bytes, first_column: str, default: tuple[str, ...], out: ParseOutput):
+    """(column index, rows) per block of lines, each row its list of cells;
+    bad rows are counted in ``out``.  The index is fixed once the header (or
+    the first data row) has been seen."""
     header: tuple[str, ...] | None = None
     index: dict[str, int] = {}
-    for line in iter_lines(body):
-        if header is None and (line.startswith("#") or line.startswith('"' + first_column)):
-            found = _header(line, first_column)
-            if found:
-                header = found
+    ncols = 0
+    quoted_first = '"' + first_column
+    malformed = "malformed CSV row (wrong column count)"
+    for lines in line_blocks(body):
+        rows: list[list[str]] = []
+        append = rows.append
+        for line in lines:
+            if header is None:
+                if line.startswith("#") or line.startswith(quoted_first):
+                    found = _header(line, first_column)
+                    if found:
+                        header = found
+                        index = {name: i for i, name in enumerate(header)}
+                        ncols = len(header)
+                    continue
+                if not line or line[0] == "#" or line.isspace():
+                    continue
+                header = default
                 index = {name: i for i, name in enumerate(header)}
-            continue
-        if not line or line[0] == "#" or line.isspace():
-            continue
-        if header is None:
-            header = default
-            index = {name: i for i, name in enumerate(header)}
-        cells = _split(line, len(header))
-        if cells is None:
-            if not line.startswith('"' + first_column):
-                out.malformed["malformed CSV row (wrong column count)"] += 1
-            continue
-        yield index, cells
+                ncols = len(header)
+            elif not line or line[0] == "#" or line.isspace():
+                continue
+            # _split's fast path, inlined: this runs once per line of the feed.
+            if line[0] == '"' and line[-1] == '"' and len(line) > 1:
+                cells = line[1:-1].split('", "')
+                if len(cells) != ncols:
+                    cells = line[1:-1].split('","')
+                if len(cells) == ncols and line.count('"') == 2 * ncols:
+                    append(cells)
+                    continue
+            cells = _split_csv(line, ncols)
+            if cells is None:
+                if not line.startswith(quoted_first):
+                    out.malformed[malformed] += 1
+                continue
+            append(cells)
+        if rows:
+            yield index, rows
+
+
+def _csv_rows(body: bytes, first_column: str, default: tuple[str, ...], out: ParseOutput):
+    """(column index, cells) pairs for each data row; bad rows are counted in ``out``."""
+    for index, rows in _csv_blocks(body, first_column, default, out):
+        for cells in rows:
+            yield index, cells
 
 
 def _cell(index: dict[str, int], cells: list[str], *names: str) -> str:
@@ -112,32 +145,36 @@ _TF_FIELDS = ("ioc_value", "ioc_type", "malware_printable", "threat_type", "conf
 def _threatfox_csv_records(body: bytes, out: ParseOutput) -> Iterator[RawRecord]:
     times = TimeCache()
     confidences = {str(n): n for n in range(101)}
-    last_index: dict[str, int] | None = None
-    pick = itemgetter(0)
-    for index, cells in _csv_rows(body, "first_seen_utc", THREATFOX_COLUMNS, out):
-        if index is not last_index:
-            # A column missing from the header reads the "" appended below.
-            family_col = index.get("malware_printable", index.get("fk_malware", len(index)))
-            pick = itemgetter(*(index.get(name, len(index)) for name in _TF_FIELDS[:2]), family_col,
-                              *(index.get(name, len(index)) for name in _TF_FIELDS[3:]))  # fmt: skip
-            last_index = index
-        cells.append("")
-        value, ioc_type, family, threat, confidence, first, last, tags = pick(cells)
-        kind = _THREATFOX_KINDS.get(ioc_type)
-        if kind is None:
-            out.ignored[f"ioc_type {ioc_type}"] += 1
-            continue
-        yield RawRecord(
-            value,
-            kind,
-            "" if family in _NONE else family,
-            threat,
-            confidences.get(confidence),
-            times[first],
-            times[last],
-            None,
-            tuple(t.strip() for t in tags.split(",") if t.strip() and t not in _NONE) if tags else (),
-        )
+    tag_sets: dict[str, tuple[str, ...]] = {"": ()}
+    kinds = _THREATFOX_KINDS
+    none = _NONE
+    ignored = out.ignored
+    for index, rows in _csv_blocks(body, "first_seen_utc", THREATFOX_COLUMNS, out):
+        # A column missing from the header reads the "" appended below.
+        family_col = index.get("malware_printable", index.get("fk_malware", len(index)))
+        pick = itemgetter(*(index.get(name, len(index)) for name in _TF_FIELDS[:2]), family_col,
+                          *(index.get(name, len(index)) for name in _TF_FIELDS[3:]))  # fmt: skip
+        for cells in rows:
+            cells.append("")
+            value, ioc_type, family, threat, confidence, first, last, tags = pick(cells)
+            kind = kinds.get(ioc_type)
+            if kind is None:
+                ignored[f"ioc_type {ioc_type}"] += 1
+                continue
+            tag_set = tag_sets.get(tags)
+            if tag_set is None:
+                tag_set = tag_sets[tags] = tuple(t.strip() for t in tags.split(",") if t.strip() and t not in none)
+            yield RawRecord(
+                value,
+                kind,
+                "" if family in none else family,
+                threat,
+                confidences.get(confidence),
+                times[first],
+                times[last],
+                None,
+                tag_set,
+            )
 
 
 def _threatfox_record(row: dict, value: str, out: ParseOutput, records: list[RawRecord]) -> None:

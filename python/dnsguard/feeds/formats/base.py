@@ -8,7 +8,6 @@ public suffixes, allowlist, private addresses) happens once, in
 from __future__ import annotations
 
 import calendar
-import io
 import re
 import time
 from collections import Counter
@@ -94,14 +93,38 @@ def parse_confidence(value: object) -> int | None:
     return number if 0 <= number <= 100 else None
 
 
+_BLOCK = 1 << 20
+"""Bytes decoded at a time by :func:`line_blocks` (cut at a line end)."""
+
+
+def line_blocks(body: bytes) -> Iterator[list[str]]:
+    """Decoded lines without their line ends, a block (about :data:`_BLOCK`
+    bytes) at a time: one decode and one split per block instead of per line,
+    and never a copy of the whole body as text.  A UTF-8 BOM at the start is
+    dropped.  Lines end at ``\\n`` only (a lone ``\\r`` inside a line stays);
+    trailing ``\\r`` are removed.  Blocks are cut just after a ``\\n``, where
+    UTF-8 decoding always resynchronises, so undecodable bytes give the same
+    U+FFFD as decoding line by line.
+    """
+    start = 3 if body.startswith(b"\xef\xbb\xbf") else 0
+    size = len(body)
+    while start < size:
+        end = body.find(b"\n", start + _BLOCK)
+        end = size if end < 0 else end + 1
+        text = body[start:end].decode("utf-8", errors="replace")
+        start = end
+        lines = text.split("\n")
+        if text.endswith("\n"):
+            lines.pop()
+        if "\r" in text:
+            lines = [line.rstrip("\r") for line in lines]
+        yield lines
+
+
 def iter_lines(body: bytes) -> Iterator[str]:
-    """Decoded lines without their line ends, one at a time (no copy of the
-    whole body as text); a UTF-8 BOM at the start is dropped."""
-    stream = io.BytesIO(body)
-    if body.startswith(b"\xef\xbb\xbf"):
-        stream.seek(3)
-    for raw in stream:
-        yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
+    """Decoded lines without their line ends, one at a time (see :func:`line_blocks`)."""
+    for lines in line_blocks(body):
+        yield from lines
 
 
 def decode_text(body: bytes) -> str:
