@@ -115,3 +115,63 @@ def test_concurrent_writers_do_not_lose_each_others_indicators(tmp_path):
     for t in threads:
         t.join()
     assert len(load_indicators(path, now=NOW)) == 60
+
+
+def test_columnar_store_round_trips_every_field_and_shares_repeated_values(tmp_path):
+    path = tmp_path / "indicators.msgpack"
+    original = [
+        Indicator("a.test", "domain", "Emotet", "iab", 90, ("feed-a", "feed-b"), NOW - 10, NOW, None),
+        Indicator("b.test", "domain", "unknown", "c2", 0, ("feed-a",), NOW - 10, NOW, NOW + 60),
+        Indicator("45.61.136.1", "ipv4", "QakBot", "iab", 100, ("feed-b",), 0.0, NOW + 0.5, NOW + 60),
+        Indicator("2a00:1450::1", "ipv6", "Lumma Stealer", "c2", 7, ("feed-a", "feed-b"), NOW, NOW, NOW - 1),
+    ]
+    write_store(IndicatorStore(original), path, NOW)
+    assert list(read_store(path)) == original  # every field, in order, expired one included
+    loaded = load_indicators(path, now=NOW)
+    assert loaded == original[:3]
+    assert loaded[1].expires is loaded[2].expires and loaded[0].last_seen is loaded[1].last_seen
+    assert loaded[0].sources is not original[0].sources and loaded[0].sources == ("feed-a", "feed-b")
+    assert write_store(IndicatorStore(), path, NOW) is None and load_indicators(path, now=NOW) == []
+
+
+def test_version_1_stores_are_still_read(tmp_path):
+    import msgpack
+
+    path = tmp_path / "indicators.msgpack"
+    rows = [
+        ["a.test", "domain", "Emotet", "iab", 90, ["x", "y"], NOW - 10, NOW, None],
+        ["b.test", "domain", "unknown", "c2", 50, ["x"], NOW, NOW, NOW - 1],
+    ]
+    doc = {"format": "dnsguard-indicators", "version": 1, "written": NOW, "indicators": rows}
+    path.write_bytes(msgpack.packb(doc, use_bin_type=True))
+    assert list(read_store(path)) == [
+        Indicator("a.test", "domain", "Emotet", "iab", 90, ("x", "y"), NOW - 10, NOW, None),
+        Indicator("b.test", "domain", "unknown", "c2", 50, ("x",), NOW, NOW, NOW - 1),
+    ]
+    assert [i.value for i in load_indicators(path, now=NOW)] == ["a.test"]
+    # The next write upgrades it.
+    merge_into_store(path, [ind("c.test")], "z", now=NOW)
+    assert msgpack.unpackb(path.read_bytes())["version"] == 2
+    assert sorted(i.value for i in load_indicators(path, now=NOW)) == ["a.test", "c.test"]
+
+
+def test_unknown_versions_and_damaged_columns_are_reported(tmp_path):
+    import msgpack
+
+    path = tmp_path / "indicators.msgpack"
+    path.write_bytes(msgpack.packb({"format": "dnsguard-indicators", "version": 9, "written": NOW, "columns": {}}))
+    with pytest.raises(StoreError, match="version 9 not supported"):
+        load_indicators(path)
+    write_store(IndicatorStore([ind("a.test"), ind("b.test")]), path, NOW)
+    doc = msgpack.unpackb(path.read_bytes())
+    doc["columns"]["family"][1] = doc["columns"]["family"][1][:-1]  # a cut index column
+    path.write_bytes(msgpack.packb(doc, use_bin_type=True))
+    with pytest.raises(StoreError, match="not a dnsguard indicator store"):
+        load_indicators(path)
+    doc["columns"]["family"][1] = b"\xff\x00\x00\x00" * 2  # index past the table
+    path.write_bytes(msgpack.packb(doc, use_bin_type=True))
+    with pytest.raises(StoreError, match="not a dnsguard indicator store"):
+        load_indicators(path)
+    path.write_bytes(msgpack.packb({"format": "something-else", "version": 2, "columns": {}}))
+    with pytest.raises(StoreError, match="not a dnsguard indicator store"):
+        load_indicators(path)

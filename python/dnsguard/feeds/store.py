@@ -14,10 +14,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import sys
 import time
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 import msgpack
@@ -25,10 +28,12 @@ import msgpack
 from dnsguard.feeds.atomic import write_atomic
 from dnsguard.feeds.families import canonical_family, is_iab
 from dnsguard.feeds.fastbuild import make_indicator
+from dnsguard.feeds.gcpause import gc_paused
 from dnsguard.feeds.indicators import Indicator
 
 STORE_FORMAT = "dnsguard-indicators"
-STORE_VERSION = 1
+STORE_VERSION = 2
+"""Version 2 is columnar; version 1 (one array per indicator) is still read."""
 
 
 class StoreError(ValueError):
@@ -83,10 +88,14 @@ class IndicatorStore:
         # Keyed by value alone: a canonical name can never equal an address
         # text (validation routes anything address-like to the address path),
         # and a million key tuples would cost ~60 MB.
-        self._items: dict[str, Indicator] = {}
-        for ind in indicators:
-            old = self._items.get(ind.value)
-            self._items[ind.value] = ind if old is None else combine(old, ind)
+        items = indicators if isinstance(indicators, list) else list(indicators)
+        with gc_paused():
+            self._items: dict[str, Indicator] = {ind.value: ind for ind in items}
+            if len(self._items) != len(items):  # a value listed twice: combine in order
+                self._items = {}
+                for ind in items:
+                    old = self._items.get(ind.value)
+                    self._items[ind.value] = ind if old is None else combine(old, ind)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -107,6 +116,10 @@ class IndicatorStore:
         when no source is left.  Without it, the batch only adds and
         refreshes (what the DGA forecast does day by day).
         """
+        with gc_paused():
+            return self._merge(indicators, source, replace)
+
+    def _merge(self, indicators: Iterable[Indicator], source: str, replace: bool) -> MergeStats:
         items = self._items
         added = updated = 0
         seen: set[str] = set()
@@ -166,62 +179,123 @@ class IndicatorStore:
         return {"source": by_source, "threat": by_threat, "kind": by_kind}
 
 
-_PACK_BATCH = 20_000
+_U32 = next(code for code in "IL" if array(code).itemsize == 4)
+_TABLED = ("kind", "family", "threat", "sources", "first_seen", "last_seen", "expires")
+"""Columns stored as a table of distinct values plus one uint32 index per
+indicator: a million rows name a handful of kinds, families, threats and
+source lists, and feeds repeat their time stamps."""
 
 
-def _pack_chunks(store: IndicatorStore, now: float) -> Iterator[bytes]:
-    """The store as msgpack, in chunks: a million rows are never all in memory
-    as Python lists at once (``{"format", "version", "written", "indicators": [...]}``)."""
-    packer = msgpack.Packer(use_bin_type=True)
-    yield packer.pack_map_header(4)
-    for key, value in (("format", STORE_FORMAT), ("version", STORE_VERSION), ("written", now)):
-        yield packer.pack(key) + packer.pack(value)
-    yield packer.pack("indicators") + packer.pack_array_header(len(store))
-    batch: list[bytes] = []
-    for i in store:
-        batch.append(packer.pack(
-            (i.value, i.kind, i.family, i.threat, i.confidence, i.sources, i.first_seen, i.last_seen, i.expires)
-        ))  # fmt: skip
-        if len(batch) >= _PACK_BATCH:
-            yield b"".join(batch)
-            batch.clear()
-    yield b"".join(batch)
+def _u32_bytes(indexes: list[int]) -> bytes:
+    packed = array(_U32, indexes)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def _u32_array(data: bytes) -> array:
+    if not isinstance(data, bytes) or len(data) % 4:
+        raise ValueError("bad index column")
+    indexes = array(_U32)
+    indexes.frombytes(data)
+    if sys.byteorder == "big":
+        indexes.byteswap()
+    return indexes
+
+
+def _tabled(values: list) -> list:
+    """``[distinct values, little-endian uint32 index per row]``."""
+    table = list(dict.fromkeys(values))  # first-seen order
+    position = {v: i for i, v in enumerate(table)}
+    return [table, _u32_bytes(list(map(position.__getitem__, values)))]
+
+
+def _pack(store: IndicatorStore, now: float) -> bytes:
+    """The store as msgpack, version 2 (columnar): ``{"format", "version",
+    "written", "count", "columns": {"value": [...], "confidence": [...],
+    "kind": [table, index bytes], ...}}``."""
+    rows = list(store)
+    columns: dict[str, object] = {
+        "value": list(map(attrgetter("value"), rows)),
+        "confidence": list(map(attrgetter("confidence"), rows)),
+    }
+    for name in _TABLED:
+        columns[name] = _tabled(list(map(attrgetter(name), rows)))
+    doc = {"format": STORE_FORMAT, "version": STORE_VERSION, "written": now, "count": len(rows), "columns": columns}
+    return msgpack.packb(doc, use_bin_type=True)
 
 
 def _unpack(data: bytes, origin: str, now: float | None = None) -> list[Indicator]:
-    """Rows back to indicators, streaming; repeated strings, source tuples and
-    times are shared objects (a million rows name a handful of families)."""
-    unpacker = msgpack.Unpacker(
-        raw=False, strict_map_key=False, use_list=False, max_buffer_size=max(len(data), 1 << 20)
+    """The store's indicators (unexpired ones when ``now`` is given), from
+    version 2 or the older version 1 (one array per indicator)."""
+    with gc_paused():
+        unpacker = msgpack.Unpacker(
+            raw=False, strict_map_key=False, use_list=False, max_buffer_size=max(len(data), 1 << 20)
+        )
+        unpacker.feed(data)
+        header: dict = {}
+        try:
+            for _ in range(unpacker.read_map_header()):
+                key = unpacker.unpack()
+                if key == "columns" or key == "indicators":
+                    if header.get("format") != STORE_FORMAT:
+                        raise StoreError(f"{origin}: not a dnsguard indicator store")
+                    version = header.get("version")
+                    if key == "columns" and version == STORE_VERSION:
+                        return _from_columns(unpacker.unpack(), header.get("count"), now)
+                    if key == "indicators" and version == 1:
+                        return _from_rows_v1(unpacker, now)
+                    raise StoreError(f"{origin}: store version {version} not supported (want {STORE_VERSION} or 1)")
+                header[key] = unpacker.unpack()
+        except StoreError:
+            raise
+        except (msgpack.ExtraData, msgpack.FormatError, msgpack.StackError, msgpack.OutOfData, ValueError, TypeError,
+                KeyError, IndexError, AttributeError) as exc:  # fmt: skip
+            raise StoreError(f"{origin}: not a dnsguard indicator store ({exc})") from None
+    if header.get("format") != STORE_FORMAT:
+        raise StoreError(f"{origin}: not a dnsguard indicator store")
+    return []
+
+
+def _from_columns(columns: dict, count: object, now: float | None) -> list[Indicator]:
+    values = columns["value"]
+    confidences = columns["confidence"]
+    if not isinstance(values, tuple | list) or len(values) != count or len(confidences) != count:
+        raise ValueError("column lengths differ")
+    tables = {}
+    for name in _TABLED:
+        table, raw = columns[name]
+        indexes = _u32_array(raw)
+        if len(indexes) != count or (indexes and max(indexes) >= len(table)):
+            raise ValueError(f"bad {name} column")
+        tables[name] = (table, indexes)
+    kinds, families, threats, sources, firsts, lasts = (
+        map(tables[name][0].__getitem__, tables[name][1]) for name in _TABLED[:6]
     )
-    unpacker.feed(data)
+    expiry_table, expiry_index = tables["expires"]
+    out = list(map(make_indicator, values, kinds, families, threats, confidences, sources, firsts, lasts,
+                   map(expiry_table.__getitem__, expiry_index)))  # fmt: skip
+    if now is not None:
+        dead = {k for k, e in enumerate(expiry_table) if e is not None and e <= now}
+        if dead:
+            out = [ind for ind, k in zip(out, expiry_index, strict=True) if k not in dead]
+    return out
+
+
+def _from_rows_v1(unpacker: msgpack.Unpacker, now: float | None) -> list[Indicator]:
+    """Version 1: ``"indicators": [[value, kind, family, threat, confidence,
+    [sources...], first_seen, last_seen, expires], ...]``; repeated strings,
+    source tuples and times become shared objects."""
     shared: dict = {}
     share = shared.setdefault
     out: list[Indicator] = []
-    header: dict = {}
-    try:
-        for _ in range(unpacker.read_map_header()):
-            key = unpacker.unpack()
-            if key != "indicators":
-                header[key] = unpacker.unpack()
-                continue
-            if header.get("format") != STORE_FORMAT:
-                raise StoreError(f"{origin}: not a dnsguard indicator store")
-            if header.get("version") != STORE_VERSION:
-                raise StoreError(f"{origin}: store version {header.get('version')} not supported (want {STORE_VERSION})")
-            append = out.append
-            for _ in range(unpacker.read_array_header()):
-                v, k, f, t, c, s, fs, ls, e = unpacker.unpack()
-                if now is not None and e is not None and e <= now:
-                    continue
-                append(make_indicator(v, share(k, k), share(f, f), share(t, t), c, share(s, s),
-                                 share(fs, fs), share(ls, ls), e if e is None else share(e, e)))  # fmt: skip
-    except StoreError:
-        raise
-    except (msgpack.ExtraData, msgpack.FormatError, msgpack.StackError, msgpack.OutOfData, ValueError, TypeError) as exc:
-        raise StoreError(f"{origin}: not a dnsguard indicator store ({exc})") from None
-    if header.get("format") != STORE_FORMAT:
-        raise StoreError(f"{origin}: not a dnsguard indicator store")
+    append = out.append
+    for _ in range(unpacker.read_array_header()):
+        v, k, f, t, c, s, fs, ls, e = unpacker.unpack()
+        if now is not None and e is not None and e <= now:
+            continue
+        append(make_indicator(v, share(k, k), share(f, f), share(t, t), c, share(s, s),
+                              share(fs, fs), share(ls, ls), e if e is None else share(e, e)))  # fmt: skip
     return out
 
 
@@ -236,7 +310,9 @@ def read_store(path: str | Path) -> IndicatorStore:
 
 def write_store(store: IndicatorStore, path: str | Path, now: float | None = None) -> None:
     """Write atomically (temp file, fsync, rename): readers never see half."""
-    write_atomic(path, _pack_chunks(store, time.time() if now is None else now))
+    with gc_paused():
+        data = _pack(store, time.time() if now is None else now)
+    write_atomic(path, data)
 
 
 def load_indicators(path: str | Path, now: float | None = None) -> list[Indicator]:
