@@ -214,7 +214,7 @@ def attribution(corpus: T.Corpus, train_b: np.ndarray, cal_labels: list[str], te
     enc = F.encode(labels)
     s = model.scores(enc)
     neg = model.scores(F.encode(test_labels))
-    probs = model.family_probabilities(F.tokens(enc), [corpus.suffixes[i] for i in test_rows], enc.lengths)
+    probs = model.family_probabilities(model.family_tokens(enc), [corpus.suffixes[i] for i in test_rows], enc.lengths)
     best = probs.argmax(axis=1)
     top = probs.max(axis=1)
     pred = [model.families[b] for b in best]

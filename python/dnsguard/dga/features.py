@@ -323,3 +323,46 @@ def table_index(ids: np.ndarray, bits: int) -> np.ndarray:
 def lexical_features(labels: Sequence[str]) -> LexicalStats:
     """Cheap per-label statistics for other detections (tunnelling, reports)."""
     return lexical_stats(encode(list(labels)))
+
+
+ATTRIBUTION_ORDERS = (1, 2)
+"""N-gram orders of the attributor: longer grams of random labels are unique
+per name, so they only let the attributor memorise its training names."""
+EDGE_POSITIONS = 4
+_EDGE_SALT32 = np.uint32(0x165667B1)
+
+
+def edge_hashes(enc: Encoded, positions: int = EDGE_POSITIONS) -> Tokens:
+    """One token per (position, character) for the first and last characters.
+
+    Some generators treat the first or last characters differently (a fixed
+    alphabet for the first letter, a digit suffix); n-grams anchored on the
+    markers only see the very first and last character.
+    """
+    n = enc.count
+    ids: list[np.ndarray] = []
+    segs: list[np.ndarray] = []
+    rows = np.arange(n, dtype=np.int64)
+    codes = enc.codes.astype(np.uint32)
+    for p in range(1, positions):
+        ok = enc.lengths > p
+        for side, at in ((0, enc.starts + 1 + p), (1, enc.starts + enc.lengths - p)):
+            kind = np.uint32(2 * p + side)
+            h = (codes[at[ok]] * np.uint32(64) + kind + _EDGE_SALT32) * _MULT32
+            ids.append(h)
+            segs.append(rows[ok])
+    if not ids:
+        return Tokens(np.zeros(0, np.uint32), np.zeros(0, np.int64), n)
+    return Tokens(np.concatenate(ids), np.concatenate(segs), n)
+
+
+def attribution_tokens(enc: Encoded, stats: LexicalStats | None = None) -> Tokens:
+    """Tokens of the family attributor: 1-2-grams, statistics, edge characters."""
+    grams = ngram_hashes(enc, ATTRIBUTION_ORDERS)
+    meta = meta_hashes(stats if stats is not None else lexical_stats(enc, entropy=False))
+    edge = edge_hashes(enc)
+    return Tokens(
+        np.concatenate((grams.ids, meta.ids, edge.ids)),
+        np.concatenate((grams.seg, meta.seg, edge.seg)),
+        enc.count,
+    )

@@ -50,6 +50,15 @@ class Model:
     """Score at and above which a name counts as DGA-like."""
     family_min_probability: float = 0.5
     """Below this the family is reported as ``unknown``."""
+    family_scheme: int = 2
+    """Attributor token set: 1 = the detector's 1-5-grams and statistics
+    (models trained before it existed), 2 = ``features.attribution_tokens``."""
+
+    def family_tokens(self, enc: F.Encoded, stats: F.LexicalStats | None = None) -> F.Tokens:
+        """The attributor's tokens of a batch (suffix tokens are added later)."""
+        if self.family_scheme == 1:
+            return F.tokens(enc, stats)
+        return F.attribution_tokens(enc, stats)
 
     def logits(self, enc: F.Encoded, stats: F.LexicalStats | None = None) -> np.ndarray:
         """Detector logits, one per label, without building sparse tokens."""
@@ -97,6 +106,7 @@ class Model:
             families=np.array(self.families, dtype="U64"),
             threshold=np.float64(self.threshold),
             family_min_probability=np.float64(self.family_min_probability),
+            family_scheme=np.int64(self.family_scheme),
         )
 
 
@@ -140,4 +150,5 @@ def _read(path: Path) -> Model:
             families=tuple(str(f) for f in z["families"]),
             threshold=float(z["threshold"]),
             family_min_probability=float(z["family_min_probability"]),
+            family_scheme=int(z["family_scheme"]) if "family_scheme" in z.files else 1,
         )

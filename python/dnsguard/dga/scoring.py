@@ -177,7 +177,7 @@ class Scorer:
         sub = F.encode([labels[k] for k in flagged])
         stats = F.lexical_stats(sub)
         suffixes = [split.suffix[rows[k]] for k in flagged]
-        probs = model.family_probabilities(F.tokens(sub, stats), suffixes, sub.lengths)
+        probs = model.family_probabilities(model.family_tokens(sub, stats), suffixes, sub.lengths)
         masks = reason_masks(stats).tolist()
         words = {m: reason_words(m) for m in set(masks)}
         if probs.shape[1]:

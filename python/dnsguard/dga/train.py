@@ -17,7 +17,7 @@ import argparse
 import datetime as dt
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -190,10 +190,13 @@ class Sparse:
 
 
 def sparse_tokens(
-    labels: Sequence[str], bits: int, extra: tuple[np.ndarray, np.ndarray] | None = None
+    labels: Sequence[str],
+    bits: int,
+    extra: tuple[np.ndarray, np.ndarray] | None = None,
+    tokenize: Callable[[F.Encoded], F.Tokens] = F.tokens,
 ) -> Sparse:
     """CSR token indices; ``extra`` adds hashed tokens given as (ids, rows)."""
-    tok = F.tokens(F.encode(list(labels)))
+    tok = tokenize(F.encode(list(labels)))
     ids, seg = tok.ids, tok.seg
     if extra is not None:
         ids = np.concatenate((ids, extra[0]))
@@ -401,6 +404,7 @@ def fit(
             dga_labels,
             FAMILY_BITS,
             extra=family_context(lengths, [corpus.suffixes[i] for i in dga]),
+            tokenize=F.attribution_tokens,
         )
         fy = np.array([code[corpus.family[i]] for i in dga], dtype=np.int64)
         fw, fb = fit_attributor(fx, fy, len(families), FAMILY_BITS, seed=seed + 1)
