@@ -211,3 +211,19 @@ def test_archive_with_the_packs_own_rules_passes_suricata(tmp_path):
     run = suricata_test(extract / "rules", rule_files, tmp_path, data_dir=tmp_path / "data")
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "0 rules failed" in run.stdout + run.stderr
+
+
+def test_a_name_under_two_threats_is_in_both_sets_and_once_in_the_union():
+    from binascii import b2a_base64
+
+    from dnsguard.feeds.export import suricata_datasets
+    from dnsguard.feeds.indicators import Indicator
+
+    both = [Indicator("b.test", "domain", threat="c2"), Indicator("b.test", "domain", threat="dga"),
+            Indicator("a.test", "domain", threat="dga"), Indicator("c.test", "domain", threat="phishing")]  # fmt: skip
+    files = suricata_datasets(both)
+    line = {v: b2a_base64(v.encode(), newline=True) for v in ("a.test", "b.test")}
+    assert files["dnsguard-c2.lst"] == line["b.test"]
+    assert files["dnsguard-dga.lst"] == line["a.test"] + line["b.test"]
+    assert files["dnsguard-any.lst"] == line["a.test"] + line["b.test"]
+    assert files["dnsguard-iab.lst"] == files["dnsguard-botnet.lst"] == b""

@@ -16,6 +16,7 @@ import time
 from binascii import b2a_base64
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import compress
 from operator import attrgetter
 from pathlib import Path
 
@@ -56,18 +57,22 @@ def zeek_intel_lines(indicators: Iterable[Indicator]) -> Iterator[str]:
     by_value = attrgetter("value")
     domains = sorted((i for i in indicators if i.kind == "domain"), key=by_value)
     addresses = sorted((i for i in indicators if i.kind in ("ipv4", "ipv6")), key=by_value)
-    descs: dict[tuple[str, str, int], str] = {}
-    sources: dict[tuple[str, ...], str] = {}
+    # Everything after the value depends on five fields that a million rows
+    # share in a few hundred combinations: build each tail once.
+    tails: dict[tuple, str] = {}
     for ind in (*domains, *addresses):
-        key = (ind.family, ind.threat, ind.confidence)
-        desc = descs.get(key)
-        if desc is None:
-            family = _clean(ind.family).replace(";", ",")
-            desc = descs[key] = f"family={family};threat={ind.threat};confidence={ind.confidence}"
-        source = sources.get(ind.sources)
-        if source is None:
-            source = sources[ind.sources] = _clean("dnsguard:" + ",".join(ind.sources)) if ind.sources else "dnsguard"
-        yield f"{ind.value}\t{_ZEEK_DOMAIN if ind.kind == 'domain' else _ZEEK_ADDR}\t{source}\t{desc}\tT"
+        key = (ind.kind, ind.family, ind.threat, ind.confidence, ind.sources)
+        tail = tails.get(key)
+        if tail is None:
+            tail = tails[key] = _zeek_tail(ind)
+        yield ind.value + tail
+
+
+def _zeek_tail(ind: Indicator) -> str:
+    family = _clean(ind.family).replace(";", ",")
+    desc = f"family={family};threat={ind.threat};confidence={ind.confidence}"
+    source = _clean("dnsguard:" + ",".join(ind.sources)) if ind.sources else "dnsguard"
+    return f"\t{_ZEEK_DOMAIN if ind.kind == 'domain' else _ZEEK_ADDR}\t{source}\t{desc}\tT"
 
 
 def _line_chunks(lines: Iterable[str], counter: list[int], batch: int = 20_000) -> Iterator[bytes]:
@@ -95,23 +100,26 @@ def suricata_datasets(indicators: Iterable[Indicator]) -> dict[str, bytes]:
     String sets hold base64 of the name, one a line (Suricata's format for
     ``type string``); the ipv4 set holds dotted quads.  Every file is
     produced, empty when nothing qualifies, so rules that ``load`` it
-    always find it.
+    always find it.  The union is sorted and encoded once; each per-type
+    set is the union's lines filtered in order.
     """
-    names: dict[str, list[str]] = {ds: [] for ds in NAME_DATASETS.values()}
-    addresses: list[str] = []
+    bits = {ds: 1 << n for n, ds in enumerate(NAME_DATASETS.values())}
+    by_threat = {threat: bits[ds] for threat, ds in NAME_DATASETS.items()}
+    flags: dict[str, int] = {}  # name -> bit set of its datasets
+    addresses: set[str] = set()
     for ind in indicators:
         if ind.kind == "domain":
-            dataset = NAME_DATASETS.get(ind.threat)
-            if dataset is not None:
-                names[dataset].append(ind.value)
+            bit = by_threat.get(ind.threat)
+            if bit is not None:
+                flags[ind.value] = flags.get(ind.value, 0) | bit
         elif ind.kind == "ipv4":
-            addresses.append(ind.value)
-    out = {}
-    for dataset, values in names.items():
-        out[f"{dataset}.lst"] = b"".join(b2a_base64(v.encode("ascii"), newline=True) for v in sorted(set(values)))
-    union = sorted(set().union(*names.values()))
-    out[f"{UNION_DATASET}.lst"] = b"".join(b2a_base64(v.encode("ascii"), newline=True) for v in union)
-    ips = sorted(set(addresses), key=lambda a: tuple(int(p) for p in a.split(".")))
+            addresses.add(ind.value)
+    union = sorted(flags)
+    encoded = [b2a_base64(v.encode("ascii"), newline=True) for v in union]
+    codes = list(map(flags.__getitem__, union))
+    out = {f"{ds}.lst": b"".join(compress(encoded, map(bit.__and__, codes))) for ds, bit in bits.items()}
+    out[f"{UNION_DATASET}.lst"] = b"".join(encoded)
+    ips = sorted(addresses, key=lambda a: tuple(int(p) for p in a.split(".")))
     out[f"{IP_DATASET}.lst"] = "".join(a + "\n" for a in ips).encode("ascii")
     return out
 
@@ -206,7 +214,7 @@ def write_suricata_export(
     if mtime is None:
         # Derived from the content, not the clock: re-exporting an unchanged
         # store gives the same archive, so suricata-update's md5 check skips it.
-        mtime = max((i.first_seen for i in indicators), default=0.0)
+        mtime = max(map(attrgetter("first_seen"), indicators), default=0.0)
     for filename, content in datasets.items():
         write_atomic(directory / "datasets" / filename, content)
     archive, members = build_archive(rules_dir, datasets, mtime)
