@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter
 from pathlib import Path
+from socket import inet_aton
 
 import yaml
 
@@ -117,9 +118,16 @@ def suricata_datasets(indicators: Iterable[Indicator]) -> dict[str, bytes]:
     union = sorted(flags)
     encoded = [b2a_base64(v.encode("ascii"), newline=True) for v in union]
     codes = list(map(flags.__getitem__, union))
-    out = {f"{ds}.lst": b"".join(compress(encoded, map(bit.__and__, codes))) for ds, bit in bits.items()}
+    if set(codes) <= set(bits.values()):
+        # Each name in one set (the store's case): one pass puts every line in its set.
+        lines: dict[int, list[bytes]] = {bit: [] for bit in bits.values()}
+        for line, code in zip(encoded, codes, strict=True):
+            lines[code].append(line)
+        out = {f"{ds}.lst": b"".join(lines[bit]) for ds, bit in bits.items()}
+    else:
+        out = {f"{ds}.lst": b"".join(compress(encoded, map(bit.__and__, codes))) for ds, bit in bits.items()}
     out[f"{UNION_DATASET}.lst"] = b"".join(encoded)
-    ips = sorted(addresses, key=lambda a: tuple(int(p) for p in a.split(".")))
+    ips = sorted(addresses, key=inet_aton)  # canonical dotted quads: byte order is numeric order
     out[f"{IP_DATASET}.lst"] = "".join(a + "\n" for a in ips).encode("ascii")
     return out
 
