@@ -23,6 +23,11 @@ BASE = 42
 """Size of the character code alphabet (codes 0..41)."""
 START, END, OTHER = 1, 2, 41
 ORDERS = (1, 2, 3, 4, 5)
+DETECTOR_ORDERS = (1, 2, 3, 4)
+"""N-gram orders of the detector (5-grams of random labels are mostly
+unique per name: dropping them raised held-out-family recall at 0.1 % FPR)."""
+DETECTOR_SCALE_POWER = 0.35
+"""Exponent of the detector's length scaling, see :func:`length_scale`."""
 
 _LUT = np.full(256, OTHER, dtype=np.uint8)
 for _i, _c in enumerate("abcdefghijklmnopqrstuvwxyz"):
@@ -293,9 +298,11 @@ def string_hashes(values: Sequence[str], salt: int) -> np.ndarray:
     return (acc + np.uint32(salt & 0xFFFFFFFF)) * _MULT32
 
 
-def tokens(enc: Encoded, stats: LexicalStats | None = None) -> Tokens:
-    """All model tokens of a batch: n-grams plus bucketed statistics."""
-    grams = ngram_hashes(enc)
+def tokens(
+    enc: Encoded, stats: LexicalStats | None = None, orders: Sequence[int] = DETECTOR_ORDERS
+) -> Tokens:
+    """All detector tokens of a batch: n-grams plus bucketed statistics."""
+    grams = ngram_hashes(enc, orders)
     meta = meta_hashes(stats if stats is not None else lexical_stats(enc, entropy=False))
     return Tokens(
         np.concatenate((grams.ids, meta.ids)),
@@ -304,15 +311,20 @@ def tokens(enc: Encoded, stats: LexicalStats | None = None) -> Tokens:
     )
 
 
-def length_scale(lengths: np.ndarray) -> np.ndarray:
-    """Factor on a label's summed token weights: 1/sqrt(length + 2).
+def length_scale(lengths: np.ndarray, power: float = DETECTOR_SCALE_POWER) -> np.ndarray:
+    """Factor on a label's summed token weights: (length + 2) ** -power.
 
-    A plain sum lets the hash-collision and memorisation noise of ~5 tokens
-    per character grow with the label, so long random labels (32 hex
-    digits) scored anywhere; dividing by the square root keeps that noise
-    level flat while real evidence still adds up with length.
+    A plain sum (power 0) lets the hash-collision and memorisation noise of
+    several tokens per character grow with the label, so long random labels
+    (32 hex digits) scored anywhere; dividing by the square root (power 0.5,
+    models before 2026-11-27) keeps that noise level flat; 0.35 lets real
+    evidence add up a little more with length and measured better on
+    held-out families (docs/dga-model.md).
     """
-    return 1.0 / np.sqrt(np.asarray(lengths, dtype=np.float64) + 2.0)
+    base = np.asarray(lengths, dtype=np.float64) + 2.0
+    if power == 0.5:
+        return 1.0 / np.sqrt(base)
+    return base ** (-power)
 
 
 def table_index(ids: np.ndarray, bits: int) -> np.ndarray:

@@ -51,6 +51,10 @@ class Model:
     family_min_probability: float = 0.5
     """Below this the family is reported as ``unknown``."""
     family_scheme: int = 2
+    orders: tuple[int, ...] = F.DETECTOR_ORDERS
+    """Detector n-gram orders (1-5 in models before family_scheme 2)."""
+    scale_power: float = F.DETECTOR_SCALE_POWER
+    """Detector length scaling exponent (0.5 in older models)."""
     """Attributor token set: 1 = the detector's 1-5-grams and statistics
     (models trained before it existed), 2 = ``features.attribution_tokens``."""
 
@@ -66,9 +70,9 @@ class Model:
             return np.zeros(0, dtype=np.float64)
         if stats is None:
             stats = F.lexical_stats(enc, entropy=False)
-        grams = F.gram_sums(enc, F.grams(enc), self.weights, self.bits)
+        grams = F.gram_sums(enc, F.grams(enc, self.orders), self.weights, self.bits)
         total = grams + F.meta_sums(stats, self.weights, self.bits)
-        return total * F.length_scale(enc.lengths) + self.bias
+        return total * F.length_scale(enc.lengths, self.scale_power) + self.bias
 
     def scores(self, enc: F.Encoded, stats: F.LexicalStats | None = None) -> np.ndarray:
         """DGA-likeness in [0, 1]."""
@@ -107,6 +111,8 @@ class Model:
             threshold=np.float64(self.threshold),
             family_min_probability=np.float64(self.family_min_probability),
             family_scheme=np.int64(self.family_scheme),
+            orders=np.array(self.orders, dtype=np.int64),
+            scale_power=np.float64(self.scale_power),
         )
 
 
@@ -151,4 +157,6 @@ def _read(path: Path) -> Model:
             threshold=float(z["threshold"]),
             family_min_probability=float(z["family_min_probability"]),
             family_scheme=int(z["family_scheme"]) if "family_scheme" in z.files else 1,
+            orders=tuple(int(k) for k in z["orders"]) if "orders" in z.files else F.ORDERS,
+            scale_power=float(z["scale_power"]) if "scale_power" in z.files else 0.5,
         )

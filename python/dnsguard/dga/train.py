@@ -194,6 +194,7 @@ def sparse_tokens(
     bits: int,
     extra: tuple[np.ndarray, np.ndarray] | None = None,
     tokenize: Callable[[F.Encoded], F.Tokens] = F.tokens,
+    scale_power: float = F.DETECTOR_SCALE_POWER,
 ) -> Sparse:
     """CSR token indices; ``extra`` adds hashed tokens given as (ids, rows)."""
     tok = tokenize(F.encode(list(labels)))
@@ -203,7 +204,8 @@ def sparse_tokens(
         seg = np.concatenate((seg, extra[1]))
     order = np.argsort(seg, kind="stable")
     indptr = np.concatenate(([0], np.cumsum(np.bincount(seg, minlength=len(labels)))))
-    scale = F.length_scale(np.fromiter(map(len, labels), dtype=np.int64, count=len(labels)))
+    lengths = np.fromiter(map(len, labels), dtype=np.int64, count=len(labels))
+    scale = F.length_scale(lengths, scale_power)
     return Sparse(F.table_index(ids[order], bits), indptr, scale)
 
 
