@@ -6,13 +6,15 @@ with numpy alone, and leave-families-out evaluation did not show a better
 held-out-family detection rate for anything heavier we could train in the
 time budget (see docs/dga-model.md).
 
-* The *detector* is a logistic regression over character 1..5-grams and
-  bucketed statistics of the label.  Its logit is shifted at training time
+* The *detector* is a logistic regression over character 1..4-grams and
+  bucketed statistics of the label (orders and length scaling are stored
+  in the file).  Its logit is shifted at training time
   so that ``score == 0.5`` is the operating point (about 0.1 % of held-out
   benign registered domains above it).
-* The *attributor* is a softmax regression over the same tokens plus a
-  token for the public suffix (families keep to their TLD lists), asked
-  only about names the detector flags.
+* The *attributor* is a softmax regression over 1..2-grams, the same
+  statistics, the characters near each end, and tokens for the public
+  suffix and (suffix, length) (families keep to their TLD lists and length
+  ranges), asked only about names the detector flags.
 
 Weights are plain numpy arrays in one ``.npz`` file; nothing is pickled.
 """
