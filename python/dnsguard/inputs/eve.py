@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import json
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
+from dnsguard.inputs.textfile import json_object
 from dnsguard.records import DnsRecord, InputStats, SensorAlert
 
 MAX_PENDING = 100_000
@@ -97,13 +97,8 @@ def read_eve(lines: Iterable[str], stats: InputStats) -> Iterator[DnsRecord | Se
     for line in lines:
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except ValueError:
-            stats.skip("line is not valid JSON")
-            continue
-        if not isinstance(obj, dict):
-            stats.skip("JSON line is not an object")
+        obj = json_object(line, stats)
+        if obj is None:
             continue
         kind = obj.get("event_type")
         if kind not in ("dns", "alert"):

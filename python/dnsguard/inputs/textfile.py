@@ -11,6 +11,7 @@ matters for a day of dns.log.
 from __future__ import annotations
 
 import gzip
+import json
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -87,3 +88,16 @@ def open_lines(path: Path, stats: InputStats,
     """Decoded lines one by one (see :func:`open_blocks`)."""
     for block in open_blocks(path, stats, progress):
         yield from block
+
+
+def json_object(line: str, stats: InputStats) -> dict | None:
+    """The JSON object on ``line``; None (with the reason counted) for anything else."""
+    try:
+        obj = json.loads(line)
+    except ValueError:
+        stats.skip("line is not valid JSON")
+        return None
+    if not isinstance(obj, dict):
+        stats.skip("JSON line is not an object")
+        return None
+    return obj

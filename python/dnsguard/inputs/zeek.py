@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from dnsguard.inputs.textfile import json_object
 from dnsguard.records import DnsRecord, InputStats, SensorAlert
 
 _ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})")
@@ -317,13 +317,8 @@ def read_zeek_blocks(blocks: Iterable[Iterable[str]], stats: InputStats
                     fast = _TsvDns(fields) if kind == "dns" and unset == "-" else None
                 continue
             if first == "{":
-                try:
-                    obj = json.loads(line)
-                except ValueError:
-                    stats.skip("line is not valid JSON")
-                    continue
-                if not isinstance(obj, dict):
-                    stats.skip("JSON line is not an object")
+                obj = json_object(line, stats)
+                if obj is None:
                     continue
                 row_kind = json_log_kind(obj)
                 if row_kind is None:
