@@ -223,8 +223,11 @@ def summarise(hosts: list[HostReport]) -> dict[str, object]:
     for h in compromised + suspicious:
         for ev in h.evidence:
             if ev.kind in ("feed", "tunnel", "fast-flux", "host-verdict", "sensor-alert"):
-                spread[(ev.kind, ev.name)] += 1
-                family_of.setdefault((ev.kind, ev.name), ev.family)
+                # A sensor alert is summed up by its rule (one rule, many names);
+                # the rest by the name they concern.
+                key = (ev.kind, ev.detail if ev.kind == "sensor-alert" else ev.name)
+                spread[key] += 1
+                family_of.setdefault(key, ev.family)
         if h.evidence_counts.get("forecast"):
             for fam in h.families:
                 spread[("forecast", f"{fam} DGA names")] += 1
