@@ -143,9 +143,17 @@ START_FILE = re.compile(r"^#? ?@TEST-START-FILE\s+(\S+)\n(.*?)^#? ?@TEST-END-FIL
 
 
 def split_btest(path: Path) -> tuple[list[str], dict[str, str], str]:
-    """(@TEST-EXEC commands, embedded files, the Zeek code of %INPUT)."""
+    """(@TEST-EXEC commands, the test's files, the Zeek code of %INPUT).
+
+    A test's files live in testing/Files/<test>/ and are copied in by its
+    first command, so every ``*.zeek`` file in the repository parses as
+    Zeek (CI runs ``zeek-script parse`` over all of them); blocks embedded
+    with @TEST-START-FILE are still understood.
+    """
     text = path.read_text()
-    files = {m.group(1): m.group(2) for m in START_FILE.finditer(text)}
+    own = TESTING / "Files" / path.stem
+    files = {p.name: p.read_text() for p in sorted(own.glob("*")) if p.is_file()} if own.is_dir() else {}
+    files.update({m.group(1): m.group(2) for m in START_FILE.finditer(text)})
     script = START_FILE.sub("", text)
     execs = re.findall(r"^# @TEST-EXEC: (.*)$", text, re.M)
     return execs, files, script
@@ -211,7 +219,10 @@ def test_btest_is_well_formed(path, tmp_path):
     assert "$PACKAGE" in joined
     # Scripts are the test itself (%INPUT) or files it embeds (../x.zeek).
     for name in re.findall(r"\.\./([\w.-]+\.zeek)", joined):
-        assert name in files, f"../{name} is not embedded"
+        assert name in files, f"../{name} is not among the test's files"
+    # The test's own files are copied in before they are used.
+    if (TESTING / "Files" / path.stem).is_dir():
+        assert execs[0].startswith("cp ") and f"$FILES/{path.stem}/" in execs[0]
     assert "%INPUT" in joined or re.search(r"\.\./[\w.-]+\.zeek", joined)
 
     # Every btest-diff target has a baseline (btest turns / into .).
@@ -231,7 +242,8 @@ def test_btest_is_well_formed(path, tmp_path):
         out = tmp_path / "trace.pcap"
         assert pcapgen.write_pcap(str(out), exchanges) >= len(exchanges)
 
-    # The Zeek part and every embedded Zeek file parse.
+    # The test file itself, and every Zeek file it uses, parse.
+    assert parse_problems(path) == [], path.name
     zeek = tmp_path / f"{path.stem}.zeek"
     zeek.write_text(script)
     assert parse_problems(zeek) == []

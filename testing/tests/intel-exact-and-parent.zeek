@@ -1,5 +1,6 @@
 # @TEST-DOC: The package's intel file is read and DNS queries match it on the exact name and on every parent domain; family and threat come from meta.desc.
 #
+# @TEST-EXEC: cp $FILES/intel-exact-and-parent/spec.json .
 # @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
 # @TEST-EXEC: zeek -b -C -r trace.pcap $PACKAGE %INPUT >output 2>&1
 # @TEST-EXEC: zeek-cut note src < notice.log | sort >notices
@@ -11,16 +12,6 @@
 # @TEST-EXEC: zeek-cut src msg < notice.log | grep 10.0.0.11 | grep 'beacon.x.dnsguard-demo-c2.example' | grep -q 'family=demo threat=c2 score=0.90 device=unknown'
 # @TEST-EXEC: zeek-cut src sub < notice.log | grep 10.0.0.11 | grep -q 'evidence=parent match on dnsguard-demo-c2.example'
 # @TEST-EXEC: zeek-cut src sub < notice.log | grep 10.0.0.10 | grep -q 'evidence=exact match on dnsguard-demo-c2.example'
-
-@TEST-START-FILE spec.json
-[
-  {"ts": 1700000000.0, "client": "10.0.0.10", "qname": "dnsguard-demo-c2.example", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.1", "ttl": 300}]},
-  {"ts": 1700000001.0, "client": "10.0.0.11", "qname": "beacon.x.dnsguard-demo-c2.example", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.2", "ttl": 300}]},
-  {"ts": 1700000002.0, "client": "10.0.0.12", "qname": "harmless.example", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.3", "ttl": 300}]},
-  {"ts": 1700000003.0, "client": "10.0.0.13", "qname": "www.dnsguard-demo-botnet.example", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.4", "ttl": 300}]},
-  {"ts": 1700000004.0, "client": "10.0.0.14", "qname": "dnsguard-demo-c2.example.attacker.example", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.5", "ttl": 300}]}
-]
-@TEST-END-FILE
 
 redef DNSGuard::scorer_link = F;
 

@@ -1,5 +1,6 @@
 # @TEST-DOC: A scorer verdict raises Scorer_Verdict and inserts the name into the Intel framework, so a later query below it matches inline with the verdict's family; a low score does neither; a host verdict raises Host_Verdict.
 #
+# @TEST-EXEC: cp $FILES/verdict-intel/spec.json .
 # @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
 # @TEST-EXEC: zeek -b -C -r trace.pcap $PACKAGE %INPUT >output 2>&1
 # @TEST-EXEC: zeek-cut note src < notice.log | sort >notices
@@ -11,14 +12,6 @@
 # @TEST-EXEC: btest-diff intel
 # @TEST-EXEC: zeek-cut detection host name family threat < dnsguard.log | sort >dnsguard
 # @TEST-EXEC: btest-diff dnsguard
-
-@TEST-START-FILE spec.json
-[
-  {"ts": 1700000000.0, "client": "10.0.0.50", "qname": "first-packet.example", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.50", "ttl": 300}]},
-  {"ts": 1700000005.0, "client": "10.0.0.51", "qname": "www.badname.example", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.51", "ttl": 300}]},
-  {"ts": 1700000006.0, "client": "10.0.0.52", "qname": "okname.example", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.52", "ttl": 300}]}
-]
-@TEST-END-FILE
 
 redef DNSGuard::scorer_link = F;
 

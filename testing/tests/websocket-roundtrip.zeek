@@ -2,6 +2,7 @@
 #
 # @TEST-PORT: DNSGUARD_WS_PORT
 #
+# @TEST-EXEC: cp $FILES/websocket-roundtrip/spec.json .
 # @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
 # @TEST-EXEC: $PYTHON -m py_compile $FILES/scorer_client.py
 # @TEST-EXEC: btest-bg-run zeek "zeek -b -C -r ../trace.pcap $PACKAGE %INPUT >out"
@@ -15,14 +16,6 @@
 # @TEST-EXEC: zeek-cut note msg < zeek/notice.log | grep Host_Verdict | grep -q 'device=nas-qnap'
 # @TEST-EXEC: zeek-cut seen.indicator sources < zeek/intel.log >intel
 # @TEST-EXEC: btest-diff intel
-
-@TEST-START-FILE spec.json
-[
-  {"ts": 1700000000.0, "client": "10.0.0.61", "qname": "update.qnap.com", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.61", "ttl": 300}]},
-  {"ts": 1700000001.0, "client": "10.0.0.60", "qname": "xkqzvbtrwplmnhg.com", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.60", "ttl": 300}]},
-  {"ts": 1700000002.0, "client": "10.0.0.62", "qname": "wikipedia.org", "qtype": "A", "rcode": "NOERROR", "answers": [{"rtype": "A", "value": "192.0.2.62", "ttl": 300}]}
-]
-@TEST-END-FILE
 
 redef exit_only_after_terminate = T;
 redef DNSGuard::scorer_port = to_port(getenv("DNSGUARD_WS_PORT"));
