@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from dnsguard.analyze import Analysis, run_analysis
+from dnsguard.atomic import write_atomic
 from dnsguard.config import AnalysisSettings
 from dnsguard.detect.fastflux import FluxSettings
 from dnsguard.dga.families.base import GeneratorError
@@ -16,7 +17,7 @@ from dnsguard.inputs import InputError, read_path
 from dnsguard.inputs.progress import Progress
 from dnsguard.paths import PackNotFound
 from dnsguard.records import InputStats
-from dnsguard.report import render_text, write_json_atomic, write_text_atomic
+from dnsguard.report import render_text, write_json_atomic
 from dnsguard.report_html import render_html
 
 SAMPLE = "data/sample.pcap"
@@ -104,8 +105,8 @@ def run(args: argparse.Namespace, config: dict) -> int:
         outputs.append((args.json, lambda: write_json_atomic(Path(args.json), analysis.to_dict())))
     if getattr(args, "html", None):
         threshold = AnalysisSettings.from_config(config).dga_threshold
-        outputs.append((args.html, lambda: write_text_atomic(
-            Path(args.html), render_html(analysis, str(path), threshold))))
+        outputs.append((args.html, lambda: write_atomic(
+            args.html, render_html(analysis, str(path), threshold).encode("utf-8"), create_parents=False)))
     for name, write in outputs:
         try:
             write()

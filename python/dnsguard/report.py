@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from dnsguard.analyze import Analysis, Evidence, HostReport
+from dnsguard.atomic import write_atomic
 
 
 def _when(ts: float | None) -> str:
@@ -98,19 +97,5 @@ def render_text(analysis: Analysis, source: str, verbose: bool = False) -> str:
 
 def write_json_atomic(path: Path, data: object) -> None:
     """Write ``data`` as JSON so a reader never sees half a file."""
-    write_text_atomic(Path(path), json.dumps(data, indent=2, default=str) + "\n")
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Temp file in the same directory, fsync, rename: all or nothing."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, (json.dumps(data, indent=2, default=str) + "\n").encode("utf-8"), create_parents=False)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from pathlib import Path
 
 from dnsguard.dga.families import generate, registry
 from dnsguard.dga.families.base import GeneratorError
@@ -86,9 +85,9 @@ def run_forecast(args: argparse.Namespace, config: dict) -> int:
         if args.output == "-":
             sys.stdout.write(text)
         else:
-            from dnsguard.report import write_text_atomic
+            from dnsguard.atomic import write_atomic
 
-            write_text_atomic(Path(args.output), text)
+            write_atomic(args.output, text.encode("utf-8"), create_parents=False)
         print(f"forecast: {len(indicators):,} names from {families} families", file=sys.stderr)
         return 0
     from dnsguard.feeds.settings import FeedsConfigError, feeds_config

@@ -23,7 +23,7 @@ from socket import inet_aton
 
 import yaml
 
-from dnsguard.feeds.atomic import write_atomic
+from dnsguard.atomic import write_atomic
 from dnsguard.feeds.indicators import Indicator
 
 ZEEK_FIELDS = ("indicator", "indicator_type", "meta.source", "meta.desc", "meta.do_notice")

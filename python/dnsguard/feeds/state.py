@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from dnsguard.feeds.atomic import write_atomic
+from dnsguard.atomic import write_atomic
 
 STATUSES = ("never", "ok", "not-modified", "offline", "quarantined", "error", "skipped")
 

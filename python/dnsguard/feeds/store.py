@@ -25,7 +25,7 @@ from pathlib import Path
 
 import msgpack
 
-from dnsguard.feeds.atomic import write_atomic
+from dnsguard.atomic import write_atomic
 from dnsguard.feeds.families import canonical_family, is_iab
 from dnsguard.feeds.fastbuild import make_indicator
 from dnsguard.feeds.gcpause import gc_paused

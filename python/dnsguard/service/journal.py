@@ -24,6 +24,7 @@ from typing import Any
 
 import msgpack
 
+from dnsguard.atomic import write_atomic
 from dnsguard.service.model import HostVerdict, NameVerdict
 
 Verdict = NameVerdict | HostVerdict
@@ -191,18 +192,8 @@ class Journal:
             self._fh.close()
             self._fh = None
         self._expire(now)
-        tmp = self.path.with_name(self.path.name + ".tmp")
         packer = msgpack.Packer(use_bin_type=True)
-        with open(tmp, "wb") as fh:
-            fh.write(b"".join(packer.pack(to_record(v)) for v in self._live.values()))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path)
-        dir_fd = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        write_atomic(self.path, b"".join(packer.pack(to_record(v)) for v in self._live.values()))
         self._records = len(self._live)
         self.stats.compactions += 1
         self._fh = open(self.path, "ab")  # noqa: SIM115 - held open for appends

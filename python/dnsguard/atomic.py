@@ -15,10 +15,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic(path: str | Path, data: bytes | Iterable[bytes], mode: int = 0o644) -> None:
-    """Replace ``path`` with ``data`` (bytes or an iterable of chunks)."""
+def write_atomic(
+    path: str | Path, data: bytes | Iterable[bytes], mode: int = 0o644, create_parents: bool = True
+) -> None:
+    """Replace ``path`` with ``data`` (bytes or an iterable of chunks).
+
+    State directories are created as needed; a file the user named
+    (``create_parents=False``) must go into a directory that exists, so a
+    mistyped path is an error rather than a new directory tree.
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if create_parents:
+        target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as out:
