@@ -10,10 +10,10 @@ bounded, and unanswered queries come out as records without an rcode.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
+from dnsguard.inputs.addresses import IpCache
 from dnsguard.inputs.textfile import json_object
 from dnsguard.records import DnsRecord, InputStats, SensorAlert
 
@@ -30,13 +30,6 @@ def _ts(value: object) -> float | None:
             return dt.datetime.fromisoformat(value).timestamp()
         except ValueError:
             return None
-
-
-def _ip(value: object) -> str | None:
-    try:
-        return str(ipaddress.ip_address(str(value)))
-    except ValueError:
-        return None
 
 
 def _answers(dns: dict) -> tuple[tuple[str, ...], tuple[float, ...]]:
@@ -63,21 +56,21 @@ def _query_of(dns: dict) -> tuple[str, str]:
     return "", ""
 
 
-def _endpoints(obj: dict) -> tuple[str | None, str | None]:
+def _endpoints(obj: dict, ip: IpCache) -> tuple[str | None, str | None]:
     """(client, server): the side on port 53 is the server, whichever way the
     event is logged (Suricata logs some answers in flow direction)."""
-    src, dst = _ip(obj.get("src_ip")), _ip(obj.get("dest_ip"))
+    src, dst = ip(obj.get("src_ip")), ip(obj.get("dest_ip"))
     if obj.get("src_port") == 53 and obj.get("dest_port") != 53:
         return dst, src
     return src, dst
 
 
-def _alert(obj: dict, ts: float, stats: InputStats) -> SensorAlert | None:
+def _alert(obj: dict, ts: float, stats: InputStats, ip: IpCache) -> SensorAlert | None:
     alert = obj.get("alert")
     if not isinstance(alert, dict):
         stats.skip("alert event without alert object")
         return None
-    client, _ = _endpoints(obj)
+    client, _ = _endpoints(obj, ip)
     dns = obj.get("dns") if isinstance(obj.get("dns"), dict) else {}
     query, _ = _query_of(dns)
     meta = alert.get("metadata") if isinstance(alert.get("metadata"), dict) else {}
@@ -94,6 +87,7 @@ def _alert(obj: dict, ts: float, stats: InputStats) -> SensorAlert | None:
 
 def read_eve(lines: Iterable[str], stats: InputStats) -> Iterator[DnsRecord | SensorAlert]:
     pending: OrderedDict[tuple, DnsRecord] = OrderedDict()
+    ip = IpCache()
     for line in lines:
         if not line.strip():
             continue
@@ -108,7 +102,7 @@ def read_eve(lines: Iterable[str], stats: InputStats) -> Iterator[DnsRecord | Se
             stats.skip("missing or bad timestamp")
             continue
         if kind == "alert":
-            alert = _alert(obj, ts, stats)
+            alert = _alert(obj, ts, stats, ip)
             if alert is not None:
                 stats.alerts += 1
                 yield alert
@@ -122,7 +116,7 @@ def read_eve(lines: Iterable[str], stats: InputStats) -> Iterator[DnsRecord | Se
             stats.skip("dns event without a query name")
             continue
         key = (obj.get("flow_id"), dns.get("id"), query)
-        client, server = _endpoints(obj)
+        client, server = _endpoints(obj, ip)
         if client is None:
             stats.skip("bad src_ip / dest_ip")
             continue

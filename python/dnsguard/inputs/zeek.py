@@ -17,16 +17,15 @@ device are parsed from ``sub``, see docs/zeek.md).
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from dnsguard.inputs.addresses import IpCache
 from dnsguard.inputs.textfile import json_object
 from dnsguard.records import DnsRecord, InputStats, SensorAlert
 
 _ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})")
-MAX_IP_CACHE = 65_536
 NOTICE_PREFIX = "DNSGuard::"
 
 
@@ -39,32 +38,6 @@ def _unescape(value: str) -> str:
 
 unescape = _unescape
 """Public name for other modules (the analyzer's fast path)."""
-
-
-def _canonical_ip(text: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        return None
-
-
-class _IpCache:
-    """Canonical address text per distinct input string, bounded (a network
-    has few clients, but a hostile log may have millions of bad ones)."""
-
-    def __init__(self) -> None:
-        self.seen: dict[str, str | None] = {}
-        """Readable directly by hot loops: a hit is the canonical text."""
-
-    def __call__(self, text: str) -> str | None:
-        hit = self.seen.get(text, False)
-        if hit is not False:
-            return hit
-        value = _canonical_ip(text)
-        if len(self.seen) >= MAX_IP_CACHE:
-            self.seen.clear()
-        self.seen[text] = value
-        return value
 
 
 def _parse_ts(value: object) -> float | None:
@@ -102,7 +75,7 @@ def parse_kv(text: str) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- row converters
 
-def _dns(get: Callable[[str], object], ip: _IpCache, stats: InputStats) -> DnsRecord | None:
+def _dns(get: Callable[[str], object], ip: IpCache, stats: InputStats) -> DnsRecord | None:
     ts = _parse_ts(get("ts"))
     client = ip(str(get("id.orig_h") or ""))
     query = get("query")
@@ -132,7 +105,7 @@ def _dns(get: Callable[[str], object], ip: _IpCache, stats: InputStats) -> DnsRe
     )
 
 
-def _notice(get: Callable[[str], object], ip: _IpCache, stats: InputStats) -> SensorAlert | None:
+def _notice(get: Callable[[str], object], ip: IpCache, stats: InputStats) -> SensorAlert | None:
     note = str(get("note") or "")
     if not note.startswith(NOTICE_PREFIX):
         stats.skip("notice not raised by DNSGuard")
@@ -151,7 +124,7 @@ def _notice(get: Callable[[str], object], ip: _IpCache, stats: InputStats) -> Se
                        uid=str(get("uid") or ""), metadata=meta, sensor="zeek-notice")
 
 
-def _intel(get: Callable[[str], object], ip: _IpCache, stats: InputStats) -> SensorAlert | None:
+def _intel(get: Callable[[str], object], ip: IpCache, stats: InputStats) -> SensorAlert | None:
     ts = _parse_ts(get("ts"))
     client = ip(str(get("id.orig_h") or ""))
     indicator = get("seen.indicator")
@@ -229,7 +202,7 @@ class DnsRows:
     rows: list[list[str]]
     set_sep: str
     empty: str
-    ip: _IpCache
+    ip: IpCache
     stats: InputStats
 
     def records(self) -> Iterator[DnsRecord]:
@@ -263,7 +236,7 @@ def read_zeek_blocks(blocks: Iterable[Iterable[str]], stats: InputStats
                      ) -> Iterator[DnsRecord | SensorAlert | DnsRows]:
     """Like :func:`read_zeek` over blocks of lines, but dns.log TSV rows with
     the default unset marker come out as :class:`DnsRows` per block."""
-    ip = _IpCache()
+    ip = IpCache()
     fields: list[str] | None = None
     kind: str | None = None
     path_hint: str | None = None
@@ -360,7 +333,7 @@ def read_zeek_blocks(blocks: Iterable[Iterable[str]], stats: InputStats
             yield DnsRows(fast, batch, set_sep, empty, ip, stats)  # type: ignore[arg-type]
 
 
-def _fast_dns(cols: list[str], c: _TsvDns, ip: _IpCache, set_sep: str, empty: str,
+def _fast_dns(cols: list[str], c: _TsvDns, ip: IpCache, set_sep: str, empty: str,
               stats: InputStats) -> DnsRecord | None:
     """One dns.log TSV row with the default ``-`` unset marker (the common case)."""
     try:
