@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 from importlib import resources
+from itertools import compress
+from operator import attrgetter, not_
 from pathlib import Path
 
 from dnsguard.analyze import Analysis, run_analysis
@@ -12,7 +14,12 @@ from dnsguard.atomic import write_atomic
 from dnsguard.config import AnalysisSettings
 from dnsguard.detect.fastflux import FluxSettings
 from dnsguard.dga.families.base import GeneratorError
-from dnsguard.feeds.indicators import Indicator, IndicatorIndex, read_indicator_csv
+from dnsguard.feeds.fastbuild import make_indicator
+from dnsguard.feeds.gcpause import gc_paused
+from dnsguard.feeds.indicators import KINDS, Indicator, IndicatorIndex, read_indicator_csv
+from dnsguard.feeds.settings import FeedsConfigError, feeds_config
+from dnsguard.feeds.store import StoreError
+from dnsguard.feeds.store import load_indicators as load_store
 from dnsguard.inputs import InputError, read_path
 from dnsguard.inputs.progress import Progress
 from dnsguard.paths import PackNotFound
@@ -65,6 +72,70 @@ def load_indicators(settings: AnalysisSettings) -> tuple[list[Indicator], list[s
     return indicators, problems
 
 
+def load_feed_store(config: dict) -> tuple[list[Indicator], str | None]:
+    """The threat-feed indicators ``dnsguard feeds update`` merged into the store.
+
+    The store's share of the known-DGA forecast (source ``dga-forecast``) is
+    left out: analyze computes the forecast itself for the days its input
+    covers (the store holds the window of the last ``dnsguard dga
+    forecast`` run, and ``--no-forecast`` must mean no forecast).  A name
+    another source lists too is kept, credited to that source only.
+
+    Returns the indicators and a one-line problem, or None.  No store yet
+    (feeds never fetched) is no problem; a store that cannot be read or
+    decoded, or a bad ``feeds:`` section, costs the store's indicators only.
+    """
+    from dnsguard.dga.forecast import FORECAST_SOURCE
+
+    try:
+        path = feeds_config(config).store_path
+    except FeedsConfigError as exc:
+        return [], f"threat-feed store not read: {exc}"
+    try:
+        stored = load_store(path)
+    except StoreError as exc:
+        return [], f"threat-feed store not read: {exc}"
+    except OSError as exc:
+        return [], f"threat-feed store not read: {path}: {exc.strerror or exc}"
+    with gc_paused():  # up to millions of new objects, no cycles
+        kept, malformed = _without_forecast(stored, FORECAST_SOURCE)
+    problem = f"threat-feed store {path}: {malformed} malformed indicators skipped" if malformed else None
+    return kept, problem
+
+
+def _well_formed(indicators: list[Indicator]) -> bool:
+    """Every field analyze uses has its type (a damaged store can still decode)."""
+    try:
+        return (set(map(type, map(attrgetter("value"), indicators))) <= {str}
+                and set(map(attrgetter("kind"), indicators)) <= set(KINDS)
+                and set(map(type, map(attrgetter("family"), indicators))) <= {str}
+                and set(map(type, map(attrgetter("threat"), indicators))) <= {str}
+                and set(map(type, map(attrgetter("confidence"), indicators))) <= {int}
+                and all(type(s) is tuple and s and all(type(x) is str for x in s)
+                        for s in set(map(attrgetter("sources"), indicators))))
+    except TypeError:  # an unhashable kind or source list
+        return False
+
+
+def _without_forecast(stored: list[Indicator], forecast_source: str) -> tuple[list[Indicator], int]:
+    """``stored`` minus ``forecast_source``'s share, and how many malformed indicators were dropped."""
+    if not _well_formed(stored):
+        good = [ind for ind in stored if _well_formed([ind])]
+        return _without_forecast(good, forecast_source)[0], len(stored) - len(good)
+    forecast_lists = {s for s in set(map(attrgetter("sources"), stored)) if forecast_source in s}
+    if not forecast_lists:
+        return stored, 0
+    sources = attrgetter("sources")
+    kept = list(compress(stored, map(not_, map(forecast_lists.__contains__, map(sources, stored)))))
+    shared = {s for s in forecast_lists if len(s) > 1}
+    for ind in compress(stored, map(shared.__contains__, map(sources, stored))):
+        # Another source lists the name too: keep it, credited to that source only.
+        others = tuple(s for s in ind.sources if s != forecast_source)
+        kept.append(make_indicator(ind.value, ind.kind, ind.family, ind.threat, ind.confidence, others,
+                                   ind.first_seen, ind.last_seen, ind.expires))
+    return kept, 0
+
+
 def forecaster(days):
     from dnsguard.dga.forecast import forecast
 
@@ -78,6 +149,12 @@ def analyse(path: Path, config: dict, use_forecast: bool = True) -> Analysis:
     stats = InputStats()
     for problem in problems:
         stats.warn(f"indicator file: {problem}")
+    from_store, store_problem = load_feed_store(config)
+    indicators += from_store
+    if store_problem:
+        store_problem = " ".join(store_problem.split())  # one line, whatever the exception said
+        stats.warn(store_problem)
+        print(f"dnsguard: warning: {store_problem}", file=sys.stderr)
     sur = config.get("suricata", {})
     rules_dir = Path(sur["rules_dir"]) if sur.get("rules_dir") else None
     events = read_path(path, stats, suricata_binary=sur.get("binary", "suricata"), rows=True,
