@@ -1,26 +1,37 @@
 """Cost of the dnsguard Suricata pack with 1,000,000 feed names loaded.
 
-Prints figures; never run by the test suite (it takes a few minutes).
+Prints figures; never run by the test suite (it takes about ten minutes).
 
-    .venv/bin/python bench/suricata_bench.py [--names 1000000] [--queries 1000000]
+    .venv/bin/python bench/suricata_bench.py [--names 1000000] [--queries 1000000] [--runs 3]
 
-Three Suricata configurations are compared on the same synthetic trace
-(``--runmode single``, one worker, so the numbers are per core):
+Two baselines, each measured with and without the pack on the same
+synthetic trace (``--runmode single``, one worker, so the numbers are per
+core):
 
-* ``no rules``: Suricata parsing DNS and logging alerts, no rules loaded;
-* ``pack, empty datasets``: the pack as shipped;
-* ``pack, N names``: the four feed datasets holding N names between them
-  (and their union, ``dnsguard-any``, all N);
-* ``... union 2^20 buckets``: the same with the union set declared with
-  1,048,576 buckets and ``datasets.limits.single-hashsize`` raised to allow
-  it (a sensor-side tuning for large feeds, see docs/suricata.md).
+* **lean**: a minimal config (alerts only, no protocol logging), no other
+  rules: the strictest comparison, where Suricata does little per query
+  besides parsing it, so every rule shows;
+* **sensor**: Debian's own ``/etc/suricata/suricata.yaml`` as installed
+  (EVE with dns, flow, anomaly and stats records, fast.log) and Suricata's
+  own event rules from ``/etc/suricata/rules`` (less the modbus/dnp3 files,
+  whose protocols that config disables), i.e. what a sensor runs before
+  anyone adds a rule set.
 
-For each: ``suricata -T`` wall and CPU time (rule and dataset loading),
-wall and CPU time to read the trace, queries per CPU-second (with and
-without the loading time), and peak RSS.  1 % of the
+Lean rows: no rules; the pack with empty datasets; the pack with N names in
+the four feed datasets (and all N in their union, ``dnsguard-any``); the
+same with the union declared with 1,048,576 buckets and
+``datasets.limits.single-hashsize`` raised to allow it (a sensor-side
+tuning for large feeds, see docs/suricata.md).  Sensor rows: none; the pack
+with N names.
+
+For each: ``suricata -T`` wall and CPU time (rule and dataset loading) and,
+over ``--runs`` runs taken in rotation (so a slow minute of the shared
+machine hits every configuration alike), the median and the lowest CPU time
+for the trace less the loading time, as queries per CPU-second, and peak
+RSS.  The ratio to the matching baseline uses the medians.  1 % of the
 trace's queries are for listed names (half exact, half subdomains) so the
-alert path is exercised; the rest are popular benign names and
-subdomains of them.
+alert path is exercised; the rest are popular benign names and subdomains
+of them.
 """
 
 from __future__ import annotations
@@ -30,10 +41,14 @@ import base64
 import hashlib
 import os
 import random
+import re
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,15 +70,19 @@ def feed_names(count: int) -> list[str]:
 
 
 def write_feeds(box: sandbox.Sandbox, names: list[str]) -> None:
+    write_feed_files(box.rules, names)
+
+
+def write_feed_files(rules: Path, names: list[str]) -> None:
     """The four feed sets (a quarter of the names each) and their union, as
     the exporter writes them."""
     per = len(names) // len(FEEDS) + 1
     for k, feed in enumerate(FEEDS):
         chunk = names[k * per:(k + 1) * per]
         text = "".join(base64.b64encode(n.encode()).decode() + "\n" for n in chunk)
-        (box.rules / "datasets" / f"dnsguard-{feed}.lst").write_text(text, "ascii")
+        (rules / "datasets" / f"dnsguard-{feed}.lst").write_text(text, "ascii")
     text = "".join(base64.b64encode(n.encode()).decode() + "\n" for n in names)
-    (box.rules / "datasets" / "dnsguard-any.lst").write_text(text, "ascii")
+    (rules / "datasets" / "dnsguard-any.lst").write_text(text, "ascii")
 
 
 def trace(path: Path, queries: int, listed: list[str], seed: int = 7) -> None:
@@ -108,28 +127,86 @@ def _timed(cmd: list[str]) -> tuple[float, float, int]:
     return wall, float(cpu), int(rss)
 
 
-def measure(box: sandbox.Sandbox, pcap: Path, queries: int,
-            extra: tuple[str, ...] = ()) -> dict[str, float]:
+@dataclass
+class Config:
+    label: str
+    baseline: str
+    """Label of the row this one is compared with."""
+    cmd: list[str]
+    logs: Path
+    load_s: float = 0.0
+    load_cpu: float = 0.0
+    runs: list[float] = field(default_factory=list)
+    """CPU seconds per trace run, loading time subtracted."""
+    rss_kb: int = 0
+    alerts: int = 0
+
+
+def lean_config(label: str, baseline: str, box: sandbox.Sandbox, extra: tuple[str, ...] = ()) -> Config:
+    return Config(label, baseline, [sandbox.suricata_binary(), "-c", str(box.config), "-l", str(box.logs),
+                                    "--data-dir", str(box.data), *extra], box.logs)
+
+
+SENSOR_YAML = Path("/etc/suricata/suricata.yaml")
+SENSOR_RULES = Path("/etc/suricata/rules")
+
+
+def sensor_config(label: str, root: Path, pack_rules: list[str], names: list[str] | None) -> Config:
+    """Debian's suricata.yaml as installed, pointed at a private rule
+    directory holding Suricata's event rules (and the pack, when given)."""
+    rules, logs, data = root / "rules", root / "logs", root / "data"
+    for d in (rules, logs, data):
+        d.mkdir(parents=True, exist_ok=True)
+    events = sorted(p.name for p in SENSOR_RULES.glob("*.rules")
+                    if not p.name.startswith(("modbus", "dnp3")))
+    for name in events:
+        shutil.copy(SENSOR_RULES / name, rules / name)
+    files = list(events)
+    if pack_rules:
+        shutil.copytree(REPO / "suricata-rules" / "datasets", rules / "datasets")
+        for name in pack_rules:
+            shutil.copy(REPO / "suricata-rules" / name, rules / name)
+        files += pack_rules
+        if names is not None:
+            write_feed_files(rules, names)
+    text = SENSOR_YAML.read_text("utf-8")
+    text = re.sub(r"(?m)^default-rule-path:.*$", f"default-rule-path: {rules}", text)
+    text, n = re.subn(r"(?m)^rule-files:\n(?:  - .*\n)+",
+                      "rule-files:\n" + "".join(f"  - {f}\n" for f in files), text)
+    if n != 1:
+        raise SystemExit(f"{SENSOR_YAML}: no rule-files list to replace")
+    (root / "suricata.yaml").write_text(text, "utf-8")
+    etc = SENSOR_YAML.parent
+    return Config(label, "sensor: Suricata alone", [
+        sandbox.suricata_binary(), "-c", str(root / "suricata.yaml"), "-l", str(logs), "--data-dir", str(data),
+        "--set", f"classification-file={etc / 'classification.config'}",
+        "--set", f"reference-config-file={etc / 'reference.config'}",
+        "--set", f"threshold-file={etc / 'threshold.config'}"], logs)
+
+
+def load(cfg: Config) -> None:
     # One flow per query: with the default 32 MB flow memcap a million-flow
     # trace drives the flow manager into emergency mode, which skips a few
     # dozen lookups and measures flow-table pressure, not the rules.
-    base = [sandbox.suricata_binary(), "-c", str(box.config), "-l", str(box.logs),
-            "--data-dir", str(box.data), "--set", "flow.memcap=1gb", *extra]
-    load, load_cpu, _ = _timed(base + ["-T"])
-    for f in box.logs.glob("*"):
+    cfg.cmd += ["--set", "flow.memcap=1gb"]
+    cfg.load_s, cfg.load_cpu, _ = _timed(cfg.cmd + ["-T"])
+
+
+def run_once(cfg: Config, pcap: Path) -> None:
+    for f in cfg.logs.glob("*"):
         f.unlink()
-    run_wall, run_cpu, rss = _timed(base + ["-r", str(pcap), "-k", "none", "--runmode", "single"])
-    eve = box.logs / "eve.json"
-    alerts = sum(1 for line in eve.open() if '"event_type":"alert"' in line) if eve.exists() else 0
-    return {"load_s": load, "load_cpu": load_cpu, "run_s": run_wall, "run_cpu": run_cpu,
-            "qps": queries / run_cpu, "net_qps": queries / max(1e-6, run_cpu - load_cpu),
-            "rss_mb": rss / 1024, "alerts": alerts}
+    _, cpu, rss = _timed(cfg.cmd + ["-r", str(pcap), "-k", "none", "--runmode", "single"])
+    cfg.runs.append(max(1e-6, cpu - cfg.load_cpu))
+    cfg.rss_kb = max(cfg.rss_kb, rss)
+    eve = cfg.logs / "eve.json"
+    cfg.alerts = sum(1 for line in eve.open() if '"event_type":"alert"' in line) if eve.exists() else 0
 
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--names", type=int, default=1_000_000)
     ap.add_argument("--queries", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=3, help="trace runs per configuration (median reported)")
     args = ap.parse_args(argv)
     names = feed_names(args.names)
     with tempfile.TemporaryDirectory(prefix="dnsguard-bench-") as tmp:
@@ -140,31 +217,47 @@ def main(argv: list[str]) -> int:
         print(f"trace: {args.queries:,} queries, {pcap.stat().st_size / 1e6:.0f} MB, "
               f"written in {time.perf_counter() - t:.0f} s")
         pack = REPO / "suricata-rules"
-        boxes = {
-            "no rules": sandbox.create(root / "none", pack, rule_files=[]),
-            "pack, empty datasets": sandbox.create(root / "empty", pack),
-            f"pack, {args.names:,} names": sandbox.create(root / "full", pack),
-        }
-        write_feeds(boxes[f"pack, {args.names:,} names"], names)
-        tuned = f"pack, {args.names:,} names, union 2^20 buckets"
-        boxes[tuned] = sandbox.create(root / "tuned", pack)
-        write_feeds(boxes[tuned], names)
-        rules = boxes[tuned].rules / "dnsguard.rules"
+        full = f"lean: pack, {args.names:,} names"
+        tuned = f"lean: pack, {args.names:,} names, union 2^20 buckets"
+        full_box = sandbox.create(root / "full", pack)
+        write_feeds(full_box, names)
+        tuned_box = sandbox.create(root / "tuned", pack)
+        write_feeds(tuned_box, names)
+        rules = tuned_box.rules / "dnsguard.rules"
         rules.write_text(rules.read_text().replace(
             "load datasets/dnsguard-any.lst,memcap 512mb,hashsize 262144",
             "load datasets/dnsguard-any.lst,memcap 512mb,hashsize 1048576"))
-        extra = {tuned: ("--set", "datasets.limits.single-hashsize=1048576")}
-        print(f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; "
-              "queries/s are per CPU-second (user+sys)")
-        print(f"{'configuration':44} {'-T wall/cpu s':>14} {'trace wall/cpu s':>17} "
-              f"{'queries/cpu-s':>14} {'excl. load':>11} {'vs none':>8} {'peak RSS MB':>12} {'alerts':>7}")
-        baseline = 0.0
-        for label, box in boxes.items():
-            m = measure(box, pcap, args.queries, extra.get(label, ()))
-            baseline = baseline or m["net_qps"]
-            print(f"{label:44} {m['load_s']:6.2f}/{m['load_cpu']:<7.2f} "
-                  f"{m['run_s']:8.2f}/{m['run_cpu']:<8.2f} {m['qps']:14,.0f} {m['net_qps']:11,.0f} "
-                  f"{m['net_qps'] / baseline:8.0%} {m['rss_mb']:12.0f} {m['alerts']:7,}", flush=True)
+        lean = "lean: Suricata alone"
+        configs = [
+            lean_config(lean, lean, sandbox.create(root / "none", pack, rule_files=[])),
+            lean_config("lean: pack, empty datasets", lean, sandbox.create(root / "empty", pack)),
+            lean_config(full, lean, full_box),
+            lean_config(tuned, lean, tuned_box, ("--set", "datasets.limits.single-hashsize=1048576")),
+        ]
+        if SENSOR_YAML.exists():
+            configs += [
+                sensor_config("sensor: Suricata alone", root / "sensor-none", [], None),
+                sensor_config(f"sensor: pack, {args.names:,} names", root / "sensor-full",
+                              ["dnsguard.rules"], names),
+            ]
+        else:
+            print(f"{SENSOR_YAML} missing: sensor rows skipped")
+        for cfg in configs:
+            load(cfg)
+        for _ in range(args.runs):
+            for cfg in configs:
+                run_once(cfg, pcap)
+        print(f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the end; queries per CPU-second "
+              f"(user+sys, loading excluded), median and best of {args.runs} runs in rotation")
+        print(f"{'configuration':52} {'-T wall/cpu s':>14} {'run cpu s (med)':>16} "
+              f"{'q/cpu-s med':>12} {'q/cpu-s best':>13} {'vs baseline':>11} {'peak RSS MB':>12} {'alerts':>7}")
+        medians = {cfg.label: statistics.median(cfg.runs) for cfg in configs}
+        for cfg in configs:
+            med = medians[cfg.label]
+            ratio = medians[cfg.baseline] / med
+            print(f"{cfg.label:52} {cfg.load_s:6.2f}/{cfg.load_cpu:<7.2f} {med:16.2f} "
+                  f"{args.queries / med:12,.0f} {args.queries / min(cfg.runs):13,.0f} {ratio:11.0%} "
+                  f"{cfg.rss_kb / 1024:12.0f} {cfg.alerts:7,}", flush=True)
     return 0
 
 
