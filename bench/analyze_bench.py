@@ -16,6 +16,7 @@ import argparse
 import cProfile
 import datetime as dt
 import importlib.util
+import os
 import pstats
 import resource
 import sys
@@ -74,9 +75,15 @@ def main() -> int:
     p.add_argument("--json", action="store_true", help="generate JSON lines instead of TSV")
     p.add_argument("--profile", action="store_true", help="print the top of a cProfile of the analysis")
     p.add_argument("--no-forecast", action="store_true")
+    p.add_argument("--with-feed-store", action="store_true",
+                   help="also load this machine's threat-feed store (default: an empty state "
+                        "directory, so figures do not depend on what was fetched here)")
     args = p.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="dnsguard-day-") as tmp:
+        if not args.with_feed_store:
+            os.environ["DNSGUARD_STATE_DIR"] = str(Path(tmp) / "state")
+            os.environ.pop("DNSGUARD_CONFIG", None)
         day_dir = args.dir or Path(tmp)
         daylogs = _daylogs()
         if not (day_dir / "truth.json").exists():

@@ -71,7 +71,11 @@ def positive_cases() -> list[Case]:
             # 4-label listed names match exactly (rules.PARENT_LABELS).
             ("exact4", f"a.deep.evil4-{threat}.example", base),
             ("mixedcase", f"WWW.Evil-{threat.upper()}.Example", base + 2),
+            ("mixedcase-exact", f"Evil-{threat.upper()}.Example", base),
         ]
+        if threat == "verdict":
+            # The verdict set is matched exactly (rules.VERDICT_DEPTHS).
+            queries = [q for q in queries if q[2] == base]
         for kind, qname, sid in queries:
             client = f"10.1.1.{host}"
             host += 1
@@ -145,6 +149,10 @@ def negative_cases() -> list[Case]:
         "near-miss-not-suffix": ("evil-c2.example.attacker.net", "A"),
         "near-miss-parent-of-listed": ("evil3-c2.example", "A"),
         "near-miss-verdict-parent": ("evil4-verdict.example", "A"),
+        # Subdomains of verdict names are not matched (exact set): the service
+        # scores and pushes each new name itself.
+        "subdomain-of-verdict": ("www.evil-verdict.example", "A"),
+        "deep-subdomain-of-verdict": ("x.deep.evil3-verdict.example", "A"),
         # Subdomains of 4-label listed names are not matched (no depth-4 lookup).
         "subdomain-of-4-label-listed": ("y.a.deep.evil4-c2.example", "A"),
         # In dnsguard-c2 but not in the union: the gate must keep the C2 rules quiet.

@@ -98,7 +98,8 @@ def test_verdict_applies_from_next_query_and_survives_reload_and_restart(sensor)
         assert c.dataset_add(VERDICT, "string", name)
         assert c.dataset_lookup(VERDICT, "string", name)
         assert not c.dataset_lookup(VERDICT, "string", "other.example")
-    assert sensor.feed([name, f"www.{name}"], "10.5.0.2") == [9_070_500, 9_070_502]
+    # Exact match only (rules.VERDICT_DEPTHS): the subdomain stays quiet.
+    assert sensor.feed([name, f"www.{name}"], "10.5.0.2") == [9_070_500]
     with sensor.client() as c:
         c.reload_rules()
     assert sensor.feed([name], "10.5.0.3") == [9_070_500]

@@ -38,10 +38,19 @@ labels matches only when queried exactly.  Depth 4 was dropped on
 (a further PCRE and lookups) for subdomains of deep listed host names, which
 feeds rarely need; its SIDs are in ``RETIRED_SIDS``."""
 
+VERDICT_DEPTHS = (0,)
+"""The runtime verdict set is matched on the exact name only.  The service
+pushes every query name it flags (the FQDN, not its parent), so a new
+subdomain of a flagged name is scored and pushed like any other name and
+alerts from its next query.  The parent rules (9070502/9070503) were
+dropped on 2026-11-27: not gated (the set is not in the union), they were
+about a quarter of the pack's detection work on every query.  To match
+subdomains of a name, put it in a feed set instead."""
+
 RETIRED_SIDS = frozenset({9_070_014, 9_070_024, 9_070_104, 9_070_204, 9_070_304, 9_070_404,
-                          9_070_504, 9_071_008})
-"""Never reuse: depth-4 parent rules (see ``PARENT_LABELS``) and the former
-shape 9071008."""
+                          9_070_502, 9_070_503, 9_070_504, 9_071_008})
+"""Never reuse: parent rules of depth 4 (see ``PARENT_LABELS``) and of the
+verdict set (``VERDICT_DEPTHS``), and the former shape 9071008."""
 
 UNION_DATASET = "dnsguard-any"
 """Every name of the four feed sets (written by the exporter next to them).
@@ -230,7 +239,7 @@ def indicator_rules() -> list[Rule]:
         confidence = "Medium" if threat == "verdict" else "High"
         meta = _meta(severity=severity, confidence=confidence, technique=technique)
         ds = dataset_option(threat)
-        for n in (0, *PARENT_LABELS):
+        for n in VERDICT_DEPTHS if threat == "verdict" else (0, *PARENT_LABELS):
             # Feed rules run only when the gate found the name in the union
             # set (flowbits is checked before the buffer is inspected); the
             # verdict set is filled at runtime and is not in the union.
