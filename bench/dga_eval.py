@@ -5,7 +5,8 @@ of training in each of K folds, so every DGA name is scored by a model that
 never saw its family.  Negatives are benign registered domains that no model
 trained on (a held-out slice of the benign list), plus realistic benign FQDNs
 built from them and CDN/cloud host names.  Family attribution is measured
-separately on a per-name split of the trained families.
+separately on a per-name split of the trained families, per name and per
+group of k names of one family (what a host infected with one family queries).
 
 Usage: .venv/bin/python bench/dga_eval.py [--folds 5] [--seed 3]
 """
@@ -13,16 +14,20 @@ Usage: .venv/bin/python bench/dga_eval.py [--folds 5] [--seed 3]
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 from dnsguard.dga import features as F
 from dnsguard.dga import train as T
 from dnsguard.dga.allowlist import build, read_entries
+from dnsguard.dga.model import Model
 from dnsguard.dga.scoring import Scorer
+from dnsguard.service.hosts import vote as service_vote
 
 ROOT = Path(__file__).resolve().parents[1]
 CDN_FILE = ROOT / "python" / "dnsguard" / "data" / "allowlist-cdn-suffixes.txt"
@@ -94,6 +99,62 @@ def folds_of(families: list[str], k: int, seed: int) -> list[list[str]]:
     rng = np.random.default_rng(seed)
     rng.shuffle(groups)
     return [sorted(groups[i::k]) for i in range(k)]
+
+
+GROUP_SIZES = (1, 3, 5, 10)
+LOG_FLOOR = 1e-300
+"""Probabilities are floored here before the log, so a (float32) zero is a
+strong vote against a family, not minus infinity."""
+
+
+def family_groups(
+    truth: Sequence[str], k: int, seed: int, keep: np.ndarray | None = None
+) -> dict[str, list[np.ndarray]]:
+    """Disjoint groups of ``k`` row indices per family, drawn with a fixed seed.
+
+    Each family's rows (only those where ``keep`` is true, if given) are
+    shuffled by a generator seeded with (seed, k, the family's rank among
+    all families of ``truth``) and cut into consecutive groups of ``k``; the
+    remainder is left out.  A family with fewer than ``k`` kept rows gets an
+    empty list (reported as n/a).  Every family of ``truth`` is a key."""
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    for i, fam in enumerate(truth):
+        if keep is None or keep[i]:
+            rows_of[fam].append(i)
+    out: dict[str, list[np.ndarray]] = {}
+    for rank, fam in enumerate(sorted(set(truth))):
+        rows = np.asarray(rows_of.get(fam, []), dtype=np.int64)
+        rng = np.random.default_rng((seed, k, rank))
+        rows = rows[rng.permutation(rows.shape[0])]
+        out[fam] = [rows[j : j + k] for j in range(0, rows.shape[0] - k + 1, k)]
+    return out
+
+
+def attribute_groups(probs: np.ndarray, groups: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Family column per group by (majority vote, summed log-probability).
+
+    ``probs`` is [names, families] (per-name softmax rows).  Vote: the family
+    that is top-1 for the most names of the group, ties broken by the larger
+    probability summed over the group (then the lower column).  Log-sum:
+    argmax over families of sum(log p) over the group's names, i.e. the
+    naive-Bayes combination that treats the names as independent."""
+    vote = np.empty(len(groups), dtype=np.int64)
+    logsum = np.empty(len(groups), dtype=np.int64)
+    n_fam = probs.shape[1]
+    for g, rows in enumerate(groups):
+        p = np.asarray(probs[rows], dtype=np.float64)
+        counts = np.bincount(p.argmax(axis=1), minlength=n_fam)
+        tied = counts == counts.max()
+        mass = np.where(tied, p.sum(axis=0), -np.inf)
+        vote[g] = int(mass.argmax())
+        logsum[g] = int(np.log(np.maximum(p, LOG_FLOOR)).sum(axis=0).argmax())
+    return vote, logsum
+
+
+def service_rule(named: Sequence[str], groups: Sequence[np.ndarray], share: float = 0.5) -> list[str]:
+    """Family per group as ``dnsguard serve`` decides it today: the per-name
+    families (``unknown`` when p < 0.5) go to ``service.hosts.vote``."""
+    return [service_vote([named[i] for i in rows], share)[0] for rows in groups]
 
 
 def main() -> int:
@@ -237,8 +298,179 @@ def attribution(corpus: T.Corpus, train_b: np.ndarray, cal_labels: list[str], te
     for fam in sorted(by, key=lambda f: ok[by[f]].mean()):
         rows = by[fam]
         wrong = [pred[j] for j in rows if pred[j] != fam]
-        common = max(set(wrong), key=wrong.count) if wrong else "-"
+        common = max(sorted(set(wrong)), key=wrong.count) if wrong else "-"  # ties: first by name
         print(f"| {fam} | {len(rows)} | {(s[rows] >= 0.5).mean():.3f} | {ok[rows].mean():.3f} | {common} |")
+    named = [p if sure[j] else "unknown" for j, p in enumerate(pred)]
+    host_level(probs, truth, s >= model.threshold, named, model.families, ok, seed)
+    trained = {(corpus.labels[i], corpus.suffixes[i]) for i in np.flatnonzero(train_mask)}
+    generator_hosts(model, trained, seed)
+
+
+def host_level(
+    probs: np.ndarray,
+    truth: list[str],
+    flagged: np.ndarray,
+    named: list[str],
+    families: Sequence[str],
+    ok: np.ndarray,
+    seed: int,
+) -> None:
+    """Attribution of groups of k test names of one family (one infected host)."""
+    column = {f: c for c, f in enumerate(families)}
+    variants = (("all test names", None), ("flagged only (score >= 0.5)", flagged))
+    print()
+    print("#### Per host: disjoint groups of k test names of one family (seen-family split)")
+    print()
+    print("Same split and attributor as above.  vote: majority of the per-name top-1 (ties: larger summed")
+    print("probability); log-sum: argmax of the summed log-probabilities; service rule: service.hosts.vote")
+    print("over the names' reported families (unknown below p 0.5, winner needs half the named votes),")
+    print("right only when it names the true family (its other outcome besides a wrong family is unknown;")
+    print("vote and log-sum always name one).  Cells: overall (mean over groups) / macro (mean over the")
+    print("families that have at least one group).")
+    print()
+    print("| names | method | " + " | ".join(f"k={k}" for k in GROUP_SIZES) + " |")
+    print("|---|---|" + "---|" * len(GROUP_SIZES))
+    per_family: dict[tuple[str, str], tuple[int, float]] = {}
+    for title, keep in variants:
+        methods = ("vote", "log-sum", "service rule", "service rule: wrong family named")
+        cells: dict[str, list[str]] = {m: [] for m in (*methods, "groups (families)")}
+        for k in GROUP_SIZES:
+            hits: dict[str, dict[str, np.ndarray]] = {m: {} for m in methods}
+            for fam, gs in family_groups(truth, k, seed + 2, keep).items():
+                if not gs:
+                    continue
+                vote, logsum = attribute_groups(probs, gs)
+                hits["vote"][fam] = vote == column[fam]
+                hits["log-sum"][fam] = logsum == column[fam]
+                rule = service_rule(named, gs)
+                hits["service rule"][fam] = np.array([f == fam for f in rule])
+                hits["service rule: wrong family named"][fam] = np.array([f not in (fam, "unknown") for f in rule])
+                if k == 5:
+                    per_family[(title, fam)] = (len(gs), float(hits["log-sum"][fam].mean()))
+            for m, by_fam in hits.items():
+                overall = float(np.concatenate(list(by_fam.values())).mean())
+                macro = float(np.mean([h.mean() for h in by_fam.values()]))
+                cells[m].append(f"{overall:.3f} / {macro:.3f}")
+            by_fam = hits["log-sum"]
+            cells["groups (families)"].append(f"{sum(len(h) for h in by_fam.values())} ({len(by_fam)})")
+        for m, row in cells.items():
+            print(f"| {title} | {m} | " + " | ".join(row) + " |")
+    print()
+    print("Per family, k = 5, log-sum (n/a: fewer than 5 names):")
+    print()
+    print("| family | test names | per-name top-1 | groups | top-1 | flagged names | groups (flagged) | top-1 (flagged) |")
+    print("|---|---|---|---|---|---|---|---|")
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    for j, t in enumerate(truth):
+        rows_of[t].append(j)
+
+    def cell(title: str, fam: str) -> tuple[str, str]:
+        n, acc = per_family.get((title, fam), (0, 0.0))
+        return (str(n), f"{acc:.3f}") if n else ("0", "n/a")
+
+    def order(fam: str) -> tuple[float, str]:
+        return per_family.get((variants[0][0], fam), (0, 2.0))[1], fam
+
+    for fam in sorted(rows_of, key=order):
+        rows = rows_of[fam]
+        ga, aa = cell(variants[0][0], fam)
+        gf, af = cell(variants[1][0], fam)
+        print(f"| {fam} | {len(rows)} | {ok[rows].mean():.3f} | {ga} | {aa} | {int(flagged[rows].sum())} | {gf} | {af} |")
+
+
+def generator_hosts(model: Model, trained: set[tuple[str, str]], seed: int, k: int = 5) -> None:
+    """Groups of k names that one host would query (one family, variant, seed and day).
+
+    The test split above deals a family's names of many dates, seeds and
+    variants into groups at random; a host runs one variant with one seed on
+    one day.  For every family with a generator in ``dnsguard.dga.families``
+    (and a published seed): 6 days drawn in its active range, every variant
+    and up to 4 known seeds; each (variant, seed, day) list is one host.  Its
+    first 400 names, minus those the attributor trained on (and, for the
+    flagged variant, minus those scoring under 0.5), give up to 8 groups of
+    k *consecutive* names (a bot walks its list in order).  The same names
+    are then dealt at random into groups across the family's hosts
+    ("mixed"), so the two arrangements differ only in how names are grouped."""
+    from dnsguard.dga.families import registry
+
+    column = {f: c for c, f in enumerate(model.families)}
+    rng = np.random.default_rng(seed + 3)
+    rows = []
+    # (arrangement, names, method) -> generator -> per-group hits
+    hits: dict[tuple[str, str, str], dict[str, np.ndarray]] = defaultdict(dict)
+    for gen_name, module in sorted(registry().items()):
+        info = module.INFO
+        fam = T.family_of(gen_name)
+        if info.seed_required or fam not in column:
+            continue
+        first, last = info.active[0], info.active[1] or T.GENERATOR_ANCHOR
+        days = sorted({first + dt.timedelta(days=int(d)) for d in rng.integers(0, max((last - first).days, 1), 6)})
+        hosts: list[list[tuple[str, str]]] = []
+        for variant in info.variants:
+            for known in (info.seeds.get(variant) or (None,))[:4]:
+                for day in days:
+                    try:
+                        names = module.generate(day, seed=known, variant=variant)
+                    except Exception:  # a variant that needs an unpublished seed
+                        continue
+                    kept = [sp for sp in map(T._split, names[:400]) if sp is not None and sp not in trained]
+                    if len(kept) >= k:
+                        hosts.append(kept)
+        if not hosts:
+            continue
+        flat = [sp for h in hosts for sp in h]
+        host_of = np.repeat(np.arange(len(hosts)), [len(h) for h in hosts])
+        enc = F.encode([a for a, _ in flat])
+        flagged = model.scores(enc) >= model.threshold
+        probs = model.family_probabilities(model.family_tokens(enc), [b for _, b in flat], enc.lengths)
+        named = [model.families[b] if p >= model.family_min_probability else "unknown"
+                 for b, p in zip(probs.argmax(axis=1), probs.max(axis=1), strict=True)]
+        for subset, keep in (("all", np.ones(len(flat), dtype=bool)), ("flagged", flagged)):
+            one_host = []
+            for h in range(len(hosts)):
+                mine = np.flatnonzero((host_of == h) & keep)[: 8 * k]
+                one_host += [mine[j : j + k] for j in range(0, mine.shape[0] - k + 1, k)]
+            if not one_host:
+                continue
+            dealt = rng.permutation(np.concatenate(one_host))
+            mixed = [dealt[j : j + k] for j in range(0, dealt.shape[0] - k + 1, k)]
+            if subset == "all":
+                used, n_groups = np.concatenate(one_host), len(one_host)
+            for arrangement, gs in (("one host", one_host), ("mixed", mixed)):
+                vote, logsum = attribute_groups(probs, gs)
+                hits[(arrangement, subset, "vote")][gen_name] = vote == column[fam]
+                hits[(arrangement, subset, "log-sum")][gen_name] = logsum == column[fam]
+                rule = service_rule(named, gs)
+                hits[(arrangement, subset, "service rule")][gen_name] = np.array([f == fam for f in rule])
+                hits[(arrangement, subset, "wrong")][gen_name] = np.array([f not in (fam, "unknown") for f in rule])
+        per_name = float((probs[used].argmax(axis=1) == column[fam]).mean())
+        rows.append((gen_name, len(hosts), n_groups, float(flagged[used].mean()), per_name,
+                     *(float(hits[(a, "all", m)][gen_name].mean())
+                       for a in ("one host", "mixed") for m in ("vote", "log-sum"))))
+    print()
+    print(f"#### Per host: one host's {k} consecutive generated names vs the same names mixed across hosts")
+    print()
+    print("Every family with a generator and a published seed; a host = one (variant, seed, day) list of")
+    print("the generator, 6 days in the family's active range, names the attributor trained on removed.")
+    print("flagged: only the names that score >= 0.5, grouped the same way.  Cells: overall / macro over")
+    print("generators.  Per generator below: all names.")
+    print()
+    print("| groups | names | vote | log-sum | service rule | service rule: wrong family | groups (generators) |")
+    print("|---|---|---|---|---|---|---|")
+    for arrangement in ("one host", "mixed"):
+        for subset in ("all", "flagged"):
+            cells = []
+            for m in ("vote", "log-sum", "service rule", "wrong"):
+                by_gen = hits[(arrangement, subset, m)]
+                cells.append(f"{np.concatenate(list(by_gen.values())).mean():.3f} / "
+                             f"{np.mean([h.mean() for h in by_gen.values()]):.3f}")
+            n = sum(len(h) for h in by_gen.values())
+            print(f"| {arrangement} | {subset} | {' | '.join(cells)} | {n} ({len(by_gen)}) |")
+    print()
+    print("| generator | hosts | groups | flagged | per-name top-1 | one host: vote | one host: log-sum | mixed: vote | mixed: log-sum |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for gen_name, n_hosts, n_groups, fl, per_name, hv, hl, mv, ml in sorted(rows, key=lambda r: (r[6], r[0])):
+        print(f"| {gen_name} | {n_hosts} | {n_groups} | {fl:.3f} | {per_name:.3f} | {hv:.3f} | {hl:.3f} | {mv:.3f} | {ml:.3f} |")
 
 
 if __name__ == "__main__":
