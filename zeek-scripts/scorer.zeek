@@ -115,7 +115,8 @@ function listen_for_scorer(): bool
 	return Cluster::listen_websocket([$listen_host=cat(scorer_address),
 	    $listen_port=scorer_port]);
 @else
-	return Broker::listen_websocket(cat(scorer_address), scorer_port) != 0/unknown;
+	# Broker::__listen returns the bound port, 0/tcp on failure.
+	return Broker::listen_websocket(cat(scorer_address), scorer_port) != 0/tcp;
 @endif
 @endif
 	}
