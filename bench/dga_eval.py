@@ -8,7 +8,7 @@ built from them and CDN/cloud host names.  Family attribution is measured
 separately on a per-name split of the trained families, per name and per
 group of k names of one family (what a host infected with one family queries).
 
-Usage: .venv/bin/python bench/dga_eval.py [--folds 5] [--seed 3]
+Usage: .venv/bin/python bench/dga_eval.py [--folds 5] [--seed 3] [--only-attribution] [--heldout-folds 5]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from dnsguard.dga import features as F
@@ -163,6 +164,9 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--skip-attribution", action="store_true")
     ap.add_argument("--only-attribution", action="store_true")
+    ap.add_argument("--heldout-folds", type=int, default=5,
+                    help="leave-families-out folds retrained with the attributor for the host-family "
+                         "abstain study (each is a full training run)")
     args = ap.parse_args()
     t0 = time.perf_counter()
     corpus = T.load_corpus(ROOT, use_generators=False)
@@ -184,7 +188,7 @@ def main() -> int:
     families = sorted({f for f in corpus.family if f})
     folds = folds_of(families, args.folds, args.seed)
     if args.only_attribution:
-        attribution(corpus, train_b, cal_labels, test_labels, args.seed)
+        attribution(corpus, train_b, cal_labels, test_labels, args.seed, folds[: args.heldout_folds])
         return 0
     print(f"# leave-families-out, {args.folds} folds; {len(families)} families "
           f"({int(is_dga.sum())} DGA names), benign train {len(train_b)}, calibration {len(cal_b)}, "
@@ -252,12 +256,19 @@ def main() -> int:
         print(f"| {fam} | {fold_of[T.fold_group(fam)]} | {len(s)} | {(s >= thr).mean():.3f} | {np.median(s):.3f} |")
 
     if not args.skip_attribution:
-        attribution(corpus, train_b, cal_labels, test_labels, args.seed)
+        attribution(corpus, train_b, cal_labels, test_labels, args.seed, folds[: args.heldout_folds])
     print(f"\n(evaluation took {time.perf_counter() - t0:.0f}s)")
     return 0
 
 
-def attribution(corpus: T.Corpus, train_b: np.ndarray, cal_labels: list[str], test_labels: list[str], seed: int) -> None:
+def attribution(
+    corpus: T.Corpus,
+    train_b: np.ndarray,
+    cal_labels: list[str],
+    test_labels: list[str],
+    seed: int,
+    heldout: Sequence[Sequence[str]] = (),
+) -> None:
     """Per-name 80/20 split of trained families: detection of seen families and top-1 family."""
     rng = np.random.default_rng(seed + 1)
     train_mask = np.zeros(len(corpus), dtype=bool)
@@ -303,7 +314,12 @@ def attribution(corpus: T.Corpus, train_b: np.ndarray, cal_labels: list[str], te
     named = [p if sure[j] else "unknown" for j, p in enumerate(pred)]
     host_level(probs, truth, s >= model.threshold, named, model.families, ok, seed)
     trained = {(corpus.labels[i], corpus.suffixes[i]) for i in np.flatnonzero(train_mask)}
-    generator_hosts(model, trained, seed)
+    one_host = generator_hosts(model, trained, seed)
+    logp = model.family_log_probabilities(model.family_tokens(enc), [corpus.suffixes[i] for i in test_rows], enc.lengths)
+    column = {f: c for c, f in enumerate(model.families)}
+    seen = StudySet(logp, np.array([column[t] for t in truth]), s >= model.threshold, named, model.families, truth)
+    unseen = [heldout_fold(corpus, train_b, cal_labels, held, seed, k) for k, held in enumerate(heldout)]
+    abstain_study(seen, one_host, unseen, seed)
 
 
 def host_level(
@@ -378,7 +394,9 @@ def host_level(
         print(f"| {fam} | {len(rows)} | {ok[rows].mean():.3f} | {ga} | {aa} | {int(flagged[rows].sum())} | {gf} | {af} |")
 
 
-def generator_hosts(model: Model, trained: set[tuple[str, str]], seed: int, k: int = 5) -> None:
+def generator_hosts(
+    model: Model, trained: set[tuple[str, str]], seed: int, k: int = 5, study_k: Sequence[int] = (5, 10)
+) -> list[tuple[StudySet, dict[tuple[int, str], list[np.ndarray]]]]:
     """Groups of k names that one host would query (one family, variant, seed and day).
 
     The test split above deals a family's names of many dates, seeds and
@@ -390,8 +408,15 @@ def generator_hosts(model: Model, trained: set[tuple[str, str]], seed: int, k: i
     flagged variant, minus those scoring under 0.5), give up to 8 groups of
     k *consecutive* names (a bot walks its list in order).  The same names
     are then dealt at random into groups across the family's hosts
-    ("mixed"), so the two arrangements differ only in how names are grouped."""
+    ("mixed"), so the two arrangements differ only in how names are grouped.
+
+    Returns, per generator, its names' log-probabilities and its one-host
+    groups for every size in ``study_k`` and subset (all, flagged), for
+    :func:`abstain_study` (built without touching the random stream, so the
+    table printed here does not depend on ``study_k``)."""
     from dnsguard.dga.families import registry
+
+    study: list[tuple[StudySet, dict[tuple[int, str], list[np.ndarray]]]] = []
 
     column = {f: c for c, f in enumerate(model.families)}
     rng = np.random.default_rng(seed + 3)
@@ -425,6 +450,17 @@ def generator_hosts(model: Model, trained: set[tuple[str, str]], seed: int, k: i
         probs = model.family_probabilities(model.family_tokens(enc), [b for _, b in flat], enc.lengths)
         named = [model.families[b] if p >= model.family_min_probability else "unknown"
                  for b, p in zip(probs.argmax(axis=1), probs.max(axis=1), strict=True)]
+        lp = model.family_log_probabilities(model.family_tokens(enc), [b for _, b in flat], enc.lengths)
+        per_k: dict[tuple[int, str], list[np.ndarray]] = {}
+        for kk in study_k:
+            for subset, keep in (("all", np.ones(len(flat), dtype=bool)), ("flagged", flagged)):
+                gs = []
+                for h in range(len(hosts)):
+                    mine = np.flatnonzero((host_of == h) & keep)[: 8 * kk]
+                    gs += [mine[j : j + kk] for j in range(0, mine.shape[0] - kk + 1, kk)]
+                per_k[(kk, subset)] = gs
+        study.append((StudySet(lp, np.full(len(flat), column[fam]), flagged, named, model.families,
+                               [fam] * len(flat), gen_name), per_k))
         for subset, keep in (("all", np.ones(len(flat), dtype=bool)), ("flagged", flagged)):
             one_host = []
             for h in range(len(hosts)):
@@ -471,6 +507,186 @@ def generator_hosts(model: Model, trained: set[tuple[str, str]], seed: int, k: i
     print("|---|---|---|---|---|---|---|---|---|")
     for gen_name, n_hosts, n_groups, fl, per_name, hv, hl, mv, ml in sorted(rows, key=lambda r: (r[6], r[0])):
         print(f"| {gen_name} | {n_hosts} | {n_groups} | {fl:.3f} | {per_name:.3f} | {hv:.3f} | {hl:.3f} | {mv:.3f} | {ml:.3f} |")
+    return study
+
+
+class StudySet(NamedTuple):
+    """Names for the host-family abstain study: their attributor log-probabilities and truth."""
+
+    logp: np.ndarray
+    """[names, families] log-softmax of the model that scored them."""
+    truth_col: np.ndarray
+    """Column of the true family, -1 for a family the model never saw."""
+    flagged: np.ndarray
+    named: list[str]
+    """Per-name family as the scorer reports it (``unknown`` below p 0.5)."""
+    families: tuple[str, ...]
+    truth: list[str]
+    label: str = ""
+
+
+STUDY_K = (5, 10)
+ABSTAIN_GRID: dict[str, tuple[float, ...]] = {
+    # mean per-name log-likelihood ratio, best family over the runner-up (nats)
+    "margin": (0.0, 0.25, 0.5, 0.6, 0.75, 1.0, 1.5, 2.0, 3.0),
+    # mean per-name log-probability of the best family (log of its geometric-mean probability)
+    "mean log p": tuple(float(np.log(q)) for q in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5)),
+    # posterior of the best family from the summed log-probabilities (uniform prior)
+    "posterior": (0.5, 0.9, 0.99, 0.999999),
+}
+
+
+def group_stats(logp: np.ndarray, groups: Sequence[np.ndarray]) -> dict[str, np.ndarray]:
+    """Per group (all of one size): best column by summed log-probability and the abstain statistics."""
+    idx = np.stack(groups)
+    total = np.maximum(logp[idx], np.log(LOG_FLOOR)).sum(axis=1)
+    n = idx.shape[1]
+    if total.shape[1] < 2:
+        top1 = total[:, 0]
+        top2 = np.full_like(top1, -np.inf)
+    else:
+        part = -np.partition(-total, 1, axis=1)
+        top1, top2 = part[:, 0], part[:, 1]
+    return {
+        "best": total.argmax(axis=1),
+        "margin": (top1 - top2) / n,
+        "mean log p": top1 / n,
+        "posterior": 1.0 / np.exp(total - top1[:, None]).sum(axis=1),
+    }
+
+
+def rates(decided: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:
+    """(accuracy, wrong-family rate, abstain rate) of column decisions, -1 = unknown."""
+    named = decided >= 0
+    return (float((decided == truth).mean()), float((named & (decided != truth)).mean()),
+            float((~named).mean()))
+
+
+def heldout_fold(
+    corpus: T.Corpus, train_b: np.ndarray, cal_labels: list[str], held: Sequence[str], seed: int, k: int
+) -> StudySet:
+    """Retrain detector and attributor without the fold's families; their names as a study set."""
+    t0 = time.perf_counter()
+    held_set = set(held)
+    train_mask = np.zeros(len(corpus), dtype=bool)
+    train_mask[train_b] = True
+    rows = []
+    for i, fam in enumerate(corpus.family):
+        if fam:
+            if T.fold_group(fam) in held_set:
+                rows.append(i)
+            else:
+                train_mask[i] = True
+    model = T.fit(corpus.subset(train_mask), cal_labels, seed=7 + k)
+    labels = [corpus.labels[i] for i in rows]
+    suffixes = [corpus.suffixes[i] for i in rows]
+    enc = F.encode(labels)
+    tokens = model.family_tokens(enc)
+    probs = model.family_probabilities(tokens, suffixes, enc.lengths)
+    named = [model.families[b] if p >= model.family_min_probability else "unknown"
+             for b, p in zip(probs.argmax(axis=1), probs.max(axis=1), strict=True)]
+    logp = model.family_log_probabilities(tokens, suffixes, enc.lengths)
+    print(f"held-out fold {k} ({', '.join(held)}): trained with attributor in "
+          f"{time.perf_counter() - t0:.0f}s", file=sys.stderr)
+    return StudySet(logp, np.full(len(rows), -1), model.scores(enc) >= model.threshold, named,
+                    model.families, [corpus.family[i] for i in rows], f"fold {k}")
+
+
+def abstain_study(
+    seen: StudySet,
+    one_host: list[tuple[StudySet, dict[tuple[int, str], list[np.ndarray]]]],
+    unseen: list[StudySet],
+    seed: int,
+) -> None:
+    """Host family by summed log-probability with an abstain rule, against the service's vote."""
+    from dnsguard.service.hosts import LogSumRule
+
+    # (set, k) -> list of (study set, groups); flagged names only unless said
+    def split_groups(st: StudySet, k: int, keep: np.ndarray | None) -> list[np.ndarray]:
+        return [g for gs in family_groups(st.truth, k, seed + 2, keep).values() for g in gs]
+
+    sets: dict[tuple[str, int], list[tuple[StudySet, list[np.ndarray]]]] = {}
+    for k in STUDY_K:
+        sets[("seen split, all", k)] = [(seen, split_groups(seen, k, None))]
+        sets[("seen split, flagged", k)] = [(seen, split_groups(seen, k, seen.flagged))]
+        sets[("one host, flagged", k)] = [(st, per_k[(k, "flagged")]) for st, per_k in one_host
+                                          if per_k[(k, "flagged")]]
+        if unseen:
+            sets[("held-out families, all", k)] = [(st, split_groups(st, k, None)) for st in unseen]
+            sets[("held-out families, flagged", k)] = [(st, split_groups(st, k, st.flagged)) for st in unseen]
+    stats: dict[tuple[str, int], dict[str, np.ndarray]] = {}
+    service: dict[tuple[str, int], np.ndarray] = {}
+    truth: dict[tuple[str, int], np.ndarray] = {}
+    for key, parts in sets.items():
+        parts = [(st, gs) for st, gs in parts if gs]
+        pieces = [group_stats(st.logp, gs) for st, gs in parts]
+        stats[key] = {m: np.concatenate([p[m] for p in pieces]) for m in pieces[0]}
+        truth[key] = np.concatenate([st.truth_col[np.stack(gs)[:, 0]] for st, gs in parts])
+        col = [{f: c for c, f in enumerate(st.families)} for st, _ in parts]
+        service[key] = np.concatenate([
+            np.array([c.get(f, -1) for f in service_rule(st.named, gs)]) for (st, gs), c in zip(parts, col, strict=True)
+        ])
+    flagged_keys = [key for key in sets if key[0] in ("seen split, flagged", "one host, flagged",
+                                                        "held-out families, flagged")]
+    print()
+    print("#### Per host: summed log-probability with an abstain rule (sweep)")
+    print()
+    print("Flagged names only (what the service aggregates).  Groups as above: seen split = disjoint random")
+    print("groups of k test names of one family; one host = k consecutive names of one generator host;")
+    print(f"held-out families = groups of k names of the families of {len(unseen)} leave-families-out fold(s),")
+    print("scored by a detector and attributor retrained without them (any family named is wrong).")
+    print("Cells: accuracy / wrong family named / unknown (held-out: wrong family named / unknown).")
+    print("Statistics: margin = (summed log p of best - of runner-up) / k; mean log p = summed log p of")
+    print("best / k; posterior = softmax of the summed log p, best family.  Names without a threshold")
+    print("(service rule, log-sum) are the references.")
+    print()
+    heads = [f"{name.replace(', flagged', '')} k={k}" for name, k in flagged_keys]
+    print("| rule | threshold | " + " | ".join(heads) + " |")
+    print("|---|---|" + "---|" * len(heads))
+
+    def cell(key: tuple[str, int], decided: np.ndarray) -> str:
+        acc, wrong, abst = rates(decided, truth[key])
+        if key[0].startswith("held-out"):
+            return f"{wrong:.3f} / {abst:.3f}"
+        return f"{acc:.3f} / {wrong:.3f} / {abst:.3f}"
+
+    print("| service rule (vote) | - | " + " | ".join(cell(k, service[k]) for k in flagged_keys) + " |")
+    print("| log-sum | - | " + " | ".join(cell(k, stats[k]["best"]) for k in flagged_keys) + " |")
+    for stat, grid in ABSTAIN_GRID.items():
+        for t in grid:
+            shown = f"p {np.exp(t):.2f}" if stat == "mean log p" else f"{t:g}"
+            row = [cell(k, np.where(stats[k][stat] >= t, stats[k]["best"], -1)) for k in flagged_keys]
+            print(f"| log-sum, {stat} >= | {shown} | " + " | ".join(row) + " |")
+
+    rule = LogSumRule()
+    print()
+    print(f"#### Per host: the service's rule (service.hosts.LogSumRule, margin >= {rule.min_margin:g} nats per name)")
+    print()
+    print("log-sum + abstain: service.hosts.LogSumRule().decide on each group's log-probability rows, as")
+    print("`dnsguard serve` decides a host whose names all carry a distribution.  Cells: accuracy / wrong")
+    print("family named / unknown over groups; held-out families (the model never saw them, so any family")
+    print("is wrong): wrong family named / unknown, and the wrong rate's mean over held-out families.")
+    print()
+    print("| groups | k | groups (families) | service rule (vote) | log-sum | log-sum + abstain (service) |")
+    print("|---|---|---|---|---|---|")
+    for key, parts in sets.items():
+        parts = [(st, gs) for st, gs in parts if gs]
+        decided = []
+        fam_of_group = []
+        for st, gs in parts:
+            for g in gs:
+                fam, _ = rule.decide(st.families, st.logp[g])
+                decided.append(st.families.index(fam) if fam in st.families else -1)
+                fam_of_group.append(st.truth[g[0]])
+        decided_a = np.array(decided)
+        n_fam = len(set(fam_of_group))
+        cells = [cell(key, service[key]), cell(key, stats[key]["best"]), cell(key, decided_a)]
+        if key[0].startswith("held-out"):
+            fams = np.array(fam_of_group)
+            for j, d in enumerate((service[key], stats[key]["best"], decided_a)):
+                macro = np.mean([(d[fams == f] >= 0).mean() for f in sorted(set(fam_of_group))])
+                cells[j] += f" (macro {macro:.3f})"
+        print(f"| {key[0]} | {key[1]} | {len(decided)} ({n_fam}) | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -86,3 +86,35 @@ def test_service_rule_is_the_service_vote(ev):
     # 2 of 3 named votes; three-way split under the 50 % share; nothing named;
     # a 1:1 tie reaches the share and goes to the first name (Counter order)
     assert ev.service_rule(named, groups) == ["x", "unknown", "unknown", "y"]
+
+
+def test_group_stats_and_rates(ev):
+    logp = np.log(np.array([
+        [0.9, 0.05, 0.05],
+        [0.9, 0.05, 0.05],
+        [0.5, 0.3, 0.2],
+        [0.2, 0.5, 0.3],
+    ]))
+    st = ev.group_stats(logp, [np.array([0, 1]), np.array([2, 3])])
+    assert st["best"].tolist() == [0, 1]
+    assert st["margin"][0] == pytest.approx(np.log(18))
+    # group 1: sums (log .1, log .15, log .06): best column 1, margin log(.15/.1) / 2
+    assert st["best"][1] == 1 and st["margin"][1] == pytest.approx(np.log(1.5) / 2)
+    assert st["mean log p"][0] == pytest.approx(np.log(0.9))
+    assert st["posterior"][0] > 0.99
+    # decisions -1 = unknown; truth -1 = a family the model never saw
+    assert ev.rates(np.array([0, -1, 2, 1]), np.array([0, 1, 1, -1])) == (0.25, 0.5, 0.25)
+
+
+def test_service_log_sum_rule_matches_group_stats(ev):
+    from dnsguard.service.hosts import LogSumRule
+
+    rng = np.random.default_rng(4)
+    logp = np.log(rng.dirichlet(np.ones(6) * 0.5, size=50))
+    groups = [np.arange(j, j + 5) for j in range(0, 50, 5)]
+    st = ev.group_stats(logp, groups)
+    fams = tuple("abcdef")
+    for g, best, margin in zip(groups, st["best"], st["margin"], strict=True):
+        fam, m = LogSumRule(min_margin=0.0).decide(fams, logp[g])
+        assert fam == fams[best] and m == pytest.approx(margin)
+        assert LogSumRule(min_margin=margin + 1e-9).decide(fams, logp[g])[0] == "unknown"

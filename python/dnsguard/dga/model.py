@@ -81,23 +81,42 @@ class Model:
         z = np.clip(self.logits(enc, stats), -60.0, 60.0)
         return 1.0 / (1.0 + np.exp(-z))
 
-    def family_probabilities(
-        self, tokens: F.Tokens, suffixes: list[str], lengths: np.ndarray
-    ) -> np.ndarray:
-        """Softmax over trained families, [n_labels, n_families]."""
+    def family_logits(self, tokens: F.Tokens, suffixes: list[str], lengths: np.ndarray) -> np.ndarray:
+        """Attributor logits, [n_labels, n_families] (float32), row max not yet subtracted."""
         n = tokens.count
         if n == 0 or not self.families:
-            return np.zeros((0, len(self.families)), dtype=np.float64)
+            return np.zeros((0, len(self.families)), dtype=np.float32)
         extra_ids, extra_seg = family_context(lengths, suffixes)
         ids = np.concatenate((tokens.ids, extra_ids))
         seg = np.concatenate((tokens.seg, extra_seg))
         order = np.argsort(seg, kind="stable")
         rows = self.family_weights[F.table_index(ids[order], self.family_bits)].astype(np.float32)
         starts = np.searchsorted(seg[order], np.arange(n))
-        z = np.add.reduceat(rows, starts, axis=0) + self.family_bias
+        return np.add.reduceat(rows, starts, axis=0) + self.family_bias
+
+    def family_probabilities(
+        self, tokens: F.Tokens, suffixes: list[str], lengths: np.ndarray
+    ) -> np.ndarray:
+        """Softmax over trained families, [n_labels, n_families]."""
+        z = self.family_logits(tokens, suffixes, lengths)
+        if z.shape[0] == 0:
+            return z.astype(np.float64)
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
+
+    def family_log_probabilities(
+        self, tokens: F.Tokens, suffixes: list[str], lengths: np.ndarray
+    ) -> np.ndarray:
+        """Log-softmax over trained families, [n_labels, n_families] (float64).
+
+        Computed from the logits, so a family the softmax rounds to 0 keeps
+        a finite log-probability (what summing over a host's names needs)."""
+        z = self.family_logits(tokens, suffixes, lengths).astype(np.float64)
+        if z.shape[0] == 0:
+            return z
+        z -= z.max(axis=1, keepdims=True)
+        return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
 
     def save(self, path: Path) -> None:
         np.savez_compressed(

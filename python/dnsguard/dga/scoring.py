@@ -77,6 +77,21 @@ class BatchScores:
         ]
 
 
+@dataclass(frozen=True)
+class FamilyDistribution:
+    """The attributor's full answer for a batch: one log-probability per family.
+
+    ``log_probability[i, j]`` is log P(family ``families[j]`` | name i), a
+    log-softmax computed from the logits (finite even where the softmax
+    rounds to 0).  Rows of names that were not scored (allowlisted, invalid,
+    bare public suffix) are NaN.  The distribution is given for every scored
+    name, DGA-like or not; it only means something for DGA-like names."""
+
+    families: tuple[str, ...]
+    log_probability: np.ndarray
+    """float64 [names, families]."""
+
+
 REASON_WORDS = ("high-entropy", "long-consonant-run", "few-vowels", "letter-digit-mix", "long-label")
 
 
@@ -195,6 +210,32 @@ class Scorer:
                 reasons[i] = (*words[m], f"closest-family:{model.families[b]}:{p:.2f}")
             else:
                 reasons[i] = words[m]
+
+    def family_distribution(
+        self, names: Iterable[str | bytes], *, allow: Iterable[str] | None = None
+    ) -> FamilyDistribution:
+        """Per-name log-probability of every trained family (see :class:`FamilyDistribution`).
+
+        A separate call so that :meth:`score_arrays` / :meth:`score_batch`
+        pay nothing for it; callers ask only about the names they keep (the
+        service: names at or above its host threshold)."""
+        split = split_names(names, self.walker)
+        n = len(split.fqdn)
+        model = self.model
+        out = np.full((n, len(model.families)), np.nan, dtype=np.float64)
+        hits = self.allowlist.match_many(split.fqdn, split.registered, split.suffix)
+        if allow:
+            extra = build(allow)
+            hits = [h or extra.match(f) for h, f in zip(hits, split.fqdn, strict=True)]
+        rows = [i for i, (h, r) in enumerate(zip(hits, split.registered, strict=True)) if r and not h]
+        if rows and model.families:
+            enc = F.encode([split.label[i] for i in rows])
+            tokens = model.family_tokens(enc, F.lexical_stats(enc))
+            suffixes = [split.suffix[i] for i in rows]
+            out[np.asarray(rows, dtype=np.int64)] = model.family_log_probabilities(
+                tokens, suffixes, enc.lengths
+            )
+        return FamilyDistribution(model.families, out)
 
     def score_batch(
         self, names: Iterable[str | bytes], *, allow: Iterable[str] | None = None

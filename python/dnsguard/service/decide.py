@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.names import Name, Rejected, normalize
 from dnsguard.service.cache import ExpiringCache
-from dnsguard.service.hosts import HostAggregator, HostSettings
+from dnsguard.service.hosts import Distribution, HostAggregator, HostSettings
 from dnsguard.service.model import Candidate, HostVerdict, NameVerdict
 from dnsguard.service.scoring import DgaScorer, result_of
 
@@ -46,6 +48,9 @@ class Scored:
     score: float
     family: str
     verdict: NameVerdict | None
+    dist: Distribution | None = None
+    """The scorer's family distribution (names at or above ``host_threshold``,
+    when the scorer has ``family_distribution``); host aggregation sums it."""
 
 
 @dataclass
@@ -110,7 +115,9 @@ class Decider:
         hs = self.settings.host_threshold
         for cand, scored in known:
             if cand.nxdomain and scored.score >= hs and scored.registered not in self.settings.allowlist:
-                host = self.hosts.observe(cand.orig_h, cand.ts, scored.fqdn, scored.score, scored.family)
+                host = self.hosts.observe(
+                    cand.orig_h, cand.ts, scored.fqdn, scored.score, scored.family, scored.dist
+                )
                 if host is not None:
                     # Windows run on sensor time (pcaps replay the past); the verdict's
                     # lifetime in the journal runs on service time, like name verdicts.
@@ -150,8 +157,11 @@ class Decider:
             out.names.append(verdict)
         if to_model:
             self.stats.scored += len(to_model)
-            for fqdn, item in zip(to_model, self.scorer.score_batch(to_model), strict=True):
-                r = result_of(item)
+            results = [result_of(item) for item in self.scorer.score_batch(to_model)]
+            dists = self._distributions(
+                [f for f, r in zip(to_model, results, strict=True) if r.score >= s.host_threshold]
+            )
+            for fqdn, r in zip(to_model, results, strict=True):
                 name = parsed[fqdn]
                 verdict = None
                 if r.score >= s.verdict_threshold:
@@ -160,6 +170,22 @@ class Decider:
                         name.registered, "dga", r.reasons, unseen[fqdn][0].orig_h,
                     )
                     out.names.append(verdict)
-                result[fqdn] = Scored(fqdn, name.registered, r.score, r.family, verdict)
+                result[fqdn] = Scored(fqdn, name.registered, r.score, r.family, verdict, dists.get(fqdn))
         self.stats.name_verdicts += sum(1 for v in result.values() if v.verdict is not None)
         return result
+
+    def _distributions(self, fqdns: list[str]) -> dict[str, Distribution]:
+        """Family log-probabilities of the names that may count towards a host.
+
+        Only from a scorer that offers ``family_distribution`` (the shipped
+        one does; a stand-in that only reports families gets the vote)."""
+        ask = getattr(self.scorer, "family_distribution", None)
+        if ask is None or not fqdns:
+            return {}
+        dist = ask(fqdns)
+        families = dist.families if isinstance(dist.families, tuple) else tuple(dist.families)
+        out: dict[str, Distribution] = {}
+        for fqdn, row in zip(fqdns, np.asarray(dist.log_probability, dtype=np.float32), strict=True):
+            if row.size and not np.isnan(row).any():
+                out[fqdn] = (families, row)
+        return out

@@ -2,10 +2,16 @@
 
 A DGA-infected machine asks for many generated names and most do not
 exist.  A host whose *distinct* DGA-scored NXDOMAIN names within a sliding
-window reach a threshold becomes a :class:`HostVerdict`; its family is the
-majority vote of the per-name attributions, and its device type comes from
-Zeek's ``DNSGuard::host_tag`` events (a QNAP NAS that beacons looks like
-QSnatch, not like a laptop).
+window reach a threshold becomes a :class:`HostVerdict`.  Its family is
+the argmax of the names' family log-probabilities summed over the host's
+names (:class:`LogSumRule`), ``unknown`` when the best family beats the
+runner-up by too little per name, which turns part of the hosts of families
+the model never saw (a third, measured) into ``unknown`` instead of their
+nearest seen family (docs/service.md).  Names scored without
+a distribution (a scorer that only reports a family, feed hits) fall back
+to the majority vote of the reported families (:func:`vote`).  The device
+type comes from Zeek's ``DNSGuard::host_tag`` events (a QNAP NAS that
+beacons looks like QSnatch, not like a laptop).
 
 Memory is bounded twice: at most ``max_hosts`` hosts (least recently seen
 dropped first, counted) and ``max_names`` remembered names per host.
@@ -13,10 +19,25 @@ dropped first, counted) and ``max_names`` remembered names per host.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, OrderedDict, deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from dnsguard.service.model import HostTag, HostVerdict
+
+Distribution = tuple[tuple[str, ...], np.ndarray]
+"""(the model's family list, one name's log-probability per family)."""
+
+LOG_FLOOR = math.log(1e-300)
+"""Per-name log-probabilities are floored here before summing (as in
+bench/dga_eval.py), so one name's near-zero cannot count for more than this."""
+
+FAMILY_MARGIN = 0.75
+"""Default abstain threshold of :class:`LogSumRule`, nats per name (see
+docs/service.md for the measurement behind it)."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +49,10 @@ class HostSettings:
     cooldown: float = 3600.0
     """Seconds before the same host is reported again."""
     family_share: float = 0.5
-    """A family must win this share of the attributed votes, or ``unknown``."""
+    """Vote fallback: a family must win this share of the attributed votes, or ``unknown``."""
+    family_margin: float = FAMILY_MARGIN
+    """Log-sum rule: the best family's summed log-probability must beat the
+    runner-up's by this much per name (nats), or ``unknown``."""
     max_hosts: int = 100_000
     max_names: int = 64
     max_tags: int = 100_000
@@ -36,7 +60,7 @@ class HostSettings:
 
 @dataclass
 class _Host:
-    seen: deque[tuple[float, str, float, str]] = field(default_factory=deque)
+    seen: deque[tuple[float, str, float, str, Distribution | None]] = field(default_factory=deque)
     names: dict[str, int] = field(default_factory=dict)
     """Name -> how many entries of ``seen`` carry it (distinct count = len)."""
     reported: float = float("-inf")
@@ -59,6 +83,34 @@ def vote(families: list[str], share: float) -> tuple[str, float]:
     return (family, fraction) if fraction >= share else ("unknown", fraction)
 
 
+@dataclass(frozen=True)
+class LogSumRule:
+    """Host family from per-name family distributions: naive-Bayes sum, then abstain.
+
+    The names are treated as independent draws of one family, so the host's
+    log-likelihood of family f is the sum of the names' log P(f | name)
+    (each floored at :data:`LOG_FLOOR`).  The argmax is named only when it
+    beats the runner-up by at least ``min_margin`` nats *per name*: a
+    family the attributor never saw often spreads its names over several
+    seen families, and then the mean margin stays small."""
+
+    min_margin: float = FAMILY_MARGIN
+    floor: float = LOG_FLOOR
+
+    def decide(self, families: Sequence[str], rows: Sequence[np.ndarray] | np.ndarray) -> tuple[str, float]:
+        """(family or ``unknown``, mean per-name margin of the best family over the runner-up)."""
+        logp = np.asarray(rows, dtype=np.float64)
+        if logp.ndim != 2 or logp.shape[0] == 0 or logp.shape[1] == 0:
+            return "unknown", 0.0
+        total = np.maximum(logp, self.floor).sum(axis=0)
+        best = int(total.argmax())
+        if total.shape[0] == 1:
+            margin = math.inf
+        else:
+            margin = float(total[best] - np.partition(total, -2)[-2]) / logp.shape[0]
+        return (families[best], margin) if margin >= self.min_margin else ("unknown", margin)
+
+
 @dataclass
 class HostAggregator:
     settings: HostSettings = field(default_factory=HostSettings)
@@ -79,8 +131,14 @@ class HostAggregator:
         tag = self._tags.get(orig_h)
         return tag.device if tag else ""
 
-    def observe(self, orig_h: str, ts: float, name: str, score: float, family: str) -> HostVerdict | None:
-        """Record one DGA-scored NXDOMAIN; a verdict when the host crosses the line."""
+    def observe(
+        self, orig_h: str, ts: float, name: str, score: float, family: str,
+        dist: Distribution | None = None,
+    ) -> HostVerdict | None:
+        """Record one DGA-scored NXDOMAIN; a verdict when the host crosses the line.
+
+        ``dist`` is the name's family distribution (the model's family list
+        and the name's log-probabilities), when the scorer gives one."""
         s = self.settings
         host = self._hosts.get(orig_h)
         if host is None:
@@ -94,7 +152,7 @@ class HostAggregator:
         if name not in host.names and len(host.names) >= s.max_names:
             self.stats.dropped_names += 1
         else:
-            host.seen.append((ts, name, score, family))
+            host.seen.append((ts, name, score, family, dist))
             host.names[name] = host.names.get(name, 0) + 1
         if len(host.names) < s.min_names or ts - host.reported < s.cooldown:
             return None
@@ -104,7 +162,7 @@ class HostAggregator:
 
     def _expire(self, host: _Host, cutoff: float) -> None:
         while host.seen and host.seen[0][0] < cutoff:
-            _, old, _, _ = host.seen.popleft()
+            old = host.seen.popleft()[1]
             left = host.names[old] - 1
             if left:
                 host.names[old] = left
@@ -112,17 +170,35 @@ class HostAggregator:
                 del host.names[old]
 
     def _verdict(self, orig_h: str, host: _Host, ts: float) -> HostVerdict:
-        latest: dict[str, tuple[float, str]] = {}
-        for _, name, score, family in host.seen:
-            latest[name] = (score, family)
-        family, share = vote([f for _, f in latest.values()], self.settings.family_share)
-        score = sum(sc for sc, _ in latest.values()) / len(latest)
+        latest: dict[str, tuple[float, str, Distribution | None]] = {}
+        for _, name, score, family, dist in host.seen:
+            latest[name] = (score, family, dist)
+        family, how = self.family(list(latest.values()))
+        score = sum(v[0] for v in latest.values()) / len(latest)
         device = self.device(orig_h)
         names = tuple(sorted(latest))
         evidence = (
             f"{len(names)} DGA-like NXDOMAIN names in {self.settings.window:g}s"
-            f"; family vote {family} ({share:.0%})"
+            f"; {how}"
             + (f"; device {device}" if device else "")
             + f"; e.g. {', '.join(names[:5])}"
         )
         return HostVerdict(orig_h, family, "dga", round(score, 4), evidence, ts, device, names)
+
+    def family(self, entries: list[tuple[float, str, Distribution | None]]) -> tuple[str, str]:
+        """The host's family and how it was decided (for the evidence text).
+
+        Log-sum over the names whose distribution comes from the same model
+        (family list) as the newest name's, when those are at least half of
+        the names; otherwise
+        the vote over the reported families."""
+        s = self.settings
+        dists = [d for _, _, d in entries if d is not None]
+        if dists:
+            families = dists[-1][0]
+            rows = [row for fams, row in dists if fams is families or fams == families]
+            if 2 * len(rows) >= len(entries):
+                family, margin = LogSumRule(s.family_margin).decide(families, rows)
+                return family, f"family log-sum {family} (margin {margin:.2f} nats/name over {len(rows)} names)"
+        family, share = vote([f for _, f, _ in entries], s.family_share)
+        return family, f"family vote {family} ({share:.0%})"
