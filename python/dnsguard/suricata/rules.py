@@ -195,8 +195,8 @@ def _lookup(depth: int) -> str:
     Parents are preceded by a test on the raw name (enough dots for a parent
     of that depth to exist).  Suricata inspects the buffers in the
     order written, and computes a transformed buffer only when a rule
-    reaches it, so names too short for the depth (most names, at depth 3
-    and 4) skip the pcrexform, which costs allocations and an interpreted
+    reaches it, so names too short for the depth (most names, at depth 3)
+    skip the pcrexform, which costs allocations and an interpreted
     PCRE run per call."""
     if depth == 0:
         return "dns.query; to_lowercase;"
@@ -291,6 +291,7 @@ class Shape:
     """A literal every name starts with; when set it is the fast pattern
     (``startswith``) instead of ``anchor``, because the anchor is too common
     (``.com`` would run the rule for half of all queries)."""
+    rev: int = 1
 
 
 SHAPES: tuple[Shape, ...] = (
@@ -299,9 +300,10 @@ SHAPES: tuple[Shape, ...] = (
           "estnessbiophysicalohax.com", (30, 30)),
     Shape(9_071_003, "bumblebee", "Bumblebee", r"^(?=[a-z]*[0-9])[a-z0-9]{11}\.life$", ".life", (16, 16)),
     Shape(9_071_004, "ccleaner", "CCleaner_Floxif", r"^ab[0-9a-f]{9,11}\.com$", ".com", (15, 17),
-          prefix="ab"),
-    Shape(9_071_005, "dyre", "Dyre", r"^[a-z][0-9a-f]{33}\.(?:cc|cn|hk|in|so|tk|to|ws)$", ".", (37, 37)),
-    Shape(9_071_006, "mirai", "Mirai", r"^[a-z]{12}\.online$", ".online", (19, 19)),
+          prefix="ab", rev=2),
+    Shape(9_071_005, "dyre", "Dyre", r"^[a-z][0-9a-f]{33}\.(?:cc|cn|hk|in|so|tk|to|ws)$", ".", (37, 37),
+          rev=2),
+    Shape(9_071_006, "mirai", "Mirai", r"^[a-z]{12}\.online$", ".online", (19, 19), rev=2),
     Shape(9_071_011, "mirai", "Mirai", r"^[a-z]{12}\.support$", ".support", (20, 20)),
     Shape(9_071_012, "mirai", "Mirai", r"^[a-z]{12}\.tech$", ".tech", (17, 17)),
     Shape(9_071_007, "ramdo", "Ramdo", r"^[acegikmoqsuwy]{16}\.org$", ".org", (20, 20)),
@@ -333,7 +335,6 @@ def _long_gate() -> str:
     return f"flowbits:isset,{LONG_NAME_FLOWBIT}; "
 
 
-
 def shape_rules() -> list[Rule]:
     out = []
     for shape in SHAPES:
@@ -352,7 +353,7 @@ def shape_rules() -> list[Rule]:
             metadata=_meta(severity="Major", confidence="Medium", technique="T1568.002",
                            family=shape.label),
             family=shape.label,
-            rev=2 if shape.prefix or gate or shape.sid == 9_071_006 else 1,
+            rev=shape.rev,
         ))
     return out
 
