@@ -22,6 +22,8 @@ def test_defaults_and_overrides():
     assert s.journal_path == Path("/var/lib/dnsguard/verdicts.journal")
     s = ServeSettings.from_dict({"zeek": {"enabled": False}, "hosts": {"min_names": 9}, "verdict_threshold": 1})
     assert s.zeek is None and s.decide.hosts.min_names == 9 and s.decide.verdict_threshold == 1.0
+    assert ServeSettings.from_dict({}).decide.hosts.family_margin == 0.75
+    assert ServeSettings.from_dict({"hosts": {"family_margin": 2}}).decide.hosts.family_margin == 2.0
 
 
 @pytest.mark.parametrize(
@@ -34,6 +36,7 @@ def test_defaults_and_overrides():
         ({"eve": {"files": "eve.json"}}, "list of strings"),
         ({"zeek": {"enabled": "yes"}}, "true or false"),
         ({"hosts": []}, "mapping"),
+        ({"hosts": {"family_margin": -1}}, "family_margin must be within"),
     ],
 )
 def test_bad_settings_are_errors(section, message):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dnsguard.service.decide import DecideSettings
-from dnsguard.service.hosts import HostSettings
+from dnsguard.service.hosts import FAMILY_MARGIN, HostSettings
 from dnsguard.service.suricata_link import SuricataSettings
 from dnsguard.service.zeek_link import ZeekSettings
 
@@ -54,7 +54,8 @@ DEFAULTS: dict[str, Any] = {
     "cache_entries": 300_000,
     "journal_max_live": 100_000,
     "host_verdict_ttl": 86_400,
-    "hosts": {"window": 600, "min_names": 5, "cooldown": 3_600, "max_hosts": 20_000, "max_names": 32},
+    "hosts": {"window": 600, "min_names": 5, "cooldown": 3_600, "max_hosts": 20_000, "max_names": 32,
+              "family_margin": FAMILY_MARGIN},
     "drain_timeout": 10.0,
     "backoff": {"base": 0.25, "cap": 30.0},
 }
@@ -131,6 +132,8 @@ class ServeSettings:
                 raise SettingsError(f"serve.{key} must be at least 1")
         if not 0 <= s["host_threshold"] <= 1 or not 0 <= s["verdict_threshold"] <= 1:
             raise SettingsError("serve thresholds must be within 0..1")
+        if not 0 <= s["hosts"]["family_margin"] <= 50:
+            raise SettingsError("serve.hosts.family_margin must be within 0..50 (nats per name)")
         z, su, e, m, h = s["zeek"], s["suricata"], s["eve"], s["metrics"], s["hosts"]
         return cls(
             raw=s,
@@ -160,6 +163,7 @@ class ServeSettings:
                 hosts=HostSettings(
                     window=float(h["window"]), min_names=int(h["min_names"]), cooldown=float(h["cooldown"]),
                     max_hosts=int(h["max_hosts"]), max_names=int(h["max_names"]),
+                    family_margin=float(h["family_margin"]),
                 ),
             ),
             journal_max_live=int(s["journal_max_live"]),
