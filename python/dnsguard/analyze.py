@@ -26,7 +26,7 @@ from dnsguard.detect.fastflux import FastFluxDetector, FluxSettings
 from dnsguard.detect.nxdomain import NxdomainBurstDetector
 from dnsguard.detect.tunnel import TunnelDetector
 from dnsguard.feeds.indicators import IndicatorIndex
-from dnsguard.inputs.zeek import DnsRows, unescape
+from dnsguard.inputs.zeek import DnsJsonRows, DnsRows, unescape
 from dnsguard.names import Rejected, normalize, parents
 from dnsguard.records import DnsRecord, InputStats, SensorAlert
 
@@ -353,10 +353,13 @@ class Analyzer:
 
     # ------------------------------------------------------------------ observe
 
-    def observe(self, event: DnsRecord | SensorAlert | DnsRows) -> None:
+    def observe(self, event: DnsRecord | SensorAlert | DnsRows | DnsJsonRows) -> None:
         kind = type(event)
         if kind is DnsRows:
             self.observe_rows(event)
+            return
+        if kind is DnsJsonRows:
+            self.observe_json_rows(event)
             return
         if kind is not DnsRecord and isinstance(event, SensorAlert):
             self._observe_alert(event)
@@ -481,7 +484,75 @@ class Analyzer:
             uid = cols[c.uid] if c.uid is not None else ""
             self._name_event(host, host.client, ts, info, nxdomain, uid, answers, ttls)
 
-    def _host_for_raw(self, raw: str, ts: float, block: DnsRows) -> _Host | None:
+    def observe_json_rows(self, block: DnsJsonRows) -> None:
+        """The hot path for dns.log JSON lines: :meth:`observe_rows` for rows
+        msgspec decoded into :class:`~dnsguard.inputs.zeek.JsonDns`.  A row
+        that needs more than counting (a name that is not quiet, NXDOMAIN,
+        enough answers for fast flux) is read in full by the generic path
+        (:meth:`DnsJsonRows.record`) for its uid, answers and TTLs; so is a
+        row with a text timestamp or no query name, which then goes through
+        :meth:`observe` like a record of any other input."""
+        flux_min = max(1, self.flux.s.min_records)
+        names = self._names
+        by_raw = self._host_by_raw
+        rejected = self.rejected
+        quiet_at = _I_QUIET
+        width = TIMELINE_BUCKET
+        day_lo, day_hi = self._day_lo, self._day_hi
+        lines = block.lines
+        for i, row in enumerate(block.rows):
+            ts = row.ts
+            query = row.query
+            if type(ts) is not float or not query:
+                rec = block.record(lines[i])
+                if rec is not None:
+                    self.observe(rec)
+                    day_lo, day_hi = self._day_lo, self._day_hi
+                continue
+            raw = row.orig_h
+            host = by_raw.get(raw)
+            if host is None:
+                host = self._host_for_raw(raw or "", ts, block)
+                if host is None:
+                    continue
+            if not day_lo <= ts < day_hi:
+                self._new_day(ts)
+                day_lo, day_hi = self._day_lo, self._day_hi
+            nxdomain = row.rcode_name == "NXDOMAIN"
+            # _count, inlined (as in observe_rows).
+            host.queries += 1
+            if ts > host.last:
+                host.last = ts
+            elif ts < host.first:
+                host.first = ts
+            bucket = int(ts // width)
+            if bucket == host.bucket:
+                counts = host.counts_now
+            else:
+                counts = host.buckets.get(bucket)
+                if counts is None:
+                    counts = [0, 0]
+                    if len(host.buckets) < MAX_TIMELINE_BUCKETS:
+                        host.buckets[bucket] = counts
+                host.bucket, host.counts_now = bucket, counts
+            counts[0] += 1
+            if nxdomain:
+                counts[1] += 1
+                host.nxdomain += 1
+            info = names.get(query)
+            if info is None:
+                info = self._classify(unescape(query) if "\\x" in query else query)
+                names[query] = info
+            if type(info) is str:
+                rejected[info] += 1
+                continue
+            answers = row.answers
+            if info[quiet_at] and not nxdomain and (answers is None or len(answers) < flux_min):
+                continue
+            rec = block.full(lines[i])
+            self._name_event(host, host.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls)
+
+    def _host_for_raw(self, raw: str, ts: float, block: DnsRows | DnsJsonRows) -> _Host | None:
         """The host behind an address as written in the log (first sight)."""
         client = block.ip(raw)
         if client is None:

@@ -19,11 +19,11 @@ from dnsguard.inputs.detect import InputError, sniff_format, sniff_log
 from dnsguard.inputs.eve import read_eve
 from dnsguard.inputs.progress import Progress
 from dnsguard.inputs.textfile import open_blocks, open_lines
-from dnsguard.inputs.zeek import DnsRows, read_zeek, read_zeek_blocks, read_zeek_dns
+from dnsguard.inputs.zeek import DnsJsonRows, DnsRows, read_zeek, read_zeek_blocks, read_zeek_dns
 from dnsguard.records import DnsRecord, InputStats, SensorAlert
 
 __all__ = ["InputError", "read_path", "sniff_format", "sniff_log", "read_zeek", "read_zeek_dns",
-           "list_inputs", "DnsRows"]
+           "list_inputs", "DnsRows", "DnsJsonRows"]
 
 Event = DnsRecord | SensorAlert
 USED_ZEEK_LOGS = ("dns", "notice", "intel")
@@ -69,12 +69,13 @@ def read_path(
     timeout: float = 600,
     progress: Progress | None = None,
     rows: bool = False,
-) -> Iterator[Event | DnsRows]:
+) -> Iterator[Event | DnsRows | DnsJsonRows]:
     """Every record in ``path`` (a file or a directory); raises
     :class:`InputError` for an unusable file or an empty directory.
 
-    ``rows=True`` lets dns.log TSV come out as :class:`DnsRows` blocks (the
-    analyzer's fast path) instead of one :class:`DnsRecord` per line."""
+    ``rows=True`` lets dns.log TSV and JSON come out as :class:`DnsRows` and
+    :class:`DnsJsonRows` blocks (the analyzer's fast paths) instead of one
+    :class:`DnsRecord` per line."""
     path = Path(path)
     files = list_inputs(path, stats) if path.is_dir() else [(path, sniff_format(path))]
     if progress is not None:

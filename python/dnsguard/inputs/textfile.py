@@ -16,6 +16,8 @@ import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import msgspec
+
 from dnsguard.records import InputStats
 
 BLOCK = 1 << 20
@@ -90,12 +92,29 @@ def open_lines(path: Path, stats: InputStats,
         yield from block
 
 
+_decode_json = msgspec.json.decode
+
+
 def json_object(line: str, stats: InputStats) -> dict | None:
-    """The JSON object on ``line``; None (with the reason counted) for anything else."""
+    """The JSON object on ``line``; None (with the reason counted) for anything else.
+
+    msgspec decodes (about twice as fast as ``json.loads``, and it rejects
+    whatever the stdlib rejects); what msgspec refuses is handed to
+    ``json.loads``, which also takes NaN, Infinity, out-of-range numbers and
+    lone surrogate escapes, so the result is the stdlib's for every line."""
     try:
-        obj = json.loads(line)
-    except ValueError:
-        stats.skip("line is not valid JSON")
+        obj = _decode_json(line)
+    except msgspec.DecodeError:
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            stats.skip("line is not valid JSON")
+            return None
+        except RecursionError:
+            stats.skip("JSON line nested too deeply")
+            return None
+    except RecursionError:
+        stats.skip("JSON line nested too deeply")
         return None
     if not isinstance(obj, dict):
         stats.skip("JSON line is not an object")

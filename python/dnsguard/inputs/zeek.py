@@ -7,8 +7,11 @@ which log a row belongs to.  Rotated logs get concatenated, so a
 the column map.
 
 dns.log is the hot path (millions of lines a day): TSV rows are split once
-and the columns picked by index, and client addresses are canonicalised
-once per distinct string.  notice.log and intel.log rows become
+and the columns picked by index, JSON rows are decoded by msgspec straight
+into a small struct of the fields the analysis reads (no dict per line; a
+row that does not fit takes the generic stdlib-json path, so odd rows are
+read and counted exactly as before), and client addresses are
+canonicalised once per distinct string.  notice.log and intel.log rows become
 :class:`~dnsguard.records.SensorAlert` with ``sensor`` ``zeek-notice`` /
 ``zeek-intel``; only DNSGuard notices are kept (family, threat, score and
 device are parsed from ``sub``, see docs/zeek.md).
@@ -20,6 +23,9 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Literal
+
+import msgspec
 
 from dnsguard.inputs.addresses import IpCache
 from dnsguard.inputs.textfile import json_object
@@ -212,10 +218,77 @@ class DnsRows:
                 yield rec
 
 
+class JsonDns(msgspec.Struct, gc=False):
+    """What the analysis needs to know about one dns.log JSON row to count it and
+    to tell whether it needs a closer look: the fields of the quiet-row check.
+
+    Decoding succeeds only for a row the generic path also reads as a
+    dns.log row: ``ts`` and ``query`` present (null allowed), ``_path``
+    absent or ``dns``, and these fields of the expected JSON type.  Anything
+    else (notice / intel rows, bad JSON, NaN, lone surrogates, a list where a
+    string belongs...) raises :class:`msgspec.DecodeError` and the line goes
+    through :func:`~dnsguard.inputs.textfile.json_object` and the dict
+    converters.  msgspec is at least as strict as the stdlib json module, so
+    these values are the ones the generic path reads.  The other fields
+    (uid, TTLs, id.resp_h, qtype_name) are not decoded here: a row that needs
+    them becomes a record the generic way (:meth:`DnsJsonRows.record`);
+    skipping them is about a third of the decoding time."""
+
+    ts: float | str | None
+    query: str | None
+    path: Literal["dns"] | msgspec.UnsetType = msgspec.field(default=msgspec.UNSET, name="_path")
+    orig_h: str | None = msgspec.field(default=None, name="id.orig_h")
+    rcode_name: str | None = None
+    answers: list[str] | None = None
+
+
+decode_json_dns = msgspec.json.Decoder(JsonDns).decode
+"""str -> :class:`JsonDns`; raises :class:`msgspec.DecodeError` for any other line."""
+
+
+@dataclass(slots=True)
+class DnsJsonRows:
+    """A block of dns.log JSON rows, decoded into :class:`JsonDns`, not yet records
+    (the JSON counterpart of :class:`DnsRows`); ``lines[i]`` is the text of
+    ``rows[i]``."""
+
+    rows: list[JsonDns]
+    lines: list[str]
+    ip: IpCache
+    stats: InputStats
+
+    def records(self) -> Iterator[DnsRecord]:
+        for line in self.lines:
+            rec = self.record(line)
+            if rec is not None:
+                yield rec
+
+    def record(self, line: str) -> DnsRecord | None:
+        """One row's line as the generic path reads it: ``json_object`` and the
+        dict converter, so the values and skip reasons are those of any other
+        JSON row (None, reason counted, if it is skipped; rows are counted
+        with their block)."""
+        obj = json_object(line, self.stats)
+        rec = _dns(obj.get, self.ip, self.stats) if obj is not None else None
+        if rec is None:
+            self.stats.records -= 1
+        return rec
+
+    def full(self, line: str) -> DnsRecord:
+        """uid, answers and TTLs (and the rest) of a row the analyzer has
+        already counted from its :class:`JsonDns`: the line read by the
+        generic path, without touching the stats (it accepts every row msgspec
+        decoded with a float ts, a query and a valid id.orig_h)."""
+        scratch = InputStats()
+        obj = json_object(line, scratch)
+        rec = _dns(obj.get, self.ip, scratch) if obj is not None else None
+        return rec if rec is not None else DnsRecord(0.0, "", "")
+
+
 def read_zeek(lines: Iterable[str], stats: InputStats) -> Iterator[DnsRecord | SensorAlert]:
     """Records and alerts from Zeek TSV or JSON lines; other logs' rows are skipped."""
     for item in read_zeek_blocks(_chunks(lines), stats):
-        if isinstance(item, DnsRows):
+        if isinstance(item, DnsRows | DnsJsonRows):
             yield from item.records()
         else:
             yield item
@@ -233,9 +306,10 @@ def _chunks(lines: Iterable[str], size: int = 4096) -> Iterator[list[str]]:
 
 
 def read_zeek_blocks(blocks: Iterable[Iterable[str]], stats: InputStats
-                     ) -> Iterator[DnsRecord | SensorAlert | DnsRows]:
+                     ) -> Iterator[DnsRecord | SensorAlert | DnsRows | DnsJsonRows]:
     """Like :func:`read_zeek` over blocks of lines, but dns.log TSV rows with
-    the default unset marker come out as :class:`DnsRows` per block."""
+    the default unset marker come out as :class:`DnsRows` per block, and
+    dns.log JSON rows as :class:`DnsJsonRows`."""
     ip = IpCache()
     fields: list[str] | None = None
     kind: str | None = None
@@ -254,7 +328,21 @@ def read_zeek_blocks(blocks: Iterable[Iterable[str]], stats: InputStats
                 stats.records += len(rows)
                 yield DnsRows(fast, rows, set_sep, empty, ip, stats)
                 continue
+        if block and block[0][:1] == "{":
+            # The common JSON case, a block of dns.log rows: decode them all, and
+            # fall back to the line loop (which decodes again, line by line) if
+            # any line is not one.
+            try:
+                decoded = [decode_json_dns(line) for line in block]
+            except (msgspec.DecodeError, RecursionError):
+                pass
+            else:
+                stats.records += len(decoded)
+                yield DnsJsonRows(decoded, block if isinstance(block, list) else list(block), ip, stats)
+                continue
         batch: list[list[str]] = []
+        jbatch: list[JsonDns] = []
+        jlines: list[str] = []
         for line in block:
             if not line:
                 continue
@@ -262,6 +350,10 @@ def read_zeek_blocks(blocks: Iterable[Iterable[str]], stats: InputStats
             if fast is not None and first != "#" and first != "{":
                 cols = line.split(sep)
                 if len(cols) == fast.n:
+                    if jbatch:
+                        stats.records += len(jbatch)
+                        yield DnsJsonRows(jbatch, jlines, ip, stats)
+                        jbatch, jlines = [], []
                     batch.append(cols)
                 else:
                     stats.skip("TSV line with the wrong number of columns")
@@ -270,6 +362,17 @@ def read_zeek_blocks(blocks: Iterable[Iterable[str]], stats: InputStats
                 stats.records += len(batch)
                 yield DnsRows(fast, batch, set_sep, empty, ip, stats)  # type: ignore[arg-type]
                 batch = []
+            if first == "{":
+                try:
+                    jbatch.append(decode_json_dns(line))
+                    jlines.append(line)
+                    continue
+                except (msgspec.DecodeError, RecursionError):
+                    pass  # not a plain dns.log row: the generic path below says what it is
+            if jbatch:
+                stats.records += len(jbatch)
+                yield DnsJsonRows(jbatch, jlines, ip, stats)
+                jbatch, jlines = [], []
             if first == "#":
                 if line.startswith("#separator"):
                     raw = line.split(" ", 1)[1] if " " in line else "\\x09"
@@ -331,6 +434,9 @@ def read_zeek_blocks(blocks: Iterable[Iterable[str]], stats: InputStats
         if batch:
             stats.records += len(batch)
             yield DnsRows(fast, batch, set_sep, empty, ip, stats)  # type: ignore[arg-type]
+        if jbatch:
+            stats.records += len(jbatch)
+            yield DnsJsonRows(jbatch, jlines, ip, stats)
 
 
 def _fast_dns(cols: list[str], c: _TsvDns, ip: IpCache, set_sep: str, empty: str,
