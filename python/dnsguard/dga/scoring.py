@@ -138,16 +138,25 @@ class Scorer:
     def threshold(self) -> float:
         return self.model.threshold
 
-    def score_arrays(
-        self, names: Iterable[str | bytes], *, allow: Iterable[str] | None = None
-    ) -> BatchScores:
-        """Score a batch column-wise (the fast path)."""
+    def _split(
+        self, names: Iterable[str | bytes], allow: Iterable[str] | None
+    ) -> tuple[Split, list[str | None], list[int]]:
+        """Names split and allowlisted: (split, allowlist hit per name, indices of
+        the names the model sees: valid, registrable and not allowlisted)."""
         split = split_names(names, self.walker)
-        n = len(split.fqdn)
         hits = self.allowlist.match_many(split.fqdn, split.registered, split.suffix)
         if allow:
             extra = build(allow)
             hits = [h or extra.match(f) for h, f in zip(hits, split.fqdn, strict=True)]
+        scored = [i for i, (h, r) in enumerate(zip(hits, split.registered, strict=True)) if r and not h]
+        return split, hits, scored
+
+    def score_arrays(
+        self, names: Iterable[str | bytes], *, allow: Iterable[str] | None = None
+    ) -> BatchScores:
+        """Score a batch column-wise (the fast path)."""
+        split, hits, scored = self._split(names, allow)
+        n = len(split.fqdn)
         reasons: list[tuple[str, ...]] = [()] * n
         for i in [i for i, h in enumerate(hits) if h]:
             reasons[i] = ("allowlisted:" + hits[i],)
@@ -157,9 +166,6 @@ class Scorer:
                 reasons[i] = ("invalid:" + why,)
             elif not hits[i]:
                 reasons[i] = ("public-suffix",)
-        scored = [
-            i for i, (h, r) in enumerate(zip(hits, split.registered, strict=True)) if r and not h
-        ]
         score = np.zeros(n, dtype=np.float64)
         family = [UNKNOWN] * n
         family_p = np.zeros(n, dtype=np.float64)
@@ -219,15 +225,9 @@ class Scorer:
         A separate call so that :meth:`score_arrays` / :meth:`score_batch`
         pay nothing for it; callers ask only about the names they keep (the
         service: names at or above its host threshold)."""
-        split = split_names(names, self.walker)
-        n = len(split.fqdn)
+        split, _, rows = self._split(names, allow)
         model = self.model
-        out = np.full((n, len(model.families)), np.nan, dtype=np.float64)
-        hits = self.allowlist.match_many(split.fqdn, split.registered, split.suffix)
-        if allow:
-            extra = build(allow)
-            hits = [h or extra.match(f) for h, f in zip(hits, split.fqdn, strict=True)]
-        rows = [i for i, (h, r) in enumerate(zip(hits, split.registered, strict=True)) if r and not h]
+        out = np.full((len(split.fqdn), len(model.families)), np.nan, dtype=np.float64)
         if rows and model.families:
             enc = F.encode([split.label[i] for i in rows])
             tokens = model.family_tokens(enc, F.lexical_stats(enc))
