@@ -137,9 +137,12 @@ def _without_forecast(stored: list[Indicator], forecast_source: str) -> tuple[li
 
 
 def forecaster(days):
+    """The known-DGA names of ``days``, less the shipped popular domains that
+    short-name algorithms (QSnatch) also compute: those are real sites."""
     from dnsguard.dga.forecast import forecast
+    from dnsguard.feeds.allowlist import shipped_allowlist
 
-    result = forecast(days)
+    result = forecast(days, exclude=shipped_allowlist().covers)
     return {name: (item.family, item.threat) for name, item in result.names.items()}
 
 

@@ -11,7 +11,11 @@ import pytest
 from dnsguard.dga.families import generate
 from dnsguard.dga.families.base import GeneratorError
 from dnsguard.dga.forecast import FORECAST_SOURCE, days_around, forecast
+from dnsguard.feeds.allowlist import Allowlist, shipped_allowlist
 from dnsguard.feeds.store import load_indicators
+
+# QSnatch's 3-6 letter names include real popular domains; this one is computed on this day.
+POPULAR_QSNATCH_DAY = (dt.date(2026, 11, 30), "bmw.es")
 
 
 def test_forecast_covers_each_day_and_skips_unseeded_families():
@@ -51,7 +55,36 @@ def test_cli_forecast_feeds_the_indicator_store(tmp_path):
     assert proc.returncode == 0, proc.stderr
     stored = {i.value: i for i in load_indicators(tmp_path / "indicators.msgpack")}
     expected = set(generate("qsnatch", today)) | set(generate("mirai", today + dt.timedelta(days=2)))
-    assert expected <= set(stored)
-    sample = stored[generate("qsnatch", today)[0]]
+    popular = {n for n in expected if shipped_allowlist().covers(n)}
+    assert expected - popular <= set(stored)
+    assert not popular & set(stored)
+    sample = stored[next(n for n in generate("qsnatch", today) if n in stored)]
     assert sample.family == "QSnatch" and sample.threat == "iab" and FORECAST_SOURCE in sample.sources
     assert sample.expires > time.time() + 86400
+
+
+def test_popular_domains_the_algorithm_computes_are_left_out():
+    day, popular = POPULAR_QSNATCH_DAY
+    assert popular in generate("qsnatch", day)
+    assert popular in forecast([day], ["qsnatch"]).names
+    result = forecast([day], ["qsnatch"], exclude=shipped_allowlist().covers)
+    assert popular not in result.names
+    assert set(result.names) == {n for n in generate("qsnatch", day) if not shipped_allowlist().covers(n)}
+    assert any("qsnatch:" in note and "allowlisted" in note for note in result.notes)
+
+
+def test_analyze_forecaster_leaves_out_popular_domains():
+    from dnsguard.analyze_cli import forecaster
+
+    day, popular = POPULAR_QSNATCH_DAY
+    known = forecaster([day])
+    assert popular not in known
+    assert any(f == "QSnatch" for f, _ in known.values())
+
+
+def test_allowlist_covers_names_and_their_parents():
+    allow = Allowlist(frozenset({"example.com", "corp.example.org"}))
+    assert allow.covers("example.com") and allow.covers("a.b.example.com")
+    assert allow.covers("x.corp.example.org")
+    assert not allow.covers("example.org") and not allow.covers("notexample.com")
+    assert not allow.covers("com") and not Allowlist().covers("example.com")

@@ -8,7 +8,7 @@ real samples use unpublished seeds are skipped with a note, never guessed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from dnsguard.dga.families import generate, registry
@@ -56,13 +56,25 @@ def days_around(start: dt.date, days_back: int, days_ahead: int) -> list[dt.date
     return [start + dt.timedelta(days=d) for d in range(-days_back, days_ahead + 1)]
 
 
-def forecast(days: Iterable[dt.date], families: Iterable[str] | None = None) -> Forecast:
-    """Names of ``families`` (default: all implemented) for each day."""
+def forecast(
+    days: Iterable[dt.date],
+    families: Iterable[str] | None = None,
+    exclude: Callable[[str], bool] | None = None,
+) -> Forecast:
+    """Names of ``families`` (default: all implemented) for each day.
+
+    ``exclude`` drops names that must never become indicators, whatever the
+    algorithm computes: short-name DGAs such as QSnatch produce real popular
+    domains (``bmw.es``, ``mtv.de``, ``car.de`` in one 38-day window), and a
+    forecast listing them would flag every host that visits them.  Pass
+    ``Allowlist.covers`` of the feeds' allowlist.
+    """
     wanted = list(families) if families is not None else list(registry())
     modules = registry()
     names: dict[str, ForecastName] = {}
     notes: list[str] = []
     day_list = sorted(set(days))
+    excluded: dict[str, set[str]] = {}
     for family in wanted:
         module = modules.get(family)
         if module is None:
@@ -86,10 +98,16 @@ def forecast(days: Iterable[dt.date], families: Iterable[str] | None = None) -> 
             # computes close to a million names.  The earliest day wins so an
             # indicator's validity starts as early as it can.
             for name in generate(family, day):
-                if name not in names:
-                    names[name] = ForecastName(name, display, day, threat)
+                if name in names:
+                    continue
+                if exclude is not None and exclude(name):
+                    excluded.setdefault(family, set()).add(name)
+                    continue
+                names[name] = ForecastName(name, display, day, threat)
         if last is not None and day_list and day_list[0] > last:
             notes.append(f"{family}: last seen active {last.isoformat()}; forecast kept for old infections")
         if day_list and day_list[-1] < first:
             notes.append(f"{family}: first seen {first.isoformat()}, after the forecast window")
+    for family, left_out in excluded.items():
+        notes.append(f"{family}: {len(left_out):,} computed names left out: allowlisted (popular) domains")
     return Forecast(names, notes)

@@ -65,9 +65,20 @@ def run_generate(args: argparse.Namespace, config: dict) -> int:
 
 def run_forecast(args: argparse.Namespace, config: dict) -> int:
     from dnsguard.dga.forecast import FORECAST_SOURCE, days_around, forecast
+    from dnsguard.feeds.allowlist import load_allowlist
+    from dnsguard.feeds.settings import FeedsConfigError, feeds_config
 
     try:
-        result = forecast(days_around(args.date, args.days_back, args.days_ahead), args.family)
+        settings = feeds_config(config)
+        # The feeds' allowlist (shipped popular domains and the user's files):
+        # a computed name that is a real popular domain must not become an indicator.
+        allow = load_allowlist(list(settings.allowlist_files))
+    except (FeedsConfigError, OSError) as exc:
+        print(f"dnsguard: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = forecast(days_around(args.date, args.days_back, args.days_ahead), args.family,
+                          exclude=allow.covers)
     except GeneratorError as exc:
         print(f"dnsguard: {exc}", file=sys.stderr)
         return 2
@@ -90,11 +101,10 @@ def run_forecast(args: argparse.Namespace, config: dict) -> int:
             write_atomic(args.output, text.encode("utf-8"), create_parents=False)
         print(f"forecast: {len(indicators):,} names from {families} families", file=sys.stderr)
         return 0
-    from dnsguard.feeds.settings import FeedsConfigError, feeds_config
     from dnsguard.feeds.store import StoreError, merge_into_store
 
     try:
-        store_path = feeds_config(config).store_path
+        store_path = settings.store_path
         stats = merge_into_store(store_path, indicators, source=FORECAST_SOURCE, replace=True)
     except (FeedsConfigError, StoreError, OSError) as exc:
         print(f"dnsguard: cannot update the indicator store: {exc}", file=sys.stderr)

@@ -36,6 +36,21 @@ class Allowlist:
             return True
         return any(p in domains for p in parents(name.fqdn, name.registered))
 
+    def covers(self, fqdn: str) -> bool:
+        """``allows_name`` for a canonical name given as a string: the name or
+        any parent of it is listed (no public-suffix lookup, so it is cheap
+        enough for the forecast's million names)."""
+        domains = self.domains
+        if fqdn in domains:
+            return True
+        dot = fqdn.find(".")
+        while dot != -1:
+            fqdn = fqdn[dot + 1:]
+            if fqdn in domains:
+                return True
+            dot = fqdn.find(".")
+        return False
+
     def allows_address(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
         return any(address in net for net in self.networks if net.version == address.version)
 
