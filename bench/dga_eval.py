@@ -30,6 +30,10 @@ from dnsguard.dga.model import Model
 from dnsguard.dga.scoring import Scorer
 from dnsguard.service.hosts import vote as service_vote
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generative_reference import fit as fit_generative  # noqa: E402
+from generative_reference import log_joint  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 CDN_FILE = ROOT / "python" / "dnsguard" / "data" / "allowlist-cdn-suffixes.txt"
 
@@ -311,6 +315,7 @@ def attribution(
         wrong = [pred[j] for j in rows if pred[j] != fam]
         common = max(sorted(set(wrong)), key=wrong.count) if wrong else "-"  # ties: first by name
         print(f"| {fam} | {len(rows)} | {(s[rows] >= 0.5).mean():.3f} | {ok[rows].mean():.3f} | {common} |")
+    generative_comparison(corpus, train_mask, test_rows, truth, probs, model.families, by)
     named = [p if sure[j] else "unknown" for j, p in enumerate(pred)]
     host_level(probs, truth, s >= model.threshold, named, model.families, ok, seed)
     trained = {(corpus.labels[i], corpus.suffixes[i]) for i in np.flatnonzero(train_mask)}
@@ -320,6 +325,53 @@ def attribution(
     seen = StudySet(logp, np.array([column[t] for t in truth]), s >= model.threshold, named, model.families, truth)
     unseen = [heldout_fold(corpus, train_b, cal_labels, held, seed, k) for k, held in enumerate(heldout)]
     abstain_study(seen, one_host, unseen, seed)
+
+
+def generative_comparison(
+    corpus: T.Corpus,
+    train_mask: np.ndarray,
+    test_rows: list[int],
+    truth: list[str],
+    probs: np.ndarray,
+    families: Sequence[str],
+    by: dict[str, list[int]],
+) -> None:
+    """Per-name top-1 of the shipped attributor against the generative reference
+    (bench/generative_reference.py), same split: how much of the confusion is in the data."""
+    rows = [i for i in np.flatnonzero(train_mask) if corpus.family[i]]
+    labels = [corpus.labels[i] for i in rows]
+    sufs = [corpus.suffixes[i] for i in rows]
+    fams = [corpus.family[i] for i in rows]
+    test_labels = [corpus.labels[i] for i in test_rows]
+    test_sufs = [corpus.suffixes[i] for i in test_rows]
+    column = [list(families).index(f) for f in sorted(set(fams))]
+    softmax = np.log(np.maximum(probs[:, column], 1e-300))
+    order = sorted(set(fams))
+    want = np.array([order.index(t) for t in truth])
+    results = {"shipped softmax": softmax}
+    for markov in (False, True):
+        ref = log_joint(fit_generative(labels, sufs, fams, markov=markov), test_labels, test_sufs)
+        results["generative, characters " + ("Markov (bigram)" if markov else "unigram")] = ref
+        if markov:
+            ref = ref - ref.max(1, keepdims=True)
+            ref = ref - np.log(np.exp(ref).sum(1, keepdims=True))
+            results["shipped softmax x generative Markov (product, weight 0.5)"] = softmax + 0.5 * ref
+    right = {k: v.argmax(1) == want for k, v in results.items()}
+    print()
+    print("Reference (not shipped): a generative attributor, P(family) x P(length, suffix | family) x "
+          "per-character probabilities, which is Bayes-optimal among families that draw letters "
+          "uniformly at random; same split, same test names.")
+    print()
+    print("| attributor | top-1 |")
+    print("|---|---|")
+    for k, ok in right.items():
+        print(f"| {k} | {ok.mean():.3f} |")
+    print()
+    keys = list(right)
+    print("| family | test names | " + " | ".join(keys) + " |")
+    print("|---|---|" + "---|" * len(keys))
+    for fam in sorted(by, key=lambda f: right[keys[0]][by[f]].mean())[:12]:
+        print(f"| {fam} | {len(by[fam])} | " + " | ".join(f"{right[k][by[fam]].mean():.3f}" for k in keys) + " |")
 
 
 def host_level(
