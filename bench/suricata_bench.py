@@ -184,6 +184,21 @@ def sensor_config(label: str, root: Path, pack_rules: list[str], names: list[str
         "--set", f"threshold-file={etc / 'threshold.config'}"], logs)
 
 
+def disable_sids(rules_file: Path, sids: set[int]) -> int:
+    """Comment out the rules with these SIDs, as suricata-update's disable.conf
+    would on a sensor; returns how many were disabled."""
+    if not sids:
+        return 0
+    out, n = [], 0
+    for line in rules_file.read_text("utf-8").splitlines():
+        m = re.search(r"\bsid:(\d+);", line)
+        if line.startswith("alert") and m and int(m.group(1)) in sids:
+            line, n = "# " + line, n + 1
+        out.append(line)
+    rules_file.write_text("\n".join(out) + "\n", "utf-8")
+    return n
+
+
 def load(cfg: Config) -> None:
     # One flow per query: with the default 32 MB flow memcap a million-flow
     # trace drives the flow manager into emergency mode, which skips a few
@@ -207,7 +222,14 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--names", type=int, default=1_000_000)
     ap.add_argument("--queries", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=3, help="trace runs per configuration (median reported)")
+    ap.add_argument("--disable", default="", metavar="SID,...",
+                    help="pack rules to disable in every pack row (as suricata-update's disable.conf would)")
+    ap.add_argument("--baselines", default="lean,sensor", help="which baselines to run: lean, sensor or both")
     args = ap.parse_args(argv)
+    disabled = {int(x) for x in args.disable.split(",") if x.strip()}
+    baselines = {b.strip() for b in args.baselines.split(",") if b.strip()}
+    if not baselines <= {"lean", "sensor"} or not baselines:
+        raise SystemExit("--baselines: lean, sensor or lean,sensor")
     names = feed_names(args.names)
     with tempfile.TemporaryDirectory(prefix="dnsguard-bench-") as tmp:
         root = Path(tmp)
@@ -228,20 +250,29 @@ def main(argv: list[str]) -> int:
             "load datasets/dnsguard-any.lst,memcap 512mb,hashsize 262144",
             "load datasets/dnsguard-any.lst,memcap 512mb,hashsize 1048576"))
         lean = "lean: Suricata alone"
-        configs = [
-            lean_config(lean, lean, sandbox.create(root / "none", pack, rule_files=[])),
-            lean_config("lean: pack, empty datasets", lean, sandbox.create(root / "empty", pack)),
-            lean_config(full, lean, full_box),
-            lean_config(tuned, lean, tuned_box, ("--set", "datasets.limits.single-hashsize=1048576")),
-        ]
-        if SENSOR_YAML.exists():
+        empty_box = sandbox.create(root / "empty", pack)
+        configs = []
+        if "lean" in baselines:
+            configs += [
+                lean_config(lean, lean, sandbox.create(root / "none", pack, rule_files=[])),
+                lean_config("lean: pack, empty datasets", lean, empty_box),
+                lean_config(full, lean, full_box),
+                lean_config(tuned, lean, tuned_box, ("--set", "datasets.limits.single-hashsize=1048576")),
+            ]
+        if "sensor" in baselines and SENSOR_YAML.exists():
             configs += [
                 sensor_config("sensor: Suricata alone", root / "sensor-none", [], None),
                 sensor_config(f"sensor: pack, {args.names:,} names", root / "sensor-full",
                               ["dnsguard.rules"], names),
             ]
-        else:
+        elif "sensor" in baselines:
             print(f"{SENSOR_YAML} missing: sensor rows skipped")
+        if disabled:
+            for rules_file in (empty_box.rules / "dnsguard.rules", full_box.rules / "dnsguard.rules",
+                               tuned_box.rules / "dnsguard.rules", root / "sensor-full" / "rules" / "dnsguard.rules"):
+                if rules_file.exists():
+                    count = disable_sids(rules_file, disabled)
+            print(f"pack rows: {count} rules disabled ({', '.join(map(str, sorted(disabled)))})")
         for cfg in configs:
             load(cfg)
         for _ in range(args.runs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dnsguard.suricata import lexical, sandbox
-from suricata_support import T0, Exchange, alerts_by_client, make_box, read_alerts, write_traffic
+from suricata_support import T0, Exchange, alerts_by_client, make_box, read_alerts, suricata_major, write_traffic
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -30,6 +30,7 @@ def test_lua_rule_matches_python_twin(tmp_path):
     box = make_box(tmp_path / "box", lua=True, rule_files=["dnsguard-lua.rules"])
     per_client = alerts_by_client(read_alerts(sandbox.run_pcap(box, tmp_path / "lua.pcap")))
     expected = {c: [9_073_001] for c, n in clients.items() if lexical.matches(n)}
-    assert per_client == expected
+    # The script uses 7.0's Lua API; on 8.0 the rule is skipped (requires: version < 8).
+    assert per_client == (expected if suricata_major() < 8 else {})
     # The sample exercises both outcomes.
     assert 20 < len(expected) < len(clients) - 20

@@ -364,6 +364,12 @@ def shape_rules() -> list[Rule]:
 # recursion; a resolver's own iterative queries to authoritative servers (and
 # their answers, which copy the bit) have RD clear, so they never count.
 _RESPONSE_RD = "byte_test:1,&,0x80,2; byte_test:1,&,0x01,2;"
+_RD = "byte_test:1,&,0x01,2;"
+"""RD alone, for the 8.0 rules: dns.rcode / dns.rrtype and the direction say the
+rest, but 8.0 has no keyword for the header flags, so the RD bit is still read
+from the UDP payload (hence ``alert udp``: in DNS over TCP the header starts two
+bytes later).  Without it a resolver's own iterative traffic counted (seen on
+8.0.8: 9072002 and 9072021 fired on it)."""
 _QUERY_RD = "byte_test:1,!&,0x80,2; byte_test:1,&,0x01,2;"
 _QTYPE_AFTER_QNAME = (r'content:"|00 00 {hexcode} 00 01|"; '
                       r'pcre:"/^[\s\S]{{12}}[^\x00]{{1,254}}\x00\x00{code}\x00\x01/";')
@@ -396,9 +402,10 @@ def behaviour_rules() -> list[Rule]:
         ),
         Rule(
             sid=9_072_002,
+            rev=2,
             msg="DNSGUARD DGA Generic NXDOMAIN Burst To Client",
-            header="alert dns any any -> $HOME_NET any",
-            body=("requires: version >= 8; flow:to_client; dns.rcode:3; "
+            header="alert udp any any -> $HOME_NET any",
+            body=("requires: version >= 8; flow:to_client; dns.rcode:3; " + _RD + " "
                   "threshold:type both, track by_dst, count 25, seconds 60;"),
             classtype="bad-unknown", metadata=nx, tags=frozenset({"v8", "threshold"}),
         ),
@@ -457,8 +464,10 @@ def behaviour_rules() -> list[Rule]:
         ),
         Rule(
             sid=9_072_021,
+            rev=2,
             msg="DNSGUARD TUNNEL Generic High TXT Query Volume From Client",
-            body=("requires: version >= 8; flow:to_server; dns.rrtype:16; "
+            header="alert udp $HOME_NET any -> any any",
+            body=("requires: version >= 8; flow:to_server; dns.rrtype:16; " + _RD + " "
                   "threshold:type both, track by_src, count 60, seconds 60;"),
             classtype="policy-violation", metadata=exfil, tags=frozenset({"v8", "threshold"}),
         ),
@@ -473,8 +482,10 @@ def behaviour_rules() -> list[Rule]:
         ),
         Rule(
             sid=9_072_031,
+            rev=2,
             msg="DNSGUARD TUNNEL Generic NULL Record Queries From Client",
-            body=("requires: version >= 8; flow:to_server; dns.rrtype:10; "
+            header="alert udp $HOME_NET any -> any any",
+            body=("requires: version >= 8; flow:to_server; dns.rrtype:10; " + _RD + " "
                   "threshold:type both, track by_src, count 3, seconds 60;"),
             classtype="policy-violation", metadata=tunnel, tags=frozenset({"v8", "threshold"}),
         ),
