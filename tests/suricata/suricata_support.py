@@ -8,8 +8,8 @@ from __future__ import annotations
 import base64
 import ipaddress
 import json
-import shutil
 import re
+import shutil
 import struct
 import subprocess
 from collections import defaultdict

@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from dnsguard.suricata import lexical, sandbox
-from suricata_support import T0, Exchange, alerts_by_client, make_box, read_alerts, suricata_major, write_traffic
+from suricata_support import (
+    T0,
+    Exchange,
+    alerts_by_client,
+    make_box,
+    read_alerts,
+    suricata_major,
+    write_traffic,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
