@@ -344,9 +344,8 @@ def generative_comparison(
     fams = [corpus.family[i] for i in rows]
     test_labels = [corpus.labels[i] for i in test_rows]
     test_sufs = [corpus.suffixes[i] for i in test_rows]
-    column = [list(families).index(f) for f in sorted(set(fams))]
-    softmax = np.log(np.maximum(probs[:, column], 1e-300))
-    order = sorted(set(fams))
+    order = sorted(set(fams))  # the generative model's column order
+    softmax = np.log(np.maximum(probs[:, [list(families).index(f) for f in order]], 1e-300))
     want = np.array([order.index(t) for t in truth])
     results = {"shipped softmax": softmax}
     for markov in (False, True):

@@ -268,11 +268,12 @@ def main(argv: list[str]) -> int:
         elif "sensor" in baselines:
             print(f"{SENSOR_YAML} missing: sensor rows skipped")
         if disabled:
-            for rules_file in (empty_box.rules / "dnsguard.rules", full_box.rules / "dnsguard.rules",
-                               tuned_box.rules / "dnsguard.rules", root / "sensor-full" / "rules" / "dnsguard.rules"):
-                if rules_file.exists():
-                    count = disable_sids(rules_file, disabled)
-            print(f"pack rows: {count} rules disabled ({', '.join(map(str, sorted(disabled)))})")
+            counts = {disable_sids(f, disabled) for f in (
+                empty_box.rules / "dnsguard.rules", full_box.rules / "dnsguard.rules",
+                tuned_box.rules / "dnsguard.rules", root / "sensor-full" / "rules" / "dnsguard.rules")
+                if f.exists()}
+            print(f"pack rows: {'/'.join(map(str, sorted(counts)))} rules disabled "
+                  f"({', '.join(map(str, sorted(disabled)))})")
         for cfg in configs:
             load(cfg)
         for _ in range(args.runs):

@@ -159,8 +159,8 @@ def test_missing_dataset_file_is_a_load_error(tmp_path):
 
 @pytest.mark.parametrize("name,settype,content,needle", [
     ("dnsguard-c2", "string", "ZXZpbC5leGFtcGxl\n!!!not base64!!!\n", "bad base64"),
-    # 7.0 names the bad value, 8.0 only the set and its file.
-    ("dnsguard-c2-ip", "ipv4", "203.0.113.5\n203.0.113.300\n", r"203\.0\.113\.300|dnsguard-c2-ip\.lst"),
+    # 7.0 names the bad value; 8.0 only the set and its file (see bad_line_needle).
+    ("dnsguard-c2-ip", "ipv4", "203.0.113.5\n203.0.113.300\n", "203.0.113.300"),
 ])
 def test_bad_dataset_line_is_reported_by_both(tmp_path, name, settype, content, needle):
     box = make_box(tmp_path)
@@ -168,8 +168,15 @@ def test_bad_dataset_line_is_reported_by_both(tmp_path, name, settype, content, 
     path.write_text(content)
     with pytest.raises(ValueError, match=rf"{name}\.lst:2:"):
         read_set_file(path, settype)
-    with pytest.raises(sandbox.SuricataError, match=needle):
+    with pytest.raises(sandbox.SuricataError, match=bad_line_needle(name, settype, needle)):
         sandbox.check(box)
+
+
+def bad_line_needle(name: str, settype: str, needle: str) -> str:
+    """What Suricata's error must name: 8.0 reports a bad address with the set's file only."""
+    if settype == "ipv4" and suricata_major() >= 8:
+        return rf"invalid Ipv4 value {name} in \S*{name}\.lst"
+    return needle
 
 
 def test_dataset_round_trip(tmp_path):
