@@ -137,7 +137,12 @@ def cmd_update(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
     except StoreError as exc:
         print(f"dnsguard feeds: {exc}", file=sys.stderr)
         return 1
-    return 2 if any(r.status in ("error", "quarantined") for r in reports) else 0
+    failed = [r.name for r in reports if r.status in ("error", "quarantined")]
+    if failed:
+        log.warning("%d of %d feeds failed or were quarantined (%s); their last good copies stay in force",
+                    len(failed), len(reports), ", ".join(failed))
+        return 2
+    return 0
 
 
 def cmd_status(args: argparse.Namespace, config: Mapping[str, Any]) -> int:

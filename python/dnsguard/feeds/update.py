@@ -79,6 +79,13 @@ def _summary(result: ValidationResult) -> str:
     return f"{result.rejected_total} rejected ({parts})"
 
 
+def one_line(exc: BaseException) -> str:
+    """An exception as one log line: a parse error says what it found; anything
+    else (a parser bug a hostile feed found) is named by its type too."""
+    text = " ".join(str(exc).split()) or "no message"
+    return text if isinstance(exc, ParseError | FetchError | DecodeError) else f"{type(exc).__name__}: {text}"
+
+
 def process_body(
     definition: FeedDefinition, body: bytes, allowlist: Allowlist, now: float
 ) -> ValidationResult:
@@ -174,7 +181,11 @@ def update_feed(
     if settings.offline:
         if last_good is None:
             return finish("error", "offline and no last good copy to use", logging.WARNING)
-        result = process_body(definition, last_good, settings.allowlist, now)
+        try:
+            result = process_body(definition, last_good, settings.allowlist, now)
+        except Exception as exc:  # noqa: BLE001 - one feed's failure must not stop the others
+            return finish("error", f"update aborted: {one_line(exc)} (offline, reading the last good copy)",
+                          logging.ERROR)
         store.merge(result.indicators, name, replace=True)
         return finish("offline", f"offline: {len(result.indicators)} indicators from the copy of "
                       f"{_when(state.last_change)}, {_summary(result)}", logging.INFO, result)  # fmt: skip
@@ -194,7 +205,11 @@ def update_feed(
         return finish("error", f"update failed: {exc}; {_in_force(state)}", logging.WARNING)
 
     if got.not_modified and last_good is not None:
-        result = process_body(definition, last_good, settings.allowlist, now)
+        try:
+            result = process_body(definition, last_good, settings.allowlist, now)
+        except Exception as exc:  # noqa: BLE001
+            return finish("error", f"update aborted: {one_line(exc)} (not modified, reading the last good copy)",
+                          logging.ERROR)
         store.merge(result.indicators, name, replace=True)
         state.last_success = now
         return finish("not-modified", f"not modified since {_when(state.last_change)} "
@@ -206,8 +221,8 @@ def update_feed(
     try:
         result = ValidationResult() if html else process_body(definition, body, settings.allowlist, now)
         reason = Assessment(len(result.indicators), result.rejected_total, state.accepted or None, html).quarantine_reason()
-    except ParseError as exc:
-        result, reason = ValidationResult(), f"unreadable: {exc}"
+    except Exception as exc:  # noqa: BLE001 - any parser failure quarantines this feed only
+        result, reason = ValidationResult(), f"unreadable: {one_line(exc)}"
     state.rejected = dict(result.rejected)
     state.ignored = sum(result.ignored.values())
     if reason is not None and settings.accept and requested and result.indicators and not html:
@@ -252,10 +267,11 @@ def update_feeds(
             try:
                 report = update_feed(definition, store, settings, moment, os.environ if env is None else env,
                                      requested=only is not None, sleep=sleep)  # fmt: skip
-            except (ParseError, OSError, ValueError) as exc:
-                # One feed's broken last copy or a full disk must not stop the others.
-                log.error("feed %s: update aborted: %s", definition.name, exc)
-                report = FeedReport(definition.name, "error", f"update aborted: {exc}")
+            except Exception as exc:  # noqa: BLE001
+                # One feed's broken last copy, a parser bug or a full disk must not stop the others.
+                message = f"update aborted: {one_line(exc)}"
+                log.error("feed %s: %s", definition.name, message)
+                report = FeedReport(definition.name, "error", message)
             reports.append(report)
         dropped = store.drop_expired(moment)
         if dropped:

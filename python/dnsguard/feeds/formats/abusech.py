@@ -7,7 +7,6 @@ added upstream (ThreatFox added ``is_compromised``) does not shift values.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 
@@ -16,8 +15,8 @@ from dnsguard.feeds.formats.base import (
     ParseOutput,
     RawRecord,
     TimeCache,
-    decode_text,
     line_blocks,
+    load_json,
     parse_confidence,
     parse_time,
 )
@@ -39,10 +38,15 @@ _THREATFOX_KINDS = {"domain": "domain", "ip:port": "ip:port", "url": "url"}
 def _header(line: str, first_column: str) -> tuple[str, ...] | None:
     """abuse.ch puts the header in a comment (``# "first_seen_utc","ioc_id",...``)
     or, for Feodo Tracker, as a plain first row."""
-    text = line.lstrip("#").strip()
+    # A bare CR inside the header (seen in a URLhaus export) is no line end
+    # for us but a csv.Error for the csv module: drop it.
+    text = line.lstrip("#").replace("\r", "").strip()
     if not text.replace('"', "").startswith(first_column + ","):
         return None
-    return tuple(c.strip() for c in next(csv.reader([text], skipinitialspace=True)))
+    try:
+        return tuple(c.strip() for c in next(csv.reader([text], skipinitialspace=True)))
+    except csv.Error:
+        return None
 
 
 def _split(line: str, ncols: int) -> list[str] | None:
@@ -180,11 +184,13 @@ def _threatfox_csv_records(body: bytes, out: ParseOutput) -> Iterator[RawRecord]
 def _threatfox_record(row: dict, value: str, out: ParseOutput, records: list[RawRecord]) -> None:
     kind = _THREATFOX_KINDS.get(str(row.get("ioc_type", "")).strip())
     if kind is None:
-        out.ignored[f"ioc_type {row.get('ioc_type')}"] += 1
+        out.ignored[f"ioc_type {str(row.get('ioc_type'))[:40]}"] += 1
         return
     tags = row.get("tags") or ()
     if isinstance(tags, str):
         tags = tuple(t.strip() for t in tags.split(",") if t.strip() and t.strip() != "None")
+    elif not isinstance(tags, list):
+        tags = ()
     records.append(
         RawRecord(
             value=str(value).strip(),
@@ -201,10 +207,7 @@ def _threatfox_record(row: dict, value: str, out: ParseOutput, records: list[Raw
 
 def parse_threatfox_json(body: bytes) -> ParseOutput:
     """The export (``{"<id>": [ {...} ]}``) or an API answer (``{"data": [...]}``)."""
-    try:
-        doc = json.loads(decode_text(body))
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"ThreatFox JSON unreadable: {exc}") from None
+    doc = load_json(body, "ThreatFox JSON")
     if not isinstance(doc, dict):
         raise ParseError("ThreatFox JSON: expected an object")
     entries: Iterable
@@ -270,10 +273,7 @@ def _feodo_records(body: bytes, out: ParseOutput) -> Iterator[RawRecord]:
 
 
 def parse_feodo_json(body: bytes) -> ParseOutput:
-    try:
-        doc = json.loads(decode_text(body))
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"Feodo Tracker JSON unreadable: {exc}") from None
+    doc = load_json(body, "Feodo Tracker JSON")
     if not isinstance(doc, list):
         raise ParseError("Feodo Tracker JSON: expected a list")
     out = ParseOutput()

@@ -8,7 +8,10 @@ public suffixes, allowlist, private addresses) happens once, in
 from __future__ import annotations
 
 import calendar
+import json
+import math
 import re
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -49,6 +52,24 @@ class ParseOutput:
     """Well-formed entries that are not DNS indicators (hashes...): not rejections."""
 
 
+def load_json(body: bytes, what: str) -> object:
+    """The JSON document in ``body``, or :class:`ParseError` naming ``what``.
+
+    A hostile document nested a hundred thousand levels deep makes the
+    stdlib decoder raise :class:`RecursionError`; that, like any syntax
+    error, is one unreadable feed, not a crash of the whole refresh."""
+    try:
+        return json.loads(decode_text(body))
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"{what} unreadable: {exc}") from None
+    except RecursionError:
+        raise ParseError(f"{what} nested too deeply (more than {sys.getrecursionlimit()} levels)") from None
+
+
+MAX_TIME = 253_402_300_799.0
+"""9999-12-31 23:59:59 UTC: a later (or non-finite) time stamp is no time stamp."""
+
+
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
 _TZ_SUFFIX = re.compile(r"(\.\d+)?(Z| UTC|\+00:?00)?$")
 
@@ -66,14 +87,15 @@ class TimeCache(dict):
 def parse_time(text: object) -> float | None:
     """Epoch seconds from the UTC timestamps feeds use; None if absent or odd."""
     if isinstance(text, int | float) and not isinstance(text, bool):
-        return float(text) if text > 0 else None
+        # An integer of 400 digits, 1e999 (inf) or NaN: no usable time.
+        return float(text) if 0 < text <= MAX_TIME and not math.isnan(text) else None
     if not isinstance(text, str):
         return None
     cleaned = _TZ_SUFFIX.sub("", text.strip())
     if not cleaned or cleaned.lower() in ("none", "null"):
         return None
-    if cleaned.isdigit():
-        return float(cleaned) if int(cleaned) > 0 else None
+    if cleaned.isascii() and cleaned.isdigit():
+        return float(cleaned) if 0 < len(cleaned) <= 12 and 0 < int(cleaned) <= MAX_TIME else None
     for fmt in _TIME_FORMATS:
         try:
             return float(calendar.timegm(time.strptime(cleaned, fmt)))

@@ -7,11 +7,10 @@ may alert); deleted ones are skipped.  The family comes from a galaxy tag
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
-from dnsguard.feeds.formats.base import ParseError, ParseOutput, RawRecord, decode_text, parse_time
+from dnsguard.feeds.formats.base import ParseError, ParseOutput, RawRecord, load_json, parse_time
 
 _TYPES = {
     "domain": "domain",
@@ -38,10 +37,7 @@ _UUID = re.compile(r"^[0-9a-fA-F-]{36}$")
 
 def parse_manifest(body: bytes) -> list[ManifestEntry]:
     """Events listed by a feed's manifest, newest first."""
-    try:
-        doc = json.loads(decode_text(body))
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"MISP manifest unreadable: {exc}") from None
+    doc = load_json(body, "MISP manifest")
     if not isinstance(doc, dict):
         raise ParseError("MISP manifest: expected an object keyed by event UUID")
     entries = [
@@ -57,7 +53,7 @@ def parse_manifest(body: bytes) -> list[ManifestEntry]:
 def _family(tags: object) -> str:
     for tag in tags if isinstance(tags, list) else ():
         name = tag.get("name", "") if isinstance(tag, dict) else ""
-        match = _GALAXY.match(name)
+        match = _GALAXY.match(name) if isinstance(name, str) else None
         if match:
             return match.group(1)
     return ""
@@ -66,10 +62,7 @@ def _family(tags: object) -> str:
 def parse_misp_events(body: bytes) -> ParseOutput:
     """One event document (``{"Event": ...}``) or a JSON list of them
     (how dnsguard keeps the last good copy of a whole feed)."""
-    try:
-        doc = json.loads(decode_text(body))
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"MISP event unreadable: {exc}") from None
+    doc = load_json(body, "MISP event")
     docs = doc if isinstance(doc, list) else [doc]
     out = ParseOutput()
     for item in docs:
@@ -77,13 +70,22 @@ def parse_misp_events(body: bytes) -> ParseOutput:
         if not isinstance(event, dict):
             raise ParseError("MISP: expected {\"Event\": {...}}")
         family = _family(event.get("Tag"))
-        attributes = list(event.get("Attribute") or [])
-        for obj in event.get("Object") or []:
+        attributes = list(_listed(event.get("Attribute"), out))
+        for obj in _listed(event.get("Object"), out):
             if isinstance(obj, dict) and not obj.get("deleted"):
-                attributes.extend(obj.get("Attribute") or [])
+                attributes.extend(_listed(obj.get("Attribute"), out))
         for attr in attributes:
             _attribute(attr, family, out)
     return out
+
+
+def _listed(value: object, out: ParseOutput) -> list:
+    """A JSON list where MISP puts one; anything else there is one malformed entry."""
+    if isinstance(value, list):
+        return value
+    if value:
+        out.malformed["malformed MISP attribute"] += 1
+    return []
 
 
 def _attribute(attr: object, family: str, out: ParseOutput) -> None:
@@ -92,7 +94,7 @@ def _attribute(attr: object, family: str, out: ParseOutput) -> None:
         return
     kind = _TYPES.get(str(attr.get("type")))
     if kind is None:
-        out.ignored[f"MISP type {attr.get('type')}"] += 1
+        out.ignored[f"MISP type {str(attr.get('type'))[:40]}"] += 1
         return
     if attr.get("deleted") or attr.get("to_ids") in (False, 0, "0"):
         out.ignored["MISP attribute not for IDS"] += 1

@@ -10,14 +10,13 @@ comparison on those properties, which covers what feeds publish
 
 from __future__ import annotations
 
-import json
 import re
 
 from dnsguard.feeds.formats.base import (
     ParseError,
     ParseOutput,
     RawRecord,
-    decode_text,
+    load_json,
     parse_confidence,
     parse_time,
 )
@@ -29,18 +28,18 @@ _KINDS = {"domain-name": "domain", "ipv4-addr": "ip", "ipv6-addr": "ip", "url": 
 
 
 def parse_stix(body: bytes) -> ParseOutput:
-    try:
-        doc = json.loads(decode_text(body))
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"STIX bundle unreadable: {exc}") from None
+    doc = load_json(body, "STIX bundle")
     if not isinstance(doc, dict) or doc.get("type") != "bundle" or not isinstance(doc.get("objects"), list):
         raise ParseError("STIX: expected a bundle with objects")
     objects = [o for o in doc["objects"] if isinstance(o, dict)]
-    malware = {o.get("id"): str(o.get("name", "")) for o in objects if o.get("type") == "malware"}
+    # Ids are strings in STIX; anything else (a list, an object) names nothing.
+    malware = {o["id"]: str(o.get("name", "")) for o in objects
+               if o.get("type") == "malware" and isinstance(o.get("id"), str)}
     family_of: dict[str, str] = {}
     for rel in objects:
         if rel.get("type") == "relationship" and rel.get("relationship_type") == "indicates":
-            name = malware.get(rel.get("target_ref"))
+            target = rel.get("target_ref")
+            name = malware.get(target) if isinstance(target, str) else None
             if name:
                 family_of[str(rel.get("source_ref"))] = name
     out = ParseOutput()
@@ -58,7 +57,8 @@ def parse_stix(body: bytes) -> ParseOutput:
         if not matches:
             out.ignored["STIX pattern without a domain or address"] += 1
             continue
-        tags = tuple(str(t) for t in (obj.get("malware_types") or obj.get("labels") or ()))
+        labels = obj.get("malware_types") or obj.get("labels") or ()
+        tags = tuple(str(t) for t in labels) if isinstance(labels, list) else (str(labels),)
         for obj_type, value in matches:
             out.records.append(
                 RawRecord(
