@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from collections.abc import Mapping
@@ -56,6 +57,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--suricata", metavar="DIR", type=Path,
                    help="write DIR/datasets/*.lst and a suricata-update source archive")  # fmt: skip
     p.add_argument("--archive-url", default=None, help="URL the archive will be served at (index.yaml)")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="export even when the store is missing or holds no indicators (empties the sensors' sets)")
+    p.add_argument("--force", action="store_true",
+                   help="export even when it holds less than half the indicators of the export it replaces")
     p.set_defaults(func=cmd_export)
 
 
@@ -180,6 +185,59 @@ def cmd_status(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
     return 0
 
 
+def _previous_export_size(args: argparse.Namespace, settings: FeedsConfig) -> tuple[Path, int] | None:
+    """The export about to be replaced, and how many indicators it holds."""
+    if args.zeek is not None:
+        path = args.zeek / settings.zeek_file
+        try:
+            with path.open("rb") as fh:
+                return path, sum(1 for line in fh if line.strip() and not line.startswith(b"#"))
+        except OSError:
+            pass
+    if args.suricata is not None:
+        datasets = args.suricata / "datasets"
+        count = 0
+        found = None
+        for name in ("dnsguard-any.lst", "dnsguard-c2-ip.lst"):
+            try:
+                with (datasets / name).open("rb") as fh:
+                    count += sum(1 for line in fh if line.strip())
+                found = datasets / name
+            except OSError:
+                continue
+        if found is not None:
+            return found.parent, count
+    return None
+
+
+def _export_refusal(args: argparse.Namespace, settings: FeedsConfig, indicators: list) -> str | None:
+    """Why this export must not replace the sensors' files, or None.
+
+    Under cron a job run with another HOME (or before the first update) finds
+    no store: exporting it would wipe every indicator from Zeek and Suricata
+    with exit 0.  An export losing more than half of what it replaces is as
+    suspicious as a feed doing so."""
+    for target in (args.zeek, args.suricata):
+        if target is None:
+            continue
+        parent = next((p for p in (target, *target.parents) if p.exists()), None)
+        if parent is None or not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+            return f"{target}: not a writable directory"
+    if not indicators and not args.allow_empty:
+        if not settings.store_path.exists():
+            return (f"no indicator store at {settings.store_path} (wrong state_dir or $DNSGUARD_STATE_DIR? "
+                    "run 'dnsguard feeds update' first; --allow-empty exports nothing on purpose)")
+        return (f"the store {settings.store_path} holds no indicators "
+                "(--allow-empty exports nothing on purpose)")
+    previous = _previous_export_size(args, settings)
+    if indicators and previous is not None and not args.force:
+        where, count = previous
+        if len(indicators) * 2 < count:
+            return (f"{len(indicators)} indicators would replace {count} in {where} "
+                    "(more than half lost; --force if that is right)")
+    return None
+
+
 def cmd_export(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
     if args.zeek is None and args.suricata is None:
         print("dnsguard feeds export: give --zeek DIR and/or --suricata DIR", file=sys.stderr)
@@ -190,6 +248,10 @@ def cmd_export(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
     except (FeedsConfigError, StoreError) as exc:
         print(f"dnsguard feeds: {exc}", file=sys.stderr)
         return 1
+    refusal = _export_refusal(args, settings, indicators)
+    if refusal:
+        print(f"dnsguard feeds export: {refusal}; nothing written", file=sys.stderr)
+        return 2
     if args.zeek is not None:
         path = args.zeek / settings.zeek_file
         n = write_zeek_intel(indicators, path)
