@@ -21,12 +21,13 @@ Weights are plain numpy arrays in one ``.npz`` file; nothing is pickled.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from dnsguard.dga import fastlinear as FL
 from dnsguard.dga import features as F
 
 FORMAT_VERSION = 1
@@ -59,6 +60,8 @@ class Model:
     """Detector length scaling exponent (0.5 in older models)."""
     """Attributor token set: 1 = the detector's 1-5-grams and statistics
     (models trained before it existed), 2 = ``features.attribution_tokens``."""
+    _fast: dict = field(default_factory=dict, compare=False, repr=False, init=False)
+    """Lazily built inference tables (:mod:`dnsguard.dga.fastlinear`)."""
 
     def family_tokens(self, enc: F.Encoded, stats: F.LexicalStats | None = None) -> F.Tokens:
         """The attributor's tokens of a batch (suffix tokens are added later)."""
@@ -94,16 +97,32 @@ class Model:
         starts = np.searchsorted(seg[order], np.arange(n))
         return np.add.reduceat(rows, starts, axis=0) + self.family_bias
 
+    def family_tables(self) -> FL.FamilyTables | None:
+        """The fast attributor tables, built (and checked against the reference) on first use;
+        None when the fast path does not apply to this model or this numpy."""
+        if "family" not in self._fast:
+            self._fast["family"] = (
+                FL.build(self) if self.family_scheme == 2 and len(self.families) > 1 else None
+            )
+        return self._fast["family"]
+
+    def family_logits_encoded(
+        self, enc: F.Encoded, suffixes: list[str], stats: F.LexicalStats | None = None
+    ) -> np.ndarray:
+        """``family_logits(family_tokens(enc, stats), suffixes, enc.lengths)``, the same
+        bits, without building sparse tokens (the scorer's path)."""
+        tables = self.family_tables()
+        if stats is None:
+            stats = F.lexical_stats(enc, entropy=False)
+        if tables is None or not tables.usable(enc) or not self.families:
+            return self.family_logits(self.family_tokens(enc, stats), suffixes, enc.lengths)
+        return tables.logits(enc, stats, suffixes)
+
     def family_probabilities(
         self, tokens: F.Tokens, suffixes: list[str], lengths: np.ndarray
     ) -> np.ndarray:
         """Softmax over trained families, [n_labels, n_families]."""
-        z = self.family_logits(tokens, suffixes, lengths)
-        if z.shape[0] == 0:
-            return z.astype(np.float64)
-        z -= z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+        return softmax(self.family_logits(tokens, suffixes, lengths))
 
     def family_log_probabilities(
         self, tokens: F.Tokens, suffixes: list[str], lengths: np.ndarray
@@ -112,11 +131,7 @@ class Model:
 
         Computed from the logits, so a family the softmax rounds to 0 keeps
         a finite log-probability (what summing over a host's names needs)."""
-        z = self.family_logits(tokens, suffixes, lengths).astype(np.float64)
-        if z.shape[0] == 0:
-            return z
-        z -= z.max(axis=1, keepdims=True)
-        return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return log_softmax(self.family_logits(tokens, suffixes, lengths))
 
     def save(self, path: Path) -> None:
         np.savez_compressed(
@@ -135,6 +150,24 @@ class Model:
             orders=np.array(self.orders, dtype=np.int64),
             scale_power=np.float64(self.scale_power),
         )
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Row softmax of float32 attributor logits (modifies ``z``)."""
+    if z.shape[0] == 0:
+        return z.astype(np.float64)
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    """Row log-softmax of attributor logits, float64."""
+    z = z.astype(np.float64)
+    if z.shape[0] == 0:
+        return z
+    z -= z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
 
 
 def family_context(lengths: np.ndarray, suffixes: list[str]) -> tuple[np.ndarray, np.ndarray]:

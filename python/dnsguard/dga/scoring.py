@@ -198,7 +198,7 @@ class Scorer:
         sub = F.encode([labels[k] for k in flagged])
         stats = F.lexical_stats(sub)
         suffixes = [split.suffix[rows[k]] for k in flagged]
-        probs = model.family_probabilities(model.family_tokens(sub, stats), suffixes, sub.lengths)
+        probs = M.softmax(model.family_logits_encoded(sub, suffixes, stats))
         masks = reason_masks(stats).tolist()
         words = {m: reason_words(m) for m in set(masks)}
         if probs.shape[1]:
@@ -230,10 +230,9 @@ class Scorer:
         out = np.full((len(split.fqdn), len(model.families)), np.nan, dtype=np.float64)
         if rows and model.families:
             enc = F.encode([split.label[i] for i in rows])
-            tokens = model.family_tokens(enc, F.lexical_stats(enc))
             suffixes = [split.suffix[i] for i in rows]
-            out[np.asarray(rows, dtype=np.int64)] = model.family_log_probabilities(
-                tokens, suffixes, enc.lengths
+            out[np.asarray(rows, dtype=np.int64)] = M.log_softmax(
+                model.family_logits_encoded(enc, suffixes, F.lexical_stats(enc))
             )
         return FamilyDistribution(model.families, out)
 

@@ -1,0 +1,244 @@
+"""Fast family-attributor logits, equal bit for bit to the sparse-token path.
+
+The reference (:meth:`dnsguard.dga.model.Model.family_logits`) builds the
+attributor's sparse tokens, sorts them by label, gathers one weight row per
+token (``[tokens, families]`` float32, ~10 KB per long label) and sums each
+label's rows with ``np.add.reduceat(..., axis=0)``.  That reduction alone
+was 40 % of the scorer's time on long random labels: it walks each
+family's column down the rows with a stride, a cache miss per element.
+
+Here the token table rows are found without hashing (1- and 2-grams and
+edge characters have at most 42 x 42 distinct values, the rows are
+precomputed; suffix rows are cached per suffix) and labels are grouped by
+length: every label of one length has the same token layout, so a group is
+a dense ``[labels, slots]`` index matrix, and its sum is done with whole
+``[labels, 8, families]`` blocks.
+
+Bit-exactness: ``reduceat`` computes, per column, ``row[0] +
+pairwise(rows[1:])`` with numpy's pairwise summation (eight interleaved
+accumulators over blocks of at most 128, halves above that).  Float32
+addition is not associative, so :func:`_pairwise` repeats exactly that
+order of operations, vectorised over labels and families.  The tables check
+themselves against the reference on first use (:func:`build`): if a numpy
+version sums differently the fast path switches itself off and the
+reference is used.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from dnsguard.dga import features as F
+
+_BASE = F.BASE
+_BLOCK = 128
+"""numpy's ``PW_BLOCKSIZE``: above it the pairwise sum splits in halves."""
+_MAX_LENGTH = 255
+"""Longest label the fast path takes (DNS labels have at most 63 octets)."""
+_CACHE_LIMIT = 4096
+"""Cached suffixes before the cache starts again (bounds memory on hostile input:
+4096 x 256 int32 pair rows are 4 MB)."""
+
+
+def _rows(hashes: np.ndarray, bits: int) -> np.ndarray:
+    return F.table_index(np.asarray(hashes, dtype=np.uint32), bits)
+
+
+@dataclass
+class _SuffixCache:
+    """Table rows of the suffix token and of the (suffix, length) token, per suffix.
+
+    ``pair_rows[sid, length]`` is -1 until a label of that length under that
+    suffix is seen (filled in place: concurrent writers write the same value)."""
+
+    index: dict[str, int] = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
+    suffix_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    pair_rows: np.ndarray = field(default_factory=lambda: np.zeros((0, _MAX_LENGTH + 1), np.int32))
+
+
+class FamilyTables:
+    """Precomputed row indices and the row-major weight table of one attributor."""
+
+    def __init__(self, weights: np.ndarray, bias: np.ndarray, bits: int, suffix_salt: int) -> None:
+        self.table = np.ascontiguousarray(weights, dtype=np.float32)
+        self.bias = bias
+        self.bits = bits
+        self.suffix_salt = suffix_salt
+        codes = np.arange(_BASE, dtype=np.uint32)
+        salt1, salt2 = F._SALT32[1], F._SALT32[2]
+        # order-1 value = c; order-2 value = c0 + 42 * c1 (features.grams)
+        self.gram1 = _rows((codes + salt1) * F._MULT32, bits)
+        value = np.arange(_BASE * _BASE, dtype=np.uint32)
+        self.gram2 = _rows((value + salt2) * F._MULT32, bits)  # at c0 + 42 * c1
+        kinds = np.arange(2 * F.EDGE_POSITIONS, dtype=np.uint32)
+        self.edge = _rows((codes[None, :] * np.uint32(64) + kinds[:, None] + F._EDGE_SALT32) * F._MULT32, bits)
+        self._cache = _SuffixCache()
+        self._lock = threading.Lock()
+
+    # -- suffix tokens --------------------------------------------------------------
+
+    def _suffix_rows(self, suffixes: Sequence[str], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        from dnsguard.dga.model import family_context
+
+        cache = self._cache
+        missing = set(suffixes).difference(cache.index)
+        if missing:
+            cache = self._extend(sorted(missing))
+        sid = np.fromiter(map(cache.index.__getitem__, suffixes), dtype=np.intp, count=len(suffixes))
+        pair = cache.pair_rows[sid, lengths]
+        unknown = np.flatnonzero(pair < 0)
+        if unknown.size:
+            key = np.unique(sid[unknown] * (_MAX_LENGTH + 1) + lengths[unknown])
+            k_sid, k_len = np.divmod(key, _MAX_LENGTH + 1)
+            names = cache.names
+            ids, _ = family_context(k_len, [names[i] for i in k_sid.tolist()])
+            cache.pair_rows[k_sid, k_len] = _rows(ids[key.shape[0] :], self.bits)
+            pair = cache.pair_rows[sid, lengths]
+        return cache.suffix_rows[sid], pair
+
+    def _extend(self, new: list[str]) -> _SuffixCache:
+        """A new cache with ``new`` added (replaced whole, so readers never see half of it)."""
+        with self._lock:
+            old = self._cache
+            new = [s for s in new if s not in old.index]
+            if len(old.index) + len(new) > _CACHE_LIMIT:
+                old = _SuffixCache()
+            if not new:
+                return old
+            rows = _rows(F.string_hashes(new, self.suffix_salt), self.bits).astype(np.int32)
+            index = dict(old.index)
+            base = len(index)
+            index.update((s, base + k) for k, s in enumerate(new))
+            self._cache = _SuffixCache(
+                index,
+                [*old.names, *new],
+                np.concatenate((old.suffix_rows, rows)),
+                np.concatenate((old.pair_rows, np.full((len(new), _MAX_LENGTH + 1), -1, np.int32))),
+            )
+            return self._cache
+
+    # -- logits ---------------------------------------------------------------------
+
+    def usable(self, enc: F.Encoded) -> bool:
+        """Whether the fast path applies (no end marker inside a label, labels not absurdly long)."""
+        return (
+            enc.count > 0
+            and int(enc.lengths.max()) <= _MAX_LENGTH
+            and int(np.count_nonzero(enc.codes == F.END)) == enc.count
+        )
+
+    def logits(self, enc: F.Encoded, stats: F.LexicalStats, suffixes: Sequence[str]) -> np.ndarray:
+        """[labels, families] float32, the same bits as the reference."""
+        n = enc.count
+        lengths = enc.lengths
+        suffix_rows, pair_rows = self._suffix_rows(suffixes, lengths)
+        meta = np.empty((n, len(F.META_KINDS)), dtype=np.intp)
+        shift = np.uint32(32 - self.bits)
+        for kind, b in enumerate(F.meta_buckets(stats)):
+            h = np.asarray(b, dtype=np.uint32) * np.uint32(64) + np.uint32(kind + 1) + F._META_SALT32
+            meta[:, kind] = (h * F._MULT32) >> shift
+        out = np.empty((n, self.table.shape[1]), dtype=np.float32)
+        order = np.argsort(lengths, kind="stable")
+        sorted_lengths = lengths[order]
+        bounds = np.flatnonzero(np.diff(sorted_lengths)) + 1
+        codes = enc.codes
+        for group in np.split(order, bounds):
+            length = int(lengths[group[0]])
+            idx = self._slots(codes, enc.starts[group], length, meta[group],
+                              suffix_rows[group], pair_rows[group])
+            out[group] = self._sum(idx)
+        out += self.bias
+        return out
+
+    def _slots(self, codes, starts, length, meta, suffix_rows, pair_rows) -> np.ndarray:
+        """Table rows of every token of labels of one length, in the reference's order:
+        1-grams, 2-grams, statistics, edge characters, suffix, (suffix, length)."""
+        m = starts.shape[0]
+        c = codes[starts[:, None] + np.arange(length + 2)].astype(np.intp)
+        edges = 2 * min(max(length - 1, 0), F.EDGE_POSITIONS - 1)
+        width = 2 * length + 3 + meta.shape[1] + edges + 2
+        idx = np.empty((m, width), dtype=np.intp)
+        idx[:, : length + 2] = self.gram1[c]
+        at = length + 2
+        idx[:, at : at + length + 1] = self.gram2[c[:, :-1] + _BASE * c[:, 1:]]
+        at += length + 1
+        idx[:, at : at + meta.shape[1]] = meta
+        at += meta.shape[1]
+        for p in range(1, F.EDGE_POSITIONS):
+            if length > p:
+                idx[:, at] = self.edge[2 * p, c[:, 1 + p]]
+                idx[:, at + 1] = self.edge[2 * p + 1, c[:, length - p]]
+                at += 2
+        idx[:, at] = suffix_rows
+        idx[:, at + 1] = pair_rows
+        return idx
+
+    def _sum(self, idx: np.ndarray) -> np.ndarray:
+        """``row[0] + pairwise(rows[1:])`` per label and family, as ``reduceat`` does."""
+        table = self.table
+        first = table[idx[:, 0]]
+        n = idx.shape[1] - 1
+        if n:
+            first += _pairwise(table, idx, 1, n)
+        return first
+
+
+def _pairwise(table: np.ndarray, idx: np.ndarray, lo: int, n: int) -> np.ndarray:
+    """numpy's float pairwise sum of the rows of slots ``lo .. lo+n-1`` (n >= 1),
+    vectorised over labels and families (``pairwise_sum`` in numpy's loops_utils)."""
+    if n < 8:
+        res = table[idx[:, lo]]
+        for i in range(lo + 1, lo + n):
+            res += table[idx[:, i]]
+        return res
+    if n <= _BLOCK:
+        r = table[idx[:, lo : lo + 8]]
+        i = 8
+        while i < n - n % 8:
+            r += table[idx[:, lo + i : lo + i + 8]]
+            i += 8
+        res = ((r[:, 0] + r[:, 1]) + (r[:, 2] + r[:, 3])) + ((r[:, 4] + r[:, 5]) + (r[:, 6] + r[:, 7]))
+        for j in range(lo + i, lo + n):
+            res += table[idx[:, j]]
+        return res
+    half = n // 2
+    half -= half % 8
+    res = _pairwise(table, idx, lo, half)
+    res += _pairwise(table, idx, lo + half, n - half)
+    return res
+
+
+def _check_labels() -> tuple[list[str], list[str]]:
+    """Labels of every length 1..70 and every character, with a few suffixes."""
+    rng = np.random.default_rng(20261204)
+    alphabet = np.array(list("abcdefghijklmnopqrstuvwxyz0123456789-_"))
+    labels, suffixes = [], []
+    for length in range(1, 71):
+        for k in range(3):
+            labels.append("".join(rng.choice(alphabet, size=length)))
+            suffixes.append(("com", "co.uk", "xn--p1ai")[k])
+    return labels, suffixes
+
+
+def build(model) -> FamilyTables | None:
+    """Tables for ``model``'s attributor, or None when they do not reproduce its
+    reference logits bit for bit (another numpy's summation order, say)."""
+    tables = FamilyTables(model.family_weights, model.family_bias, model.family_bits, _suffix_salt())
+    labels, suffixes = _check_labels()
+    enc = F.encode(labels)
+    stats = F.lexical_stats(enc)
+    reference = model.family_logits(model.family_tokens(enc, stats), suffixes, enc.lengths)
+    if not tables.usable(enc) or not np.array_equal(tables.logits(enc, stats, suffixes), reference):
+        return None
+    return tables
+
+
+def _suffix_salt() -> int:
+    from dnsguard.dga.model import SUFFIX_SALT
+
+    return SUFFIX_SALT
