@@ -1,12 +1,29 @@
 #!/usr/bin/env bash
-# Install what dnsguard needs on Debian 12 (bookworm): Suricata 7 from
-# bookworm-backports when it is missing or older, and a virtualenv with the
-# package and its test tools. Safe to run again: it skips what is done.
+# Install what dnsguard needs on Debian 12 (bookworm). Safe to run again: it
+# skips what is done.
+#
+#   scripts/install.sh          Suricata 7 (bookworm-backports) and a virtualenv
+#                               with the package: what `make run` needs.
+#   scripts/install.sh --test   the same, plus the test fixtures: Zeek 7.0.11
+#                               from ../shared/zeek when no `zeek` is on PATH
+#                               (under /opt/zeek), btest, and headless Chromium
+#                               for the HTML report tests.
+#
+# The Zeek build in ../shared is a test fixture, never part of the product:
+# on a sensor, Zeek comes from Security Onion or Zeek's own packages.
 set -euo pipefail
 
 VENV=${VENV:-.venv}
+WITH_TESTS=0
+[ "${1:-}" = "--test" ] && WITH_TESTS=1
 need_root() { if [ "$(id -u)" -ne 0 ]; then echo "sudo"; fi; }
 SUDO=$(need_root)
+# Wait for another apt/dpkg (unattended-upgrades, a parallel job) instead of failing.
+APT=(env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y -qq)
+apt_updated=0
+apt_update() {
+  if [ "$apt_updated" -eq 0 ]; then $SUDO "${APT[@]}" update; apt_updated=1; fi
+}
 
 suricata_ok() {
   command -v suricata >/dev/null 2>&1 || return 1
@@ -28,20 +45,35 @@ if ! suricata_ok; then
     printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
       "$mirror" | $SUDO tee "$src" >/dev/null
   fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -t bookworm-backports suricata
+  apt_update
+  $SUDO "${APT[@]}" install -t bookworm-backports suricata
 fi
 
-# Headless Chromium: the tests render the HTML triage report and check its plots.
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "== installing Chromium (HTML report tests)"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium
+if [ "$WITH_TESTS" -eq 1 ]; then
+  # Zeek for the btests: the user's own when it is on PATH, else the
+  # prebuilt 7.0.11 test fixture (its README lists the runtime packages).
+  if ! command -v zeek >/dev/null 2>&1 && [ ! -x /opt/zeek/bin/zeek ]; then
+    tarball=$(ls ../shared/zeek/zeek-*-debian12-amd64.tar.xz 2>/dev/null | head -1 || true)
+    if [ -z "$tarball" ]; then
+      echo "no zeek on PATH and no Zeek build in ../shared/zeek: the btests need one" >&2
+      exit 1
+    fi
+    echo "== installing the Zeek test fixture $(basename "$tarball") under /opt/zeek"
+    apt_update
+    $SUDO "${APT[@]}" install libpcap0.8 libssl3 zlib1g libmaxminddb0 libkrb5-3 libsqlite3-0
+    $SUDO tar -C /opt -xJf "$tarball"
+  fi
+  # Headless Chromium: the tests render the HTML triage report and check its plots.
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "== installing Chromium (HTML report tests only)"
+    apt_update
+    $SUDO "${APT[@]}" install chromium
+  fi
 fi
 
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv
+  apt_update
+  $SUDO "${APT[@]}" install python3-venv
 fi
 
 if [ ! -x "$VENV/bin/python" ]; then
@@ -53,4 +85,5 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   "$VENV/bin/python" -m pip install -q -e '.[test]'
   touch "$stamp"
 fi
-echo "== ready: $(suricata -V 2>/dev/null | head -1); $("$VENV/bin/dnsguard" --version)"
+zeek_version=$( (command -v zeek >/dev/null 2>&1 && zeek --version) || (/opt/zeek/bin/zeek --version 2>/dev/null) || echo "no zeek")
+echo "== ready: $(suricata -V 2>/dev/null | head -1); $("$VENV/bin/dnsguard" --version); $zeek_version"

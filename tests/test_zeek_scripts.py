@@ -1,5 +1,5 @@
-"""Static checks of the Zeek package and its btests (Zeek itself is not
-installed here).
+"""Static checks of the Zeek package and its btests.  The btests themselves
+run under a real Zeek in tests/zeek/ (test_btests.py, test_load.py).
 
 * every .zeek file of the package parses with ``zeek-script parse`` and is
   formatted the way ``zeek-format`` formats it;
@@ -7,15 +7,12 @@ installed here).
 * every btest has @TEST-EXEC lines, references only files that exist, has a
   baseline for each ``btest-diff``, and its Zeek code and trace spec are
   valid (the spec is turned into a pcap with the project's synthesiser);
-* the WebSocket btest client speaks the Broker JSON v1 protocol: it is run
-  against a small fake Zeek endpoint that checks what it sends;
 * the notices baselines of the pcap-only btests follow from the detection
   rules (a Python model of them, fed with the option defaults).
 """
 
 from __future__ import annotations
 
-import asyncio
 import configparser
 import json
 import os
@@ -23,7 +20,6 @@ import re
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -191,6 +187,9 @@ def test_every_detection_has_a_btest():
         "nas-tagging",
         "verdict-intel",
         "websocket-roundtrip",
+        "serve-roundtrip",
+        "offline-exit",
+        "busy-port",
         "cluster-worker-manager",
     } <= names
     package_text = "".join(p.read_text() for p in PACKAGE_FILES)
@@ -286,124 +285,6 @@ def test_btest_expectations_match_prefilter_rules():
     for label, listed in expected:
         assert (",".join(signs(label)) or "none") == listed, label
     assert signs("wikipedia") == [] and signs("example") == []
-
-
-# -- the WebSocket client of the round-trip btest ------------------------------
-
-
-def test_scorer_client_round_trip_against_fake_zeek():
-    from websockets.asyncio.server import serve
-
-    received: list[dict] = []
-    ready = threading.Event()
-    port_box: list[int] = []
-
-    def data(kind, value):
-        return {"@data-type": kind, "data": value}
-
-    def zeek_event(topic, name, args):
-        ev = [data("string", name), data("vector", args), data("vector", [])]
-        return {
-            "type": "data-message",
-            "topic": topic,
-            "@data-type": "vector",
-            "data": [data("count", 1), data("count", 1), data("vector", ev)],
-        }
-
-    async def handler(ws):
-        topics = json.loads(await ws.recv())
-        assert topics == ["dnsguard/candidates"]
-        await ws.send(json.dumps({"type": "ack", "endpoint": "fake", "version": "test"}))
-        await ws.send(
-            json.dumps(
-                zeek_event(
-                    "dnsguard/candidates",
-                    "DNSGuard::candidate",
-                    [
-                        data("timestamp", "2023-11-14T22:13:21.000"),
-                        data("string", "Cabc"),
-                        data("address", "10.0.0.59"),
-                        data("string", "other.example"),
-                        data("count", 1),
-                        data("count", 3),
-                    ],
-                )
-            )
-        )
-        await ws.send(
-            json.dumps(
-                zeek_event(
-                    "dnsguard/candidates",
-                    "DNSGuard::host_tag",
-                    [
-                        data("address", "10.0.0.61"),
-                        data("string", "nas-qnap"),
-                        data("string", "update.qnap.com"),
-                    ],
-                )
-            )
-        )
-        await ws.send(
-            json.dumps(
-                zeek_event(
-                    "dnsguard/candidates",
-                    "DNSGuard::candidate",
-                    [
-                        data("timestamp", "2023-11-14T22:13:22.000"),
-                        data("string", "Cdef"),
-                        data("address", "10.0.0.60"),
-                        data("string", "xkqzvbtrwplmnhg.com"),
-                        data("count", 1),
-                        data("count", 0),
-                    ],
-                )
-            )
-        )
-        for _ in range(2):
-            received.append(json.loads(await ws.recv()))
-        await ws.close()
-
-    async def run_server():
-        async with serve(handler, "127.0.0.1", 0) as server:
-            port_box.append(server.sockets[0].getsockname()[1])
-            ready.set()
-            while len(received) < 2:
-                await asyncio.sleep(0.05)
-            await asyncio.sleep(0.2)
-
-    thread = threading.Thread(target=lambda: asyncio.run(run_server()), daemon=True)
-    thread.start()
-    assert ready.wait(10)
-
-    env = dict(os.environ, DNSGUARD_WS_PORT=f"{port_box[0]}/tcp")
-    proc = subprocess.run(
-        [sys.executable, str(TESTING / "Files" / "scorer_client.py")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    thread.join(10)
-    assert proc.returncode == 0, proc.stderr
-    baseline = (TESTING / "Baseline" / "tests.websocket-roundtrip" / "client.out").read_text()
-    assert proc.stdout == baseline
-
-    names = []
-    for msg in received:
-        assert msg["type"] == "data-message" and msg["topic"] == "dnsguard/verdicts"
-        fmt, version, ev = msg["data"]
-        assert fmt == {"@data-type": "count", "data": 1} and version == fmt
-        name, args = ev["data"][0]["data"], ev["data"][1]["data"]
-        names.append(name)
-        kinds = [a["@data-type"] for a in args]
-        if name == "DNSGuard::verdict":
-            # name: string, score: double, family, threat: string, expire: count
-            assert kinds == ["string", "real", "string", "string", "count"]
-            assert args[0]["data"] == "xkqzvbtrwplmnhg.com"
-        else:
-            # orig_h: addr, family, threat: string, score: double, evidence: string
-            assert kinds == ["address", "string", "string", "real", "string"]
-    assert names == ["DNSGuard::host_verdict", "DNSGuard::verdict"]
 
 
 def test_every_option_and_notice_is_documented():

@@ -96,6 +96,15 @@ function send_host_tag_to_scorer(h: addr, device: string, evidence: string)
 @endif
 	}
 
+function send_trace_done_to_scorer(candidates: count)
+	{
+@if ( Version::at_least("7.1") )
+	Cluster::publish(candidate_topic, trace_done, candidates);
+@else
+	Broker::publish(candidate_topic, trace_done, candidates);
+@endif
+	}
+
 function subscribe_verdicts()
 	{
 @if ( Version::at_least("7.1") )

@@ -334,6 +334,17 @@ export {
 	## Scorer -> Zeek: verdict on a host.
 	global host_verdict: event(orig_h: addr, family: string, threat: string,
 	    score: double, evidence: string) &is_used;
+
+	## Scorer -> Zeek: the scorer is subscribed and ready; what was held
+	## for it goes out at once.
+	global scorer_hello: event(version: string) &is_used;
+
+	## Zeek -> scorer: the trace is read and every candidate of it sent.
+	global trace_done: event(candidates: count) &is_used;
+
+	## Scorer -> Zeek: every candidate up to ``trace_done`` is judged and
+	## its verdicts are sent.
+	global scorer_drained: event(candidates: count) &is_used;
 }
 
 # Device types learnt from DNS, known on every node: workers learn them,

@@ -7,6 +7,16 @@
 ##! and inserts the name into the Intel framework (with expiry) so later
 ##! queries for it match inline, on every worker.
 ##!
+##! The link opens from the first timer after start-up, not in zeek_init:
+##! a busy port then costs a warning and a retry, never Zeek itself.  When
+##! reading a trace, the link opens only with
+##! :zeek:see:`DNSGuard::scorer_link_offline`; Zeek then waits for the
+##! scorer's ``scorer_hello`` before it reads on, hands over everything at
+##! the end of the trace (``trace_done``) and terminates once the scorer
+##! answers ``scorer_drained`` or goes away.  Timers do not run after an
+##! offline trace ends (network time stays at the last packet), so that
+##! whole exchange is driven by events, not timers.
+##!
 ##! Zeek 7.0 and 7.1 listen with Broker::listen_websocket, which uses
 ##! Broker's TLS settings: TLS with anonymous ciphers unless
 ##! Broker::disable_ssl is set.  Standalone, this package sets
@@ -30,9 +40,21 @@ export {
 	## Address the WebSocket server binds to.
 	option scorer_address = 127.0.0.1;
 
-	## Port of the WebSocket server.  Not 27759, which Zeek 8's zeekctl
-	## uses for its own WebSocket server (``UseWebSocket``).
-	option scorer_port = 27760/tcp;
+	## Port of the WebSocket server.  Not 27760 and up (zeekctl's and
+	## Security Onion's Broker ports: ``ZeekPort: 27760``), not 27759
+	## (zeekctl's WebSocket server on Zeek 8), not 9999 (Broker's
+	## default).
+	option scorer_port = 25353/tcp;
+
+	## Also open the link when reading a trace (``zeek -r``).  Zeek then
+	## waits for the scorer before reading on and terminates when the
+	## scorer has answered everything; off, ``zeek -r`` never listens and
+	## ends with the trace.
+	option scorer_link_offline = F;
+
+	## When listening fails on a live sensor (port in use), try again
+	## after this long.
+	option scorer_listen_retry = 1min;
 
 	## Keep candidates queued until a scorer has connected once, instead
 	## of publishing them to nobody.
@@ -66,6 +88,12 @@ export {
 
 	## Candidates dropped because the queue was full.
 	global dropped_candidates = 0;
+
+	## Candidates handed to the scorer so far.
+	global candidates_sent = 0;
+
+	## Whether this node listens for the scorer.
+	global link_open = F;
 }
 
 # Names already sent (or judged) and not to be sent again soon.
@@ -85,10 +113,16 @@ global held_tags: table[addr] of string_vec = table();
 global verdict_expiry: table[string] of time = table();
 
 global scorer_seen = F;
-global link_open = F;
+
+# Offline (zeek -r) link: listening was tried, Zeek is waiting for a
+# scorer's hello with packet processing suspended, the trace is read.
+global offline_link = F;
+global offline_waiting = F;
+global trace_finished = F;
 
 global flush_outbox: event();
 global release_held: event();
+global open_scorer_link: event();
 global expire_verdict: event(name: string);
 
 @if ( ! Cluster::is_enabled() && ! Version::at_least("7.2") )
@@ -115,8 +149,10 @@ function listen_for_scorer(): bool
 	return Cluster::listen_websocket([$listen_host=cat(scorer_address),
 	    $listen_port=scorer_port]);
 @else
-	# Broker::__listen returns the bound port, 0/tcp on failure.
-	return Broker::listen_websocket(cat(scorer_address), scorer_port) != 0/tcp;
+	# Broker::__listen returns the bound port, 0/tcp on failure.  No
+	# retry of Broker's own: open_scorer_link retries, with one warning.
+	return Broker::listen_websocket(cat(scorer_address), scorer_port, 0secs) !=
+	    0/tcp;
 @endif
 @endif
 	}
@@ -141,7 +177,8 @@ function enqueue_candidate(c: Candidate)
 	outbox += c;
 	}
 
-function publish_outbox()
+# Publish up to *limit* queued candidates (0: all of them).
+function publish_candidates(limit: count)
 	{
 	if ( ! link_open || |outbox| == 0 )
 		return;
@@ -149,12 +186,7 @@ function publish_outbox()
 	if ( hold_until_scorer && ! scorer_seen )
 		return;
 
-	local per_flush = double_to_count(max_candidates_per_second *
-	    interval_to_double(candidate_flush_interval));
-	if ( per_flush == 0 )
-		per_flush = 1;
-
-	local n = |outbox| < per_flush ? |outbox| : per_flush;
+	local n = limit == 0 || |outbox| < limit ? |outbox| : limit;
 	local i = 0;
 	while ( i < n )
 		{
@@ -162,7 +194,15 @@ function publish_outbox()
 		++i;
 		}
 
+	candidates_sent += n;
 	outbox = outbox[n:];
+	}
+
+function publish_outbox()
+	{
+	local per_flush = double_to_count(max_candidates_per_second *
+	    interval_to_double(candidate_flush_interval));
+	publish_candidates(per_flush == 0 ? 1 : per_flush);
 	}
 
 event flush_outbox()
@@ -173,28 +213,60 @@ event flush_outbox()
 		schedule candidate_flush_interval { flush_outbox() };
 	}
 
-event zeek_init() &priority=-10
+event open_scorer_link()
 	{
-	if ( ! is_manager() || ! scorer_link )
+	if ( link_open || zeek_is_terminating() )
 		return;
-
-	subscribe_verdicts();
 
 	if ( ! listen_for_scorer() )
 		{
-		# A warning, not an error: errors during zeek_init stop Zeek,
-		# and detection must go on without the scorer.
-		Reporter::warning(fmt("DNSGuard: cannot listen for the scorer on %s:%s",
-		    scorer_address, scorer_port));
+		# Broker has reported the error; detection goes on without
+		# the scorer.
+		if ( offline_link )
+			Reporter::warning(fmt("DNSGuard: cannot listen for the scorer on %s:%s; reading the trace without it",
+			    scorer_address, scorer_port));
+		else
+			{
+			Reporter::warning(fmt("DNSGuard: cannot listen for the scorer on %s:%s; trying again in %s",
+			    scorer_address, scorer_port, scorer_listen_retry));
+			schedule scorer_listen_retry { open_scorer_link() };
+			}
 		return;
 		}
 
 	link_open = T;
 	schedule candidate_flush_interval { flush_outbox() };
+
+	if ( offline_link && ! trace_finished )
+		{
+		# Read on only once a scorer is there to hear the candidates.
+		offline_waiting = T;
+		suspend_processing();
+		}
+	}
+
+event zeek_init() &priority=-10
+	{
+	if ( ! is_manager() || ! scorer_link )
+		return;
+
+	if ( reading_traces() && ! scorer_link_offline )
+		return;
+
+	offline_link = reading_traces();
+	subscribe_verdicts();
+
+	# Not from zeek_init itself: an error there (Broker's "Failed to
+	# listen" on a busy port) would stop Zeek.  The first timer runs
+	# right after start-up, or at the first packet of a trace.
+	schedule 0secs { open_scorer_link() };
 	}
 
 event release_held()
 	{
+	if ( scorer_seen )
+		return;
+
 	scorer_seen = T;
 
 	for ( h, tag in held_tags )
@@ -202,6 +274,55 @@ event release_held()
 	held_tags = table();
 
 	publish_outbox();
+
+	if ( offline_waiting )
+		{
+		offline_waiting = F;
+		continue_processing();
+		}
+	}
+
+event scorer_hello(version: string)
+	{
+	if ( ! is_manager() || ! link_open )
+		return;
+
+	# The scorer has subscribed before it spoke: no warm-up needed.
+	event release_held();
+	}
+
+# The end of an offline trace: no timer runs from here on (network time
+# stays at the last packet), so everything still queued goes out now.
+event Pcap::file_done(path: string)
+	{
+	trace_finished = T;
+
+	if ( ! offline_link )
+		return;
+
+	if ( ! link_open || ! scorer_seen )
+		{
+		# Listening was tried, so Broker keeps Zeek running: end it.
+		terminate();
+		return;
+		}
+
+	publish_candidates(0);
+	send_trace_done_to_scorer(candidates_sent);
+	}
+
+event scorer_drained(candidates: count)
+	{
+	if ( offline_link && trace_finished )
+		terminate();
+	}
+
+function scorer_left()
+	{
+	# An offline trace cannot end without its scorer: do not wait for
+	# one that has gone.
+	if ( offline_link && ( trace_finished || offline_waiting ) && scorer_seen )
+		terminate();
 	}
 
 function scorer_arrived()
@@ -223,6 +344,19 @@ event Cluster::websocket_client_added(endpoint: Cluster::EndpointInfo,
 			return;
 			}
 	}
+
+@if ( Version::at_least("8.0") )
+event Cluster::websocket_client_lost(endpoint: Cluster::EndpointInfo,
+    code: count, reason: string)
+	{
+	scorer_left();
+	}
+@else
+event Cluster::websocket_client_lost(endpoint: Cluster::EndpointInfo)
+	{
+	scorer_left();
+	}
+@endif
 @else
 # Broker's WebSocket clients are peers; on a 7.0 cluster the first worker
 # to peer also releases the queue (documented).
@@ -230,6 +364,11 @@ event Broker::peer_added(endpoint: Broker::EndpointInfo, msg: string)
 	{
 	if ( is_manager() )
 		scorer_arrived();
+	}
+
+event Broker::peer_lost(endpoint: Broker::EndpointInfo, msg: string)
+	{
+	scorer_left();
 	}
 @endif
 

@@ -98,11 +98,12 @@ function txt_crossed(key: SumStats::Key, result: SumStats::Result)
 event zeek_init()
 	{
 	local sub_calcs = set(SumStats::UNIQUE);
-	local sub = SumStats::Reducer($stream="dnsguard.subdomains", $apply=sub_calcs);
-	sub$unique_max = tunnel_subdomain_threshold * 2;
+	local sub_r = SumStats::Reducer($stream="dnsguard.subdomains",
+	    $apply=sub_calcs);
+	sub_r$unique_max = tunnel_subdomain_threshold * 2;
 
 	local subs = SumStats::SumStat($name="dnsguard-tunnel-subdomains",
-	    $epoch=tunnel_epoch, $reducers=set(sub));
+	    $epoch=tunnel_epoch, $reducers=set(sub_r));
 	subs$threshold_val = subdomains_value;
 	subs$threshold = tunnel_subdomain_threshold + 0.0;
 	subs$threshold_crossed = subdomains_crossed;

@@ -1,9 +1,11 @@
 """A minimal stand-in for ``dnsguard serve`` in the WebSocket btest.
 
 Connects to Zeek's WebSocket API (Broker JSON v1), subscribes to
-``dnsguard/candidates``, waits for the candidate and the host tag the test
-trace produces, then answers with a host verdict and a verdict on
-``dnsguard/verdicts``.  Prints what it saw, sorted, for btest-diff.
+``dnsguard/candidates`` and says hello (Zeek, reading a trace, waits for
+it), waits for the candidate and the host tag the test trace produces and
+for ``trace_done``, then answers with a host verdict and a verdict on
+``dnsguard/verdicts`` and, last, ``scorer_drained``, which ends Zeek.
+Prints what it saw, sorted, for btest-diff.
 """
 
 import json
@@ -63,9 +65,11 @@ def main():
             print("unexpected handshake answer:", ack, file=sys.stderr)
             return 1
         print("ack")
+        ws.send(json.dumps(event_message("dnsguard/verdicts", "DNSGuard::scorer_hello",
+                                         [value("string", "btest")])))
 
-        got_candidate = got_tag = False
-        while not (got_candidate and got_tag):
+        got_candidate = got_tag = got_done = False
+        while not (got_candidate and got_tag and got_done):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 print("timed out waiting for events", file=sys.stderr)
@@ -81,11 +85,15 @@ def main():
             elif name == "DNSGuard::host_tag" and args[0] == NAS_HOST:
                 lines.append(f"host_tag {args[0]} {args[1]} {args[2]}")
                 got_tag = True
+            elif name == "DNSGuard::trace_done":
+                lines.append(f"trace_done after {args[0]} candidates")
+                got_done = True
 
         for line in sorted(lines):
             print(line)
 
-        # Host verdict first: Zeek stops once the verdict's Intel item matched.
+        # Host verdict first, the name verdict (whose Intel item the test
+        # looks up), then the word that Zeek may stop.
         ws.send(
             json.dumps(
                 event_message(
@@ -116,7 +124,9 @@ def main():
                 )
             )
         )
-        print("sent host_verdict and verdict")
+        ws.send(json.dumps(event_message("dnsguard/verdicts", "DNSGuard::scorer_drained",
+                                         [value("count", 1)])))
+        print("sent host_verdict, verdict and drained")
         sys.stdout.flush()
 
         # Stay until Zeek terminates and drops the connection.

@@ -1,4 +1,4 @@
-# @TEST-DOC: Round trip over Broker's WebSocket API: a Python client (websockets library) subscribes to dnsguard/candidates, receives the held candidate and host tag, sends a verdict and a host verdict on dnsguard/verdicts; Zeek raises notices and the verdict's Intel item matches.
+# @TEST-DOC: Round trip over Broker's WebSocket API while reading a trace (scorer_link_offline): Zeek waits for the client's hello, the client (websockets library) receives the candidate, the host tag and trace_done, sends a host verdict, a verdict and scorer_drained; Zeek raises notices, the verdict's Intel item matches, and Zeek ends by itself.
 #
 # @TEST-PORT: DNSGUARD_WS_PORT
 #
@@ -17,14 +17,8 @@
 # @TEST-EXEC: zeek-cut seen.indicator sources < zeek/intel.log >intel
 # @TEST-EXEC: btest-diff intel
 
-redef exit_only_after_terminate = T;
+redef DNSGuard::scorer_link_offline = T;
 redef DNSGuard::scorer_port = to_port(getenv("DNSGUARD_WS_PORT"));
-
-# Once the trace is read, Zeek waits for the client and moves network time
-# on to the wall clock, years after the trace: keep what the trace taught
-# (who asked for which name, the NAS tag) across that jump.
-redef DNSGuard::candidate_dedup_interval = 3650days;
-redef DNSGuard::device_tag_expire = 3650days;
 
 # After the verdict has been handled, a look-up of the name must hit the
 # Intel item the verdict inserted.
@@ -45,5 +39,9 @@ event DNSGuard::host_verdict(orig_h: addr, family: string, threat: string,
 event Intel::match(s: Intel::Seen, items: set[Intel::Item]) &priority=-10
 	{
 	print "intel match", s$indicator;
-	terminate();
+	}
+
+event zeek_done()
+	{
+	print "done";
 	}

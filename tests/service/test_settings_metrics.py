@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_defaults_and_overrides():
     s = ServeSettings.from_dict({})
-    assert s.zeek.url == "ws://127.0.0.1:27760/v1/messages/json"
+    assert s.zeek.url == "ws://127.0.0.1:25353/v1/messages/json"
     assert s.suricata.dataset == "dnsguard-verdict"
     assert s.metrics == ("127.0.0.1", 9790)
     assert s.journal_path == Path("/var/lib/dnsguard/verdicts.journal")

@@ -95,7 +95,10 @@ def test_candidates_in_verdicts_out_and_replay_after_drop(tmp_path, scorer):
         assert (name, family, threat) == ("xqzkvbwpmlrt.com", "testfam", "dga")
         assert isinstance(score, float) and score == 0.99
         assert isinstance(expire, bj.Count) and 86_000 < expire.value <= 86_400
-        raw_args = hub.received[0].raw["data"][2]["data"][1]["data"]
+        first = hub.received[0].event
+        assert first.name == "DNSGuard::scorer_hello" and isinstance(first.args[0], str)
+        raw = next(r.raw for r in hub.received if r.event and r.event.name == "DNSGuard::verdict")
+        raw_args = raw["data"][2]["data"][1]["data"]
         assert raw_args[4]["@data-type"] == "count"
 
         # Two more DGA NXDOMAINs from the same host: a host verdict (device from host_tag).
@@ -199,3 +202,34 @@ def test_verdicts_survive_a_service_restart_and_a_full_outbox(tmp_path, scorer):
 
     asyncio.run(first())
     asyncio.run(second())
+
+
+def test_trace_done_is_answered_after_the_verdicts_it_follows(tmp_path, scorer):
+    """An offline Zeek waits for scorer_drained: it must come after the
+    verdicts of every candidate sent before trace_done, never before."""
+
+    async def go():
+        hub = BrokerHub()
+        await hub.start()
+        service = Service(settings_for(tmp_path, hub.url), scorer)
+        task = asyncio.create_task(service.run(install_signals=False))
+        try:
+            await hub.wait_clients(1)
+            await wait_for(lambda: service.zeek.state.connected)
+            await wait_for(lambda: verdicts(hub, "DNSGuard::scorer_hello") != [])
+            for name in ("xqzkvbwpmlrt.com", "xbvcnmlkjhgf.net", "xpoiuytrewqa.org"):
+                await candidate(hub, name)
+            await hub.publish(TOPIC, "DNSGuard::trace_done", bj.Count(3), metadata=META)
+            await wait_for(lambda: verdicts(hub, "DNSGuard::scorer_drained") != [])
+            names = [r.event.name for r in hub.received if r.event]
+            drained_at = names.index("DNSGuard::scorer_drained")
+            assert names[:drained_at].count("DNSGuard::verdict") == 3
+            assert "DNSGuard::host_verdict" in names[:drained_at]
+            assert verdicts(hub, "DNSGuard::scorer_drained")[0].args == (bj.Count(3),)
+            assert hub.type_mismatches == 0
+        finally:
+            service.request_stop()
+            assert await asyncio.wait_for(task, 15) == 0
+            await hub.stop()
+
+    asyncio.run(go())

@@ -32,7 +32,7 @@ from dnsguard.service.eve_input import eve_candidates
 from dnsguard.service.eve_socket import SocketStats, serve_eve_socket
 from dnsguard.service.journal import Journal
 from dnsguard.service.metrics import Histogram, Sample, serve_metrics
-from dnsguard.service.model import Candidate, HostTag, HostVerdict, NameVerdict
+from dnsguard.service.model import Candidate, Drained, HostTag, HostVerdict, NameVerdict, TraceDone
 from dnsguard.service.queues import DropQueue
 from dnsguard.service.scoring import DgaScorer
 from dnsguard.service.settings import ServeSettings
@@ -71,7 +71,7 @@ class Service:
         self.reload_fn = reload
         self.stats = ServiceStats()
         self.decider = Decider(scorer, settings.decide, indicators or IndicatorIndex())
-        self.queue: DropQueue[Candidate | HostTag] = DropQueue(settings.queue_size)
+        self.queue: DropQueue[Candidate | HostTag | TraceDone] = DropQueue(settings.queue_size)
         self.journal = Journal(settings.journal_path, settings.host_verdict_ttl, settings.journal_max_live)
         self.siem = SiemLog(settings.verdict_log) if settings.verdict_log else None
         self.zeek = (
@@ -105,20 +105,30 @@ class Service:
         self.queue.put_many(cands)
 
     # -- the core step ----------------------------------------------------------
-    def process(self, batch: list[Candidate | HostTag]) -> list[NameVerdict | HostVerdict]:
+    def process(self, batch: list[Candidate | HostTag | TraceDone]) -> list[NameVerdict | HostVerdict]:
         """Decide one batch, journal the news (fsync'd), hand it to every sink."""
         fresh = self.decide_and_journal(batch, sync=True)
         self.deliver(fresh)
+        self.answer_trace_done(batch)
         return fresh
 
-    def decide_and_journal(self, batch: list[Candidate | HostTag], sync: bool) -> list[NameVerdict | HostVerdict]:
+    def answer_trace_done(self, batch: list[Candidate | HostTag | TraceDone]) -> None:
+        """Zeek read an offline trace to its end: once the batch's verdicts are
+        queued for it, say so (the link sends in order, verdicts first)."""
+        if self.zeek is None:
+            return
+        done = [Drained(x.candidates) for x in batch if isinstance(x, TraceDone)]
+        if done:
+            self.zeek.offer(done)
+
+    def decide_and_journal(self, batch: list[Candidate | HostTag | TraceDone], sync: bool) -> list[NameVerdict | HostVerdict]:
         started = time.perf_counter()
         now = self.clock()
         cands: list[Candidate] = []
         for item in batch:
             if isinstance(item, HostTag):
                 self.decider.hosts.tag(item)
-            else:
+            elif isinstance(item, Candidate):
                 cands.append(item)
         outcome = self.decider.decide(cands, now)
         verdicts: list[NameVerdict | HostVerdict] = [*outcome.names, *outcome.hosts]
@@ -156,6 +166,7 @@ class Service:
                 # and nobody hears of a verdict before it is on disk.
                 await asyncio.to_thread(self.journal.sync)
                 self.deliver(fresh)
+            self.answer_trace_done(batch)
             oldest = min((c.received for c in batch if isinstance(c, Candidate) and c.received), default=0.0)
             if oldest:
                 self.latency.observe(time.monotonic() - oldest)

@@ -34,6 +34,9 @@ ZEEK_SIGNATURES: dict[str, tuple[type, ...]] = {
     "DNSGuard::host_verdict": (bj.Address, str, str, float, str),
     "DNSGuard::candidate": (bj.Timestamp, str, bj.Address, str, bj.Count, bj.Count),
     "DNSGuard::host_tag": (bj.Address, str, str),
+    "DNSGuard::scorer_hello": (str,),
+    "DNSGuard::trace_done": (bj.Count,),
+    "DNSGuard::scorer_drained": (bj.Count,),
 }
 """docs/interfaces.md, as Python types of decoded arguments."""
 

@@ -82,3 +82,19 @@ class HostVerdict:
     created: float
     device: str = ""
     names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TraceDone:
+    """Zeek's ``DNSGuard::trace_done``: an offline trace is read and its
+    candidates sent; Zeek waits for :class:`Drained` before it exits."""
+
+    candidates: int
+
+
+@dataclass(frozen=True, slots=True)
+class Drained:
+    """The answer to :class:`TraceDone`, sent after the verdicts of every
+    candidate that came before it (``DNSGuard::scorer_drained``)."""
+
+    candidates: int

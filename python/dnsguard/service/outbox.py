@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -23,6 +23,8 @@ class Outbox(Generic[T]):
     dropped: int = 0
     resync: bool = True
     """True at start: a fresh link always begins with a full replay."""
+    keep_on_resync: Callable[[T], bool] | None = None
+    """Items the journal's replay does not cover (control messages) survive a resync."""
     _items: deque[T] = field(default_factory=deque)
     _ready: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -40,7 +42,8 @@ class Outbox(Generic[T]):
 
     def start_resync(self) -> None:
         """Forget the queue: the replay that follows covers it."""
-        self._items.clear()
+        keep = self.keep_on_resync
+        self._items = deque(x for x in self._items if keep(x)) if keep else deque()
         self.resync = False
 
     def request_resync(self) -> None:

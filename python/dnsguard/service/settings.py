@@ -22,7 +22,7 @@ from dnsguard.service.zeek_link import ZeekSettings
 DEFAULTS: dict[str, Any] = {
     "zeek": {
         "enabled": True,
-        "url": "ws://127.0.0.1:27760/v1/messages/json",
+        "url": "ws://127.0.0.1:25353/v1/messages/json",
         "candidate_topic": "dnsguard/candidates",
         "verdict_topic": "dnsguard/verdicts",
     },

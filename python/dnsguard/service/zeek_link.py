@@ -22,19 +22,21 @@ from typing import Any
 
 from websockets.asyncio.client import connect
 
+from dnsguard import __version__
 from dnsguard.service import broker_json as bj
 from dnsguard.service.links import LinkState, reconnect_loop
-from dnsguard.service.model import Candidate, HostTag, HostVerdict, NameVerdict
+from dnsguard.service.model import Candidate, Drained, HostTag, HostVerdict, NameVerdict, TraceDone
 from dnsguard.service.outbox import Outbox
 
 log = logging.getLogger("dnsguard.serve")
 
 Verdict = NameVerdict | HostVerdict
+Outgoing = NameVerdict | HostVerdict | Drained
 
 
 @dataclass(frozen=True)
 class ZeekSettings:
-    url: str = "ws://127.0.0.1:27760/v1/messages/json"
+    url: str = "ws://127.0.0.1:25353/v1/messages/json"
     candidate_topic: str = "dnsguard/candidates"
     verdict_topic: str = "dnsguard/verdicts"
     ack_timeout: float = 10.0
@@ -44,8 +46,10 @@ class ZeekSettings:
     backoff_cap: float = 30.0
 
 
-def verdict_event(v: Verdict, now: float) -> dict[str, Any]:
+def verdict_event(v: Outgoing, now: float) -> dict[str, Any]:
     """The Broker value of the event announcing ``v`` (expire: seconds left)."""
+    if isinstance(v, Drained):
+        return bj.encode_event("DNSGuard::scorer_drained", bj.Count(v.candidates))
     if isinstance(v, NameVerdict):
         left = max(1, int(v.expires_at - now))
         return bj.encode_event("DNSGuard::verdict", v.name, float(v.score), v.family, v.threat, bj.Count(left))
@@ -54,9 +58,19 @@ def verdict_event(v: Verdict, now: float) -> dict[str, Any]:
     )
 
 
-def input_of(event: bj.Event) -> Candidate | HostTag | None:
+def hello_event() -> dict[str, Any]:
+    """``DNSGuard::scorer_hello``: sent once subscribed, so Zeek releases what
+    it held for the scorer at once (and an offline trace reads on)."""
+    return bj.encode_event("DNSGuard::scorer_hello", __version__)
+
+
+def input_of(event: bj.Event) -> Candidate | HostTag | TraceDone | None:
     """Zeek's event as service input; None when name or argument types are wrong."""
     a = event.args
+    if event.name == "DNSGuard::trace_done":
+        if len(a) == 1 and isinstance(a[0], bj.Count):
+            return TraceDone(a[0].value)
+        return None
     if event.name == "DNSGuard::candidate":
         if (
             len(a) == 6
@@ -135,7 +149,7 @@ class ZeekLink:
     def __init__(
         self,
         settings: ZeekSettings,
-        on_input: Callable[[Candidate | HostTag], None],
+        on_input: Callable[[Candidate | HostTag | TraceDone], None],
         live: Callable[[float], list[Verdict]],
         outbox_size: int = 10_000,
         clock: Callable[[], float] = time.time,
@@ -144,11 +158,11 @@ class ZeekLink:
         self.on_input = on_input
         self.live = live
         self.clock = clock
-        self.outbox: Outbox[Verdict] = Outbox(outbox_size)
+        self.outbox: Outbox[Outgoing] = Outbox(outbox_size, keep_on_resync=lambda x: isinstance(x, Drained))
         self.state = LinkState("zeek")
         self.stats = ZeekStats()
 
-    def offer(self, verdicts: list[Verdict]) -> None:
+    def offer(self, verdicts: list[Outgoing]) -> None:
         self.outbox.offer(verdicts)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -166,6 +180,7 @@ class ZeekLink:
             ack = json.loads(await asyncio.wait_for(ws.recv(), s.ack_timeout))
             if not isinstance(ack, dict) or ack.get("type") != "ack":
                 raise ConnectionError(f"expected Broker ack, got {str(ack)[:200]}")
+            await ws.send(json.dumps(bj.data_message(s.verdict_topic, hello_event())))
             self.state.connected = True
             self.state.connects += 1
             self.outbox.request_resync()
@@ -239,9 +254,9 @@ class ZeekLink:
             batch = await self.outbox.take()
             # On failure nothing is put back: the next session starts with a full replay.
             await self._send(ws, topic, batch)
-            self.state.sent += len(batch)
+            self.state.sent += sum(not isinstance(v, Drained) for v in batch)
 
-    async def _send(self, ws: Any, topic: str, verdicts: list[Verdict]) -> None:
+    async def _send(self, ws: Any, topic: str, verdicts: list[Outgoing]) -> None:
         now = self.clock()
         for v in verdicts:
             await ws.send(json.dumps(bj.data_message(topic, verdict_event(v, now))))
