@@ -34,7 +34,8 @@ Name = str | Sequence[bytes]
 @dataclass
 class Answer:
     rtype: str
-    """Record type mnemonic: A, AAAA, CNAME, TXT, NS, PTR, MX, NULL."""
+    """Record type mnemonic: A, AAAA, CNAME, TXT, NS, PTR, MX, NULL, SRV
+    (value ``"priority weight port target"``)."""
     value: str
     ttl: int = 300
     name: Name | None = None
@@ -83,6 +84,9 @@ def _rdata(answer: Answer) -> bytes:
         return ipaddress.IPv6Address(answer.value).packed
     if kind in ("CNAME", "NS", "PTR"):
         return encode_name(answer.value)
+    if kind == "SRV":
+        priority, weight, port, target = answer.value.split()
+        return struct.pack("!HHH", int(priority), int(weight), int(port)) + encode_name(target)
     if kind == "MX":
         return struct.pack("!H", 10) + encode_name(answer.value)
     if kind in ("TXT", "NULL"):
