@@ -12,7 +12,9 @@ edge characters have at most 42 x 42 distinct values, the rows are
 precomputed; suffix rows are cached per suffix) and labels are grouped by
 length: every label of one length has the same token layout, so a group is
 a dense ``[labels, slots]`` index matrix, and its sum is done with whole
-``[labels, 8, families]`` blocks.
+``[labels, 8, families]`` blocks.  Lengths with few labels (a batch of
+mixed traffic) are summed together instead (:meth:`FamilyTables._mixed`),
+so that a batch costs tens of numpy calls, not tens per length.
 
 Bit-exactness: ``reduceat`` computes, per column, ``row[0] +
 pairwise(rows[1:])`` with numpy's pairwise summation (eight interleaved
@@ -39,6 +41,13 @@ _BLOCK = 128
 """numpy's ``PW_BLOCKSIZE``: above it the pairwise sum splits in halves."""
 _MAX_LENGTH = 255
 """Longest label the fast path takes (DNS labels have at most 63 octets)."""
+_MIXED_MAX_LENGTH = 56
+"""Longest label whose token rows after the first (2 x length + 16 at most) fit
+one pairwise block of 128."""
+_GROUP_MIN = 32
+"""Labels of one length worth a dense matrix of their own (16, 32 and 64 measured the same)."""
+_CHUNK = 4096
+"""Labels summed together (bounds the [labels, 8, families] accumulator at ~5 MB)."""
 _CACHE_LIMIT = 4096
 """Cached suffixes before the cache starts again (bounds memory on hostile input:
 4096 x 256 int32 pair rows are 4 MB)."""
@@ -143,16 +152,89 @@ class FamilyTables:
             h = np.asarray(b, dtype=np.uint32) * np.uint32(64) + np.uint32(kind + 1) + F._META_SALT32
             meta[:, kind] = (h * F._MULT32) >> shift
         out = np.empty((n, self.table.shape[1]), dtype=np.float32)
+        # lengths with many labels: one dense [labels, slots] matrix each; the
+        # labels of the other lengths (up to 56, one pairwise block) together
         order = np.argsort(lengths, kind="stable")
-        sorted_lengths = lengths[order]
-        bounds = np.flatnonzero(np.diff(sorted_lengths)) + 1
-        codes = enc.codes
+        bounds = np.flatnonzero(np.diff(lengths[order])) + 1
+        few = []
         for group in np.split(order, bounds):
             length = int(lengths[group[0]])
-            idx = self._slots(codes, enc.starts[group], length, meta[group],
+            if group.shape[0] < _GROUP_MIN and length <= _MIXED_MAX_LENGTH:
+                few.append(group)
+                continue
+            idx = self._slots(enc.codes, enc.starts[group], length, meta[group],
                               suffix_rows[group], pair_rows[group])
             out[group] = self._sum(idx)
+        if few:
+            rest = np.concatenate(few)
+            for at in range(0, rest.shape[0], _CHUNK):
+                rows = rest[at : at + _CHUNK]
+                out[rows] = self._mixed(enc.codes, enc.starts[rows], lengths[rows], meta[rows],
+                                        suffix_rows[rows], pair_rows[rows])
         out += self.bias
+        return out
+
+    def _mixed(self, codes, starts, lengths, meta, suffix_rows, pair_rows) -> np.ndarray:
+        """Logits (without bias) of labels of any length up to ``_MIXED_MAX_LENGTH``.
+
+        Every label has ``n = slots - 1 <= 128`` rows after its first, so its
+        pairwise sum is one block: eight accumulators over ``n // 8`` full
+        groups of eight rows, a fixed tree, then the ``n % 8`` remaining rows one
+        by one.  Labels are sorted by their number of full groups, so each
+        group step is a prefix of the batch; the remainder steps pick their
+        labels and columns by index."""
+        m = starts.shape[0]
+        edges = 2 * np.clip(lengths - 1, 0, F.EDGE_POSITIONS - 1)
+        slots = 2 * lengths + 3 + meta.shape[1] + edges + 2
+        blocks, remainder = np.divmod(slots - 1, 8)
+        order = np.argsort(-blocks, kind="stable")
+        starts, lengths, edges, slots = starts[order], lengths[order], edges[order], slots[order]
+        blocks, remainder = blocks[order], remainder[order]
+        width = int(slots.max())
+        idx = np.empty((m, width), dtype=np.intp)
+        flat = idx.reshape(-1)
+        # n-grams: code position q of label k (slot j = q - start) -> 1-gram slot j,
+        # 2-gram slot length + 2 + j (none for the end marker, j = length + 1)
+        per = lengths + 2
+        total = int(per.sum())
+        first = np.cumsum(per) - per
+        j = np.arange(total) - np.repeat(first, per)
+        q = np.repeat(starts, per) + j
+        base = np.repeat(np.arange(m) * width, per) + j
+        c = codes[q].astype(np.intp)
+        flat[base] = self.gram1[c]
+        two = np.flatnonzero(c != F.END)
+        q2 = q[two]
+        flat[base[two] + np.repeat(lengths + 2, per)[two]] = self.gram2[c[two] + _BASE * codes[q2 + 1].astype(np.intp)]
+        rows = np.arange(m)
+        at = 2 * lengths + 3
+        idx[rows[:, None], at[:, None] + np.arange(meta.shape[1])] = meta[order]
+        at = at + meta.shape[1]
+        for p in range(1, F.EDGE_POSITIONS):
+            ok = np.flatnonzero(lengths > p)
+            if ok.size == 0:
+                break
+            idx[ok, at[ok]] = self.edge[2 * p, codes[starts[ok] + 1 + p]]
+            idx[ok, at[ok] + 1] = self.edge[2 * p + 1, codes[starts[ok] + lengths[ok] - p]]
+            at[ok] += 2
+        idx[rows, slots - 2] = suffix_rows[order]
+        idx[rows, slots - 1] = pair_rows[order]
+
+        table = self.table
+        r = table[idx[:, 1:9]]
+        counts = np.bincount(blocks)
+        active = m - np.cumsum(counts)  # labels with more than b groups
+        for b in range(1, int(blocks[0])):
+            k = int(active[b])
+            r[:k] += table[idx[:k, 1 + 8 * b : 9 + 8 * b]]
+        res = ((r[:, 0] + r[:, 1]) + (r[:, 2] + r[:, 3])) + ((r[:, 4] + r[:, 5]) + (r[:, 6] + r[:, 7]))
+        for extra in range(int(remainder.max())):
+            sel = np.flatnonzero(remainder > extra)
+            res[sel] += table[idx[sel, 1 + 8 * blocks[sel] + extra]]
+        total_rows = table[idx[:, 0]]
+        total_rows += res
+        out = np.empty_like(total_rows)
+        out[order] = total_rows
         return out
 
     def _slots(self, codes, starts, length, meta, suffix_rows, pair_rows) -> np.ndarray:
