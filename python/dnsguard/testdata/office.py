@@ -1097,19 +1097,21 @@ def build_office(seed: int = DEFAULT_SEED, minutes: int = DEFAULT_MINUTES,
     for ip, hostname, over in _WS:
         p = _Profile(**over)  # type: ignore[arg-type]
         traps = ["tunnel (hashed Trouter labels)"] if p.teams else []
+        if "www.adobe.com" in p.sites:
+            traps.append("tunnel (hashed adobe.io labels)")
         notes = f"{p.os} workstation"
         if p.arrive is not None or p.network_changes:
-            traps.append("nxdomain (Chrome random probes)")
+            traps.append("nxdomain-burst (Chrome random probes)")
         if p.dev:
             traps.append("dga (hashed cloud endpoint names)")
             notes += ", developer (AWS/Azure/GCP, registries)"
         if p.admin:
             notes += ", IT admin (DMARC/DKIM/SPF TXT, SRV, PTR)"
         if "www.synology.com" in p.sites:
-            traps.append("device tag nas-synology (visits synology.com)")
+            traps.append("device nas-synology (reads synology.com)")
             notes += ", reads Synology's web site and KB (not a NAS)"
         if "www.qnap.com" in p.sites:
-            traps.append("device tag nas-qnap (visits qnap.com)")
+            traps.append("device nas-qnap (reads qnap.com)")
             notes += ", reads QNAP's web site and docs (not a NAS)"
         if p.os == "mac":
             notes += ", _dns.resolver.arpa SVCB at join"
@@ -1118,7 +1120,7 @@ def build_office(seed: int = DEFAULT_SEED, minutes: int = DEFAULT_MINUTES,
 
     _mail = benign("10.10.2.10", "mail01", "mail server (Postfix, postscreen DNSBLs)",
                    ["nxdomain-burst (DNSBL lookups)", "dga (reversed-octet names)"],
-                   "inbound: PTR + 4 DNSBLs per client, SPF/DKIM/DMARC TXT; outbound: MX; a spam wave")
+                   "inbound: PTR + 4 DNSBLs per client, SPF/DKIM/DMARC TXT; outbound: MX")
     mail_info = _mail_server(_mail)
     _monitoring(benign("10.10.2.20", "mon01", "monitoring (PTR sweeps)", ["nxdomain-burst (failed PTR sweeps)"],
                        "every 5 min PTR for ~45 addresses, most NXDOMAIN, some SERVFAIL, plus ip6.arpa"))
@@ -1128,7 +1130,7 @@ def build_office(seed: int = DEFAULT_SEED, minutes: int = DEFAULT_MINUTES,
     _ci_server(benign("10.10.2.40", "ci01", "CI runner (AWS, registries)",
                       ["dga (execute-api, lambda-url, cloudfront, ELB names)"],
                       "pipeline runs every ~7 min: ECR, S3, execute-api, lambda-url, ELB, CloudFront"))
-    _synology_nas(benign("10.10.2.50", "nas-syno", "Synology NAS (clean)", ["device nas + anything = compromised"],
+    _synology_nas(benign("10.10.2.50", "nas-syno", "Synology NAS (clean)", ["device nas-synology: one weak sign would make a NAS compromised"],
                          "QuickConnect, checkip/update7/global.download.synology.com", device="nas-synology"))
     _backup_server(benign("10.10.2.60", "backup01", "backup server (Azure Backup / blob storage)",
                           ["dga (24-char hashed storage accounts)"], "blob/queue/table accounts with hashed names"))
@@ -1136,12 +1138,12 @@ def build_office(seed: int = DEFAULT_SEED, minutes: int = DEFAULT_MINUTES,
                        ["dga (azurewebsites/run.app/appspot hashed names)"],
                        "Azure App Service unique hostnames, Cloud Run, App Engine versions"))
     _echo(benign("10.10.3.10", "echo-boardroom", "Amazon Echo (meeting room)",
-                 ["tunnel (63-char hex minerva labels)"], "a new 63-hex-char minerva.devices.a2z.com name every ~3 min"))
+                 ["tunnel (63-char hex minerva labels)"], "a new 63-hex-char minerva.devices.a2z.com name every few minutes"))
     _ezviz_camera(benign("10.10.3.11", "cam-lobby", "EZVIZ camera", ["tunnel (52-60 char hashed ezviz7.com labels)"],
                          "no DNS cache; hashed ezviz7.com names"))
     _smart_tv(benign("10.10.3.12", "tv-boardroom", "Samsung smart TV", ["dga (googlevideo/akamaiedge names)"],
                      "Samsung cloud, Netflix OCA, YouTube googlevideo during a meeting"))
-    _printer(benign("10.10.3.13", "prn-floor2", "HP printer", ["none"], "ePrint XMPP, WPAD and IPP SRV NXDOMAINs"))
+    _printer(benign("10.10.3.13", "prn-floor2", "HP printer", ["nxdomain-burst (WPAD and IPP SRV NXDOMAINs, no cache)"], "ePrint XMPP, WPAD and IPP SRV NXDOMAINs"))
     c = benign("10.10.3.14", "teams-room", "Microsoft Teams Rooms console",
                ["tunnel (hashed Trouter labels)"], "Windows + Teams all day, many Trouter names")
     _workstation(c, _Profile(browse_mean=900, trouter=8, typos=0, https_rr=False))
@@ -1151,14 +1153,14 @@ def build_office(seed: int = DEFAULT_SEED, minutes: int = DEFAULT_MINUTES,
                  "two IoT endpoints, no cache"))
     _phone(benign("10.10.3.17", "phone-lobby", "Yealink Teams phone", ["tunnel (hashed Trouter label)"],
                   "Teams phone"))
-    c = benign("10.10.4.20", "iphone-ceo", "iPhone on staff Wi-Fi", ["nxdomain (_dns.resolver.arpa)"],
+    c = benign("10.10.4.20", "iphone-ceo", "iPhone on staff Wi-Fi", ["nxdomain-burst (_dns.resolver.arpa)", "tunnel (hashed Trouter labels)"],
                "_dns.resolver.arpa at each join, Apple push/iCloud")
     _workstation(c, _Profile(os="ios", joined=False, teams=True, office=True, browse_mean=150, arrive=9,
                              network_changes=(33,), typos=0))
     _android(benign("10.10.4.21", "android-sales", "Android phone", ["dga (fbcdn/googlevideo names)"],
                     "Instagram/WhatsApp/YouTube CDN names"), arrive=6)
     c = benign("10.10.4.22", "guest-laptop", "visitor laptop on guest Wi-Fi (not domain-joined)",
-               ["nxdomain (bare single-label Chrome probes, three network changes)"],
+               ["nxdomain-burst (bare single-label Chrome probes, three network changes)", "tunnel (hashed Trouter labels)"],
                "Chrome probes as bare single labels at start and each network change")
     _workstation(c, _Profile(joined=False, teams=True, office=True, browse_mean=70, arrive=10,
                              network_changes=(22, 38, 51), typos=2))
