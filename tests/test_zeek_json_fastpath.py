@@ -48,7 +48,7 @@ def edge_lines() -> list[bytes]:
         row(1009, "10.0.0.7", "intts.example.com").encode(),                       # int ts
         row(1010.0, "10.0.0.7", "\\udc80lone.example.com").encode()                # lone surrogate escape:
         .replace(b"\\\\udc80", b"\\udc80"),                                         # stdlib only
-        row(1011.0, "10.0.0.7", "strans.example.com", answers="1.2.3.4").encode(),    # answers not a list
+        row(1011.0, "10.0.0.7", "strans.example.com", answers="1.2.3.4").encode(),    # answers not a list: one answer
         b'{"ts":1012.0,"id.orig_h":"10.0.0.8","query":"deep.example.com","x":' + b"[" * 100_000
         + b"]" * 100_000 + b"}",                                                   # nested too deeply
         json.dumps({"_path": "notice", "ts": 1013.0, "note": "SSL::Invalid_Server_Cert",
@@ -81,7 +81,7 @@ def test_json_rows_edge_cases_are_read_skipped_and_counted(tmp_path):
         (1793606400.0, "10.0.0.7", "isots.example.com", "NXDOMAIN", (), ()),
         (1009.0, "10.0.0.7", "intts.example.com", "NOERROR", (), ()),
         (1010.0, "10.0.0.7", "\udc80lone.example.com", "NOERROR", (), ()),
-        (1011.0, "10.0.0.7", "strans.example.com", "NOERROR", ("1", ".", "2", ".", "3", ".", "4"), ()),
+        (1011.0, "10.0.0.7", "strans.example.com", "NOERROR", ("1.2.3.4",), ()),
         (1014.0, "10.0.0.8", "esc\x00aped.example.com", "NOERROR", (), ()),
         (1015.0, "2001:db8::1", "v6.example.com", "NXDOMAIN", (), ()),
         (1016.0, "10.0.0.5", "last.example.com", "NOERROR", ("5.6.7.8", "5.6.7.9"), (30.0, 31.5)),

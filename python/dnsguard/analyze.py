@@ -28,7 +28,7 @@ from dnsguard.detect.tunnel import TunnelDetector
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.inputs.zeek import DnsJsonRows, DnsRows, unescape
 from dnsguard.names import Rejected, normalize, parents
-from dnsguard.records import DnsRecord, InputStats, SensorAlert
+from dnsguard.records import DnsRecord, InputStats, SensorAlert, plausible_ts
 
 MITRE = {
     "feed": ("T1071.004",),
@@ -259,6 +259,7 @@ class Analyzer:
         forecaster: Forecaster | None = None,
         scorer=None,
         flux: FluxSettings | None = None,
+        stats: InputStats | None = None,
     ):
         """``forecaster`` maps a list of days to {known-DGA name: (family, threat)};
         it runs for each day the input reaches (plus a day either side, for
@@ -288,6 +289,8 @@ class Analyzer:
         self._histogram = [0] * 10
         self._timeline: dict[int, list[int]] = {}
         self.notes: list[str] = []
+        self.stats = stats
+        """Where a record with an implausible time stamp is counted as skipped."""
 
     # ------------------------------------------------------------------ per name
 
@@ -345,6 +348,15 @@ class Analyzer:
         self._known.update(self.forecaster([epoch + dt.timedelta(days=d) for d in wanted]))
         self._names.clear()  # cached "quiet" flags did not know the new names
 
+    @staticmethod
+    def _bad_ts(stats: InputStats | None, counted: bool) -> None:
+        """A record whose time stamp no sensor wrote (readers skip these
+        already; records from elsewhere get the same treatment)."""
+        if stats is not None:
+            stats.skip("missing or bad ts / id.orig_h")
+            if counted:
+                stats.records -= 1
+
     def _host(self, client: str, ts: float) -> _Host:
         host = self.hosts.get(client)
         if host is None:
@@ -366,9 +378,12 @@ class Analyzer:
             return
         rec = event
         ts = rec.ts
-        host = self._host(rec.client, ts)
         if not self._day_lo <= ts < self._day_hi:
+            if not plausible_ts(ts):
+                self._bad_ts(self.stats, counted=True)
+                return
             self._new_day(ts)
+        host = self._host(rec.client, ts)
         nxdomain = rec.rcode == "NXDOMAIN"
         self._count(host, ts, nxdomain)
         info = self._names.get(rec.query)
@@ -423,15 +438,19 @@ class Analyzer:
                 rec = _one(block, cols)
                 if rec is not None:
                     self.observe(rec)
+                    day_lo, day_hi = self._day_lo, self._day_hi
                 continue
+            if not day_lo <= ts < day_hi:
+                if not plausible_ts(ts):  # 1e20, nan, inf: a bad line, like the readers say
+                    self._bad_ts(block.stats, counted=True)
+                    continue
+                self._new_day(ts)
+                day_lo, day_hi = self._day_lo, self._day_hi
             host = by_raw.get(cols[ih])
             if host is None:
                 host = self._host_for_raw(cols[ih], ts, block)
                 if host is None:
                     continue
-            if not day_lo <= ts < day_hi:
-                self._new_day(ts)
-                day_lo, day_hi = self._day_lo, self._day_hi
             nxdomain = cols[ir] == "NXDOMAIN"
             # _count, inlined: this runs for every line of a day of logs.
             host.queries += 1
@@ -509,15 +528,18 @@ class Analyzer:
                     self.observe(rec)
                     day_lo, day_hi = self._day_lo, self._day_hi
                 continue
+            if not day_lo <= ts < day_hi:
+                if not plausible_ts(ts):
+                    self._bad_ts(block.stats, counted=True)
+                    continue
+                self._new_day(ts)
+                day_lo, day_hi = self._day_lo, self._day_hi
             raw = row.orig_h
             host = by_raw.get(raw)
             if host is None:
                 host = self._host_for_raw(raw or "", ts, block)
                 if host is None:
                     continue
-            if not day_lo <= ts < day_hi:
-                self._new_day(ts)
-                day_lo, day_hi = self._day_lo, self._day_hi
             nxdomain = row.rcode_name == "NXDOMAIN"
             # _count, inlined (as in observe_rows).
             host.queries += 1
@@ -857,7 +879,7 @@ def run_analysis(
     notes: list[str] | None = None,
     flux: FluxSettings | None = None,
 ) -> Analysis:
-    analyzer = Analyzer(settings, indicators, forecaster, scorer, flux)
+    analyzer = Analyzer(settings, indicators, forecaster, scorer, flux, stats)
     observe = analyzer.observe
     for event in events:
         observe(event)

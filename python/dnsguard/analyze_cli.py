@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib import resources
 from itertools import compress
@@ -172,8 +173,42 @@ def analyse(path: Path, config: dict, use_forecast: bool = True) -> Analysis:
                         flux=FluxSettings.from_config(config))
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def output_problem(outputs: list[str], source: Path) -> str | None:
+    """Why an output path cannot be used, found before the run (which may take
+    minutes): an output that is the input (``analyze x.log --json x.log`` would
+    replace the log with its report), two outputs on one path, a directory, or a
+    directory that does not exist or cannot be written."""
+    seen: list[Path] = []
+    for name in outputs:
+        out = Path(name)
+        if _same_file(out, source) or (source.is_dir() and out.resolve() == source.resolve()):
+            return f"{name}: is the input; refusing to overwrite it"
+        if any(_same_file(out, other) for other in seen):
+            return f"{name}: given for two outputs"
+        seen.append(out)
+        if out.is_dir():
+            return f"cannot write {name}: is a directory"
+        parent = out.parent if str(out.parent) else Path(".")
+        if not parent.is_dir():
+            return f"cannot write {name}: no such directory {parent}"
+        if not os.access(parent, os.W_OK | os.X_OK):
+            return f"cannot write {name}: directory {parent} is not writable"
+    return None
+
+
 def run(args: argparse.Namespace, config: dict) -> int:
     path = Path(args.path) if args.path else Path(str(resources.files("dnsguard").joinpath(SAMPLE)))
+    problem = output_problem([p for p in (args.json, getattr(args, "html", None)) if p], path)
+    if problem:
+        print(f"dnsguard: {problem}", file=sys.stderr)
+        return 2
     try:
         analysis = analyse(path, config, use_forecast=not args.no_forecast)
     except (InputError, PackNotFound, GeneratorError) as exc:

@@ -5,6 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+MIN_TS = 0.0
+MAX_TS = 4_102_444_800.0
+"""Time stamps a sensor can have written: 1970-01-01 to 2100-01-01 UTC.  A
+line outside (Zeek ``ts`` 1e20, an EVE time stamp in year 9999, NaN or
+infinity) is a bad line: the analysis computes dates from time stamps
+(the DGA forecast for that day), which a year beyond 9999 cannot have."""
+
+
+def plausible_ts(ts: float) -> bool:
+    """True for a finite time stamp between :data:`MIN_TS` and :data:`MAX_TS` (NaN is not)."""
+    return MIN_TS <= ts < MAX_TS
+
 
 @dataclass(frozen=True, slots=True)
 class DnsRecord:

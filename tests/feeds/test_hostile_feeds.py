@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 
 import pytest
 from dnsguard.feeds.definitions import parse_definition
@@ -158,7 +159,8 @@ def test_a_parser_exception_on_the_saved_copy_offline_is_one_error(server, updat
 
 # --------------------------------------------------------------------------- fuzz
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=int(os.environ.get("DNSGUARD_FUZZ_EXAMPLES", 150)), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),

@@ -27,7 +27,10 @@ class IpCache:
         """Readable directly by hot loops: a hit is the canonical text."""
 
     def __call__(self, text: object) -> str | None:
-        hit = self.seen.get(text, False)
+        try:
+            hit = self.seen.get(text, False)
+        except TypeError:  # a JSON list or object where an address belongs
+            return None
         if hit is not False:
             return hit
         value = canonical_ip(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import struct
 import zlib
 from pathlib import Path
 
@@ -38,6 +39,55 @@ def _head(path: Path, size: int = 65536) -> bytes:
     return raw
 
 
+_PACKET_BLOCKS = {2, 3, 6}
+"""pcapng block types that carry a packet: obsolete Packet, Simple Packet, Enhanced Packet."""
+
+
+def first_packet_problem(head: bytes) -> str | None:
+    """Why a capture whose first bytes are ``head`` (up to 64 KiB) holds no
+    readable packet, or None.  Only what the head proves is reported: a
+    capture longer than the head whose first packet lies beyond it passes."""
+    magic = head[:4]
+    if magic == b"\x0a\x0d\x0d\x0a":
+        return _pcapng_problem(head)
+    order = "<" if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    if len(head) == 24:
+        return "the capture holds no packets (only a pcap file header)"
+    if len(head) < 40:
+        return "truncated pcap (the first packet record is incomplete)"
+    (caplen,) = struct.unpack_from(order + "I", head, 32)
+    if caplen > 0x4000000:  # 64 MiB: libpcap refuses such a record too
+        return f"damaged pcap (first packet record claims {caplen} bytes)"
+    if len(head) < 65536 and 40 + caplen > len(head):
+        return "truncated pcap (the first packet record is incomplete)"
+    return None
+
+
+def _pcapng_problem(head: bytes) -> str | None:
+    if len(head) < 12:
+        return "truncated pcapng (no complete section header)"
+    bom = head[8:12]
+    if bom == b"\x4d\x3c\x2b\x1a":
+        order = "<"
+    elif bom == b"\x1a\x2b\x3c\x4d":
+        order = ">"
+    else:
+        return "damaged pcapng (bad byte-order magic)"
+    offset = 0
+    while offset + 12 <= len(head):
+        kind, length = struct.unpack_from(order + "II", head, offset)
+        if length < 12 or length % 4:
+            return "damaged pcapng (bad block length)"
+        if kind in _PACKET_BLOCKS:
+            if offset + length > len(head) and len(head) < 65536:
+                return "truncated pcapng (the first packet block is incomplete)"
+            return None
+        offset += length
+    if len(head) < 65536:
+        return "the capture holds no packets (only pcapng header blocks)"
+    return None
+
+
 def sniff_format(path: Path) -> str:
     """``pcap``, ``zeek-tsv``, ``zeek-json`` or ``eve``; InputError otherwise."""
     return sniff_log(path)[0]
@@ -53,6 +103,11 @@ def sniff_log(path: Path) -> tuple[str, str | None]:
     if head[:4] in PCAP_MAGICS:
         if len(head) < 24:
             raise InputError(f"{path}: truncated pcap (no complete file header)")
+        problem = first_packet_problem(head)
+        if problem:
+            # Suricata's reader thread fails on such a file and Suricata
+            # then waits a minute before printing raw thread errors.
+            raise InputError(f"{path}: {problem}; nothing to analyse")
         return "pcap", None
     text = head.decode("utf-8", errors="replace")
     if text.startswith("#separator"):

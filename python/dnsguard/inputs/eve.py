@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from dnsguard.inputs.addresses import IpCache
 from dnsguard.inputs.textfile import json_object
-from dnsguard.records import DnsRecord, InputStats, SensorAlert
+from dnsguard.records import DnsRecord, InputStats, SensorAlert, plausible_ts
 
 MAX_PENDING = 100_000
 
@@ -24,16 +24,20 @@ def _ts(value: object) -> float | None:
     """Suricata's ``2026-11-02T08:00:00.123456+0000``.  ``fromisoformat`` (C, about
     20 times faster than ``strptime``, which was half of the reading time) reads
     it with the same result; ``strptime`` stays as the fallback for what only it
-    accepts (unpadded fields)."""
+    accepts (unpadded fields).  A time outside
+    :func:`~dnsguard.records.plausible_ts` (year 9999...) is no time stamp."""
     if not isinstance(value, str):
         return None
     try:
-        return dt.datetime.fromisoformat(value).timestamp()
+        ts = dt.datetime.fromisoformat(value).timestamp()
     except ValueError:
         try:
-            return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
-        except ValueError:
+            ts = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
+        except (ValueError, OverflowError, OSError):
             return None
+    except (OverflowError, OSError):  # 9999-12-31T23:59:59-1200 is beyond year 9999 in UTC
+        return None
+    return ts if plausible_ts(ts) else None
 
 
 def _answers(dns: dict) -> tuple[tuple[str, ...], tuple[float, ...]]:
@@ -69,6 +73,22 @@ def _endpoints(obj: dict, ip: IpCache) -> tuple[str | None, str | None]:
     return src, dst
 
 
+def _int(value: object) -> int:
+    """A rule's SID as Suricata writes it; 0 for anything else (text, NaN, a list)."""
+    if type(value) is int:
+        return value
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
+def _hashable(value: object) -> object:
+    """Flow and DNS ids key the query/answer pairing: a list or object there
+    (a forged line) must not make the key unhashable."""
+    return value if value is None or isinstance(value, int | str | float) else "?"
+
+
 def _alert(obj: dict, ts: float, stats: InputStats, ip: IpCache) -> SensorAlert | None:
     alert = obj.get("alert")
     if not isinstance(alert, dict):
@@ -82,7 +102,7 @@ def _alert(obj: dict, ts: float, stats: InputStats, ip: IpCache) -> SensorAlert 
         ts=ts,
         client=client or "",
         signature=str(alert.get("signature", "")),
-        sid=int(alert.get("signature_id") or 0),
+        sid=_int(alert.get("signature_id")),
         query=query,
         uid=str(obj.get("flow_id", "")),
         metadata={str(k): [str(x) for x in v] for k, v in meta.items() if isinstance(v, list)},
@@ -119,7 +139,7 @@ def read_eve(lines: Iterable[str], stats: InputStats) -> Iterator[DnsRecord | Se
         if not query:
             stats.skip("dns event without a query name")
             continue
-        key = (obj.get("flow_id"), dns.get("id"), query)
+        key = (_hashable(obj.get("flow_id")), _hashable(dns.get("id")), query)
         client, server = _endpoints(obj, ip)
         if client is None:
             stats.skip("bad src_ip / dest_ip")

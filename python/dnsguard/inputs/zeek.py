@@ -29,7 +29,7 @@ import msgspec
 
 from dnsguard.inputs.addresses import IpCache
 from dnsguard.inputs.textfile import json_object
-from dnsguard.records import DnsRecord, InputStats, SensorAlert
+from dnsguard.records import DnsRecord, InputStats, SensorAlert, plausible_ts
 
 _ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})")
 NOTICE_PREFIX = "DNSGuard::"
@@ -47,18 +47,25 @@ unescape = _unescape
 
 
 def _parse_ts(value: object) -> float | None:
+    """Epoch seconds, or None for anything that is not a plausible time stamp
+    (:func:`~dnsguard.records.plausible_ts`: 1e20, NaN, year 9999...)."""
+    ts: float | None = None
+    if isinstance(value, bool):
+        return None
     if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
         try:
-            return float(value)
-        except ValueError:
-            pass
-        try:
-            return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-        except ValueError:
+            ts = float(value)
+        except OverflowError:  # an integer of hundreds of digits
             return None
-    return None
+    elif isinstance(value, str):
+        try:
+            ts = float(value)
+        except ValueError:
+            try:
+                ts = dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+            except (ValueError, OverflowError, OSError):
+                return None
+    return ts if ts is not None and plausible_ts(ts) else None
 
 
 def parse_kv(text: str) -> dict[str, str]:
@@ -92,8 +99,8 @@ def _dns(get: Callable[[str], object], ip: IpCache, stats: InputStats) -> DnsRec
         stats.skip("no query name")
         return None
     rcode = get("rcode_name") or None
-    answers = get("answers") or ()
-    ttls = get("TTLs") or ()
+    answers = _listed(get("answers"))
+    ttls = _listed(get("TTLs"))
     try:
         ttl_values = tuple(float(t) for t in ttls)  # type: ignore[union-attr]
     except (TypeError, ValueError):
@@ -109,6 +116,16 @@ def _dns(get: Callable[[str], object], ip: IpCache, stats: InputStats) -> DnsRec
         uid=str(get("uid") or ""),
         server=ip(str(get("id.resp_h") or "")) or "",
     )
+
+
+def _listed(value: object) -> list | tuple:
+    """A Zeek vector field: a list from JSON or TSV; one value given bare is a
+    list of one; anything else (a number, an object) is no list."""
+    if isinstance(value, list | tuple):
+        return value
+    if isinstance(value, str) and value:
+        return (value,)
+    return ()
 
 
 def _notice(get: Callable[[str], object], ip: IpCache, stats: InputStats) -> SensorAlert | None:
@@ -137,9 +154,7 @@ def _intel(get: Callable[[str], object], ip: IpCache, stats: InputStats) -> Sens
     if ts is None or client is None or not indicator:
         stats.skip("intel row without ts / id.orig_h / seen.indicator")
         return None
-    sources = get("sources") or ()
-    if isinstance(sources, str):
-        sources = [sources]
+    sources = _listed(get("sources"))
     # intel.log has no meta.desc by default; a site that extends Intel::Info
     # with it (``desc``) gets family and threat too.
     desc = parse_kv(str(get("desc") or get("meta.desc") or ""))
@@ -180,6 +195,10 @@ def fields_log_kind(fields: list[str]) -> str | None:
 
 
 # --------------------------------------------------------------------------- the reader
+
+_DNS_KEYS = frozenset({"ts", "id.orig_h", "query"})
+"""Columns the TSV fast path reads by index; a dns.log without them goes the generic way."""
+
 
 class _TsvDns:
     """Column indexes of a dns.log ``#fields`` line, for the fast path."""
@@ -374,15 +393,17 @@ def read_zeek_blocks(blocks: Iterable[Iterable[str]], stats: InputStats
                 yield DnsJsonRows(jbatch, jlines, ip, stats)
                 jbatch, jlines = [], []
             if first == "#":
+                # A header line without its value (a damaged or hostile log)
+                # leaves the setting as it was; an empty separator cannot split.
                 if line.startswith("#separator"):
                     raw = line.split(" ", 1)[1] if " " in line else "\\x09"
-                    sep = _unescape(raw)
+                    sep = _unescape(raw) or sep
                 elif line.startswith("#set_separator"):
-                    set_sep = line.split(sep, 1)[1]
+                    set_sep = line.partition(sep)[2] or set_sep
                 elif line.startswith("#unset_field"):
-                    unset = line.split(sep, 1)[1]
+                    unset = line.partition(sep)[2] or unset
                 elif line.startswith("#empty_field"):
-                    empty = line.split(sep, 1)[1]
+                    empty = line.partition(sep)[2] or empty
                 elif line.startswith("#path"):
                     path_hint = line.split(sep, 1)[1] if sep in line else None
                 elif line.startswith("#fields"):
@@ -390,7 +411,8 @@ def read_zeek_blocks(blocks: Iterable[Iterable[str]], stats: InputStats
                     kind = path_hint if path_hint in CONVERTERS else fields_log_kind(fields)
                     if path_hint and path_hint not in CONVERTERS:
                         kind = None
-                    fast = _TsvDns(fields) if kind == "dns" and unset == "-" else None
+                    fast = (_TsvDns(fields) if kind == "dns" and unset == "-" and set(fields) >= _DNS_KEYS
+                            else None)
                 continue
             if first == "{":
                 obj = json_object(line, stats)
@@ -446,6 +468,9 @@ def _fast_dns(cols: list[str], c: _TsvDns, ip: IpCache, set_sep: str, empty: str
         ts = float(cols[c.ts])
     except ValueError:
         ts = _parse_ts(cols[c.ts])
+    else:
+        if not plausible_ts(ts):
+            ts = None
     client = ip(cols[c.orig_h])
     if ts is None or client is None:
         stats.skip("missing or bad ts / id.orig_h")
