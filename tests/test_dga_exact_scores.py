@@ -119,18 +119,20 @@ def ref_family_logits(model: M.Model, labels: list[str], suffixes: list[str]) ->
     return np.add.reduceat(rows.astype(np.float32), starts, axis=0) + model.family_bias
 
 
-def reference(scorer: Scorer, names: list[str | bytes]):
+def reference(scorer: Scorer, names: list[str | bytes], allow: list[str] | None = None):
     """(fqdn, registered, score, family, family_probability, reasons) per name, and the
     family log-probabilities, computed name by name where the scorer batches."""
     model = scorer.model
+    extra = build(allow or [])
     rows = []
     for raw in names:
         r = N.normalize(raw)
+        fqdn = r.raw if isinstance(r, N.Rejected) else r.fqdn
+        hit = scorer.allowlist.match(fqdn) or (extra.match(fqdn) if allow else None)
         if isinstance(r, N.Rejected):
-            hit = scorer.allowlist.match(r.raw)
             rows.append([r.raw, "", "", "", hit, r.reason])
         else:
-            rows.append([r.fqdn, r.registered, r.suffix, r.label, scorer.allowlist.match(r.fqdn), ""])
+            rows.append([r.fqdn, r.registered, r.suffix, r.label, hit, ""])
     scored = [i for i, row in enumerate(rows) if row[1] and not row[4]]
     labels = [rows[i][3] for i in scored]
     suffixes = [rows[i][2] for i in scored]
@@ -213,3 +215,15 @@ def test_family_distribution_equals_the_reference(case, batch):
     assert np.array_equal(np.isnan(got), np.isnan(logp))
     ok = ~np.isnan(logp)
     assert np.abs(got[ok] - logp[ok]).max() <= TOLERANCE
+
+
+def test_per_call_allow_entries_equal_the_reference():
+    scorer = Scorer()
+    names = fixed_names()
+    allow = ["bamital-like.org", "co.uk", "cloudfront.net", "www.x1b9.duckdns.org", "info"]
+    ref, _ = reference(scorer, names, allow)
+    got = scorer.score_batch(names, allow=allow)
+    for v, (fqdn, registered, score, family, fp, reasons) in zip(got, ref, strict=True):
+        assert (v.name, v.registered_domain, v.family, v.reasons) == (fqdn, registered, family, reasons)
+        assert abs(v.score - score) <= TOLERANCE and abs(v.family_probability - fp) <= TOLERANCE
+    assert sum(1 for r in ref if r[5] and r[5][0].startswith("allowlisted:info")) > 50

@@ -43,3 +43,19 @@ suffix = st.sampled_from(["com", "co.uk", "ck", "www.ck", "kawasaki.jp", "duckdn
 def test_generated_names_match_the_reference(parts):
     batch = [".".join([*labels, sfx]) for labels, sfx in parts]
     assert rows(split_names(batch, WALKER)) == [expected(r) for r in batch]
+
+
+def test_memoised_suffix_walk_matches_the_reference():
+    """The walk is memoised on the last three labels: a three-label name seen first
+    (``pa.crm.dev``, the parent of a ``*.pa.crm.dev`` rule) must not decide a longer one."""
+    psl = N.default_suffix_list()
+    rng = __import__("random").Random(7)
+    rules = sorted(psl.wildcards) + sorted(psl.exceptions) + sorted(psl.rules)[::50]
+    batch = []
+    for rule in rules:
+        for k in range(5):
+            batch.append(".".join([*(rng.choice(["a", "www", "_d", "x-1"]) for _ in range(k)), rule]))
+    walker = SuffixWalker(psl)
+    for _ in range(2):  # cold memo, then warm
+        for order in (batch, batch[::-1]):
+            assert rows(split_names(order, walker)) == [expected(r) for r in order]

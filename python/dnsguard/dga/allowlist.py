@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 SHIPPED_FILES = ("allowlist-cdn-suffixes.txt", "allowlist-top-domains.txt")
+_BITMAP_MASK = (1 << 23) - 1
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,12 @@ class Allowlist:
     )
     """Sorted hashes of the entries: a vectorised pre-filter, because probing
     a 150,000-string set costs a cache miss per name."""
+    _bitmap: np.ndarray = field(
+        default_factory=lambda: np.zeros(0, np.uint8), compare=False, repr=False
+    )
+    """Bit ``hash & (2**23 - 1)`` set for every entry (1 MB): the same kind of
+    pre-filter in one gather instead of a binary search (~2 % false positives,
+    which the callers' exact set probe removes)."""
 
     def match(self, fqdn: str) -> str | None:
         """The entry covering ``fqdn`` (the shortest one), or None."""
@@ -75,24 +82,72 @@ class Allowlist:
         self, fqdns: list[str], registered: list[str], suffixes: list[str]
     ) -> list[str | None]:
         """:meth:`match_split` over a batch, with no per-name Python statements."""
+        return self.match_indices(fqdns, registered, suffixes)[0]
+
+    def match_indices(
+        self,
+        fqdns: list[str],
+        registered: list[str],
+        suffixes: list[str],
+        unregistered: list[int] | None = None,
+    ) -> tuple[list[str | None], list[int]]:
+        """(:meth:`match_many`'s hits, the indices of the names that have one, in no
+        particular order and possibly repeated).
+
+        ``unregistered``: the indices whose ``registered`` is empty, if the
+        caller knows them (saves a pass).  Python statements run only for
+        names the hash pre-filters pick: names under an allowlisted suffix,
+        listed registered domains and names under a deep parent."""
+        n = len(registered)
+        hits: list[str | None] = [None] * n
+        if n == 0:
+            return hits, []
         memo = self._suffix_memo
-        for suffix in set(suffixes).difference(memo):
+        distinct = set(suffixes)
+        for suffix in distinct.difference(memo):
             memo[suffix] = self.match(suffix)
-        hits = [memo[s] for s in suffixes]
+        found: list[int] = []
+        covered = [s for s in distinct if memo[s] is not None]
+        if covered:
+            if len(covered) == len(distinct):
+                rows = range(n)
+            else:
+                h = np.fromiter(map(hash, suffixes), dtype=np.int64, count=n)
+                rows = np.flatnonzero(np.isin(h, _hash_strings(covered))).tolist()
+            for i in rows:
+                hit = memo[suffixes[i]]
+                if hit is not None:
+                    hits[i] = hit
+                    found.append(i)
+        reg_hash = _hash_strings(registered)
         entries = self.entries
-        for i in self._maybe_listed(registered):
-            if hits[i] is None and registered[i] in entries:
-                hits[i] = registered[i]
+        for i in self._maybe_listed_hashes(reg_hash):
+            r = registered[i]
+            if hits[i] is None and r in entries:
+                hits[i] = r
+                found.append(i)
+        walk = unregistered if unregistered is not None else [i for i, r in enumerate(registered) if not r]
         deep = self.deep_parents
-        for i in [i for i, r in enumerate(registered) if not r or r in deep]:
+        if deep:
+            near = np.flatnonzero(np.isin(reg_hash, _hash_strings(deep))).tolist()
+            walk = [*walk, *(i for i in near if registered[i] in deep)]
+        for i in walk:
             hits[i] = self.match(fqdns[i])
-        return hits
+            found.append(i)
+        return hits, [i for i in found if hits[i]]
 
     def _maybe_listed(self, names: list[str]) -> list[int]:
-        """Indices of names whose hash is an entry's hash (a superset of the listed ones)."""
-        if not names or not self._hashes.size:
+        """Indices of names that may be entries (a superset of the listed ones)."""
+        if not names:
             return []
-        h = _hash_strings(names)
+        return self._maybe_listed_hashes(_hash_strings(names))
+
+    def _maybe_listed_hashes(self, h: np.ndarray) -> list[int]:
+        if not self._hashes.size:
+            return []
+        if self._bitmap.size:
+            bits = h & _BITMAP_MASK
+            return np.flatnonzero((self._bitmap[bits >> 3] >> (bits & 7).astype(np.uint8)) & 1).tolist()
         pos = np.minimum(np.searchsorted(self._hashes, h), self._hashes.size - 1)
         return np.flatnonzero(self._hashes[pos] == h).tolist()
 
@@ -124,7 +179,12 @@ def build(entries: Iterable[str]) -> Allowlist:
         if not isinstance(name, Rejected) and name.registered and name.registered != entry:
             deep.add(name.registered)
     hashes = np.unique(_hash_strings(cleaned)) if cleaned else np.zeros(0, np.int64)
-    return Allowlist(cleaned, depth, frozenset(deep), _hashes=hashes)
+    bitmap = np.zeros(0, np.uint8)
+    if hashes.size:
+        flags = np.zeros(_BITMAP_MASK + 1, dtype=bool)
+        flags[hashes & _BITMAP_MASK] = True
+        bitmap = np.packbits(flags, bitorder="little")
+    return Allowlist(cleaned, depth, frozenset(deep), _hashes=hashes, _bitmap=bitmap)
 
 
 def _hash_strings(values: Iterable[str]) -> np.ndarray:

@@ -26,6 +26,8 @@ _HOST_BYTE = np.zeros(256, dtype=bool)
 _HOST_BYTE[np.frombuffer(b"abcdefghijklmnopqrstuvwxyz0123456789-_.\n", dtype=np.uint8)] = True
 _HOST_BYTE.setflags(write=False)
 _TRAILING_DOT = re.compile(r"\.$", re.M)
+_MEMO_LIMIT = 65_536
+"""Memoised suffix walks before the memo starts again (bounds memory on hostile input)."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ class Split:
     label: list[str]
     reason: list[str]
     """Empty for usable names, else the rejection reason."""
+    unregistered: list[int] | None = None
+    """Indices whose ``registered`` is empty (rejected names, bare public
+    suffixes), when the splitter knows them without another pass; else None."""
 
 
 class SuffixWalker:
@@ -53,6 +58,30 @@ class SuffixWalker:
             for i in range(len(parts)):
                 tails.add(".".join(parts[i:]))
         self.tails = frozenset(tails)
+        self._memo: dict[str, int] = {}
+
+    def suffix_count(self, labels: list[str]) -> int:
+        """Number of labels of the public suffix (``len(labels) - start(labels)``), memoised.
+
+        Where the walk from the right stops depends only on the labels it
+        has read, so the answer for a name of more than three labels whose
+        last three are not the tail of a rule is the answer for those three
+        (``key`` below); names of at most three labels are their own key."""
+        n = len(labels)
+        if n > 3:
+            key = ".".join(labels[-3:])
+            if key in self.tails:
+                return n - self.start(labels)  # a deep rule: the whole walk, not memoised
+        else:
+            key = ".".join(labels)
+        count = self._memo.get(key)
+        if count is None:
+            tail = labels[-3:] if n > 3 else labels
+            count = len(tail) - self.start(tail)
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo = {}
+            self._memo[key] = count
+        return count
 
     def start(self, labels: list[str]) -> int:
         """Index where the public suffix starts (same answer as ``SuffixList.public_suffix``).
@@ -87,14 +116,14 @@ def split_names(names: Iterable[str | bytes], walker: SuffixWalker) -> Split:
 
 
 def _split_plain_batch(names: list, walker: SuffixWalker) -> Split | None:
-    """All-``str`` ASCII batches: validate the whole batch with one regex scan.
+    """All-``str`` ASCII batches: validate the whole batch with one scan of its bytes.
 
     Returns None when the batch is not of that kind (bytes, non-ASCII, a
     newline inside a name); lines the scan refuses go to ``normalize`` one
     by one so their rejection reasons are the reference ones.
     """
     if not names:
-        return Split([], [], [], [], [])
+        return Split([], [], [], [], [], [])
     try:
         joined = "\n".join(names)
     except TypeError:
@@ -105,61 +134,100 @@ def _split_plain_batch(names: list, walker: SuffixWalker) -> Split | None:
         return None
     text = _TRAILING_DOT.sub("", joined.lower())
     parts = text.split("\n")
-    bad = set(_bad_lines(text).tolist())
+    scan = _scan(text)
     # Common case, in list comprehensions (no per-name Python statements):
     # registered = last two labels, suffix = TLD, unless the last two labels
     # are the tail of a longer PSL rule or the TLD has a wildcard rule.
-    registered = [t[t.rfind(".", 0, t.rfind(".")) + 1 :] for t in parts]
-    suffix = [t[t.rfind(".") + 1 :] for t in parts]
-    label = [r[: r.find(".")] for r in registered]
+    ends = scan.ends
+    registered = [text[a:b] for a, b in zip(scan.registered, ends, strict=True)]
+    suffix = [text[a:b] for a, b in zip(scan.suffix, ends, strict=True)]
+    label = [text[a:b] for a, b in zip(scan.registered, scan.label_end, strict=True)]
     reason = [""] * len(parts)
     tails = walker.tails
     wild = walker.wildcards.intersection(suffix)
-    slow = [
-        i
-        for i, (r, x) in enumerate(zip(registered, suffix, strict=True))
-        if r in tails or x in wild or "." not in r
-    ]
-    for i in set(slow) | bad:
+    if wild:
+        slow = {i for i, (r, x) in enumerate(zip(registered, suffix, strict=True)) if r in tails or x in wild}
+    else:
+        slow = {i for i, r in enumerate(registered) if r in tails}
+    bad = set(scan.bad)
+    slow.update(scan.no_dot)
+    unregistered: list[int] = []
+    suffix_count = walker.suffix_count
+    for i in slow | bad:
         if i in bad:
             result = N.normalize(names[i])
             if isinstance(result, N.Rejected):
                 parts[i], reason[i] = result.raw, result.reason
                 registered[i] = label[i] = suffix[i] = ""
+                unregistered.append(i)
             else:
                 parts[i], registered[i] = result.fqdn, result.registered
                 label[i], suffix[i] = result.label, result.suffix
+                if not result.registered:
+                    unregistered.append(i)
             continue
         labels = parts[i].split(".")
-        start = walker.start(labels)
+        count = suffix_count(labels)
+        start = len(labels) - count
         registered[i] = ".".join(labels[start - 1 :]) if start > 0 else ""
         label[i] = labels[start - 1] if start > 0 else ""
         suffix[i] = ".".join(labels[start:])
-    return Split(parts, registered, suffix, label, reason)
+        if start == 0:
+            unregistered.append(i)
+    unregistered.sort()
+    return Split(parts, registered, suffix, label, reason, unregistered)
 
 
-def _bad_lines(text: str) -> np.ndarray:
-    """Indices of the lines of ``text`` that are not plain host names.
+@dataclass(frozen=True)
+class _Scan:
+    bad: list[int]
+    """Lines that are not plain host names."""
+    no_dot: list[int]
+    """Lines without a dot."""
+    registered: list[int]
+    """Offset in the text where the last two labels start (the line's start if fewer)."""
+    suffix: list[int]
+    """Offset where the last label starts."""
+    label_end: list[int]
+    """Offset of the last dot (the end of the second-last label)."""
+    ends: list[int]
+    """Offset of each line's end."""
 
-    Plain: characters ``a-z0-9-_`` in labels of 1..63 separated by single
-    dots, at most 253 characters (which also bounds the label count at 127).
-    Vectorised over the bytes, so the common all-good batch costs a few
-    array passes instead of a regex call per name.
-    """
+
+def _scan(text: str) -> _Scan:
+    """Bad lines and label offsets of every line of ``text``, with whole-array operations."""
     buf = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-    newlines = np.flatnonzero(buf == 10)
+    size = buf.shape[0]
+    seps = np.flatnonzero((buf == 46) | (buf == 10))
+    is_newline = buf[seps] == 10
+    newlines = seps[is_newline]
     line_starts = np.concatenate(([0], newlines + 1))
-    line_ends = np.concatenate((newlines, [buf.shape[0]]))
+    line_ends = np.concatenate((newlines, [size]))
     bad = [np.flatnonzero(line_ends - line_starts > N.MAX_NAME_LENGTH)]
     wrong = np.flatnonzero(~_HOST_BYTE[buf])
     if wrong.size:
         bad.append(np.searchsorted(newlines, wrong))
-    seps = np.flatnonzero((buf == 46) | (buf == 10))
-    bounds = np.concatenate(([-1], seps, [buf.shape[0]]))
+    bounds = np.concatenate(([-1], seps, [size]))
     label_len = np.diff(bounds) - 1
-    line_of_label = np.concatenate(([0], np.cumsum(buf[seps] == 10)))
+    line_of_label = np.concatenate(([0], np.cumsum(is_newline)))
     bad.append(line_of_label[(label_len == 0) | (label_len > N.MAX_LABEL_LENGTH)])
-    return np.unique(np.concatenate(bad))
+    # separators with a final newline: each line ends at one, its dots come before
+    marks = np.concatenate((seps, [size]))
+    newline_at = np.flatnonzero(np.concatenate((is_newline, [True])))
+    dot = np.concatenate(([False], ~is_newline))  # dot[k + 1]: separator k is a dot
+    last = newline_at - 1
+    has_last = dot[newline_at]
+    has_second = has_last & dot[np.maximum(last, 0)]
+    last_dot = np.where(has_last, marks[np.maximum(last, 0)], line_starts - 1)
+    second_dot = np.where(has_second, marks[np.maximum(last - 1, 0)], line_starts - 1)
+    return _Scan(
+        bad=np.unique(np.concatenate(bad)).tolist(),
+        no_dot=np.flatnonzero(~has_last).tolist(),
+        registered=(second_dot + 1).tolist(),
+        suffix=(last_dot + 1).tolist(),
+        label_end=last_dot.tolist(),
+        ends=line_ends.tolist(),
+    )
 
 
 def _split_each(names: list, walker: SuffixWalker) -> Split:
@@ -203,4 +271,4 @@ def _split_each(names: list, walker: SuffixWalker) -> Split:
             suffix.append(result.suffix)
             label.append(result.label)
             reason.append("")
-    return Split(fqdn, registered, suffix, label, reason)
+    return Split(fqdn, registered, suffix, label, reason, [i for i, r in enumerate(registered) if not r])

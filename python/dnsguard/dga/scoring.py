@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -140,27 +141,43 @@ class Scorer:
 
     def _split(
         self, names: Iterable[str | bytes], allow: Iterable[str] | None
-    ) -> tuple[Split, list[str | None], list[int]]:
-        """Names split and allowlisted: (split, allowlist hit per name, indices of
-        the names the model sees: valid, registrable and not allowlisted)."""
+    ) -> tuple[Split, list[str | None], list[int], np.ndarray]:
+        """Names split and allowlisted: (split, allowlist hit per name, indices of the
+        allowlisted names, indices of the names the model sees: valid, registrable
+        and not allowlisted)."""
         split = split_names(names, self.walker)
-        hits = self.allowlist.match_many(split.fqdn, split.registered, split.suffix)
+        unregistered = split.unregistered
+        if unregistered is None:
+            unregistered = [i for i, r in enumerate(split.registered) if not r]
+        hits, hit_rows = self.allowlist.match_indices(
+            split.fqdn, split.registered, split.suffix, unregistered
+        )
         if allow:
             extra = build(allow)
             hits = [h or extra.match(f) for h, f in zip(hits, split.fqdn, strict=True)]
-        scored = [i for i, (h, r) in enumerate(zip(hits, split.registered, strict=True)) if r and not h]
-        return split, hits, scored
+            hit_rows = [i for i, h in enumerate(hits) if h]
+        n = len(split.fqdn)
+        if hit_rows or unregistered:
+            keep = np.ones(n, dtype=bool)
+            keep[hit_rows] = False
+            keep[unregistered] = False
+            scored = np.flatnonzero(keep)
+        else:
+            scored = np.arange(n)
+        return split, hits, hit_rows, scored
 
     def score_arrays(
         self, names: Iterable[str | bytes], *, allow: Iterable[str] | None = None
     ) -> BatchScores:
         """Score a batch column-wise (the fast path)."""
-        split, hits, scored = self._split(names, allow)
+        split, hits, hit_rows, scored = self._split(names, allow)
         n = len(split.fqdn)
         reasons: list[tuple[str, ...]] = [()] * n
-        for i in [i for i, h in enumerate(hits) if h]:
+        for i in hit_rows:
             reasons[i] = ("allowlisted:" + hits[i],)
-        for i in [i for i, r in enumerate(split.registered) if not r]:
+        for i in split.unregistered if split.unregistered is not None else range(n):
+            if split.registered[i]:
+                continue
             why = split.reason[i]
             if why:
                 reasons[i] = ("invalid:" + why,)
@@ -169,18 +186,13 @@ class Scorer:
         score = np.zeros(n, dtype=np.float64)
         family = [UNKNOWN] * n
         family_p = np.zeros(n, dtype=np.float64)
-        if scored:
-            if len(scored) == n:
-                labels = split.label
-                rows = np.arange(n, dtype=np.int64)
-            else:
-                labels = [split.label[i] for i in scored]
-                rows = np.asarray(scored, dtype=np.int64)
+        if scored.size:
+            labels = split.label if scored.size == n else _pick(split.label, scored)
             s = self.model.scores(F.encode(labels))
-            score[rows] = s
+            score[scored] = s
             flagged = np.flatnonzero(s >= self.model.threshold)
             if flagged.size:
-                self._attribute(split, rows, flagged, labels, family, family_p, reasons)
+                self._attribute(split, scored, flagged, labels, family, family_p, reasons)
         return BatchScores(split, score, family, family_p, reasons)
 
     def _attribute(
@@ -195,27 +207,30 @@ class Scorer:
     ) -> None:
         """Family and reasons for the (few) names above the threshold."""
         model = self.model
-        sub = F.encode([labels[k] for k in flagged])
+        sub = F.encode(_pick(labels, flagged))
         stats = F.lexical_stats(sub)
-        suffixes = [split.suffix[rows[k]] for k in flagged]
-        probs = M.softmax(model.family_logits_encoded(sub, suffixes, stats))
+        where = rows[flagged]
+        suffixes = _pick(split.suffix, where)
         masks = reason_masks(stats).tolist()
         words = {m: reason_words(m) for m in set(masks)}
-        if probs.shape[1]:
-            best = probs.argmax(axis=1).tolist()
-            top = probs.max(axis=1).tolist()
-        else:
-            best, top = [0] * len(masks), [0.0] * len(masks)
-        cutoff = model.family_min_probability
-        for i, m, b, p in zip(rows[flagged].tolist(), masks, best, top, strict=True):
-            if p >= cutoff and probs.shape[1]:
-                family[i] = model.families[b]
-                family_p[i] = p
+        where_list = where.tolist()
+        if not model.families:
+            for i, m in zip(where_list, masks, strict=True):
                 reasons[i] = words[m]
-            elif probs.shape[1]:
-                reasons[i] = (*words[m], f"closest-family:{model.families[b]}:{p:.2f}")
+            return
+        probs = M.softmax(model.family_logits_encoded(sub, suffixes, stats))
+        best_arr = probs.argmax(axis=1)
+        top_arr = probs[np.arange(probs.shape[0]), best_arr]
+        named = top_arr >= model.family_min_probability
+        family_p[where[named]] = top_arr[named]
+        names = model.families
+        for i, m, b, p, ok in zip(where_list, masks, best_arr.tolist(), top_arr.tolist(), named.tolist(),
+                                  strict=True):
+            if ok:
+                family[i] = names[b]
+                reasons[i] = words[m]
             else:
-                reasons[i] = words[m]
+                reasons[i] = (*words[m], f"closest-family:{names[b]}:{p:.2f}")
 
     def family_distribution(
         self, names: Iterable[str | bytes], *, allow: Iterable[str] | None = None
@@ -225,15 +240,13 @@ class Scorer:
         A separate call so that :meth:`score_arrays` / :meth:`score_batch`
         pay nothing for it; callers ask only about the names they keep (the
         service: names at or above its host threshold)."""
-        split, _, rows = self._split(names, allow)
+        split, _, _, rows = self._split(names, allow)
         model = self.model
         out = np.full((len(split.fqdn), len(model.families)), np.nan, dtype=np.float64)
-        if rows and model.families:
-            enc = F.encode([split.label[i] for i in rows])
-            suffixes = [split.suffix[i] for i in rows]
-            out[np.asarray(rows, dtype=np.int64)] = M.log_softmax(
-                model.family_logits_encoded(enc, suffixes, F.lexical_stats(enc))
-            )
+        if rows.size and model.families:
+            enc = F.encode(_pick(split.label, rows))
+            suffixes = _pick(split.suffix, rows)
+            out[rows] = M.log_softmax(model.family_logits_encoded(enc, suffixes, F.lexical_stats(enc)))
         return FamilyDistribution(model.families, out)
 
     def score_batch(
@@ -244,3 +257,10 @@ class Scorer:
 
     def score_one(self, name: str | bytes, *, allow: Iterable[str] | None = None) -> Verdict:
         return self.score_batch([name], allow=allow)[0]
+
+
+def _pick(values: Sequence[str], rows: np.ndarray) -> list[str]:
+    """``[values[i] for i in rows]``, faster."""
+    if rows.size == 1:
+        return [values[int(rows[0])]]
+    return list(itemgetter(*rows.tolist())(values)) if rows.size else []
