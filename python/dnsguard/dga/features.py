@@ -230,6 +230,21 @@ def lexical_stats(enc: Encoded, entropy: bool = True) -> LexicalStats:
     )
 
 
+def select_stats(stats: LexicalStats, rows: np.ndarray, enc: Encoded | None = None) -> LexicalStats:
+    """The statistics of labels ``rows`` of a batch; with ``enc`` (those labels encoded)
+    the entropy is computed, as ``lexical_stats(enc)`` would (the scorer computes the
+    other statistics once for the whole batch and the entropy only for flagged names)."""
+    return LexicalStats(
+        length=stats.length[rows],
+        digits=stats.digits[rows],
+        vowel_share=stats.vowel_share[rows],
+        entropy=_entropy(enc) if enc is not None and enc.count else stats.entropy[rows],
+        consonant_run=stats.consonant_run[rows],
+        hyphens=stats.hyphens[rows],
+        switches=stats.switches[rows],
+    )
+
+
 def _entropy(enc: Encoded) -> np.ndarray:
     n = enc.count
     seg = np.repeat(np.arange(n, dtype=np.int64), enc.lengths + 2)

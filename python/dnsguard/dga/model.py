@@ -75,7 +75,7 @@ class Model:
             return np.zeros(0, dtype=np.float64)
         if stats is None:
             stats = F.lexical_stats(enc, entropy=False)
-        grams = F.gram_sums(enc, F.grams(enc, self.orders), self.weights, self.bits)
+        grams = self.detector_tables().gram_sums(enc)
         total = grams + F.meta_sums(stats, self.weights, self.bits)
         return total * F.length_scale(enc.lengths, self.scale_power) + self.bias
 
@@ -96,6 +96,13 @@ class Model:
         rows = self.family_weights[F.table_index(ids[order], self.family_bits)].astype(np.float32)
         starts = np.searchsorted(seg[order], np.arange(n))
         return np.add.reduceat(rows, starts, axis=0) + self.family_bias
+
+    def detector_tables(self) -> FL.DetectorTables:
+        """The detector's n-gram weights by n-gram value (orders up to 3), built on first use."""
+        tables = self._fast.get("detector")
+        if tables is None:
+            tables = self._fast["detector"] = FL.DetectorTables(self.weights, self.bits, self.orders)
+        return tables
 
     def family_tables(self) -> FL.FamilyTables | None:
         """The fast attributor tables, built (and checked against the reference) on first use;

@@ -188,11 +188,13 @@ class Scorer:
         family_p = np.zeros(n, dtype=np.float64)
         if scored.size:
             labels = split.label if scored.size == n else _pick(split.label, scored)
-            s = self.model.scores(F.encode(labels))
+            enc = F.encode(labels)
+            stats = F.lexical_stats(enc, entropy=False)
+            s = self.model.scores(enc, stats)
             score[scored] = s
             flagged = np.flatnonzero(s >= self.model.threshold)
             if flagged.size:
-                self._attribute(split, scored, flagged, labels, family, family_p, reasons)
+                self._attribute(split, scored, flagged, labels, stats, family, family_p, reasons)
         return BatchScores(split, score, family, family_p, reasons)
 
     def _attribute(
@@ -201,6 +203,7 @@ class Scorer:
         rows: np.ndarray,
         flagged: np.ndarray,
         labels: Sequence[str],
+        batch_stats: F.LexicalStats,
         family: list[str],
         family_p: np.ndarray,
         reasons: list[tuple[str, ...]],
@@ -208,7 +211,7 @@ class Scorer:
         """Family and reasons for the (few) names above the threshold."""
         model = self.model
         sub = F.encode(_pick(labels, flagged))
-        stats = F.lexical_stats(sub)
+        stats = F.select_stats(batch_stats, flagged, sub)
         where = rows[flagged]
         suffixes = _pick(split.suffix, where)
         masks = reason_masks(stats).tolist()
