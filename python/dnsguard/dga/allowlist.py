@@ -26,6 +26,8 @@ import numpy as np
 
 SHIPPED_FILES = ("allowlist-cdn-suffixes.txt", "allowlist-top-domains.txt")
 _BITMAP_MASK = (1 << 23) - 1
+_SMALL_BATCH = 8
+"""Batches up to this size are matched name by name (no numpy calls)."""
 
 
 @dataclass(frozen=True)
@@ -99,9 +101,10 @@ class Allowlist:
         names the hash pre-filters pick: names under an allowlisted suffix,
         listed registered domains and names under a deep parent."""
         n = len(registered)
+        if n <= _SMALL_BATCH:
+            hits = [self.match_split(*row) for row in zip(fqdns, registered, suffixes, strict=True)]
+            return hits, [i for i, h in enumerate(hits) if h]
         hits: list[str | None] = [None] * n
-        if n == 0:
-            return hits, []
         memo = self._suffix_memo
         distinct = set(suffixes)
         for suffix in distinct.difference(memo):

@@ -44,6 +44,8 @@ _MAX_LENGTH = 255
 _MIXED_MAX_LENGTH = 56
 """Longest label whose token rows after the first (2 x length + 16 at most) fit
 one pairwise block of 128."""
+_FEW = 16
+"""Batches of at most this many labels are listed in Python (:meth:`FamilyTables._few`)."""
 _GROUP_MIN = 32
 """Labels of one length worth a dense matrix of their own (16, 32 and 64 measured the same)."""
 _CHUNK = 4096
@@ -90,6 +92,9 @@ class FamilyTables:
         kinds = np.arange(2 * F.EDGE_POSITIONS, dtype=np.uint32)
         self.edge = _rows((codes[None, :] * np.uint32(64) + kinds[:, None] + F._EDGE_SALT32) * F._MULT32, bits)
         self._cache = _SuffixCache()
+        self._gram1_list = self.gram1.tolist()
+        self._gram2_list = self.gram2.tolist()
+        self._edge_list = self.edge.tolist()
         self._lock = threading.Lock()
 
     # -- suffix tokens --------------------------------------------------------------
@@ -147,6 +152,8 @@ class FamilyTables:
     def logits(self, enc: F.Encoded, stats: F.LexicalStats, suffixes: Sequence[str]) -> np.ndarray:
         """[labels, families] float32, the same bits as the reference."""
         n = enc.count
+        if n <= _FEW:
+            return self._few(enc, stats, suffixes)
         lengths = enc.lengths
         suffix_rows, pair_rows = self._suffix_rows(suffixes, lengths)
         meta = np.empty((n, len(F.META_KINDS)), dtype=np.intp)
@@ -179,22 +186,12 @@ class FamilyTables:
         out += self.bias
         return out
 
-    def _mixed(self, codes, starts, lengths, meta, suffix_rows, pair_rows) -> np.ndarray:
-        """Logits (without bias) of labels of any length up to ``_MIXED_MAX_LENGTH``.
-
-        Every label has ``n = slots - 1 <= 128`` rows after its first, so its
-        pairwise sum is one block: eight accumulators over ``n // 8`` full
-        groups of eight rows, a fixed tree, then the ``n % 8`` remaining rows one
-        by one.  Labels are sorted by their number of full groups, so each
-        group step is a prefix of the batch; the remainder steps pick their
-        labels and columns by index."""
+    def _index(self, codes, starts, lengths, meta, suffix_rows, pair_rows) -> np.ndarray:
+        """[labels, slots] table rows of every token in the reference's order (1-grams,
+        2-grams, statistics, edge characters, suffix, (suffix, length)); a label's
+        row is valid up to its own slot count (:func:`_slot_counts`), garbage after."""
         m = starts.shape[0]
-        edges = 2 * np.clip(lengths - 1, 0, F.EDGE_POSITIONS - 1)
-        slots = 2 * lengths + 3 + meta.shape[1] + edges + 2
-        blocks, remainder = np.divmod(slots - 1, 8)
-        order = np.argsort(-blocks, kind="stable")
-        starts, lengths, edges, slots = starts[order], lengths[order], edges[order], slots[order]
-        blocks, remainder = blocks[order], remainder[order]
+        slots = _slot_counts(lengths, meta.shape[1])
         width = int(slots.max())
         idx = np.empty((m, width), dtype=np.intp)
         flat = idx.reshape(-1)
@@ -213,7 +210,7 @@ class FamilyTables:
         flat[base[two] + np.repeat(lengths + 2, per)[two]] = self.gram2[c[two] + _BASE * codes[q2 + 1].astype(np.intp)]
         rows = np.arange(m)
         at = 2 * lengths + 3
-        idx[rows[:, None], at[:, None] + np.arange(meta.shape[1])] = meta[order]
+        idx[rows[:, None], at[:, None] + np.arange(meta.shape[1])] = meta
         at = at + meta.shape[1]
         for p in range(1, F.EDGE_POSITIONS):
             ok = np.flatnonzero(lengths > p)
@@ -222,8 +219,66 @@ class FamilyTables:
             idx[ok, at[ok]] = self.edge[2 * p, codes[starts[ok] + 1 + p]]
             idx[ok, at[ok] + 1] = self.edge[2 * p + 1, codes[starts[ok] + lengths[ok] - p]]
             at[ok] += 2
-        idx[rows, slots - 2] = suffix_rows[order]
-        idx[rows, slots - 1] = pair_rows[order]
+        idx[rows, slots - 2] = suffix_rows
+        idx[rows, slots - 1] = pair_rows
+        return idx
+
+    def _few(self, enc: F.Encoded, stats: F.LexicalStats, suffixes: Sequence[str]) -> np.ndarray:
+        """A few labels (a single name's latency): rows listed in Python, then the
+        reference's own sum, ``np.add.reduceat(rows, offsets, axis=0)``, which
+        costs little at this size."""
+        from dnsguard.dga.model import family_context
+
+        cache = self._cache
+        if not cache.index.keys() >= set(suffixes):
+            cache = self._extend(sorted(set(suffixes).difference(cache.index)))
+        g1, g2, edge = self._gram1_list, self._gram2_list, self._edge_list
+        shift = 32 - self.bits
+        salt, mult = int(F._META_SALT32), int(F._MULT32)
+        buckets = [b.tolist() for b in F.meta_buckets(stats)]
+        codes = enc.codes.tolist()
+        flat: list[int] = []
+        offsets: list[int] = []
+        for k, (start, length, suffix) in enumerate(
+            zip(enc.starts.tolist(), enc.lengths.tolist(), suffixes, strict=True)
+        ):
+            offsets.append(len(flat))
+            c = codes[start : start + length + 2]
+            flat += [g1[x] for x in c]
+            flat += [g2[a + _BASE * b] for a, b in zip(c[:-1], c[1:], strict=True)]  # none from "$"
+            flat += [(((b[k] * 64 + kind + 1 + salt) * mult) & 0xFFFFFFFF) >> shift
+                     for kind, b in enumerate(buckets)]
+            for p in range(1, min(length, F.EDGE_POSITIONS)):
+                flat.append(edge[2 * p][c[1 + p]])
+                flat.append(edge[2 * p + 1][c[length - p]])
+            sid = cache.index[suffix]
+            pair = int(cache.pair_rows[sid, length])
+            if pair < 0:
+                ids, _ = family_context(np.array([length]), [suffix])
+                pair = int(_rows(ids[1:], self.bits)[0])
+                cache.pair_rows[sid, length] = pair
+            flat.append(int(cache.suffix_rows[sid]))
+            flat.append(pair)
+        out = np.add.reduceat(self.table[flat], offsets, axis=0)
+        out += self.bias
+        return out
+
+    def _mixed(self, codes, starts, lengths, meta, suffix_rows, pair_rows) -> np.ndarray:
+        """Logits (without bias) of labels of any length up to ``_MIXED_MAX_LENGTH``.
+
+        Every label has ``n = slots - 1 <= 128`` rows after its first, so its
+        pairwise sum is one block: eight accumulators over ``n // 8`` full
+        groups of eight rows, a fixed tree, then the ``n % 8`` remaining rows one
+        by one.  Labels are sorted by their number of full groups, so each
+        group step is a prefix of the batch; the remainder steps pick their
+        labels and columns by index."""
+        m = starts.shape[0]
+        slots = _slot_counts(lengths, meta.shape[1])
+        blocks, remainder = np.divmod(slots - 1, 8)
+        order = np.argsort(-blocks, kind="stable")
+        blocks, remainder = blocks[order], remainder[order]
+        idx = self._index(codes, starts[order], lengths[order], meta[order],
+                          suffix_rows[order], pair_rows[order])
 
         table = self.table
         r = table[idx[:, 1:9]]
@@ -275,6 +330,11 @@ class FamilyTables:
         return first
 
 
+def _slot_counts(lengths: np.ndarray, meta: int) -> np.ndarray:
+    """Tokens per label: 1-grams, 2-grams, statistics, edge characters, suffix, pair."""
+    return 2 * lengths + 3 + meta + 2 * np.clip(lengths - 1, 0, F.EDGE_POSITIONS - 1) + 2
+
+
 def _pairwise(table: np.ndarray, idx: np.ndarray, lo: int, n: int) -> np.ndarray:
     """numpy's float pairwise sum of the rows of slots ``lo .. lo+n-1`` (n >= 1),
     vectorised over labels and families (``pairwise_sum`` in numpy's loops_utils)."""
@@ -322,6 +382,11 @@ def build(model) -> FamilyTables | None:
     reference = model.family_logits(model.family_tokens(enc, stats), suffixes, enc.lengths)
     if not tables.usable(enc) or not np.array_equal(tables.logits(enc, stats, suffixes), reference):
         return None
+    for at in (0, 60, 150, 200):  # the few-labels path too
+        few = slice(at, at + 8)
+        sub = F.encode(labels[few])
+        if not np.array_equal(tables.logits(sub, F.lexical_stats(sub), suffixes[few]), reference[few]):
+            return None
     return tables
 
 

@@ -26,6 +26,9 @@ _HOST_BYTE = np.zeros(256, dtype=bool)
 _HOST_BYTE[np.frombuffer(b"abcdefghijklmnopqrstuvwxyz0123456789-_.\n", dtype=np.uint8)] = True
 _HOST_BYTE.setflags(write=False)
 _TRAILING_DOT = re.compile(r"\.$", re.M)
+_SMALL_BATCH = 8
+"""Batches up to this size take the per-name path: the batch scan's fixed cost
+(tens of numpy calls) is more than a few regex matches."""
 _MEMO_LIMIT = 65_536
 """Memoised suffix walks before the memo starts again (bounds memory on hostile input)."""
 
@@ -111,6 +114,8 @@ class SuffixWalker:
 def split_names(names: Iterable[str | bytes], walker: SuffixWalker) -> Split:
     """Normalise and split a batch; never raises on hostile input."""
     batch = names if isinstance(names, list) else list(names)
+    if len(batch) <= _SMALL_BATCH:
+        return _split_each(batch, walker)
     fast = _split_plain_batch(batch, walker)
     return fast if fast is not None else _split_each(batch, walker)
 
