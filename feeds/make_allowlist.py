@@ -15,29 +15,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from dnsguard.feeds.allowlist import DYNAMIC_DNS_PROVIDERS, SHARED_PLATFORM_HOSTS
 from dnsguard.names import Rejected, normalize
 
 SOURCE = Path("data/benign/top-registered-domains.txt")
 TARGET = Path("python/dnsguard/data/allowlist-top-domains.txt")
 
-# Providers that hand out sub-domains to anyone (malware C2 lives there) and
-# are not public suffixes in the PSL snapshot we ship.
-EXCLUDED = frozenset(
-    ["000webhost.com", "3322.org", "8866.org", "afraid.org", "byethost.com", "changeip.com", "ddns.vc", "dlinkddns.com", "duia.com", "dyn.com", "dyndns.com", "dynu.com", "freehostia.com", "gicp.net", "mooo.com", "no-ip.com", "noip.com", "oray.com", "oray.net", "weebly.com", "x10host.com"]
-)
-
-# Host names of big shared platforms that the PSL makes registered domains of
-# their own (githubusercontent.com is a public suffix): URLhaus lists malware
-# *files* there, but as DNS indicators these names would flag every developer.
-SHARED_PLATFORM_HOSTS = (
-    "raw.githubusercontent.com", "objects.githubusercontent.com",
-    "gist.githubusercontent.com", "avatars.githubusercontent.com",
-    "user-images.githubusercontent.com", "release-assets.githubusercontent.com",
-    "codeload.github.com", "cdn.discordapp.com", "media.discordapp.net",
-    "dl.dropboxusercontent.com", "firebasestorage.googleapis.com",
-    "storage.googleapis.com", "bitbucket.org", "gitlab.com", "transfer.sh",
-    "1drv.ms", "onedrive.live.com", "ipfs.io", "cloudflare-ipfs.com",
-)
+# Dynamic-DNS / free-hosting providers and shared-platform host names: one
+# definition, shared with ``dnsguard feeds allowlist refresh``.
+EXCLUDED = DYNAMIC_DNS_PROVIDERS
 
 HEADER = """\
 # dnsguard allowlist: popular registered domains a feed may never list.

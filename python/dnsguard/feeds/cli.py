@@ -18,7 +18,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dnsguard.feeds.allowlist import load_allowlist
+from dnsguard.feeds.allowlist import (
+    DEFAULT_TOP,
+    TopListError,
+    load_allowlist,
+    refresh_top_list,
+    refreshed_path,
+)
 from dnsguard.feeds.definitions import DefinitionError, FeedDefinition, load_definitions
 from dnsguard.feeds.export import write_suricata_export, write_zeek_intel
 from dnsguard.feeds.settings import FeedsConfig, FeedsConfigError, feeds_config
@@ -51,6 +57,20 @@ def register(subparsers: Any) -> None:
 
     p = sub.add_parser("status", help="per feed: last success, age, counts, rejections, quarantine")
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("allowlist", help="the allowlist of popular domains: show it, refresh it from a top list")
+    al = p.add_subparsers(dest="allowlist_command", metavar="ACTION")
+    al.required = True
+    q = al.add_parser("refresh", help="replace the top-domain list with a current Tranco/Umbrella list (offline)",
+                      description="Read a ranked top list (rank,domain CSV as Tranco and Cisco Umbrella publish it; "
+                      ".zip and .gz fine) and make its first N registered domains the allowlist's top list. "
+                      "Written atomically to <state_dir>/allowlist/top-domains.txt; nothing is fetched.")
+    q.add_argument("--top-list", metavar="FILE", type=Path, required=True, help="the top list (rank,domain)")
+    q.add_argument("--top", metavar="N", type=int, default=DEFAULT_TOP,
+                   help=f"how many registered domains to take (default {DEFAULT_TOP:,})")
+    q.set_defaults(func=cmd_allowlist_refresh)
+    q = al.add_parser("show", help="which lists are in force, where from, how many entries")
+    q.set_defaults(func=cmd_allowlist_show)
 
     p = sub.add_parser("export", help="write the Zeek intel file and Suricata datasets")
     p.add_argument("--zeek", metavar="DIR", type=Path, help="write DIR/dnsguard.intel")
@@ -114,7 +134,7 @@ def cmd_update(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
     _setup_logging()
     try:
         settings, definitions = _load(config)
-        allowlist = load_allowlist(list(settings.allowlist_files))
+        allowlist = load_allowlist(list(settings.allowlist_files), state_dir=settings.state_dir)
     except (DefinitionError, FeedsConfigError, OSError) as exc:
         print(f"dnsguard feeds: {exc}", file=sys.stderr)
         return 1
@@ -150,6 +170,36 @@ def cmd_update(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
     return 0
 
 
+def cmd_allowlist_refresh(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
+    try:
+        settings = feeds_config(config)
+    except FeedsConfigError as exc:
+        print(f"dnsguard feeds: {exc}", file=sys.stderr)
+        return 1
+    try:
+        done = refresh_top_list(args.top_list, settings.state_dir, args.top)
+    except TopListError as exc:
+        print(f"dnsguard feeds allowlist: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"dnsguard feeds allowlist: cannot write: {exc}", file=sys.stderr)
+        return 2
+    print(f"allowlist: {done.path}: {done.names} registered domains from {done.source} "
+          f"({done.rows} rows read, {done.skipped} skipped); run 'dnsguard feeds update --offline' "
+          "to re-check the feeds' last good copies against it")  # fmt: skip
+    return 0
+
+
+def cmd_allowlist_show(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
+    try:
+        settings = feeds_config(config)
+    except FeedsConfigError as exc:
+        print(f"dnsguard feeds: {exc}", file=sys.stderr)
+        return 1
+    _print_allowlist(settings, time.time())
+    return 0
+
+
 def cmd_status(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
     try:
         settings, definitions = _load(config)
@@ -161,6 +211,7 @@ def cmd_status(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
     counts = store.counts()
     print(f"store {settings.store_path}: {len(store)} indicators "
           f"({', '.join(f'{k} {v}' for k, v in sorted(counts['threat'].items())) or 'empty'})")  # fmt: skip
+    _print_allowlist(settings, now)
     print(f"{'FEED':<26} {'STATUS':<13} {'LAST SUCCESS':<21} {'AGE':>6} {'IN STORE':>9} {'GOOD COPY':>9} {'REJECTED':>9}  NOTES")
     for d in definitions:
         st = read_state(settings.state_dir, d.name)
@@ -177,12 +228,62 @@ def cmd_status(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
         if st.last_success and now - st.last_success > 3 * d.refresh:
             notes.append("stale")
         if rejected:
-            top = sorted(st.rejected.items(), key=lambda kv: -kv[1])[:3]
-            notes.append("rejections: " + ", ".join(f"{r} {n}" for r, n in top))
+            every = sorted(st.rejected.items(), key=lambda kv: (-kv[1], kv[0]))
+            notes.append("rejections: " + ", ".join(f"{r} {n}" for r, n in every))
+        if st.quarantines:
+            notes.append(f"quarantined {sum(st.quarantines.values())}x ("
+                         + ", ".join(f"{k} {n}" for k, n in sorted(st.quarantines.items())) + ")")
         status = "internal" if d.format == "internal" else st.status
         print(f"{d.name:<26} {status:<13} {success:<21} {age:>6} {counts['source'].get(d.name, 0):>9} "
               f"{st.accepted:>9} {rejected:>9}  {'; '.join(notes)}")  # fmt: skip
+    totals: dict[str, int] = {}
+    for d in definitions:
+        for reason, n in read_state(settings.state_dir, d.name).rejected_total.items():
+            totals[reason] = totals.get(reason, 0) + n
+    if totals:
+        print("rejected since the state began: " + ", ".join(
+            f"{r} {n}" for r, n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))))  # fmt: skip
     return 0
+
+
+ALLOWLIST_MAX_AGE = 90 * 86400
+"""A refreshed top list older than this is reported stale (refresh monthly)."""
+
+
+def _print_allowlist(settings: FeedsConfig, now: float) -> None:
+    """Which allowlist and never-list are in force, from where, how old."""
+    try:
+        allowlist = load_allowlist(list(settings.allowlist_files), state_dir=settings.state_dir)
+    except OSError as exc:
+        print(f"allowlist: cannot read ({exc})")
+        return
+    refreshed = refreshed_path(settings.state_dir)
+    for source in allowlist.sources:
+        print(f"allowlist: {source}")
+    if refreshed.is_file():
+        age = now - refreshed.stat().st_mtime
+        if age > ALLOWLIST_MAX_AGE:
+            print(f"allowlist: STALE: the refreshed top list is {_age(age)} old; refresh it monthly "
+                  "(dnsguard feeds allowlist refresh --top-list FILE)")  # fmt: skip
+    else:
+        print("allowlist: the shipped top list is from 2015/2016; refresh it from a current Tranco or Umbrella "
+              "list (dnsguard feeds allowlist refresh --top-list FILE, docs/feeds.md)")
+
+
+def drop_listed(indicators: list, allowlist) -> tuple[list, dict[str, int]]:
+    """``indicators`` without those the allowlist or never-list covers, and how
+    many went per reason.  The store may hold names accepted under an older
+    allowlist (chatgpt.com before it was listed): they are never exported."""
+    kept = []
+    dropped: dict[str, int] = {}
+    reason_of = allowlist.indicator_reason
+    for ind in indicators:
+        reason = reason_of(ind.value, ind.kind)
+        if reason is None:
+            kept.append(ind)
+        else:
+            dropped[reason] = dropped.get(reason, 0) + 1
+    return kept, dropped
 
 
 def _previous_export_size(args: argparse.Namespace, settings: FeedsConfig) -> tuple[Path, int] | None:
@@ -248,6 +349,15 @@ def cmd_export(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
     except (FeedsConfigError, StoreError) as exc:
         print(f"dnsguard feeds: {exc}", file=sys.stderr)
         return 1
+    try:
+        allowlist = load_allowlist(list(settings.allowlist_files), state_dir=settings.state_dir)
+    except OSError as exc:
+        print(f"dnsguard feeds: allowlist: {exc}", file=sys.stderr)
+        return 1
+    indicators, dropped = drop_listed(indicators, allowlist)
+    if dropped:
+        print("left out (the store holds them from before the current allowlist): "
+              + ", ".join(f"{reason} {n}" for reason, n in sorted(dropped.items())), file=sys.stderr)
     refusal = _export_refusal(args, settings, indicators)
     if refusal:
         print(f"dnsguard feeds export: {refusal}; nothing written", file=sys.stderr)

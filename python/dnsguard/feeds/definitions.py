@@ -80,6 +80,12 @@ class FeedDefinition:
     max_decompressed: int = 256 << 20
     archive_member: str = ""
     max_events: int = 500
+    max_growth: float = 2.0
+    """Quarantine a copy with more than this many times the last good copy's
+    indicators (and at least 50 more); 0 turns the check off."""
+    max_popular_share: float = 0.2
+    """Quarantine a copy whose share of allowlisted / never-listed entries is
+    above this and twice the last good copy's; 1 turns the check off."""
     licence: str = ""
     enabled: bool = True
     origin: str = ""
@@ -90,7 +96,7 @@ _KEYS = {
     "name", "format", "url", "description", "auth", "refresh", "confidence",
     "min_confidence", "threat", "threat_map", "family", "family_map",
     "family_threat", "kinds", "expire_after", "max_bytes", "max_decompressed",
-    "archive_member", "max_events", "licence", "license", "enabled",
+    "archive_member", "max_events", "licence", "license", "enabled", "max_growth", "max_popular_share",
 }  # fmt: skip
 
 
@@ -173,6 +179,13 @@ def parse_definition(raw: Mapping[str, Any], origin: str = "<definition>") -> Fe
     max_events = raw.get("max_events", 500)
     if isinstance(max_events, bool) or not isinstance(max_events, int) or max_events <= 0:
         raise DefinitionError(f"{where}: max_events must be a positive integer")
+    max_growth = raw.get("max_growth", 2.0)
+    if isinstance(max_growth, bool) or not isinstance(max_growth, int | float) or not (
+            max_growth == 0 or 1 <= max_growth < float("inf")):
+        raise DefinitionError(f"{where}: max_growth must be 0 (off) or a number of at least 1")
+    share = raw.get("max_popular_share", 0.2)
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise DefinitionError(f"{where}: max_popular_share must be a fraction between 0 and 1")
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         raise DefinitionError(f"{where}: enabled must be true or false")
@@ -196,6 +209,8 @@ def parse_definition(raw: Mapping[str, Any], origin: str = "<definition>") -> Fe
         max_decompressed=parse_size(raw.get("max_decompressed", "256MB"), f"{where}.max_decompressed"),
         archive_member=str(raw.get("archive_member", "")),
         max_events=max_events,
+        max_growth=float(max_growth),
+        max_popular_share=float(share),
         licence=str(raw.get("licence", raw.get("license", ""))),
         enabled=enabled,
         origin=origin,

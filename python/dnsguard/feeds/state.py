@@ -38,6 +38,15 @@ class FeedState:
     """Why the latest copy was quarantined; empty when the latest copy is in force."""
     quarantined_at: float = 0.0
     bytes: int = 0
+    good_total: int = 0
+    """Entries (accepted + rejected) of the last good copy."""
+    good_popular: int = 0
+    """Entries of the last good copy rejected as allowlisted or never-listed."""
+    quarantines: dict[str, int] = field(default_factory=dict)
+    """Quarantined copies since the state was created, by rule (html, empty,
+    rejected, shrank, grew, popular, unreadable)."""
+    rejected_total: dict[str, int] = field(default_factory=dict)
+    """Rejected entries by reason, summed over every copy processed."""
 
 
 def feed_dir(state_dir: Path, name: str) -> Path:
@@ -49,6 +58,8 @@ def read_state(state_dir: Path, name: str) -> FeedState:
     try:
         raw = json.loads(path.read_text("utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
+        return FeedState(name)
+    if not isinstance(raw, dict):
         return FeedState(name)
     known = {f.name for f in fields(FeedState)}
     return FeedState(**{k: v for k, v in raw.items() if k in known} | {"name": name})

@@ -17,12 +17,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dnsguard.feeds.allowlist import Allowlist
+from dnsguard.feeds.allowlist import POPULAR_REASONS, Allowlist
 from dnsguard.feeds.decompress import DecodeError, decode_body
 from dnsguard.feeds.definitions import FeedDefinition
 from dnsguard.feeds.fetch import FetchError, FetchOptions, FetchResult, fetch
 from dnsguard.feeds.formats import PARSERS, ParseError, parse_manifest
-from dnsguard.feeds.health import Assessment, looks_like_html
+from dnsguard.feeds.health import Assessment, looks_like_html, quarantine_kind
 from dnsguard.feeds.progress import ProgressBar
 from dnsguard.feeds.state import (
     FeedState,
@@ -77,6 +77,10 @@ def _summary(result: ValidationResult) -> str:
         return "none rejected"
     parts = ", ".join(f"{reason}: {n}" for reason, n in result.rejected.most_common())
     return f"{result.rejected_total} rejected ({parts})"
+
+
+def _popular(result: ValidationResult) -> int:
+    return sum(result.rejected.get(reason, 0) for reason in POPULAR_REASONS)
 
 
 def one_line(exc: BaseException) -> str:
@@ -220,10 +224,16 @@ def update_feed(
     html = looks_like_html(body, got.content_type)
     try:
         result = ValidationResult() if html else process_body(definition, body, settings.allowlist, now)
-        reason = Assessment(len(result.indicators), result.rejected_total, state.accepted or None, html).quarantine_reason()
+        reason = Assessment(
+            len(result.indicators), result.rejected_total, state.accepted or None, html,
+            popular=_popular(result), previous_total=state.good_total, previous_popular=state.good_popular,
+            max_growth=definition.max_growth, max_popular_share=definition.max_popular_share,
+        ).quarantine_reason()  # fmt: skip
     except Exception as exc:  # noqa: BLE001 - any parser failure quarantines this feed only
         result, reason = ValidationResult(), f"unreadable: {one_line(exc)}"
     state.rejected = dict(result.rejected)
+    for reason_text, count in result.rejected.items():
+        state.rejected_total[reason_text] = state.rejected_total.get(reason_text, 0) + count
     state.ignored = sum(result.ignored.values())
     if reason is not None and settings.accept and requested and result.indicators and not html:
         log.warning("feed %s: accepting a copy that would be quarantined (%s), as asked", name, reason)
@@ -231,6 +241,8 @@ def update_feed(
     if reason is not None:
         write_quarantined(settings.state_dir, name, body)
         state.quarantine, state.quarantined_at = reason, now
+        kind = quarantine_kind(reason)
+        state.quarantines[kind] = state.quarantines.get(kind, 0) + 1
         # The store is left alone: the last good copy's indicators stay until
         # they expire (expire_after since the feed last confirmed them), as
         # after a failed download.
@@ -240,6 +252,8 @@ def update_feed(
     stats = store.merge(result.indicators, name, replace=True)
     state.etag, state.last_modified = got.etag, got.last_modified
     state.accepted, state.quarantine, state.quarantined_at = len(result.indicators), "", 0.0
+    state.good_total = len(result.indicators) + result.rejected_total
+    state.good_popular = _popular(result)
     state.last_success = state.last_change = now
     for reason_text, examples in result.examples.items():
         log.debug("feed %s: rejected (%s), e.g. %s", name, reason_text, ", ".join(examples))

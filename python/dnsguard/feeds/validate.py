@@ -97,8 +97,9 @@ def check_address(text: str, allowlist: Allowlist) -> tuple[str, str] | str:
             return "private or reserved address"
     elif not address.is_global or address.is_multicast:
         return "private or reserved address"
-    if allowlist.allows_address(address):
-        return "allowlisted"
+    reason = allowlist.address_reason(address)
+    if reason is not None:
+        return reason
     return ("ipv4" if address.version == 4 else "ipv6", str(address))
 
 
@@ -114,7 +115,7 @@ def check_domain(text: str, allowlist: Allowlist) -> str:
     if parsed.is_public_suffix:
         return "!public suffix"
     if allowlist.allows_name(parsed):
-        return "!allowlisted"
+        return "!" + (allowlist.name_reason(parsed.fqdn, parsed.registered) or "allowlisted")
     return parsed.fqdn
 
 
@@ -211,6 +212,7 @@ def _validate(
     ignored = result.ignored
     domains = allowlist.domains
     networks = allowlist.networks
+    v4_reason = allowlist.v4_reason
     take_domains = "domain" in kinds
     take_v4 = "ipv4" in kinds
     walker = _walker()
@@ -262,7 +264,7 @@ def _validate(
                     reject("public suffix" if "." in value else "TLD only", record.value)
                     continue
                 if registered in domains or (value != registered and _parent_listed(value, registered, domains)):
-                    reject("allowlisted", record.value)
+                    reject(allowlist.name_reason(value, registered) or "allowlisted", record.value)
                     continue
                 if not take_domains:
                     ignored["domain not taken from this feed"] += 1
@@ -274,13 +276,18 @@ def _validate(
             else:
                 text = step[0]
                 quad = v4_match(text)
-                if quad is not None and not networks:
+                if quad is not None:
                     a, b, c, d = quad.groups()
                     number = int(a) << 24 | int(b) << 16 | int(c) << 8 | int(d)
                     i = bisect_right(v4_starts, number) - 1
                     if i >= 0 and number <= v4_ranges[i][1]:
                         reject("private or reserved address", record.value)
                         continue
+                    if networks:
+                        listed = v4_reason(number)
+                        if listed is not None:
+                            reject(listed, record.value)
+                            continue
                     if not take_v4:
                         ignored["ipv4 not taken from this feed"] += 1
                         continue

@@ -82,13 +82,14 @@ def _csv_blocks(body: bytes, first_column: str, default: tuple[str, ...], out: P
     index: dict[str, int] = {}
     ncols = 0
     quoted_first = '"' + first_column
+    plain_first = first_column + ","
     malformed = "malformed CSV row (wrong column count)"
     for lines in line_blocks(body):
         rows: list[list[str]] = []
         append = rows.append
         for line in lines:
             if header is None:
-                if line.startswith("#") or line.startswith(quoted_first):
+                if line.startswith("#") or line.startswith(quoted_first) or line.startswith(plain_first):
                     found = _header(line, first_column)
                     if found:
                         header = found
