@@ -80,6 +80,7 @@ class FamilyTables:
 
     def __init__(self, weights: np.ndarray, bias: np.ndarray, bits: int, suffix_salt: int) -> None:
         self.table = np.ascontiguousarray(weights, dtype=np.float32)
+        self.rows = _Rows(self.table)
         self.bias = bias
         self.bits = bits
         self.suffix_salt = suffix_salt
@@ -280,7 +281,7 @@ class FamilyTables:
         idx = self._index(codes, starts[order], lengths[order], meta[order],
                           suffix_rows[order], pair_rows[order])
 
-        table = self.table
+        table = self.rows
         r = table[idx[:, 1:9]]
         counts = np.bincount(blocks)
         active = m - np.cumsum(counts)  # labels with more than b groups
@@ -293,8 +294,8 @@ class FamilyTables:
             res[sel] += table[idx[sel, 1 + 8 * blocks[sel] + extra]]
         total_rows = table[idx[:, 0]]
         total_rows += res
-        out = np.empty_like(total_rows)
-        out[order] = total_rows
+        out = np.empty((m, self.table.shape[1]), dtype=np.float32)
+        out[order] = total_rows[:, : self.table.shape[1]]
         return out
 
     def _slots(self, codes, starts, length, meta, suffix_rows, pair_rows) -> np.ndarray:
@@ -322,12 +323,31 @@ class FamilyTables:
 
     def _sum(self, idx: np.ndarray) -> np.ndarray:
         """``row[0] + pairwise(rows[1:])`` per label and family, as ``reduceat`` does."""
-        table = self.table
+        table = self.rows
         first = table[idx[:, 0]]
         n = idx.shape[1] - 1
         if n:
             first += _pairwise(table, idx, 1, n)
-        return first
+        return first[:, : self.table.shape[1]]
+
+
+class _Rows:
+    """``table[index]`` for a row table, gathered as whole 160-byte rows.
+
+    The rows are padded to a multiple of four floats and gathered through a
+    one-item-per-row view, which numpy copies faster than rows of 39 floats;
+    results carry the padding columns (zeros) until the caller drops them."""
+
+    def __init__(self, table: np.ndarray) -> None:
+        width = -(-table.shape[1] // 4) * 4
+        padded = np.zeros((table.shape[0], width), dtype=np.float32)
+        padded[:, : table.shape[1]] = table
+        self.width = width
+        self.items = padded.view(np.dtype((np.void, 4 * width))).reshape(-1)
+
+    def __getitem__(self, index: np.ndarray) -> np.ndarray:
+        got = self.items[index]
+        return got.view(np.float32).reshape(*got.shape, self.width)
 
 
 def _slot_counts(lengths: np.ndarray, meta: int) -> np.ndarray:
