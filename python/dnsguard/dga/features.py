@@ -53,6 +53,21 @@ for _a in (_IS_VOWEL, _IS_LETTER, _IS_CONSONANT, _IS_DIGIT):
 
 _META_SALT32 = np.uint32(0x27D4EB2F)
 
+_KIND = (_IS_LETTER.astype(np.uint8) + 2 * _IS_DIGIT.astype(np.uint8))
+"""1 letter, 2 digit, 0 else: a letter/digit switch is a product of 2."""
+_PACK_MASK = 0xFFF
+_PACK_LIMIT = 4000
+"""Labels shorter than this have every count below 2**12 (one 12-bit field each)."""
+_PACKED = (
+    _IS_LETTER.astype(np.int64)
+    + (_IS_VOWEL.astype(np.int64) << 12)
+    + (_IS_DIGIT.astype(np.int64) << 24)
+    + ((np.arange(BASE) == 39).astype(np.int64) << 36)
+)
+"""Per code: letter, vowel, digit and hyphen flags in 12-bit fields (switches at 48)."""
+for _a in (_KIND, _PACKED):
+    _a.setflags(write=False)
+
 META_KINDS = ("length", "digits", "vowel_share", "consonant_run", "hyphen", "switches")
 """Bucketed statistics turned into one token each."""
 
@@ -206,19 +221,30 @@ def lexical_stats(enc: Encoded, entropy: bool = True) -> LexicalStats:
     codes = enc.codes
     starts = enc.starts
     length = enc.lengths
-    letter = _IS_LETTER[codes]
-    digit = _IS_DIGIT[codes]
-    letters = np.add.reduceat(letter.astype(np.int32), starts)
-    vowels = np.add.reduceat(_IS_VOWEL[codes].astype(np.int32), starts)
-    digits = np.add.reduceat(digit.astype(np.int32), starts)
-    hyphens = np.add.reduceat((codes == 39).astype(np.int32), starts)
+    if int(length.max()) < _PACK_LIMIT:
+        # every count in one int64 per position, one reduceat (exact integer sums)
+        kind = _KIND[codes]
+        packed = _PACKED[codes]
+        if codes.shape[0] > 1:
+            packed[1:] += (kind[:-1] * kind[1:] == 2).astype(np.int64) << 48  # a letter/digit switch
+        sums = np.add.reduceat(packed, starts)
+        letters, vowels, digits, hyphens, switches = (
+            (sums >> shift) & _PACK_MASK for shift in (0, 12, 24, 36, 48)
+        )
+    else:
+        letter = _IS_LETTER[codes]
+        digit = _IS_DIGIT[codes]
+        letters = np.add.reduceat(letter.astype(np.int32), starts)
+        vowels = np.add.reduceat(_IS_VOWEL[codes].astype(np.int32), starts)
+        digits = np.add.reduceat(digit.astype(np.int32), starts)
+        hyphens = np.add.reduceat((codes == 39).astype(np.int32), starts)
+        switch = np.zeros(codes.shape[0], dtype=np.int32)
+        if codes.shape[0] > 1:
+            switch[1:] = (letter[:-1] & digit[1:]) | (digit[:-1] & letter[1:])
+        switches = np.add.reduceat(switch, starts)
     ent = _entropy(enc) if entropy else np.zeros(n, dtype=np.float64)
     vowel_share = vowels / np.maximum(letters, 1)
     consonant_run = _longest_run(_IS_CONSONANT[codes], starts)
-    switch = np.zeros(codes.shape[0], dtype=np.int32)
-    if codes.shape[0] > 1:
-        switch[1:] = (letter[:-1] & digit[1:]) | (digit[:-1] & letter[1:])
-    switches = np.add.reduceat(switch, starts)
     return LexicalStats(
         length=length,
         digits=digits,
