@@ -83,3 +83,12 @@ def test_every_hostile_log_is_counted_or_refused_in_one_line(tmp_path, path):
     assert proc.returncode == 0, proc.stderr
     got = json.loads(out.read_text())["input"]
     assert got["records"] == 1 and sum(got["skipped"].values()) >= 2
+
+
+def test_mutation_fuzz_slice_finds_no_crash(tmp_path):
+    """A fast slice of bench/fuzz_inputs.py (100,000 cases there)."""
+    bench = Path(__file__).resolve().parents[1] / "bench" / "fuzz_inputs.py"
+    proc = subprocess.run([sys.executable, str(bench), "3000", "--seed", "7", "--out", str(tmp_path / "c.txt")],
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "3000 generated cases" in proc.stdout and "crashes: 0" in proc.stdout

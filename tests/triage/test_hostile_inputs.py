@@ -172,3 +172,31 @@ def test_a_complete_one_packet_pcap_is_still_a_pcap(tmp_path):
     path = tmp_path / "one.pcap"
     path.write_bytes(pcap_header() + struct.pack("<IIII", 1, 0, len(packet), len(packet)) + packet)
     assert sniff_format(path) == "pcap"
+
+
+def test_a_deeply_nested_first_line_does_not_crash_the_sniffer(tmp_path, state, capsys):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 5000 + "]" * 5000 + "\n" + eve_dns("2026-11-02T08:00:00.000000+0000"))
+    assert sniff_format(path) == "eve"
+    got = analyze_json(tmp_path, state, path.read_text(), "deep2.json")
+    assert got["records"] == 1 and got["skipped"] == {"JSON line nested too deeply": 1}
+    only = tmp_path / "only-deep.json"
+    only.write_text("[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(InputError, match="unknown format"):
+        sniff_format(only)
+
+
+@pytest.mark.parametrize("dns", [
+    {"type": "answer", "rrname": "a.test", "answers": 5},
+    {"type": "answer", "queries": 5},
+    {"type": "answer", "rrname": "a.test", "answers": [{"rdata": "1.2.3.4", "ttl": 10**400}]},
+], ids=["answers-number", "queries-number", "ttl-400-digits"])  # fmt: skip
+def test_eve_odd_answer_shapes_cost_the_field_not_the_run(dns):
+    from dnsguard.inputs.eve import read_eve
+    from dnsguard.records import InputStats
+
+    line = json.dumps({"timestamp": "2026-11-02T08:00:00.000000+0000", "event_type": "dns", "src_ip": "10.1.1.1",
+                       "dest_ip": "10.0.0.1", "src_port": 5353, "dest_port": 53, "dns": dns})  # fmt: skip
+    stats = InputStats()
+    records = list(read_eve([line], stats))
+    assert len(records) + sum(stats.skipped.values()) == 1

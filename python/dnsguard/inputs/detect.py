@@ -126,7 +126,7 @@ def sniff_log(path: Path) -> tuple[str, str | None]:
             continue
         try:
             obj = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # a line nested too deeply tells nothing either
             continue
         if isinstance(obj, dict):
             if "event_type" in obj:

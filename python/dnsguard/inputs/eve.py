@@ -43,11 +43,13 @@ def _ts(value: object) -> float | None:
 def _answers(dns: dict) -> tuple[tuple[str, ...], tuple[float, ...]]:
     values: list[str] = []
     ttls: list[float] = []
-    for ans in dns.get("answers") or ():
+    answers = dns.get("answers")
+    for ans in answers if isinstance(answers, list) else ():
         if isinstance(ans, dict) and "rdata" in ans:
             values.append(str(ans["rdata"]))
             ttl = ans.get("ttl")
-            ttls.append(float(ttl) if isinstance(ttl, int | float) else 0.0)
+            ttls.append(float(ttl) if isinstance(ttl, float) or (isinstance(ttl, int) and -2**53 < ttl < 2**53)
+                        else 0.0)
     if not values and isinstance(dns.get("grouped"), dict):
         for group in dns["grouped"].values():
             if isinstance(group, list):
@@ -59,7 +61,7 @@ def _query_of(dns: dict) -> tuple[str, str]:
     if "rrname" in dns:
         return str(dns.get("rrname", "")), str(dns.get("rrtype", ""))
     queries = dns.get("queries") or dns.get("query") or []
-    if queries and isinstance(queries[0], dict):
+    if isinstance(queries, list) and queries and isinstance(queries[0], dict):
         return str(queries[0].get("rrname", "")), str(queries[0].get("rrtype", ""))
     return "", ""
 
