@@ -265,3 +265,14 @@ def test_cli_refresh_refusal_is_exit_2(tmp_path, config, capsys):
     assert run(["feeds", "allowlist", "refresh", "--top-list", str(bad)], config) == 2
     assert "allowlist in force is kept" in capsys.readouterr().err
     assert run(["feeds", "allowlist", "refresh", "--top-list", str(tmp_path / "nope.csv")], config) == 2
+
+
+def test_popular_share_needs_a_last_good_copy_to_compare_with():
+    from dnsguard.feeds.health import Assessment
+
+    first = Assessment(80, 30, None, False, popular=30)
+    assert first.quarantine_reason() is None  # 27 %: no baseline, and not more than half rejected
+    upgraded = Assessment(80, 30, 80, False, popular=30, previous_total=0)
+    assert upgraded.quarantine_reason() is None
+    compared = Assessment(80, 30, 80, False, popular=30, previous_total=82, previous_popular=2)
+    assert compared.quarantine_reason().startswith("popular or infrastructure names are 27%")

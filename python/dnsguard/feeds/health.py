@@ -36,7 +36,8 @@ class Assessment:
     good copy (0: never)."""
     max_popular_share: float = 0.2
     """Quarantine a copy whose share of popular names exceeds this, and twice the
-    share of the last good copy (1: never)."""
+    share of the last good copy (1: never).  Needs a last good copy with
+    known counts (``previous_total``)."""
 
     def quarantine_reason(self) -> str | None:
         """Why the copy must not be used, or None when it is fine."""
@@ -60,7 +61,10 @@ class Assessment:
             )
         share = self.popular / total if total else 0.0
         before = self.previous_popular / self.previous_total if self.previous_total else 0.0
-        if self.popular >= POPULAR_FLOOR and share > self.max_popular_share and share > 2 * before:
+        # Only against a last good copy whose share is known: a first copy (or a
+        # state from before this rule) has the more-than-half-rejected rule.
+        if (self.previous_total and self.popular >= POPULAR_FLOOR and share > self.max_popular_share
+                and share > 2 * before):
             return (
                 f"popular or infrastructure names are {share:.0%} of the entries ({self.popular} of {total}; "
                 f"{before:.0%} in the last good copy): poisoned?"
