@@ -135,6 +135,10 @@ class Scorer:
             allowlist if allowlist is not None else default_allowlist(allow, allow_files)
         )
         self.walker = SuffixWalker(suffixes or N.default_suffix_list())
+        # the inference tables (and the attributor's self-check, ~50 ms) now, not in
+        # the first batch
+        self.model.detector_tables()
+        self.model.family_tables()
 
     @property
     def threshold(self) -> float:
