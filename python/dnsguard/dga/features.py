@@ -273,12 +273,30 @@ def select_stats(stats: LexicalStats, rows: np.ndarray, enc: Encoded | None = No
 
 def _entropy(enc: Encoded) -> np.ndarray:
     n = enc.count
+    if n > _ENTROPY_CHUNK:  # the [labels, 42] histograms of a chunk stay in cache
+        return np.concatenate([_entropy(subset(enc, np.arange(at, min(at + _ENTROPY_CHUNK, n))))
+                               for at in range(0, n, _ENTROPY_CHUNK)])
     seg = np.repeat(np.arange(n, dtype=np.int64), enc.lengths + 2)
     counts = np.bincount(seg * BASE + enc.codes, minlength=n * BASE).reshape(n, BASE)
     # the markers occur once per label and 1*log2(1) == 0: no need to drop them
     clog = _CLOG[counts].sum(axis=1)
     safe = np.maximum(enc.lengths, 1)
     return np.maximum(np.log2(safe) - clog / safe, 0.0)
+
+
+_ENTROPY_CHUNK = 2048
+
+
+def subset(enc: Encoded, rows: np.ndarray) -> Encoded:
+    """Labels ``rows`` of an encoded batch, as ``encode`` would give them (no strings)."""
+    if rows.shape[0] == 0:
+        return encode([])
+    lengths = enc.lengths[rows]
+    per = lengths + 2
+    ends = np.cumsum(per)
+    starts = ends - per
+    src = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(enc.starts[rows] - starts, per)
+    return Encoded(enc.codes[src], starts, lengths)
 
 
 def _longest_run(flag: np.ndarray, starts: np.ndarray) -> np.ndarray:

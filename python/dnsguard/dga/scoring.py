@@ -203,7 +203,7 @@ class Scorer:
             score[scored] = s
             flagged = np.flatnonzero(s >= self.model.threshold)
             if flagged.size:
-                self._attribute(split, scored, flagged, labels, stats, family, family_p, reasons)
+                self._attribute(split, scored, flagged, enc, stats, family, family_p, reasons)
         return BatchScores(split, score, family, family_p, reasons)
 
     def _attribute(
@@ -211,7 +211,7 @@ class Scorer:
         split: Split,
         rows: np.ndarray,
         flagged: np.ndarray,
-        labels: Sequence[str],
+        batch: F.Encoded,
         batch_stats: F.LexicalStats,
         family: list[str],
         family_p: np.ndarray,
@@ -219,15 +219,14 @@ class Scorer:
     ) -> None:
         """Family and reasons for the (few) names above the threshold."""
         model = self.model
-        sub = F.encode(_pick(labels, flagged))
+        sub = batch if flagged.size == batch.count else F.subset(batch, flagged)
         stats = F.select_stats(batch_stats, flagged, sub)
         where = rows[flagged]
         suffixes = _pick(split.suffix, where)
-        masks = reason_masks(stats).tolist()
-        words = {m: reason_words(m) for m in set(masks)}
-        where_list = where.tolist()
+        masks = reason_masks(stats)
+        words = _WORDS
         if not model.families:
-            for i, m in zip(where_list, masks, strict=True):
+            for i, m in zip(where.tolist(), masks.tolist(), strict=True):
                 reasons[i] = words[m]
             return
         probs = M.softmax(model.family_logits_encoded(sub, suffixes, stats))
@@ -236,13 +235,14 @@ class Scorer:
         named = top_arr >= model.family_min_probability
         family_p[where[named]] = top_arr[named]
         names = model.families
-        for i, m, b, p, ok in zip(where_list, masks, best_arr.tolist(), top_arr.tolist(), named.tolist(),
-                                  strict=True):
-            if ok:
-                family[i] = names[b]
-                reasons[i] = words[m]
-            else:
-                reasons[i] = (*words[m], f"closest-family:{names[b]}:{p:.2f}")
+        ok = np.flatnonzero(named)
+        for i, b, m in zip(where[ok].tolist(), best_arr[ok].tolist(), masks[ok].tolist(), strict=True):
+            family[i] = names[b]
+            reasons[i] = words[m]
+        unsure = np.flatnonzero(~named)
+        for i, b, m, p in zip(where[unsure].tolist(), best_arr[unsure].tolist(), masks[unsure].tolist(),
+                              top_arr[unsure].tolist(), strict=True):
+            reasons[i] = (*words[m], f"closest-family:{names[b]}:{p:.2f}")
 
     def family_distribution(
         self, names: Iterable[str | bytes], *, allow: Iterable[str] | None = None
@@ -277,3 +277,7 @@ def _pick(values: Sequence[str], rows: np.ndarray) -> list[str]:
     if rows.size == 1:
         return [values[int(rows[0])]]
     return list(itemgetter(*rows.tolist())(values)) if rows.size else []
+
+
+_WORDS = tuple(reason_words(m) for m in range(1 << len(REASON_WORDS)))
+"""``reason_words(mask)`` for every mask."""
