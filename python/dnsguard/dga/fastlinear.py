@@ -4,8 +4,8 @@ The reference (:meth:`dnsguard.dga.model.Model.family_logits`) builds the
 attributor's sparse tokens, sorts them by label, gathers one weight row per
 token (``[tokens, families]`` float32, ~10 KB per long label) and sums each
 label's rows with ``np.add.reduceat(..., axis=0)``.  That reduction alone
-was 40 % of the scorer's time on long random labels: it walks each
-family's column down the rows with a stride, a cache miss per element.
+was 43 % of the scorer's time on long random labels (the whole attribution
+84 %): it walks each family's column down the rows with a stride.
 
 Here the token table rows are found without hashing (1- and 2-grams and
 edge characters have at most 42 x 42 distinct values, the rows are
@@ -14,7 +14,10 @@ length: every label of one length has the same token layout, so a group is
 a dense ``[labels, slots]`` index matrix, and its sum is done with whole
 ``[labels, 8, families]`` blocks.  Lengths with few labels (a batch of
 mixed traffic) are summed together instead (:meth:`FamilyTables._mixed`),
-so that a batch costs tens of numpy calls, not tens per length.
+so that a batch costs tens of numpy calls, not tens per length.  Rows are
+gathered as one 160-byte item each (:class:`_Rows`).  A handful of labels
+(a single name) is listed in Python and summed by the reference's own
+``reduceat`` (:meth:`FamilyTables._few`), which is cheap at that size.
 
 Bit-exactness: ``reduceat`` computes, per column, ``row[0] +
 pairwise(rows[1:])`` with numpy's pairwise summation (eight interleaved
@@ -49,10 +52,11 @@ _FEW = 16
 _GROUP_MIN = 32
 """Labels of one length worth a dense matrix of their own (16, 32 and 64 measured the same)."""
 _CHUNK = 4096
+"""Labels of mixed lengths summed together (bounds the [labels, 8, families]
+accumulator at ~5 MB)."""
 _GROUP_CHUNK = 1024
 """Labels of one length summed together (the [labels, 8, families] blocks stay
 ~1.3 MB; 5,000 long labels at once ran 30 % slower)."""
-"""Labels summed together (bounds the [labels, 8, families] accumulator at ~5 MB)."""
 _CACHE_LIMIT = 4096
 """Cached suffixes before the cache starts again (bounds memory on hostile input:
 4096 x 256 int32 pair rows are 4 MB)."""
