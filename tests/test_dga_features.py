@@ -73,3 +73,41 @@ def test_model_logits_equal_training_logits():
     model = Model(bits, w, 0.25, 8, np.zeros((1 << 8, 0), np.float32), np.zeros(0, np.float32), ())
     training = T.detector_logits(T.sparse_tokens(labels, bits), w, 0.25)
     np.testing.assert_allclose(model.logits(F.encode(labels)), training, rtol=1e-5, atol=1e-4)
+
+
+def _random_labels(n: int, seed: int) -> list[str]:
+    rng = np.random.default_rng(seed)
+    alphabet = np.array(list("abcdefghijklmnopqrstuvwxyz0123456789-_"))
+    return ["".join(rng.choice(alphabet, size=int(k))) for k in rng.integers(1, 64, size=n)]
+
+
+def test_packed_statistics_equal_the_unpacked_path(monkeypatch):
+    labels = _random_labels(3000, 3) + ["a", "1", "-", "a1b2c3", "aeiouy", "bcdfghjklmnpqrstvwxz"]
+    enc = F.encode(labels)
+    packed = F.lexical_stats(enc)
+    monkeypatch.setattr(F, "_PACK_LIMIT", 0)  # the path for labels of 4,000+ characters
+    plain = F.lexical_stats(enc)
+    for field in ("length", "digits", "vowel_share", "entropy", "consonant_run", "hyphens", "switches"):
+        a, b = getattr(packed, field), getattr(plain, field)
+        assert a.dtype == b.dtype and np.array_equal(a, b), field
+
+
+def test_subset_equals_encoding_the_strings():
+    labels = _random_labels(500, 4)
+    rows = np.flatnonzero(np.random.default_rng(5).random(500) < 0.4)
+    sub, ref = F.subset(F.encode(labels), rows), F.encode([labels[i] for i in rows])
+    for field in ("codes", "starts", "lengths"):
+        assert np.array_equal(getattr(sub, field), getattr(ref, field))
+    assert F.subset(F.encode(labels), rows[:0]).count == 0
+
+
+@pytest.mark.parametrize("orders", [(1, 2, 3, 4), (1, 2, 3, 4, 5), (2, 4), (1,), (3, 5)])
+def test_detector_tables_equal_hashed_gram_sums(orders):
+    from dnsguard.dga.fastlinear import DetectorTables
+
+    labels = _random_labels(2000, 6) + ["a", "ab", "abc"]
+    enc = F.encode(labels)
+    bits = 18
+    weights = np.random.default_rng(7).normal(size=1 << bits).astype(np.float32)
+    reference = F.gram_sums(enc, F.grams(enc, orders), weights, bits)
+    assert np.array_equal(DetectorTables(weights, bits, orders).gram_sums(enc), reference)
