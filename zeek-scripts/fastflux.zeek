@@ -89,7 +89,10 @@ event zeek_init()
 
 event DNS::log_dns(rec: DNS::Info)
 	{
-	if ( ! rec?$query || ! rec?$answers || ! rec?$TTLs )
+	if ( ! rec?$query
+	    || ! rec?$answers
+	    || ! rec?$TTLs
+	    || |rec$answers| < flux_min_records )
 		return;
 
 	# Low-TTL IPv4 answers of this response.
@@ -110,7 +113,7 @@ event DNS::log_dns(rec: DNS::Info)
 	if ( |addrs| < flux_min_records )
 		return;
 
-	if ( registered_domain(rec$query) in flux_ignore_domains )
+	if ( name_facts(rec$query)$rd in flux_ignore_domains )
 		return;
 
 	local key = SumStats::Key($str=rec$query);

@@ -21,9 +21,112 @@ export {
 		IN_DNS_PARENT,
 	};
 
+	## Registered domains at or below which a DOMAIN indicator is known
+	## (from intel files read through the Input framework, and from
+	## scorer verdicts).  A query whose registered domain is not here
+	## cannot match, so it is not looked up at all: most queries cost one
+	## set look-up instead of an ``Intel::seen`` per parent.  The manager
+	## fills it and sends it to the workers.
+	global intel_domains: set[string] = set();
+
+	## Record that DOMAIN intel exists for *indicator* (and tell the
+	## workers).  Call it when inserting DOMAIN items with
+	## ``Intel::insert`` from another script, or queries below them are
+	## not looked up.
+	global note_intel_domain: function(indicator: string);
+
 	## Parse ``key=value;key=value`` metadata as written in meta.desc.
 	global parse_desc: function(desc: string): table[string] of string;
 }
+
+# Internal, manager -> workers: registered domains with intel.
+global sync_intel_domains: event(domains: string_vec);
+
+# Manager: domains not yet sent to the workers.
+global pending_intel_domains: string_vec = vector();
+
+# Workers look every query up until the manager's set has arrived.
+global intel_domains_synced = F;
+
+function flush_intel_domains(topic: string, domains: string_vec)
+	{
+	if ( |domains| == 0 || ! Cluster::is_enabled() )
+		return;
+
+@if ( Version::at_least("7.1") )
+	Cluster::publish(topic, sync_intel_domains, domains);
+@else
+	Broker::publish(topic, sync_intel_domains, domains);
+@endif
+	}
+
+function note_intel_domain(indicator: string)
+	{
+	local rd = registered_domain(to_lower(indicator));
+	if ( rd in intel_domains )
+		return;
+
+	add intel_domains[rd];
+	pending_intel_domains += rd;
+	if ( |pending_intel_domains| >= 1000 )
+		{
+		flush_intel_domains(Cluster::worker_topic, pending_intel_domains);
+		pending_intel_domains = vector();
+		}
+	}
+
+event Intel::read_entry(desc: Input::EventDescription, tpe: Input::Event,
+    item: Intel::Item)
+	{
+	if ( item$indicator_type == Intel::DOMAIN )
+		note_intel_domain(item$indicator);
+	}
+
+event Input::end_of_data(name: string, source: string)
+	{
+	flush_intel_domains(Cluster::worker_topic, pending_intel_domains);
+	pending_intel_domains = vector();
+	}
+
+event sync_intel_domains(domains: string_vec)
+	{
+	intel_domains_synced = T;
+	for ( i in domains )
+		add intel_domains[domains[i]];
+	}
+
+@if ( Cluster::is_enabled() )
+# A worker that (re)connects gets the whole set, in batches.
+event Cluster::node_up(name: string, id: string)
+	{
+	if ( ! is_manager()
+	    || name !in Cluster::nodes
+	    || Cluster::nodes[name]$node_type != Cluster::WORKER )
+		return;
+
+	local topic = Cluster::node_topic(name);
+	local batch: string_vec = vector();
+	for ( rd in intel_domains )
+		{
+		batch += rd;
+		if ( |batch| >= 5000 )
+			{
+			flush_intel_domains(topic, batch);
+			batch = vector();
+			}
+		}
+
+	# An empty set still tells the worker it is in sync.
+	if ( |batch| > 0 || |intel_domains| == 0 )
+		{
+@if ( Version::at_least("7.1") )
+		Cluster::publish(topic, sync_intel_domains, batch);
+@else
+		Broker::publish(topic, sync_intel_domains, batch);
+@endif
+		}
+	}
+@endif
 
 redef record Intel::Seen += {
 	## The full query behind a parent-domain lookup (not logged).
@@ -89,21 +192,33 @@ event dns_request(c: connection, msg: dns_msg, query: string, qtype: count,
 	if ( |query| == 0 )
 		return;
 
+	local nf = name_facts(query);
+	if ( nf$rd !in intel_domains && ( is_manager() || intel_domains_synced ) )
+		return;
+
 	if ( intel_match_exact )
 		Intel::seen([$indicator=query, $indicator_type=Intel::DOMAIN, $conn=c,
 		    $where=IN_DNS_QUERY, $dnsguard_query=query]);
 
 	local labels = split_string(query, /\./);
 	local n = |labels|;
-	local i = 1;
-
-	# Parents down to two labels: a bare TLD is never an indicator.
-	while ( i < n - 1 )
+	if ( n < 3 )
 		{
-		Intel::seen([$indicator=join_string_vec(labels[i:], "."),
-		    $indicator_type=Intel::DOMAIN, $conn=c,
+		return;
+		}
+
+	# Parents down to two labels, built from the right: a bare TLD is
+	# never an indicator.
+	local parent = cat(labels[n - 2], ".", labels[n - 1]);
+	local i = n - 2;
+	while ( T )
+		{
+		Intel::seen([$indicator=parent, $indicator_type=Intel::DOMAIN, $conn=c,
 		    $where=IN_DNS_PARENT, $dnsguard_query=query]);
-		++i;
+		if ( i <= 1 )
+			break;
+		--i;
+		parent = cat(labels[i], ".", parent);
 		}
 	}
 

@@ -277,6 +277,13 @@ export {
 	## How long a device tag lasts without being learnt again.
 	option device_tag_expire = 1day;
 
+	## How long the facts about a DNS name (registered domain, label
+	## lengths, whether it is ignored) are kept once worked out: between
+	## one and two intervals.  Most
+	## queries repeat a name seen moments ago; the cache spares them the
+	## string work.  Memory grows with the distinct names per interval.
+	option name_cache_interval = 2min;
+
 	## Returns the device type learnt for *h*, or ``unknown``.
 	global device_of: function(h: addr): string;
 
@@ -290,6 +297,27 @@ export {
 
 	## T if *name* is, or lies below, one of :zeek:see:`DNSGuard::ignore_suffixes`.
 	global is_ignored: function(name: string): bool;
+
+	## What the detections need to know about a DNS name, worked out once
+	## per name (see :zeek:see:`DNSGuard::name_cache_interval`).
+	type NameFacts: record {
+		## Registered domain (eTLD+1).
+		rd: string;
+		## Its first label: the part the owner chose.
+		label: string;
+		## Single label, or below one of the ignored suffixes.
+		ignored: bool;
+		## Length of the longest label when one is longer than 20
+		## characters, else 0 (what the tunnel measures needs).
+		longest: count;
+		## Length of the first label.
+		first_len: count;
+		## Lexical signs of ``label`` (prefilter.zeek fills it in).
+		signs: set[string] &optional;
+	};
+
+	## The facts about *name* (lower case, as Zeek's DNS analyzer logs it).
+	global name_facts: function(name: string): NameFacts;
 
 	## What a detection found; :zeek:see:`DNSGuard::report` turns it
 	## into a ``dnsguard.log`` row and, if *note* is set, a notice.
@@ -365,25 +393,104 @@ function is_manager(): bool
 	    || Cluster::local_node_type() == Cluster::MANAGER;
 	}
 
-function registered_domain(name: string): string
+# Derived from the options above, rebuilt whenever they change: the most
+# labels a listed public suffix has, and one pattern for the ignored
+# suffixes, so a name is checked with one match instead of a join per label.
+global max_suffix_labels = 2;
+global ignore_pattern: pattern = /^$/;
+
+# Names whose facts were worked out recently, in two generations: the
+# current one and the one before; a hit in the older one moves the name
+# into the current one.  Swapping generations on a timer bounds memory
+# without &create_expire, whose per-insert cost showed up as a tenth of
+# Zeek's DNS analysis on the benchmark.
+global facts_cache: table[string] of NameFacts = table();
+global facts_cache_old: table[string] of NameFacts = table();
+global rotate_facts: event();
+
+event rotate_facts()
 	{
-	local labels = split_string(name, /\./);
+	facts_cache_old = facts_cache;
+	facts_cache = table();
+	schedule name_cache_interval { rotate_facts() };
+	}
+
+# A pattern matching *names* and every name below them (dots escaped;
+# entries with other than letters, digits, hyphens and dots are left out).
+function suffix_pattern(names: set[string]): pattern
+	{
+	local alts: vector of string = vector();
+	for ( n in names )
+		if ( /^[a-z0-9.-]+$/ == n )
+			alts += gsub(n, /\./, "\\.");
+
+	if ( |alts| == 0 )
+		return /^$/;
+
+	return string_to_pattern(fmt("(^|\\.)(%s)$", join_string_vec(alts, "|")), F);
+	}
+
+function suffixes_changed(id: string, new_value: set[string]): set[string]
+	{
+	if ( id == "DNSGuard::public_suffixes" )
+		{
+		max_suffix_labels = 1;
+		for ( s in new_value )
+			{
+			local k = |split_string(s, /\./)|;
+			if ( k > max_suffix_labels )
+				max_suffix_labels = k;
+			}
+		}
+	else
+		ignore_pattern = suffix_pattern(new_value);
+
+	facts_cache = table();
+	facts_cache_old = table();
+	return new_value;
+	}
+
+event zeek_init() &priority=10
+	{
+	schedule name_cache_interval { rotate_facts() };
+	suffixes_changed("DNSGuard::public_suffixes", public_suffixes);
+	suffixes_changed("DNSGuard::ignore_suffixes", ignore_suffixes);
+	Option::set_change_handler("DNSGuard::public_suffixes", suffixes_changed);
+	Option::set_change_handler("DNSGuard::ignore_suffixes", suffixes_changed);
+	}
+
+# The registered domain of the name split into *labels*.
+# Index of the first label of the registered domain in *labels*.
+function registered_start(labels: string_vec): count
+	{
 	local n = |labels|;
 
 	if ( n <= 2 )
-		return name;
+		return 0;
 
-	# Walk from the longest suffix to the shortest: the first hit is the
-	# longest listed public suffix, as in the PSL algorithm.
-	local i = 1;
+	# Longest listed suffix first, as in the PSL algorithm; no suffix
+	# longer than the longest listed one can match.
+	local i = n - 1 > max_suffix_labels ? n - max_suffix_labels : 1;
 	while ( i < n - 1 )
 		{
 		if ( join_string_vec(labels[i:], ".") in public_suffixes )
-			return join_string_vec(labels[i - 1 :], ".");
+			return i - 1;
 		++i;
 		}
 
-	return join_string_vec(labels[n - 2 :], ".");
+	return n - 2;
+	}
+
+function registered_of(labels: string_vec): string
+	{
+	local start = registered_start(labels);
+	return start == 0 ? join_string_vec(labels, ".") : join_string_vec(labels[start:],
+	    ".");
+	}
+
+function registered_domain(name: string): string
+	{
+	return registered_of(split_string(name, /\./));
 	}
 
 function registered_label(name: string): string
@@ -393,22 +500,38 @@ function registered_label(name: string): string
 
 function is_ignored(name: string): bool
 	{
-	local labels = split_string(name, /\./);
-	local n = |labels|;
-
 	# Single-label names never reach public DNS.
-	if ( n < 2 )
-		return T;
+	return /\./ !in name || ignore_pattern in name;
+	}
 
-	local i = 0;
-	while ( i < n )
+function name_facts(name: string): NameFacts
+	{
+	if ( name in facts_cache )
+		return facts_cache[name];
+
+	if ( name in facts_cache_old )
 		{
-		if ( join_string_vec(labels[i:], ".") in ignore_suffixes )
-			return T;
-		++i;
+		local known = facts_cache_old[name];
+		facts_cache[name] = known;
+		return known;
 		}
 
-	return F;
+	local labels = split_string(name, /\./);
+	local start = registered_start(labels);
+	local rd = start == 0 ? name : join_string_vec(labels[start:], ".");
+	local longest = 0;
+
+	# Most names have no label longer than 20 characters: one match
+	# spares the loop.
+	if ( /[^.]{21}/ in name )
+		for ( i in labels )
+			if ( |labels[i]| > longest )
+				longest = |labels[i]|;
+
+	local nf = NameFacts($rd=rd, $label=labels[start], $ignored=is_ignored(name),
+	    $longest=longest, $first_len=|labels[0]|);
+	facts_cache[name] = nf;
+	return nf;
 	}
 
 function report(f: Finding)

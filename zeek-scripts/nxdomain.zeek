@@ -4,8 +4,16 @@
 ##! an infected host collects NXDOMAIN answers for many distinct names in
 ##! a short time.  QSnatch (3-6 random letters on 100+ TLDs) and other
 ##! short-name DGAs look benign name by name; the burst gives them away.
-##! SumStats counts NXDOMAIN answers and distinct names per host and epoch;
-##! both counts must reach their thresholds.
+##!
+##! What is counted is distinct *registered domains* among the NXDOMAIN
+##! answers of address look-ups, per host and epoch: every DGA name is a
+##! registered domain of its own, while the benign storms of NXDOMAINs stay
+##! below a handful of them - a mail server's DNS block-list look-ups
+##! (hundreds of names under ``zen.spamhaus.org``), search-suffix retries
+##! (``host.corp.example.com.corp.example.com``), Chrome's random probes
+##! with the search domain appended, failed reverse look-ups (ignored).
+##! Real DGA hosts make 10-30 such look-ups per 5 minutes (Pykspa, Locky,
+##! Zloader, Ramnit), QSnatch hundreds.
 
 @load base/frameworks/sumstats
 @load base/frameworks/sumstats/plugins/average
@@ -18,13 +26,23 @@ module DNSGuard;
 export {
 	## Length of one counting epoch.  Read when SumStats is set up
 	## (zeek_init), so change it with redef.
-	option nxdomain_epoch = 5min;
+	option nxdomain_epoch = 10min;
 
 	## NXDOMAIN answers one host must receive within an epoch.
-	option nxdomain_count_threshold = 30;
+	option nxdomain_count_threshold = 12;
 
-	## Distinct names among those answers.
-	option nxdomain_unique_threshold = 20;
+	## Distinct registered domains among those answers.
+	option nxdomain_unique_threshold = 12;
+
+	## Query types whose NXDOMAIN answers count: the address look-ups a
+	## bot makes for its rendezvous domain (A, AAAA, HTTPS, ANY); a mail
+	## server's MX and TXT look-ups of spam sender domains do not.
+	option nxdomain_qtypes: set[count] = {
+		1,
+		28,
+		65,
+		255
+	};
 
 	## Sample names quoted in the evidence.
 	option nxdomain_samples = 5;
@@ -43,6 +61,7 @@ function nxdomain_value(key: SumStats::Key, result: SumStats::Result): double
 function nxdomain_crossed(key: SumStats::Key, result: SumStats::Result)
 	{
 	local rv = result["dnsguard.nxdomain"];
+	local domains = rv$unique;
 	local samples: vector of string = vector();
 	for ( i in rv$samples )
 		samples += rv$samples[i]$str;
@@ -50,32 +69,29 @@ function nxdomain_crossed(key: SumStats::Key, result: SumStats::Result)
 	local f = Finding($note=NXDOMAIN_Burst, $detection="nxdomain_burst",
 	    $what="NXDOMAIN burst", $host=key$host, $threat="dga");
 
-	f$name = fmt("%d names", rv$unique);
-	f$score = ( rv$unique + 0.0 ) / nxdomain_unique_threshold;
+	f$name = fmt("%d domains", domains);
+	f$score = ( domains + 0.0 ) / nxdomain_unique_threshold;
 	# Short registered labels are the mark of QSnatch-like DGAs.
-	local lens = result["dnsguard.nxdomain.len"];
-	local mean_len = lens?$average ? lens$average : 0.0;
+	local mean_len = rv?$average ? rv$average : 0.0;
 
-	f$evidence = fmt("%d NXDOMAIN answers for %d distinct names, registered labels of %.1f characters on average; e.g. %s",
-	    rv$num, rv$unique, mean_len, join_string_vec(samples, ","));
+	f$evidence = fmt("%d NXDOMAIN answers for %d distinct registered domains, registered labels of %.1f characters on average; e.g. %s",
+	    rv$num, domains, mean_len, join_string_vec(samples, ","));
 	f$identifier = cat(key$host);
 	report(f);
 	}
 
 event zeek_init()
 	{
-	local r_calcs = set(SumStats::UNIQUE, SumStats::SAMPLE);
-	local r = SumStats::Reducer($stream="dnsguard.nxdomain", $apply=r_calcs);
+	# One observation per NXDOMAIN: the registered domain (counted
+	# distinct, sampled) and its label's length (averaged).
+	local calcs = set(SumStats::UNIQUE, SumStats::SAMPLE, SumStats::AVERAGE);
+	local r = SumStats::Reducer($stream="dnsguard.nxdomain", $apply=calcs);
 	r$num_samples = nxdomain_samples;
-	# Keep the distinct-name set bounded under a flood.
+	# Keep the distinct-domain set bounded under a flood.
 	r$unique_max = nxdomain_unique_threshold * 4;
 
-	local len_calcs = set(SumStats::AVERAGE);
-	local len = SumStats::Reducer($stream="dnsguard.nxdomain.len",
-	    $apply=len_calcs);
-
 	local ss = SumStats::SumStat($name="dnsguard-nxdomain-burst",
-	    $epoch=nxdomain_epoch, $reducers=set(r, len));
+	    $epoch=nxdomain_epoch, $reducers=set(r));
 	ss$threshold_val = nxdomain_value;
 	ss$threshold = 1.0;
 	ss$threshold_crossed = nxdomain_crossed;
@@ -87,14 +103,13 @@ event DNS::log_dns(rec: DNS::Info)
 	if ( ! rec?$rcode || rec$rcode != 3 || ! rec?$query )
 		return;
 
-	if ( is_ignored(rec$query) )
+	if ( ! rec?$qtype || rec$qtype !in nxdomain_qtypes )
 		return;
 
-	local key = SumStats::Key($host=rec$id$orig_h);
+	local nf = name_facts(rec$query);
+	if ( nf$ignored )
+		return;
 
-	# Length first: the threshold is checked on the name count, and the
-	# evidence should include this name's label.
-	SumStats::observe("dnsguard.nxdomain.len", key, [$num=|registered_label(
-	    rec$query)|]);
-	SumStats::observe("dnsguard.nxdomain", key, [$str=rec$query]);
+	SumStats::observe("dnsguard.nxdomain", [$host=rec$id$orig_h], [$str=nf$rd,
+	    $num=|nf$label|]);
 	}

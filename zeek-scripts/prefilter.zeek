@@ -78,6 +78,25 @@ global recent_candidates: set[string] &create_expire=candidate_cache_interval;
 # Candidates waiting to go to the manager (workers only).
 global worker_batch: vector of Candidate = vector();
 
+# A run of prefilter_consonant_run consonants (not a, e, i, o, u, y, digit
+# or hyphen), rebuilt when the option changes.
+global consonant_run_pattern: pattern = /^$/;
+
+function consonant_run_changed(id: string, new_value: count): count
+	{
+	consonant_run_pattern = string_to_pattern(fmt("[b-df-hj-np-tv-xz]{%d}",
+	    new_value), F);
+	return new_value;
+	}
+
+event zeek_init() &priority=10
+	{
+	consonant_run_changed("DNSGuard::prefilter_consonant_run",
+	    prefilter_consonant_run);
+	Option::set_change_handler("DNSGuard::prefilter_consonant_run",
+	    consonant_run_changed);
+	}
+
 function lexical_signs(label: string): set[string]
 	{
 	local signs: set[string] = set();
@@ -89,20 +108,16 @@ function lexical_signs(label: string): set[string]
 	if ( n >= prefilter_min_length )
 		add signs["length"];
 
-	local digits = |gsub(label, /[^0-9]/, "")|;
-	if ( ( digits + 0.0 ) / n >= prefilter_digit_ratio )
+	if ( /[0-9]/ in label
+	    && ( |gsub(label, /[^0-9]/, "")| + 0.0 ) / n >= prefilter_digit_ratio )
 		add signs["digits"];
 
-	# Splitting on vowels, digits and hyphens leaves the consonant runs.
-	local runs = split_string(label, /[aeiouy0-9-]+/);
-	local longest = 0;
-	for ( i in runs )
-		if ( |runs[i]| > longest )
-			longest = |runs[i]|;
-	if ( longest >= prefilter_consonant_run )
+	if ( consonant_run_pattern in label )
 		add signs["consonants"];
 
-	if ( find_entropy(label)$entropy >= prefilter_entropy )
+	# n characters carry at most log2(n) bits each: short labels cannot
+	# reach the threshold.
+	if ( n > 8 && find_entropy(label)$entropy >= prefilter_entropy )
 		add signs["entropy"];
 
 	return signs;
@@ -133,15 +148,18 @@ event DNS::log_dns(rec: DNS::Info)
 		return;
 
 	local query = rec$query;
-	if ( query in recent_candidates || is_ignored(query) )
+	if ( query in recent_candidates )
 		return;
 
-	local rd = registered_domain(query);
-	if ( rd in prefilter_ignore_domains )
+	local nf = name_facts(query);
+	if ( nf$ignored || nf$rd in prefilter_ignore_domains )
 		return;
 
-	local label = registered_label(query);
-	local signs = lexical_signs(label);
+	local label = nf$label;
+	if ( ! nf?$signs )
+		nf$signs = lexical_signs(label);
+
+	local signs = nf$signs;
 	local nx = rec$rcode == 3;
 
 	if ( |signs| < prefilter_min_signs && ! ( nx && prefilter_all_nxdomain ) )

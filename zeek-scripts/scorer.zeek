@@ -443,6 +443,12 @@ event verdict(name: string, score: double, family: string, threat: string,
 	    confidence);
 	Intel::insert(Intel::Item($indicator=name, $indicator_type=Intel::DOMAIN,
 	    $meta=meta));
+	note_intel_domain(name);
+	if ( Cluster::is_enabled() )
+		{
+		flush_intel_domains(Cluster::worker_topic, pending_intel_domains);
+		pending_intel_domains = vector();
+		}
 
 	verdict_expiry[name] = network_time() + lifetime;
 	schedule lifetime { expire_verdict(name) };

@@ -4,8 +4,15 @@
 ##! one domain they control) and fetch data in TXT or NULL answers.  Each
 ##! measure is counted per host and registered domain, so a busy resolver
 ##! talking to many domains does not add up into a false alarm.
+##!
+##! One long label is not a tunnel: Teams (``*.trouter.teams.microsoft.com``),
+##! Amazon's device cloud (``*.minerva.devices.a2z.com``) and many IoT and
+##! CDN services put 50-63 character hashes into stable names.  A tunnel
+##! writes new data into every query, so what counts is the number of
+##! *distinct* long-label names a host asks for below one domain.
 
 @load base/frameworks/sumstats
+@load base/frameworks/sumstats/plugins/sample
 @load base/frameworks/sumstats/plugins/sum
 @load base/frameworks/sumstats/plugins/unique
 @load ./main
@@ -13,9 +20,14 @@
 module DNSGuard;
 
 export {
-	## A label at least this long is flagged (63 is the DNS maximum;
+	## A label at least this long is a long label (63 is the DNS maximum;
 	## base32/hex tunnels fill labels to 50-63 characters).
 	option long_label_length = 52;
+
+	## Distinct names with a long label below one registered domain a
+	## host must query within an epoch (hashed service names repeat;
+	## tunnels do not).
+	option long_label_min_names = 10;
 
 	## Registered domains whose names are long or numerous by design
 	## (anti-virus and reputation look-ups, DNS block lists).
@@ -53,11 +65,6 @@ export {
 	option txt_volume_threshold = 60;
 }
 
-function tunnel_ignored(name: string, rd: string): bool
-	{
-	return rd in tunnel_ignore_domains || is_ignored(name);
-	}
-
 function subdomains_value(key: SumStats::Key, result: SumStats::Result): double
 	{
 	return result["dnsguard.subdomains"]$unique + 0.0;
@@ -73,6 +80,31 @@ function subdomains_crossed(key: SumStats::Key, result: SumStats::Result)
 	f$score = ( rv$unique + 0.0 ) / tunnel_subdomain_threshold;
 	f$evidence = fmt("%d distinct names below %s in %d queries", rv$unique,
 	    key$str, rv$num);
+	f$identifier = cat(key$host, "/", key$str);
+	report(f);
+	}
+
+function long_label_value(key: SumStats::Key, result: SumStats::Result): double
+	{
+	return result["dnsguard.longlabel"]$unique + 0.0;
+	}
+
+function long_label_crossed(key: SumStats::Key, result: SumStats::Result)
+	{
+	local rv = result["dnsguard.longlabel"];
+	local f = Finding($note=Tunnel_Long_Label, $detection="long_label",
+	    $what="Very long DNS labels", $host=key$host, $name=key$str,
+	    $threat="c2");
+
+	local samples: vector of string = vector();
+	for ( i in rv$samples )
+		samples += rv$samples[i]$str;
+
+	f$score = ( rv$unique + 0.0 ) / long_label_min_names;
+	f$evidence = fmt(
+	    "%d distinct names with labels of %d+ characters below %s; e.g. %s",
+	    rv$unique, long_label_length, key$str, join_string_vec(samples,
+	    ","));
 	f$identifier = cat(key$host, "/", key$str);
 	report(f);
 	}
@@ -109,6 +141,19 @@ event zeek_init()
 	subs$threshold_crossed = subdomains_crossed;
 	SumStats::create(subs);
 
+	local long_calcs = set(SumStats::UNIQUE, SumStats::SAMPLE);
+	local long_r = SumStats::Reducer($stream="dnsguard.longlabel",
+	    $apply=long_calcs);
+	long_r$unique_max = long_label_min_names * 2;
+	long_r$num_samples = 2;
+
+	local longs = SumStats::SumStat($name="dnsguard-tunnel-long-label",
+	    $epoch=tunnel_epoch, $reducers=set(long_r));
+	longs$threshold_val = long_label_value;
+	longs$threshold = long_label_min_names + 0.0;
+	longs$threshold_crossed = long_label_crossed;
+	SumStats::create(longs);
+
 	local txt_calcs = set(SumStats::SUM);
 	local txt = SumStats::Reducer($stream="dnsguard.txt", $apply=txt_calcs);
 
@@ -126,37 +171,21 @@ event dns_request(c: connection, msg: dns_msg, query: string, qtype: count,
 	if ( |query| == 0 )
 		return;
 
-	local rd = registered_domain(query);
-
-	if ( tunnel_ignored(query, rd) )
+	local nf = name_facts(query);
+	if ( nf$ignored || nf$rd in tunnel_ignore_domains )
 		return;
 
 	local h = c$id$orig_h;
 
 	# The registered domain itself carries no payload: only names below
 	# it count as subdomains.
-	local first = split_string1(query, /\./)[0];
-	if ( query != rd && |first| >= tunnel_min_sublabel )
-		SumStats::observe("dnsguard.subdomains", [$host=h, $str=rd], [$str=query]);
+	if ( nf$first_len >= tunnel_min_sublabel && query != nf$rd )
+		SumStats::observe("dnsguard.subdomains", [$host=h, $str=nf$rd], [$str=query]);
 
 	# TXT (16) and NULL (10).
 	if ( qtype == 16 || qtype == 10 )
-		SumStats::observe("dnsguard.txt", [$host=h, $str=rd], [$num=1]);
+		SumStats::observe("dnsguard.txt", [$host=h, $str=nf$rd], [$num=1]);
 
-	local labels = split_string(query, /\./);
-	local longest = 0;
-	for ( i in labels )
-		if ( |labels[i]| > longest )
-			longest = |labels[i]|;
-
-	if ( longest < long_label_length )
-		return;
-
-	local f = Finding($note=Tunnel_Long_Label, $detection="long_label",
-	    $what="Very long DNS label", $conn=c, $name=query, $threat="c2");
-
-	f$score = ( longest + 0.0 ) / long_label_length;
-	f$evidence = fmt("label of %d characters below %s", longest, rd);
-	f$identifier = cat(h, "/", rd);
-	report(f);
+	if ( nf$longest >= long_label_length )
+		SumStats::observe("dnsguard.longlabel", [$host=h, $str=nf$rd], [$str=query]);
 	}

@@ -4,7 +4,7 @@
 #
 # @TEST-EXEC: cp $FILES/busy-port/spec.json .
 # @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
-# @TEST-EXEC: btest-bg-run holder "$PYTHON $FILES/busy-port/hold_port.py"
+# @TEST-EXEC: btest-bg-run holder "exec $PYTHON $FILES/busy-port/hold_port.py"
 # @TEST-EXEC: $PYTHON $FILES/busy-port/hold_port.py --wait
 # @TEST-EXEC: timeout 60 zeek -b -C -r trace.pcap $PACKAGE %INPUT DNSGuard::scorer_link_offline=T >output 2>stderr
 # @TEST-EXEC: grep -q 'DNSGuard: cannot listen for the scorer on 127.0.0.1:.*; reading the trace without it' stderr

@@ -1,4 +1,4 @@
-# @TEST-DOC: Forty NXDOMAIN answers for QSnatch names (3-6 random letters on many TLDs) within a minute cross the default thresholds (30 answers, 20 distinct names); five typos and a reverse-lookup storm do not.
+# @TEST-DOC: Forty NXDOMAIN answers for QSnatch names (3-6 random letters on many TLDs) within a minute cross the default threshold (12 distinct registered domains within 10 minutes) on the twelfth; five typos and a reverse-lookup storm do not.
 #
 # @TEST-EXEC: cp $FILES/nxdomain-burst/spec.json .
 # @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
@@ -8,6 +8,6 @@
 # @TEST-EXEC: zeek-cut note msg < notice.log | grep NXDOMAIN_Burst | grep -q 'threat=dga'
 # @TEST-EXEC: zeek-cut detection host threat device < dnsguard.log >dnsguard
 # @TEST-EXEC: btest-diff dnsguard
-# @TEST-EXEC: zeek-cut detection evidence < dnsguard.log | grep -q '30 NXDOMAIN answers for 30 distinct names, registered labels of 4.1 characters on average'
+# @TEST-EXEC: zeek-cut detection evidence < dnsguard.log | grep -q '12 NXDOMAIN answers for 12 distinct registered domains, registered labels of 3.8 characters on average'
 
 redef DNSGuard::scorer_link = F;

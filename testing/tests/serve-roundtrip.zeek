@@ -5,7 +5,7 @@
 # @TEST-EXEC: cp $FILES/serve-roundtrip/spec.json .
 # @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
 # @TEST-EXEC: sed "s/PORT/${DNSGUARD_WS_PORT%/tcp}/" $FILES/serve-roundtrip/serve.yaml >serve.yaml
-# @TEST-EXEC: btest-bg-run serve "$PYTHON -m dnsguard --config ../serve.yaml serve --no-suricata"
+# @TEST-EXEC: btest-bg-run serve "exec $PYTHON -m dnsguard --config ../serve.yaml serve --no-suricata"
 # @TEST-EXEC: timeout 90 zeek -b -C -r trace.pcap $PACKAGE %INPUT >output
 # @TEST-EXEC: btest-bg-wait -k 1
 # @TEST-EXEC: btest-diff output

@@ -1,7 +1,8 @@
 """Hold the test's scorer port (DNSGUARD_WS_PORT) so Zeek cannot bind it.
 
-Without arguments: bind, listen, and stay until killed.  With --wait:
-return once the port is taken (by the other instance).
+Without arguments: bind, listen, and stay until killed (at most two
+minutes, so a holder btest failed to kill frees the port by itself).
+With --wait: return once the port is taken (by the other instance).
 """
 
 import os
@@ -24,5 +25,4 @@ server = socket.socket()
 server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 server.bind(("127.0.0.1", PORT))
 server.listen()
-while True:
-    time.sleep(1)
+time.sleep(120)
