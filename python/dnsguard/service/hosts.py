@@ -4,7 +4,7 @@ A DGA-infected machine asks for many generated names and most do not
 exist.  A host whose *distinct* DGA-scored NXDOMAIN names within a sliding
 window reach a threshold becomes a :class:`HostVerdict`.  Its family is
 the argmax of the names' family log-probabilities summed over the host's
-names (:class:`LogSumRule`), ``unknown`` when the best family beats the
+names (:class:`~dnsguard.hostfamily.LogSumRule`, the rule ``analyze`` uses too), ``unknown`` when the best family beats the
 runner-up by too little per name, which turns part of the hosts of families
 the model never saw (a third, measured) into ``unknown`` instead of their
 nearest seen family (docs/service.md).  Names scored without
@@ -19,25 +19,19 @@ dropped first, counted) and ``max_names`` remembered names per host.
 
 from __future__ import annotations
 
-import math
-from collections import Counter, OrderedDict, deque
-from collections.abc import Sequence
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from dnsguard.hostfamily import FAMILY_MARGIN, LOG_FLOOR, LogSumRule, vote
 from dnsguard.service.model import HostTag, HostVerdict
 
 Distribution = tuple[tuple[str, ...], np.ndarray]
 """(the model's family list, one name's log-probability per family)."""
 
-LOG_FLOOR = math.log(1e-300)
-"""Per-name log-probabilities are floored here before summing (as in
-bench/dga_eval.py), so one name's near-zero cannot count for more than this."""
-
-FAMILY_MARGIN = 0.75
-"""Default abstain threshold of :class:`LogSumRule`, nats per name (see
-docs/service.md for the measurement behind it)."""
+__all__ = ["FAMILY_MARGIN", "LOG_FLOOR", "Distribution", "HostAggregator", "HostSettings", "HostStats",
+           "LogSumRule", "vote"]
 
 
 @dataclass(frozen=True)
@@ -71,44 +65,6 @@ class HostStats:
     evicted_hosts: int = 0
     dropped_names: int = 0
     verdicts: int = 0
-
-
-def vote(families: list[str], share: float) -> tuple[str, float]:
-    """Majority family among attributed names and its share of the votes."""
-    named = [f for f in families if f and f != "unknown"]
-    if not named:
-        return "unknown", 0.0
-    family, n = Counter(named).most_common(1)[0]
-    fraction = n / len(named)
-    return (family, fraction) if fraction >= share else ("unknown", fraction)
-
-
-@dataclass(frozen=True)
-class LogSumRule:
-    """Host family from per-name family distributions: naive-Bayes sum, then abstain.
-
-    The names are treated as independent draws of one family, so the host's
-    log-likelihood of family f is the sum of the names' log P(f | name)
-    (each floored at :data:`LOG_FLOOR`).  The argmax is named only when it
-    beats the runner-up by at least ``min_margin`` nats *per name*: a
-    family the attributor never saw often spreads its names over several
-    seen families, and then the mean margin stays small."""
-
-    min_margin: float = FAMILY_MARGIN
-    floor: float = LOG_FLOOR
-
-    def decide(self, families: Sequence[str], rows: Sequence[np.ndarray] | np.ndarray) -> tuple[str, float]:
-        """(family or ``unknown``, mean per-name margin of the best family over the runner-up)."""
-        logp = np.asarray(rows, dtype=np.float64)
-        if logp.ndim != 2 or logp.shape[0] == 0 or logp.shape[1] == 0:
-            return "unknown", 0.0
-        total = np.maximum(logp, self.floor).sum(axis=0)
-        best = int(total.argmax())
-        if total.shape[0] == 1:
-            margin = math.inf
-        else:
-            margin = float(total[best] - np.partition(total, -2)[-2]) / logp.shape[0]
-        return (families[best], margin) if margin >= self.min_margin else ("unknown", margin)
 
 
 @dataclass
@@ -198,7 +154,9 @@ class HostAggregator:
             families = dists[-1][0]
             rows = [row for fams, row in dists if fams is families or fams == families]
             if 2 * len(rows) >= len(entries):
-                family, margin = LogSumRule(s.family_margin).decide(families, rows)
-                return family, f"family log-sum {family} (margin {margin:.2f} nats/name over {len(rows)} names)"
+                call = LogSumRule(s.family_margin).call(families, rows)
+                runner = f", runner-up {call.runner_up}" if call.runner_up else ""
+                return call.family, (f"family log-sum {call.family} (margin {call.margin:.2f} nats/name over "
+                                     f"{call.names} names{runner})")
         family, share = vote([f for _, f, _ in entries], s.family_share)
         return family, f"family vote {family} ({share:.0%})"
