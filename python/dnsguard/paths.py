@@ -1,9 +1,12 @@
 """Where the pack's non-Python parts live.
 
-The Suricata rules and Zeek scripts sit at the top of the repository (so
-zkg and suricata-update can use the repository directly).  A checkout or an
-editable install finds them beside the package; a wheel install carries
-them under ``<prefix>/share/dnsguard``.  ``DNSGUARD_PACK_DIR`` overrides both.
+The Suricata rules, Zeek scripts and shipped feed definitions sit at the
+top of the repository (so zkg and suricata-update can use the repository
+directly).  A wheel (``pip install .``, ``pip wheel .``) carries a copy
+inside the package, ``dnsguard/pack/`` (setup.py's build step); a checkout or
+an editable install finds them in the repository beside ``python/``.
+``DNSGUARD_PACK_DIR`` overrides both; ``<prefix>/share/dnsguard`` is the last
+resort (a hand-made install).
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ class PackNotFound(FileNotFoundError):
 
 
 def pack_root() -> Path:
-    """The directory holding ``suricata-rules/`` and ``zeek-scripts/``."""
+    """The directory holding ``suricata-rules/``, ``zeek-scripts/`` and ``feeds/``."""
     candidates = []
     if os.environ.get("DNSGUARD_PACK_DIR"):
         candidates.append(Path(os.environ["DNSGUARD_PACK_DIR"]))
-    candidates.append(Path(__file__).resolve().parents[2])
+    here = Path(__file__).resolve().parent
+    candidates.append(here / "pack")  # installed from a wheel
+    candidates.append(here.parents[1])  # a checkout: <repo>/python/dnsguard
     candidates.append(Path(sys.prefix) / "share" / "dnsguard")
     for root in candidates:
         if (root / "suricata-rules").is_dir():
