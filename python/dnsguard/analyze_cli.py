@@ -32,9 +32,10 @@ SAMPLE = "data/sample.pcap"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("analyze", help="analyse a pcap, Zeek logs or Suricata eve.json",
+    p = sub.add_parser("analyze", help="analyse a pcap, Zeek logs, Suricata eve.json or a directory of them",
                        description="Per-host verdicts: which family, which evidence, how sure, what next. "
-                       "With no PATH, analyses the bundled sample capture.")
+                       "With no PATH, analyses the bundled sample capture (`dnsguard report PATH` is "
+                       "this command with PATH required).")
     p.add_argument("path", nargs="?", help=PATH_HELP)
     add_output_arguments(p)
     p.set_defaults(func=run)
@@ -204,7 +205,12 @@ def output_problem(outputs: list[str], source: Path) -> str | None:
 
 
 def run(args: argparse.Namespace, config: dict) -> int:
-    path = Path(args.path) if args.path else Path(str(resources.files("dnsguard").joinpath(SAMPLE)))
+    if args.path is not None and not args.path.strip():
+        # ``dnsguard report "$DIR"`` with an empty $DIR: an error, never the demo capture
+        print(f"dnsguard: empty PATH {args.path!r}; give a pcap, a log or a directory of them",
+              file=sys.stderr)
+        return 2
+    path = Path(args.path) if args.path is not None else Path(str(resources.files("dnsguard").joinpath(SAMPLE)))
     problem = output_problem([p for p in (args.json, getattr(args, "html", None)) if p], path)
     if problem:
         print(f"dnsguard: {problem}", file=sys.stderr)

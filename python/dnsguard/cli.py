@@ -3,7 +3,9 @@
 Each subcommand lives beside the code it drives and exposes
 ``register(subparsers)``; the parser gives every subcommand the loaded
 configuration.  Errors the user can fix print one line and exit 2; the
-tool exits 0 whenever it ran, whatever it found.
+tool exits 0 whenever it ran, whatever it found, except ``score``, which
+exits 1 when an input name is invalid (it still scores the others).
+``report`` is ``analyze`` with PATH required (report_cli).
 """
 
 from __future__ import annotations
