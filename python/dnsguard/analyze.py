@@ -10,22 +10,35 @@ Memory is bounded whatever the input size: per-name facts (normalisation,
 feed match, device fingerprint) are cached in a bounded dict, lexical DGA
 scores are computed in batches as names arrive (no per-host name lists
 kept until the end), and every per-host collection has a cap.  The
-known-DGA forecast is computed for each new day the input reaches.
+known-DGA forecast is computed for each new day the input reaches (the
+capture's own dates, whatever today is; at most :data:`MAX_FORECAST_DAYS`).
+
+A host's family comes from one rule shared with ``dnsguard serve``
+(:mod:`dnsguard.hostfamily`): known-DGA forecast matches (exact generated
+names) name it when there are any; otherwise the log-sum of the family
+distributions of the host's DGA-like names, which abstains when the best
+family does not beat the runner-up by the margin per name.  Computed once
+per host at :meth:`Analyzer.finish`, never per line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+
+import numpy as np
 
 from dnsguard.config import AnalysisSettings
 from dnsguard.detect.devices import DeviceTagger
 from dnsguard.detect.fastflux import FastFluxDetector, FluxSettings
 from dnsguard.detect.nxdomain import NxdomainBurstDetector
 from dnsguard.detect.tunnel import TunnelDetector
+from dnsguard.feeds.families import canonical_family, is_iab
 from dnsguard.feeds.indicators import IndicatorIndex
+from dnsguard.hostfamily import FAMILY_MARGIN, LOG_FLOOR, FamilyCall, family_from_totals
 from dnsguard.inputs.zeek import DnsJsonRows, DnsRows, unescape
 from dnsguard.names import Rejected, normalize, parents
 from dnsguard.records import DnsRecord, InputStats, SensorAlert, plausible_ts
@@ -56,6 +69,15 @@ MAX_SCORE_CACHE = 500_000
 TIMELINE_BUCKET = 300
 MAX_TIMELINE_BUCKETS = 20_000
 MAX_RAW_HOSTS = 100_000
+MAX_FORECAST_DAYS = 40
+"""Days of known-DGA names computed for one input (about 0.9 CPU-s each):
+a month of sensor logs with a day either side.  Later days are not matched,
+with a note; ``--since/--until`` chooses the days."""
+FAMILY_BATCH = 4_096
+"""Names per family-distribution call at the end of a run."""
+FAMILY_NXDOMAIN_ONLY = False
+"""Whether the host family rule counts only DGA-like names that got NXDOMAIN
+(the service's input) or every DGA-like name of the host (see docs/triage.md)."""
 NOTICE_KINDS = {
     "DNSGuard::Intel_Domain": "feed",
     "DNSGuard::NXDOMAIN_Burst": "nxdomain-burst",
@@ -71,6 +93,8 @@ _I_SCORE, _I_QUIET = 6, 7
 """Positions in a cached name's facts (see :meth:`Analyzer._classify`)."""
 
 Forecaster = Callable[[list[dt.date]], dict[str, tuple[str, str]]]
+FamilyDistributor = Callable[[list[str]], object]
+"""list of names -> :class:`dnsguard.dga.FamilyDistribution` (``families``, ``log_probability``)."""
 
 
 @dataclass
@@ -92,6 +116,27 @@ class Evidence:
     source: str = ""
     """Who saw it: ``dnsguard`` (this analysis), ``suricata``, ``zeek``."""
     next_step: str = ""
+
+
+@dataclass
+class HostFamily:
+    """Which family the host runs, decided by :mod:`dnsguard.hostfamily`'s rule, and why."""
+
+    family: str
+    """The family named, or ``unknown`` (the rule abstained)."""
+    source: str
+    """``forecast`` (exact known-DGA names), ``log-sum`` (lexical rule named it)
+    or ``abstain`` (lexical rule: too close to call)."""
+    names: int
+    """Names counted: distinct forecast matches of the family, or DGA-like names summed."""
+    margin: float | None
+    """Lexical rule: mean nats per name of the best family over the runner-up (None: not computed)."""
+    runner_up: str
+    """Lexical rule: the second-best family."""
+    lexical: str
+    """Lexical rule: its best family, also when it abstains or the forecast overrides it."""
+    detail: str
+    """One line for the report."""
 
 
 @dataclass
@@ -122,6 +167,8 @@ class HostReport:
     timeline: list[tuple[float, int, int]] = field(default_factory=list)
     """(bucket start, queries, NXDOMAIN) per :data:`TIMELINE_BUCKET` seconds;
     only for hosts that are not clean (the HTML report plots them)."""
+    family: HostFamily | None = None
+    """The host-level family and its evidence (None: no DGA names to judge)."""
 
 
 class _Host:
@@ -177,6 +224,9 @@ class Analysis:
     """Network-wide (bucket start, queries, NXDOMAIN)."""
     score_histogram: list[int] = field(default_factory=list)
     """Distinct names per lexical-score tenth (0-0.1 ... 0.9-1.0)."""
+    since: float | None = None
+    until: float | None = None
+    """The ``--since/--until`` window records were limited to (None: open)."""
 
     def summary(self) -> dict[str, object]:
         return summarise(self.hosts)
@@ -194,6 +244,7 @@ class Analysis:
                 "warnings": self.stats.warnings,
             },
             "notes": self.notes,
+            "time_window": {"since": self.since, "until": self.until},
             "timeline": self.timeline,
             "score_histogram": self.score_histogram,
             "hosts": [asdict(h) for h in self.hosts],
@@ -260,11 +311,24 @@ class Analyzer:
         scorer=None,
         flux: FluxSettings | None = None,
         stats: InputStats | None = None,
+        family_distribution: FamilyDistributor | None = None,
+        family_margin: float = FAMILY_MARGIN,
+        since: float | None = None,
+        until: float | None = None,
     ):
         """``forecaster`` maps a list of days to {known-DGA name: (family, threat)};
         it runs for each day the input reaches (plus a day either side, for
-        skewed bot clocks).  ``scorer`` is a callable list[str] -> list[dga Verdict]."""
+        skewed bot clocks).  ``scorer`` is a callable list[str] -> list[dga Verdict].
+        ``family_distribution`` (list[str] -> dga FamilyDistribution) lets
+        :meth:`finish` name each host's family by the shared log-sum rule
+        with ``family_margin`` nats per name.  Records and alerts before
+        ``since`` or at/after ``until`` (epoch seconds) are skipped."""
         self.settings = settings
+        self.family_distribution = family_distribution
+        self.family_margin = family_margin
+        self.since = -math.inf if since is None else float(since)
+        self.until = math.inf if until is None else float(until)
+        self._forecast_days = 0
         self.indicators = indicators
         self.forecaster = forecaster
         self.scorer = scorer
@@ -339,14 +403,35 @@ class Analyzer:
     def _new_day(self, ts: float) -> None:
         """The input reached a day not seen yet: extend the forecast."""
         day = int(ts // 86400)
-        self._day_lo, self._day_hi = day * 86400.0, (day + 1) * 86400.0
+        # The fast in-day test of the hot loops doubles as the --since/--until test.
+        self._day_lo, self._day_hi = max(day * 86400.0, self.since), min((day + 1) * 86400.0, self.until)
         wanted = [d for d in (day - 1, day, day + 1) if d not in self._days]
         self._days.update(wanted)
         if self.forecaster is None or not wanted:
             return
+        if self._forecast_days + len(wanted) > MAX_FORECAST_DAYS:
+            if self._forecast_days < MAX_FORECAST_DAYS + 1:
+                self._forecast_days = MAX_FORECAST_DAYS + 1
+                self.notes.append(
+                    f"known-DGA forecast limited to {MAX_FORECAST_DAYS} days: names from "
+                    f"{dt.date(1970, 1, 1) + dt.timedelta(days=day)} on were not matched against it "
+                    "(use --since/--until to choose the days)")
+            return
+        self._forecast_days += len(wanted)
         epoch = dt.date(1970, 1, 1)
         self._known.update(self.forecaster([epoch + dt.timedelta(days=d) for d in wanted]))
         self._names.clear()  # cached "quiet" flags did not know the new names
+
+    def _outside(self, ts: float, stats: InputStats | None) -> bool:
+        """True (and the record counted as skipped) when ``ts`` is outside --since/--until.
+        Only reached when ``ts`` is outside the current day window, so in-window
+        lines pay nothing for it."""
+        if self.since <= ts < self.until:
+            return False
+        if stats is not None:
+            stats.skip("records outside the --since/--until window")
+            stats.records -= 1
+        return True
 
     @staticmethod
     def _bad_ts(stats: InputStats | None, counted: bool) -> None:
@@ -381,6 +466,8 @@ class Analyzer:
         if not self._day_lo <= ts < self._day_hi:
             if not plausible_ts(ts):
                 self._bad_ts(self.stats, counted=True)
+                return
+            if self._outside(ts, self.stats):
                 return
             self._new_day(ts)
         host = self._host(rec.client, ts)
@@ -443,6 +530,8 @@ class Analyzer:
             if not day_lo <= ts < day_hi:
                 if not plausible_ts(ts):  # 1e20, nan, inf: a bad line, like the readers say
                     self._bad_ts(block.stats, counted=True)
+                    continue
+                if self._outside(ts, block.stats):
                     continue
                 self._new_day(ts)
                 day_lo, day_hi = self._day_lo, self._day_hi
@@ -531,6 +620,8 @@ class Analyzer:
             if not day_lo <= ts < day_hi:
                 if not plausible_ts(ts):
                     self._bad_ts(block.stats, counted=True)
+                    continue
+                if self._outside(ts, block.stats):
                     continue
                 self._new_day(ts)
                 day_lo, day_hi = self._day_lo, self._day_hi
@@ -660,6 +751,11 @@ class Analyzer:
     def _observe_alert(self, alert: SensorAlert) -> None:
         if not alert.client:
             return
+        if not self.since <= alert.ts < self.until:
+            if self.stats is not None:
+                self.stats.skip("sensor alerts outside the --since/--until window")
+                self.stats.alerts -= 1
+            return
         host = self._host(alert.client, alert.ts)
         meta = alert.metadata
         family = (meta.get("malware_family") or meta.get("family") or [""])[0]
@@ -723,7 +819,8 @@ class Analyzer:
                     f"{f.addresses} addresses in {f.networks} /16 networks over {f.answers} answers, "
                     f"TTL down to {f.min_ttl:.0f} s", threat="botnet", uid=uid, mitre=MITRE["fast-flux"],
                     source="dnsguard", last=f.last))
-        reports = [self._report(ip, host) for ip, host in self.hosts.items()]
+        calls = self._family_calls()
+        reports = [self._report(ip, host, calls.get(ip)) for ip, host in self.hosts.items()]
         reports.sort(key=lambda r: (VERDICT_ORDER[r.verdict], -sum(r.evidence_counts.values()), r.host))
         return reports
 
@@ -751,8 +848,70 @@ class Analyzer:
                               "", "dga", score, uid, MITRE["dga"], source="dnsguard"))
         return names
 
-    def _report(self, ip: str, host: _Host) -> HostReport:
+    def _family_calls(self) -> dict[str, FamilyCall]:
+        """The lexical host-family rule for every host with enough DGA-like
+        names: one family-distribution pass over the distinct names (in
+        batches), per-host sums of the floored log-probabilities."""
+        if self.family_distribution is None:
+            return {}
+        users: dict[str, list[str]] = {}
+        for ip, host in self.hosts.items():
+            names = [n for n, e in host.flagged.items() if e[0] or not FAMILY_NXDOMAIN_ONLY]
+            if len(names) >= self.settings.dga_min_names:
+                for n in names:
+                    users.setdefault(n, []).append(ip)
+        if not users:
+            return {}
+        totals: dict[str, np.ndarray] = {}
+        counts: Counter[str] = Counter()
+        families: tuple[str, ...] = ()
+        distinct = list(users)
+        for i in range(0, len(distinct), FAMILY_BATCH):
+            chunk = distinct[i: i + FAMILY_BATCH]
+            dist = self.family_distribution(chunk)
+            if families and tuple(dist.families) != families:
+                raise ValueError("family distributions from two models in one run")
+            families = tuple(dist.families)
+            logp = np.maximum(np.asarray(dist.log_probability, dtype=np.float64), LOG_FLOOR)
+            for name, row in zip(chunk, logp, strict=True):
+                if np.isnan(row).any():  # not scored (allowlisted meanwhile, invalid)
+                    continue
+                for ip in users[name]:
+                    total = totals.get(ip)
+                    if total is None:
+                        totals[ip] = row.copy()
+                    else:
+                        total += row
+                    counts[ip] += 1
+        return {ip: family_from_totals(families, total, counts[ip], self.family_margin)
+                for ip, total in totals.items()}
+
+    def _host_family(self, host: _Host, call: FamilyCall | None) -> HostFamily | None:
+        """Forecast matches first (exact names), then the lexical rule."""
+        forecast = Counter(e.family for e in host.seen.values() if e.kind == "forecast" and e.family)
+        if not forecast:  # past the distinct-evidence cap: the listed evidence
+            forecast = Counter(e.family for e in host.evidence if e.kind == "forecast" and e.family)
+        margin = None if call is None or math.isinf(call.margin) else round(call.margin, 4)
+        runner = call.runner_up if call else ""
+        lexical = call.best if call else ""
+        rule = f"; lexical rule: {call.describe()}" if call is not None and call.names else ""
+        if forecast:
+            family, n = forecast.most_common(1)[0]
+            others = [f"{f} ({c})" for f, c in forecast.most_common()[1:]]
+            detail = (f"{family}: {n} names computed by the {family} DGA for the capture's dates (exact match)"
+                      + (f"; also {', '.join(others)}" if others else "") + rule)
+            return HostFamily(family, "forecast", n, margin, runner, lexical, detail)
+        if call is None or not call.names:
+            return None
+        if call.named:
+            family = canonical_family(call.family)
+            host.families.setdefault(family, _family_threat(call.family))
+            return HostFamily(family, "log-sum", call.names, margin, runner, lexical, call.describe(family))
+        return HostFamily("unknown", "abstain", call.names, margin, runner, lexical, call.describe())
+
+    def _report(self, ip: str, host: _Host, call: FamilyCall | None = None) -> HostReport:
         top = self._dga_evidence(host)
+        family = self._host_family(host, call)
         tag = self.devices.tag(ip)
         device = tag.device if tag else "unknown"
         verdict, confidence = judge(host.counts, device, self.settings.dga_min_names)
@@ -768,8 +927,18 @@ class Analyzer:
             top_names=top[: self.settings.top_names] if verdict != "clean" else [],
             evidence=sorted(host.evidence, key=lambda e: e.ts), mitre=mitre,
             next_steps=next_steps(verdict, device, host),
-            first_seen=host.first, last_seen=host.last, timeline=timeline,
+            first_seen=host.first, last_seen=host.last, timeline=timeline, family=family,
         )
+
+
+def _family_threat(family: str) -> str:
+    """The threat type the forecast and the feeds give a family (iab, botnet, ...), ``dga`` if unknown."""
+    from dnsguard.dga.families import registry
+
+    if is_iab(family):
+        return "iab"
+    module = registry().get(family.lower())
+    return getattr(getattr(module, "INFO", None), "threat", "") or "dga"
 
 
 def judge(counts: Counter[str], device: str, dga_min_names: int) -> tuple[str, str]:
@@ -878,14 +1047,20 @@ def run_analysis(
     scorer=None,
     notes: list[str] | None = None,
     flux: FluxSettings | None = None,
+    family_distribution: FamilyDistributor | None = None,
+    family_margin: float = FAMILY_MARGIN,
+    since: float | None = None,
+    until: float | None = None,
 ) -> Analysis:
-    analyzer = Analyzer(settings, indicators, forecaster, scorer, flux, stats)
+    analyzer = Analyzer(settings, indicators, forecaster, scorer, flux, stats, family_distribution,
+                        family_margin, since, until)
     observe = analyzer.observe
     for event in events:
         observe(event)
     hosts = analyzer.finish()
     return Analysis(hosts, stats, analyzer.rejected, analyzer.first_ts, analyzer.last_ts,
-                    (notes or []) + analyzer.notes, analyzer.network_timeline(), analyzer.score_histogram())
+                    (notes or []) + analyzer.notes, analyzer.network_timeline(), analyzer.score_histogram(),
+                    since, until)
 
 
 def days_covered(first: float, last: float, margin: int = 1) -> list[dt.date]:
@@ -895,5 +1070,5 @@ def days_covered(first: float, last: float, margin: int = 1) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-__all__ = ["Analysis", "Analyzer", "Evidence", "HostReport", "days_covered", "judge", "parents",
+__all__ = ["Analysis", "Analyzer", "Evidence", "HostFamily", "HostReport", "days_covered", "judge", "parents",
            "run_analysis", "step_for", "summarise"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import math
 import os
 import sys
 from importlib import resources
@@ -51,6 +53,42 @@ def add_output_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report with plots")
     p.add_argument("--all", action="store_true", help="list clean hosts too")
     p.add_argument("--no-forecast", action="store_true", help="skip known-DGA forecast matching")
+    p.add_argument("--since", metavar="TIME", type=parse_time,
+                   help="only records at or after TIME (ISO 8601 such as 2026-11-16T08:30Z, or epoch "
+                   "seconds; no zone means UTC)")
+    p.add_argument("--until", metavar="TIME", type=parse_time,
+                   help="only records before TIME (same forms as --since; a date alone is its midnight UTC)")
+
+
+def parse_time(text: str) -> float:
+    """Epoch seconds from epoch seconds or ISO 8601 (a time without a zone is UTC)."""
+    text = text.strip()
+    try:
+        value = float(text)
+    except ValueError:
+        try:
+            when = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is neither ISO 8601 (2026-11-16T08:30:00Z) nor epoch seconds") from None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        value = when.timestamp()
+    if not math.isfinite(value) or not 0 <= value < 4_102_444_800:  # 1970 .. 2100, as plausible_ts
+        raise argparse.ArgumentTypeError(f"{text!r} is outside 1970-2100")
+    return value
+
+
+def family_margin(config: dict) -> float:
+    """The host-family abstain margin, shared with the service (``serve.hosts.family_margin``)."""
+    from dnsguard.hostfamily import FAMILY_MARGIN
+
+    hosts = (config.get("serve") or {}).get("hosts") or {}
+    try:
+        value = float(hosts.get("family_margin", FAMILY_MARGIN))
+    except (TypeError, ValueError):
+        return FAMILY_MARGIN
+    return value if 0 <= value <= 50 else FAMILY_MARGIN
 
 
 def load_indicators(settings: AnalysisSettings) -> tuple[list[Indicator], list[str]]:
@@ -148,7 +186,8 @@ def forecaster(days):
     return {name: (item.family, item.threat) for name, item in result.names.items()}
 
 
-def analyse(path: Path, config: dict, use_forecast: bool = True) -> Analysis:
+def analyse(path: Path, config: dict, use_forecast: bool = True, since: float | None = None,
+            until: float | None = None) -> Analysis:
     settings = AnalysisSettings.from_config(config)
     indicators, problems = load_indicators(settings)
     stats = InputStats()
@@ -171,7 +210,9 @@ def analyse(path: Path, config: dict, use_forecast: bool = True) -> Analysis:
     return run_analysis(events, stats, settings, IndicatorIndex.build(indicators),
                         forecaster=forecaster if use_forecast else None,
                         scorer=lambda names: scorer.score_batch(names, allow=allow),
-                        flux=FluxSettings.from_config(config))
+                        flux=FluxSettings.from_config(config),
+                        family_distribution=lambda names: scorer.family_distribution(names, allow=allow),
+                        family_margin=family_margin(config), since=since, until=until)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -212,11 +253,14 @@ def run(args: argparse.Namespace, config: dict) -> int:
         return 2
     path = Path(args.path) if args.path is not None else Path(str(resources.files("dnsguard").joinpath(SAMPLE)))
     problem = output_problem([p for p in (args.json, getattr(args, "html", None)) if p], path)
+    since, until = getattr(args, "since", None), getattr(args, "until", None)
+    if not problem and since is not None and until is not None and until <= since:
+        problem = "--until must be later than --since"
     if problem:
         print(f"dnsguard: {problem}", file=sys.stderr)
         return 2
     try:
-        analysis = analyse(path, config, use_forecast=not args.no_forecast)
+        analysis = analyse(path, config, use_forecast=not args.no_forecast, since=since, until=until)
     except (InputError, PackNotFound, GeneratorError) as exc:
         print(f"dnsguard: {exc}", file=sys.stderr)
         return 2

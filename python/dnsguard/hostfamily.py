@@ -55,14 +55,14 @@ class FamilyCall:
     def named(self) -> bool:
         return self.family != UNKNOWN
 
-    def describe(self) -> str:
-        """One line for reports and notices."""
+    def describe(self, display: str | None = None) -> str:
+        """One line for reports and notices (``display``: the family's spelling there)."""
         if not self.names:
             return "no DGA-like names with a family distribution"
         margin = "inf" if math.isinf(self.margin) else f"{self.margin:.2f}"
         runner = f" over runner-up {self.runner_up}" if self.runner_up else ""
         if self.named:
-            return (f"{self.family} by log-sum over {self.names} DGA-like names: margin {margin} nats/name"
+            return (f"{display or self.family} by log-sum over {self.names} DGA-like names: margin {margin} nats/name"
                     f"{runner} (named at >= {self.min_margin:g})")
         return (f"unknown: log-sum over {self.names} DGA-like names leans to {self.best} by only {margin} "
                 f"nats/name{runner} (named at >= {self.min_margin:g})")
@@ -83,16 +83,25 @@ def log_sum_family(
         logp = logp[~np.isnan(logp).any(axis=1)]
     if logp.ndim != 2 or logp.shape[0] == 0 or logp.shape[1] == 0:
         return FamilyCall(UNKNOWN, 0.0, "", "", 0, min_margin)
-    total = np.maximum(logp, floor).sum(axis=0)
+    return family_from_totals(families, np.maximum(logp, floor).sum(axis=0), int(logp.shape[0]), min_margin)
+
+
+def family_from_totals(families: Sequence[str], total: np.ndarray, names: int,
+                       min_margin: float = FAMILY_MARGIN) -> FamilyCall:
+    """:func:`log_sum_family` from the per-family sums of ``names`` names'
+    floored log-probabilities (for callers that sum in batches)."""
+    total = np.asarray(total, dtype=np.float64)
+    if names <= 0 or total.ndim != 1 or total.shape[0] == 0:
+        return FamilyCall(UNKNOWN, 0.0, "", "", 0, min_margin)
     order = np.argsort(-total, kind="stable")
     best = int(order[0])
     if total.shape[0] == 1:
         margin, runner = math.inf, ""
     else:
         second = int(order[1])
-        margin, runner = float(total[best] - total[second]) / logp.shape[0], families[second]
+        margin, runner = float(total[best] - total[second]) / names, families[second]
     family = families[best] if margin >= min_margin else UNKNOWN
-    return FamilyCall(family, margin, families[best], runner, int(logp.shape[0]), min_margin)
+    return FamilyCall(family, margin, families[best], runner, names, min_margin)
 
 
 @dataclass(frozen=True)
@@ -122,4 +131,4 @@ def vote(families: list[str], share: float) -> tuple[str, float]:
     return (family, fraction) if fraction >= share else (UNKNOWN, fraction)
 
 
-__all__ = ["FAMILY_MARGIN", "LOG_FLOOR", "UNKNOWN", "FamilyCall", "LogSumRule", "log_sum_family", "vote"]
+__all__ = ["FAMILY_MARGIN", "LOG_FLOOR", "UNKNOWN", "FamilyCall", "LogSumRule", "family_from_totals", "log_sum_family", "vote"]

@@ -50,6 +50,9 @@ def render_text(analysis: Analysis, source: str, verbose: bool = False) -> str:
         reasons = {**analysis.stats.skipped, **analysis.rejected_names}
         detail = "; ".join(f"{n} {r}" for r, n in sorted(reasons.items(), key=lambda kv: -kv[1])[:4])
         lines.append(f"  skipped {skipped:,}: {detail}")
+    if analysis.since is not None or analysis.until is not None:
+        lines.append(f"  time window: {_when(analysis.since)} .. {_when(analysis.until)} UTC "
+                     "(--since inclusive, --until exclusive)")
     for warning in analysis.stats.warnings[:5]:
         lines.append(f"  warning: {warning}")
     lines.append(
@@ -73,6 +76,8 @@ def render_text(analysis: Analysis, source: str, verbose: bool = False) -> str:
         counts = ", ".join(f"{k} {v}" for k, v in sorted(h.evidence_counts.items()))
         lines.append(f"{h.host:<40} {h.device:<16} {h.verdict.upper():<12} {h.confidence:<7} "
                      f"{safe(_families(h), 30):<30} {counts}")
+        if h.family is not None:
+            lines.append(f"    family: {safe(h.family.detail, 240)}")
         shown = highlights(h.evidence)
         for ev in shown:
             seen = f" ×{ev.count}" if ev.count > 1 else ""

@@ -161,6 +161,7 @@ def _host_section(h: HostReport, start: float, end: float) -> str:
              f'({escape(h.confidence)} confidence), device {escape(h.device)}</h3>',
              f'<p class="muted">{h.queries:,} queries, {h.nxdomain:,} NXDOMAIN, seen {_when(h.first_seen)} .. '
              f'{_when(h.last_seen)} UTC; families: {_families(h)}; ATT&amp;CK: {escape(", ".join(h.mitre) or "-")}</p>',
+             (f'<p><b>Family</b>: {escape(h.family.detail)}</p>' if h.family is not None else ""),
              svg_timeline(h.timeline, start, end, title=f"{h.host}: DNS queries (blue) and NXDOMAIN (red)"),
              "<p><b>Next steps</b></p><ol>"]
     parts += [f"<li>{escape(step)}</li>" for step in h.next_steps]
