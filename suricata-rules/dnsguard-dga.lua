@@ -37,7 +37,9 @@ local function chosen_label(name)
   if n >= 2 then
     return labels[n - 1]
   end
-  return labels[1] or ""
+  -- A single label cannot be registered on the internet: Chrome's random
+  -- intranet-redirect probes (7-15 letters, off a domain) are not scored.
+  return ""
 end
 
 local function score(label)

@@ -87,7 +87,8 @@ def positive_cases() -> list[Case]:
     ):
         client = f"fd00::{host:x}"
         host += 1
-        names = [qname] if qname else [f"v6nx{i}.example" for i in range(count)]
+        # Three labels: the generic burst only (not a registered-domain name, 9072003).
+        names = [qname] if qname else [f"v6nx{i}.missing.example" for i in range(count)]
         cases.append(Case(cid, client, [
             Exchange(ts=T0 + i * 0.5, client=client, qname=n, rcode=rcode, server="fd00::53")
             for i, n in enumerate(names)], [sid]))
@@ -102,16 +103,25 @@ def positive_cases() -> list[Case]:
         cases.append(Case(f"shape-{shape.family}", client, _burst(client, [name] * 3, T0 + i),
                           [shape.sid], shape.label))
     client = "10.1.4.1"
-    nx = [f"nx{i:03d}-missing.example" for i in range(30)]
+    nx = [f"nx{i:03d}.missing.example" for i in range(30)]
     cases.append(Case("nxdomain-burst", client, _burst(client, nx, T0, rcode="NXDOMAIN"), [9_072_001]))
+    # Registered-domain names that do not exist, at a slow bot's rate (one every
+    # 25 s: 8 within 300 s), in every accepted shape: label.tld, a common
+    # second-level domain, an IDN TLD, 0x20 case.
+    client = "10.1.4.8"
+    dga = ["qx7kd2mfa.com", "plmvbt.co.uk", "zzkq0x.com.sv", "ab-cd9.net", "wqrtpz.xn--p1ai",
+           "KqZvWm.Org", "hhgtrw.info", "ttrewq.top"]
+    cases.append(Case("nxdomain-registered", client, [
+        Exchange(ts=T0 + i * 25, client=client, qname=n, rcode="NXDOMAIN", server="10.0.0.53")
+        for i, n in enumerate(dga)], [catalogue.NX_REGISTERED_SID]))
     client = "10.1.4.2"
     long_label = ("zq8x" * 14)[:56]
     cases.append(Case("tunnel-long-label", client,
-                      _burst(client, [f"{long_label}{i}.t.tunnel.example" for i in range(5)], T0),
+                      _burst(client, [f"{long_label}{i}.t.tunnel.example" for i in range(20)], T0),
                       [9_072_010]))
     client = "10.1.4.3"
     cases.append(Case("tunnel-hex", client,
-                      _burst(client, [f"{_hexlabel(str(i))}.d.tunnel.example" for i in range(10)], T0),
+                      _burst(client, [f"{_hexlabel(str(i))}.d.tunnel.example" for i in range(20)], T0),
                       [9_072_011]))
     client = "10.1.4.4"
     b32 = [("mzxw6ytb" * 6)[:46] + f"2{i % 6 + 2}" for i in range(10)]
@@ -165,8 +175,43 @@ def negative_cases() -> list[Case]:
         # 12 queries in 6 s: enough to cross any threshold that would match.
         cases.append(Case(cid, client, _burst(client, [name] * 12, T0 + i, qtype=qtype)))
     client = "10.2.2.1"
-    nx = [f"typo{i:02d}.example" for i in range(20)]
+    nx = [f"typo{i:02d}.missing.example" for i in range(29)]
     cases.append(Case("nxdomain-below-threshold", client, _burst(client, nx, T0, rcode="NXDOMAIN")))
+    client = "10.2.2.3"
+    nx = [f"typo{i}.com" for i in range(catalogue.NX_REGISTERED_COUNT - 1)]
+    cases.append(Case("nxdomain-registered-below-threshold", client,
+                      _burst(client, nx, T0, rcode="NXDOMAIN")))
+    # What an office resolver's clients make fail all day (tools/office): a mail
+    # server's DNSBL lookups, PTR sweeps, search-suffix candidates (A and AAAA),
+    # Chrome's single-label probes.  40 each in 20 s (the probes 20), above both
+    # NXDOMAIN counts.
+    for i, (cid, names, qtype) in enumerate((
+        ("nxdomain-dnsbl-storm", [f"{i}.113.0.203.zen.spamhaus.org" for i in range(40)], "A"),
+        ("nxdomain-dnsbl-other-zone", [f"{i}.51.100.198.dnsbl.example.net" for i in range(40)], "A"),
+        ("nxdomain-ptr-sweep", [f"{i}.2.0.192.in-addr.arpa" for i in range(40)], "PTR"),
+        ("nxdomain-arpa-a", [f"x{i}.resolver.arpa" for i in range(40)], "A"),
+        ("nxdomain-search-suffix-aaaa", [f"svc{i}.corp.example.com" for i in range(40)], "AAAA"),
+        ("nxdomain-search-suffix-txt", [f"_x{i}.corp.example.com" for i in range(40)], "TXT"),
+        ("nxdomain-single-label", [f"chromeprobe{i}" for i in range(20)], "A"),
+    ), 4):
+        client = f"10.2.2.{i}"
+        cases.append(Case(cid, client, _burst(client, names, T0, qtype=qtype, rcode="NXDOMAIN")))
+    # Hashed service labels at the busiest rate seen on the office capture
+    # (6 a minute): Teams' Trouter, Creative Cloud's adobe.io, Alexa's minerva.
+    for i, (cid, names) in enumerate((
+        ("trouter-hashed-labels", [f"{_hexlabel(f't{i}', 40)}zq{i:02d}x9k2m7.trouter.teams.microsoft.com"
+                                   for i in range(6)]),
+        ("adobe-io-hex-labels", [f"{_hexlabel(f'a{i}', 54)}.adobe.io" for i in range(6)]),
+        ("minerva-hex-labels", [f"{_hexlabel(f'm{i}', 63)}.minerva.devices.a2z.com" for i in range(6)]),
+    ), 1):
+        client = f"10.2.3.{i}"
+        cases.append(Case(cid, client, [Exchange(ts=T0 + k * 10, client=client, qname=n, server="10.0.0.53")
+                                        for k, n in enumerate(names)]))
+    # Benign sites of Mirai's shape (12 letters on .online): words, not random letters.
+    for i, name in enumerate(("bitcoincloud.online", "filmsegodnya.online", "meredithaero.online",
+                              "sayegemmules.online"), 1):
+        client = f"10.2.4.{i}"
+        cases.append(Case(f"mirai-shape-benign-{name.split('.')[0]}", client, _burst(client, [name], T0)))
     client = "10.2.2.2"
     txt = [f"spf{i}.example.com" for i in range(40)]
     cases.append(Case("txt-below-threshold", client, _burst(client, txt, T0, qtype="TXT")))

@@ -23,13 +23,15 @@ THRESHOLD = 3
 
 
 def chosen_label(name: str) -> str:
-    """The label left of the (approximate) public suffix."""
+    """The label left of the (approximate) public suffix; empty for a single label."""
     labels = [lab for lab in name.lower().split(".") if lab]
     if len(labels) >= 3 and ".".join(labels[-2:]) in TWO_LEVEL:
         return labels[-3]
     if len(labels) >= 2:
         return labels[-2]
-    return labels[0] if labels else ""
+    # A single label cannot be registered on the internet: Chrome's random
+    # intranet-redirect probes (7-15 letters, off a domain) are not scored.
+    return ""
 
 
 def score(label: str) -> int:
