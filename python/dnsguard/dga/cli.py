@@ -59,7 +59,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--model", metavar="NPZ", help="model file (default: the shipped one)")
     p.add_argument("--threshold", type=_unit_interval, metavar="X",
                    help="verdict dga at or above X (default: the model's calibrated threshold, 0.5 "
-                   "for the shipped model: 0.1%% of benign names score above it)")
+                   "for the shipped model: 0.1%% of benign names score above it; families and reasons "
+                   "are given from the model's threshold up)")
     p.set_defaults(func=run)
 
 
