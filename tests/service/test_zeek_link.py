@@ -10,6 +10,7 @@ from dnsguard.service import broker_json as bj
 from dnsguard.service.app import Service
 from dnsguard.service.broker_server import BrokerHub
 from dnsguard.service.settings import ServeSettings
+from dnsguard.service.zeek_link import ZeekLink, ZeekSettings
 from websockets.asyncio.client import connect
 
 from .conftest import wait_for
@@ -233,3 +234,13 @@ def test_trace_done_is_answered_after_the_verdicts_it_follows(tmp_path, scorer):
             await hub.stop()
 
     asyncio.run(go())
+
+
+def test_a_deeply_nested_frame_is_one_bad_message_not_a_reconnect():
+    """json.loads raises RecursionError (not ValueError) on deep nesting;
+    before, it escaped the reader and the link reconnected in a loop."""
+    link = ZeekLink(ZeekSettings(), lambda item: None, lambda now: [])
+    deep = '{"type": "data-message", "topic": "t", "data": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    link.handle_message(deep)
+    link.handle_message("[" * 100_000)
+    assert link.stats.bad_messages == 2

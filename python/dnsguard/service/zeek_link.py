@@ -208,7 +208,9 @@ class ZeekLink:
         """One frame from Broker: data-message, error, or junk (counted)."""
         try:
             msg = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
+            # RecursionError: JSON nested deeper than Python's parser goes.
+            # One bad frame is counted; it must not end the session.
             self.stats.bad_messages += 1
             return
         if not isinstance(msg, dict):
