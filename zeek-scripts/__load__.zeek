@@ -10,3 +10,4 @@
 @load ./devices
 @load ./prefilter
 @load ./scorer
+@load ./events

@@ -173,8 +173,9 @@ event worker_host_tag(h: addr, device: string, evidence: string, uid: string)
 	manager_tag(h, device, evidence, uid);
 	}
 
-event dns_request(c: connection, msg: dns_msg, query: string, qtype: count,
-    qclass: count)
+# A host resolved *query*; the DNS handler (events.zeek) calls this for
+# names service_pattern matches.
+function device_request(c: connection, query: string)
 	{
 	local device = nas_device_for(query);
 	if ( |device| == 0 )

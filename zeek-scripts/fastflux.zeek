@@ -87,12 +87,11 @@ event zeek_init()
 	SumStats::create(ss);
 	}
 
-event DNS::log_dns(rec: DNS::Info)
+# An answer of *rec* with flux_min_records answers or more; called by the
+# DNS handler (events.zeek).
+function flux_reply(rec: DNS::Info)
 	{
-	if ( ! rec?$query
-	    || ! rec?$answers
-	    || ! rec?$TTLs
-	    || |rec$answers| < flux_min_records )
+	if ( ! rec?$TTLs )
 		return;
 
 	# Low-TTL IPv4 answers of this response.
@@ -113,7 +112,7 @@ event DNS::log_dns(rec: DNS::Info)
 	if ( |addrs| < flux_min_records )
 		return;
 
-	if ( name_facts(rec$query)$rd in flux_ignore_domains )
+	if ( registered_domain(rec$query) in flux_ignore_domains )
 		return;
 
 	local key = SumStats::Key($str=rec$query);

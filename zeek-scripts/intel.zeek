@@ -48,6 +48,15 @@ global pending_intel_domains: string_vec = vector();
 # Workers look every query up until the manager's set has arrived.
 global intel_domains_synced = F;
 
+# Look every query up: on a worker (or proxy) until the manager's set has
+# arrived; never on the manager or a standalone node.
+global intel_check_all = F;
+
+event zeek_init() &priority=10
+	{
+	intel_check_all = ! is_manager() && ! intel_domains_synced;
+	}
+
 function flush_intel_domains(topic: string, domains: string_vec)
 	{
 	if ( |domains| == 0 || ! Cluster::is_enabled() )
@@ -91,6 +100,7 @@ event Input::end_of_data(name: string, source: string)
 event sync_intel_domains(domains: string_vec)
 	{
 	intel_domains_synced = T;
+	intel_check_all = F;
 	for ( i in domains )
 		add intel_domains[domains[i]];
 	}
@@ -186,16 +196,11 @@ event zeek_init() &priority=5
 	Option::set_change_handler("DNSGuard::intel_files", intel_files_changed);
 	}
 
-event dns_request(c: connection, msg: dns_msg, query: string, qtype: count,
-    qclass: count)
+# Look *query* up in the Intel framework, itself and each parent.  The
+# DNS handler (events.zeek) calls this only when the query's registered
+# domain is in intel_domains or intel_check_all is set.
+function intel_request(c: connection, query: string)
 	{
-	if ( |query| == 0 )
-		return;
-
-	local nf = name_facts(query);
-	if ( nf$rd !in intel_domains && ( is_manager() || intel_domains_synced ) )
-		return;
-
 	if ( intel_match_exact )
 		Intel::seen([$indicator=query, $indicator_type=Intel::DOMAIN, $conn=c,
 		    $where=IN_DNS_QUERY, $dnsguard_query=query]);

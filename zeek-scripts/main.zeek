@@ -488,9 +488,25 @@ function registered_of(labels: string_vec): string
 	    ".");
 	}
 
+# Names with an empty label (a leading, trailing or doubled dot) take the
+# split path, which counts empty labels as labels.
+global odd_name_pattern = /^\.|\.\.|\.$/;
+
+# The last two labels with the dot before them (".example.com"), or "" for
+# names of one or two labels.
+global last_two_labels = /\.[^.]+\.[^.]+/;
+
 function registered_domain(name: string): string
 	{
-	return registered_of(split_string(name, /\./));
+	# The common case without splitting: the last two labels, unless
+	# they are a listed suffix (or a listed suffix may be longer).
+	local m = find_last(name, last_two_labels);
+	local rd = |m| == 0 ? name : m[1:];
+	if ( max_suffix_labels > 2
+	    || rd in public_suffixes
+	    || odd_name_pattern in name )
+		return registered_of(split_string(name, /\./));
+	return rd;
 	}
 
 function registered_label(name: string): string

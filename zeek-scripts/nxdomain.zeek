@@ -98,18 +98,14 @@ event zeek_init()
 	SumStats::create(ss);
 	}
 
-event DNS::log_dns(rec: DNS::Info)
+# An NXDOMAIN answer to an address look-up of *query* by *h*; called by
+# the DNS handler (events.zeek).
+function nxdomain_reply(h: addr, query: string)
 	{
-	if ( ! rec?$rcode || rec$rcode != 3 || ! rec?$query )
+	if ( is_ignored(query) )
 		return;
 
-	if ( ! rec?$qtype || rec$qtype !in nxdomain_qtypes )
-		return;
-
-	local nf = name_facts(rec$query);
-	if ( nf$ignored )
-		return;
-
-	SumStats::observe("dnsguard.nxdomain", [$host=rec$id$orig_h], [$str=nf$rd,
-	    $num=|nf$label|]);
+	local rd = registered_domain(query);
+	SumStats::observe("dnsguard.nxdomain", [$host=h], [$str=rd,
+	    $num=|split_string1(rd, /\./)[0]|]);
 	}

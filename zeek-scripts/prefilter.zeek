@@ -82,19 +82,60 @@ global worker_batch: vector of Candidate = vector();
 # or hyphen), rebuilt when the option changes.
 global consonant_run_pattern: pattern = /^$/;
 
-function consonant_run_changed(id: string, new_value: count): count
+# Names that can have prefilter_min_signs signs: the DNS handler
+# (events.zeek) looks at no other name unless it is NXDOMAIN.  A label
+# shorter than both prefilter_min_length and 9 characters (entropy is only
+# measured above 8) can only show the digit and consonant signs, so with
+# two signs needed the name has a label of that length, or a digit and a
+# consonant run.  Rebuilt when the options change.
+global prefilter_gate: pattern = /./;
+
+function prefilter_gate_of(min_signs: count, min_length: count, run: count)
+    : pattern
 	{
-	consonant_run_pattern = string_to_pattern(fmt("[b-df-hj-np-tv-xz]{%d}",
-	    new_value), F);
+	local k = min_length < 9 ? min_length : 9;
+	if ( min_signs <= 1 || k == 0 )
+		return /./;
+
+	if ( run == 0 )
+		return string_to_pattern(fmt("[^.]{%d}|[0-9]", k), F);
+
+	return string_to_pattern(fmt(
+	    "[^.]{%d}|[0-9].*[b-df-hj-np-tv-xz]{%d}|[b-df-hj-np-tv-xz]{%d}.*[0-9]", k,
+	    run, run), F);
+	}
+
+function prefilter_option_changed(id: string, new_value: count): count
+	{
+	local min_signs = prefilter_min_signs;
+	local min_length = prefilter_min_length;
+	local run = prefilter_consonant_run;
+
+	if ( id == "DNSGuard::prefilter_min_signs" )
+		min_signs = new_value;
+	else if ( id == "DNSGuard::prefilter_min_length" )
+		min_length = new_value;
+	else
+		{
+		run = new_value;
+		consonant_run_pattern = string_to_pattern(fmt("[b-df-hj-np-tv-xz]{%d}",
+		    new_value), F);
+		}
+
+	prefilter_gate = prefilter_gate_of(min_signs, min_length, run);
 	return new_value;
 	}
 
 event zeek_init() &priority=10
 	{
-	consonant_run_changed("DNSGuard::prefilter_consonant_run",
+	prefilter_option_changed("DNSGuard::prefilter_consonant_run",
 	    prefilter_consonant_run);
 	Option::set_change_handler("DNSGuard::prefilter_consonant_run",
-	    consonant_run_changed);
+	    prefilter_option_changed);
+	Option::set_change_handler("DNSGuard::prefilter_min_signs",
+	    prefilter_option_changed);
+	Option::set_change_handler("DNSGuard::prefilter_min_length",
+	    prefilter_option_changed);
 	}
 
 function lexical_signs(label: string): set[string]
@@ -141,26 +182,21 @@ event zeek_init()
 		schedule candidate_batch_interval { flush_worker_batch() };
 	}
 
-event DNS::log_dns(rec: DNS::Info)
+# An answered query (*nx*: NXDOMAIN) not selected recently that is
+# NXDOMAIN or matches prefilter_gate; called by the DNS handler
+# (events.zeek).
+function prefilter_reply(rec: DNS::Info, nx: bool)
 	{
-	# No answer, no rcode: the interface sends answered names only.
-	if ( ! rec?$query || ! rec?$rcode || |rec$query| == 0 )
-		return;
-
 	local query = rec$query;
-	if ( query in recent_candidates )
+	if ( is_ignored(query) )
 		return;
 
-	local nf = name_facts(query);
-	if ( nf$ignored || nf$rd in prefilter_ignore_domains )
+	local rd = registered_domain(query);
+	if ( rd in prefilter_ignore_domains )
 		return;
 
-	local label = nf$label;
-	if ( ! nf?$signs )
-		nf$signs = lexical_signs(label);
-
-	local signs = nf$signs;
-	local nx = rec$rcode == 3;
+	local label = split_string1(rd, /\./)[0];
+	local signs = lexical_signs(label);
 
 	if ( |signs| < prefilter_min_signs && ! ( nx && prefilter_all_nxdomain ) )
 		return;

@@ -165,27 +165,74 @@ event zeek_init()
 	SumStats::create(txts);
 	}
 
-event dns_request(c: connection, msg: dns_msg, query: string, qtype: count,
-    qclass: count)
-	{
-	if ( |query| == 0 )
-		return;
+# Names that can count for the subdomain or long-label measures: a first
+# label of tunnel_min_sublabel characters with at least two more dots after
+# it (the name is then longer than its registered domain), or a label of
+# long_label_length characters.  Rebuilt when the options change; the DNS
+# handler (events.zeek) skips names it does not match unless they are
+# TXT/NULL queries.
+global tunnel_pattern: pattern = /./;
 
-	local nf = name_facts(query);
-	if ( nf$ignored || nf$rd in tunnel_ignore_domains )
+function tunnel_pattern_of(min_sublabel: count, long_label: count): pattern
+	{
+	# Longest label lengths are only measured above 20 characters
+	# (name_facts), so a long label has at least 21 of them.
+	local long_len = long_label > 21 ? long_label : 21;
+	if ( min_sublabel == 0 || long_label == 0 )
+		return /./;
+
+	return string_to_pattern(fmt("^[^.]{%d}[^.]*\\.[^.]*\\.|[^.]{%d}",
+	    min_sublabel, long_len), F);
+	}
+
+function tunnel_option_changed(id: string, new_value: count): count
+	{
+	if ( id == "DNSGuard::tunnel_min_sublabel" )
+		tunnel_pattern = tunnel_pattern_of(new_value, long_label_length);
+	else
+		tunnel_pattern = tunnel_pattern_of(tunnel_min_sublabel, new_value);
+	return new_value;
+	}
+
+event zeek_init() &priority=10
+	{
+	tunnel_pattern = tunnel_pattern_of(tunnel_min_sublabel, long_label_length);
+	Option::set_change_handler("DNSGuard::tunnel_min_sublabel",
+	    tunnel_option_changed);
+	Option::set_change_handler("DNSGuard::long_label_length",
+	    tunnel_option_changed);
+	}
+
+# Count *query* (registered domain *rd*) for the tunnel measures.  Called
+# by the DNS handler (events.zeek) for TXT/NULL queries and names that
+# tunnel_pattern matches.
+function tunnel_request(c: connection, query: string, qtype: count, rd: string)
+	{
+	if ( rd in tunnel_ignore_domains || is_ignored(query) )
 		return;
 
 	local h = c$id$orig_h;
 
 	# The registered domain itself carries no payload: only names below
 	# it count as subdomains.
-	if ( nf$first_len >= tunnel_min_sublabel && query != nf$rd )
-		SumStats::observe("dnsguard.subdomains", [$host=h, $str=nf$rd], [$str=query]);
+	if ( query != rd && |split_string1(query, /\./)[0]| >= tunnel_min_sublabel )
+		SumStats::observe("dnsguard.subdomains", [$host=h, $str=rd], [$str=query]);
 
 	# TXT (16) and NULL (10).
 	if ( qtype == 16 || qtype == 10 )
-		SumStats::observe("dnsguard.txt", [$host=h, $str=nf$rd], [$num=1]);
+		SumStats::observe("dnsguard.txt", [$host=h, $str=rd], [$num=1]);
 
-	if ( nf$longest >= long_label_length )
-		SumStats::observe("dnsguard.longlabel", [$host=h, $str=nf$rd], [$str=query]);
+	# Longest label, measured only above 20 characters: most names have
+	# none that long, and one match spares the loop.
+	local longest = 0;
+	if ( /[^.]{21}/ in query )
+		{
+		local labels = split_string(query, /\./);
+		for ( i in labels )
+			if ( |labels[i]| > longest )
+				longest = |labels[i]|;
+		}
+
+	if ( longest >= long_label_length )
+		SumStats::observe("dnsguard.longlabel", [$host=h, $str=rd], [$str=query]);
 	}

@@ -1,0 +1,64 @@
+##! The package's DNS event handlers: one for requests, one for answered
+##! (logged) queries.
+##!
+##! Each handler reads the event's fields once and calls a detection's
+##! function only for the names that can matter to it, so the common query
+##! (an address look-up of an ordinary name) costs a few pattern matches
+##! and set look-ups.  The detections themselves live in their own files.
+
+@load ./main
+@load ./intel
+@load ./nxdomain
+@load ./tunnel
+@load ./fastflux
+@load ./devices
+@load ./prefilter
+
+module DNSGuard;
+
+event dns_request(c: connection, msg: dns_msg, query: string, qtype: count,
+    qclass: count)
+	{
+	if ( |query| == 0 )
+		return;
+
+	# registered_domain() inlined: the last two labels, unless they are
+	# a listed suffix or the name is odd.
+	local m = find_last(query, last_two_labels);
+	local rd = |m| == 0 ? query : m[1:];
+	if ( max_suffix_labels > 2
+	    || rd in public_suffixes
+	    || odd_name_pattern in query )
+		rd = registered_domain(query);
+
+	if ( intel_check_all || rd in intel_domains )
+		intel_request(c, query);
+
+	# TXT (16) and NULL (10) queries, long first or any long labels.
+	if ( qtype == 16 || qtype == 10 || tunnel_pattern in query )
+		tunnel_request(c, query, qtype, rd);
+
+	if ( service_pattern in query )
+		device_request(c, query);
+	}
+
+event DNS::log_dns(rec: DNS::Info)
+	{
+	if ( ! rec?$query )
+		return;
+
+	local query = rec$query;
+	local nx = rec?$rcode && rec$rcode == 3;
+
+	if ( nx && rec?$qtype && rec$qtype in nxdomain_qtypes )
+		nxdomain_reply(rec$id$orig_h, query);
+
+	if ( rec?$answers && |rec$answers| >= flux_min_records )
+		flux_reply(rec);
+
+	# No answer, no rcode: the scorer is sent answered names only.
+	if ( rec?$rcode
+	    && ( ( nx && prefilter_all_nxdomain ) || prefilter_gate in query )
+	    && query !in recent_candidates )
+		prefilter_reply(rec, nx);
+	}
