@@ -116,3 +116,13 @@ def test_histogram_buckets_and_render():
     assert lines[:3] == ["# HELP x_seconds Latency", "# TYPE x_seconds histogram", 'x_seconds_bucket{le="0.01"} 1']
     assert 'x_seconds_bucket{le="+Inf"} 4' in lines and "x_seconds_count 4" in lines
     assert lines[-2].startswith("x_seconds_sum ") and float(lines[-2].split()[1]) == pytest.approx(0.605)
+
+
+def test_zeek_url_scheme_and_tls_ca_are_checked(tmp_path):
+    with pytest.raises(SettingsError, match="ws:// or wss://"):
+        ServeSettings.from_dict({"zeek": {"url": "http://127.0.0.1:25353/v1/messages/json"}})
+    with pytest.raises(SettingsError, match="tls_ca"):
+        ServeSettings.from_dict({"zeek": {"url": "wss://127.0.0.1:25353/v1/messages/json",
+                                          "tls_ca": str(tmp_path / "missing.pem")}})
+    ok = ServeSettings.from_dict({"zeek": {"url": "wss://127.0.0.1:25353/v1/messages/json"}})
+    assert ok.zeek.tls_ca == ""

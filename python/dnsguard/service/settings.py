@@ -25,6 +25,7 @@ DEFAULTS: dict[str, Any] = {
         "url": "ws://127.0.0.1:25353/v1/messages/json",
         "candidate_topic": "dnsguard/candidates",
         "verdict_topic": "dnsguard/verdicts",
+        "tls_ca": "",
     },
     "suricata": {
         "enabled": True,
@@ -135,10 +136,16 @@ class ServeSettings:
         if not 0 <= s["hosts"]["family_margin"] <= 50:
             raise SettingsError("serve.hosts.family_margin must be within 0..50 (nats per name)")
         z, su, e, m, h = s["zeek"], s["suricata"], s["eve"], s["metrics"], s["hosts"]
+        if z["enabled"]:
+            if not str(z["url"]).startswith(("ws://", "wss://")):
+                raise SettingsError(f"serve.zeek.url must start with ws:// or wss://, not {z['url']!r}")
+            if z["tls_ca"] and not Path(z["tls_ca"]).is_file():
+                raise SettingsError(f"serve.zeek.tls_ca: no such file {z['tls_ca']}")
         return cls(
             raw=s,
             zeek=ZeekSettings(z["url"], z["candidate_topic"], z["verdict_topic"],
-                              backoff_base=back["base"], backoff_cap=back["cap"]) if z["enabled"] else None,
+                              backoff_base=back["base"], backoff_cap=back["cap"],
+                              tls_ca=str(z["tls_ca"])) if z["enabled"] else None,
             suricata=SuricataSettings(su["socket"], su["dataset"], probe_interval=su["probe_interval"],
                                       backoff_base=back["base"], backoff_cap=back["cap"]) if su["enabled"] else None,
             eve_files=tuple(Path(p) for p in e["files"]),
