@@ -32,6 +32,12 @@ def hosts(result):
     return {h["host"]: h for h in result["hosts"]}
 
 
+def by_host_family(result, host):
+    """The family the host-level rule named for ``host`` ("" when none or unknown)."""
+    fam = hosts(result)[host]["family"]
+    return fam["family"] if fam and fam["family"] != "unknown" else ""
+
+
 def test_sample_is_small_and_reproducible(repo, tmp_path):
     bundled = repo / "python" / "dnsguard" / SAMPLE
     assert bundled.stat().st_size < 2_000_000
@@ -58,6 +64,10 @@ def test_nas_evidence(sample_result):
     assert nas["evidence_counts"]["nxdomain-burst"] == 1
     assert nas["evidence_counts"]["forecast"] >= 50
     assert nas["families"] == {"QSnatch": "iab"}
+    # the host-level family: exact known-DGA names first, with the count behind it
+    assert nas["family"]["family"] == "QSnatch" and nas["family"]["source"] == "forecast"
+    assert nas["family"]["names"] == nas["evidence_counts"]["forecast"]
+    assert all(not by_host_family(result, h) for h in BENIGN)
     burst = next(e for e in nas["evidence"] if e["kind"] == "nxdomain-burst")
     assert "59 NXDOMAIN answers for 59 names" in burst["detail"]
     assert result["summary"]["share_compromised_nas"] == pytest.approx(1 / 3, abs=0.01)
