@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
+import tempfile
+from pathlib import Path
 
+import pytest
 from dnsguard.records import InputStats
 from dnsguard.service.eve_follow import EveFollower
 from dnsguard.service.eve_input import eve_candidates
@@ -141,3 +145,49 @@ def test_eve_socket_receives_lines_and_survives_reconnects(tmp_path):
     assert got == ["line0a", "line0b", "line1a", "line1b"]
     assert stats.clients == 2 and stats.overlong == 2
     assert not path.exists()
+
+
+def _write_as(uid: int, path, line: str) -> None:
+    """Connect to the socket as another user and write one line."""
+    code = (
+        "import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); "
+        "s.sendall(sys.argv[2].encode() + b'\\n'); s.close()"
+    )
+    # The system interpreter: the test venv may sit where the other user cannot read.
+    subprocess.run(["/usr/bin/python3", "-c", code, str(path), line], user=uid, check=True, timeout=30)
+
+
+@pytest.mark.parametrize("allowed", [(), (65534,)], ids=["refused", "allowed"])
+def test_eve_socket_accepts_only_trusted_writers(allowed):
+    """Forged EVE lines make host verdicts: a local user who is not root,
+    the service's user or listed in eve.socket_users is refused even when
+    the socket's permissions would let them connect."""
+    assert os.geteuid() == 0, "this test acts as another user (nobody): run the suite as root, as CI does"
+    with tempfile.TemporaryDirectory(dir="/tmp") as d:
+        os.chmod(d, 0o777)
+        path = Path(d) / "eve.sock"
+        got: list[str] = []
+        stats = SocketStats()
+
+        async def go():
+            stop = asyncio.Event()
+            server = asyncio.create_task(serve_eve_socket(path, got.extend, stop, stats, 1000, allowed))
+            for _ in range(100):
+                if path.exists():
+                    break
+                await asyncio.sleep(0.01)
+            assert oct(path.stat().st_mode & 0o777) == "0o660"
+            os.chmod(path, 0o666)  # a careless chmod must not open the door
+            await asyncio.to_thread(_write_as, 65534, path, "forged")
+            for _ in range(100):
+                if got or stats.refused:
+                    break
+                await asyncio.sleep(0.01)
+            stop.set()
+            await server
+
+        asyncio.run(go())
+        if allowed:
+            assert got == ["forged"] and stats.refused == 0
+        else:
+            assert got == [] and stats.refused == 1

@@ -221,7 +221,8 @@ class Service:
         if s.eve_socket is not None:
             input_tasks.append(
                 asyncio.create_task(
-                    serve_eve_socket(s.eve_socket, self.ingest_eve, self._input_stop, self.eve_socket_stats, s.max_line)
+                    serve_eve_socket(s.eve_socket, self.ingest_eve, self._input_stop, self.eve_socket_stats, s.max_line,
+                                     s.eve_socket_uids)
                 )
             )
         worker = asyncio.create_task(self._worker())
@@ -312,6 +313,8 @@ class Service:
             Sample("dnsguard_eve_overlong_lines_total",
                    sum(f.stats.overlong for f in self.followers) + self.eve_socket_stats.overlong,
                    "EVE lines over the length limit", "counter"),
+            Sample("dnsguard_eve_socket_refused_total", self.eve_socket_stats.refused,
+                   "EVE socket clients refused (not root, the service's user or eve.socket_users)", "counter"),
             Sample("dnsguard_eve_rotations_total", sum(f.stats.rotations for f in self.followers),
                    "eve.json rotations followed", "counter"),
             Sample("dnsguard_eve_truncations_total", sum(f.stats.truncations for f in self.followers),

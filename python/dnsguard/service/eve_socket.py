@@ -4,6 +4,12 @@ Suricata connects to a socket the *service* listens on and writes one JSON
 record per line; nothing touches the disk.  A line longer than the limit
 is skipped up to its newline (counted); a client that disconnects (a
 Suricata restart) simply reconnects.
+
+What arrives here becomes host verdicts, so only trusted writers may
+connect: the socket is created owner- and group-writable only, and a
+client whose user (the kernel's SO_PEERCRED) is not root, the service's
+own user or one of ``allowed_uids`` is closed before a line is read
+(counted as ``refused``).
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import socket
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +31,23 @@ class SocketStats:
     clients: int = 0
     lines: int = 0
     overlong: int = 0
+    refused: int = 0
+
+
+def peer_uid(sock: socket.socket | None) -> int | None:
+    """The user id of the process at the other end of a unix socket (Linux)."""
+    if sock is None or not hasattr(socket, "SO_PEERCRED"):
+        return None
+    try:
+        creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    except OSError:
+        return None
+    return struct.unpack("3i", creds)[1]
+
+
+def trusted_uids(extra: tuple[int, ...] = ()) -> frozenset[int]:
+    """root, this process's user, and the configured ones."""
+    return frozenset({0, os.geteuid(), *extra})
 
 
 async def _read_client(
@@ -47,8 +72,11 @@ async def serve_eve_socket(
     stop: asyncio.Event,
     stats: SocketStats,
     max_line: int = 1 << 20,
+    allowed_uids: tuple[int, ...] = (),
 ) -> None:
-    """Listen on ``path`` until ``stop``; every complete line goes to ``sink``."""
+    """Listen on ``path`` until ``stop``; every complete line from a trusted
+    writer goes to ``sink``."""
+    trusted = trusted_uids(allowed_uids)
     path = Path(path)
     with contextlib.suppress(FileNotFoundError):
         if path.is_socket():
@@ -56,6 +84,10 @@ async def serve_eve_socket(
     tasks: set[asyncio.Task] = set()
 
     async def client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if peer_uid(writer.get_extra_info("socket")) not in trusted:
+            stats.refused += 1
+            writer.close()
+            return
         stats.clients += 1
         task = asyncio.current_task()
         if task is not None:
@@ -69,7 +101,14 @@ async def serve_eve_socket(
             if task is not None:
                 tasks.discard(task)
 
-    server = await asyncio.start_unix_server(client, path)
+    # Created under a umask that leaves no write bit for others: connecting
+    # needs write permission, so no other user can connect even before the
+    # chmod below.
+    old_umask = os.umask(0o117)
+    try:
+        server = await asyncio.start_unix_server(client, path)
+    finally:
+        os.umask(old_umask)
     os.chmod(path, 0o660)
     try:
         await stop.wait()

@@ -37,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
         "files": [],
         "from_end": True,
         "socket": "",
+        "socket_users": [],
         "poll_interval": 0.2,
         "max_line": 1 << 20,
     },
@@ -101,6 +102,22 @@ def _overlay(base: dict[str, Any], over: dict[str, Any], where: str) -> None:
             base[key] = value
 
 
+def user_ids(users: list[Any]) -> tuple[int, ...]:
+    """User names or numeric ids (``eve.socket_users``) as uids."""
+    import pwd
+
+    out = []
+    for user in users:
+        if isinstance(user, int) or str(user).isdigit():
+            out.append(int(user))
+            continue
+        try:
+            out.append(pwd.getpwnam(str(user)).pw_uid)
+        except KeyError:
+            raise SettingsError(f"serve.eve.socket_users: no such user {user!r}") from None
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class ServeSettings:
     raw: dict[str, Any]
@@ -109,6 +126,7 @@ class ServeSettings:
     eve_files: tuple[Path, ...]
     eve_from_end: bool
     eve_socket: Path | None
+    eve_socket_uids: tuple[int, ...]
     eve_poll: float
     max_line: int
     state_dir: Path
@@ -151,6 +169,7 @@ class ServeSettings:
             eve_files=tuple(Path(p) for p in e["files"]),
             eve_from_end=e["from_end"],
             eve_socket=Path(e["socket"]) if e["socket"] else None,
+            eve_socket_uids=user_ids(e["socket_users"]),
             eve_poll=e["poll_interval"],
             max_line=int(e["max_line"]),
             state_dir=Path(s["state_dir"]),
