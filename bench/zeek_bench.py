@@ -20,6 +20,10 @@ start-up cost (a 100-query trace) is taken off.
 
     python3 bench/zeek_bench.py [--queries N] [--mix uniform|zipf|both]
                                 [--instructions] [--runs N] [--keep DIR] [--full]
+                                [--candidates] [--zam]
+
+``--candidates`` adds a run with candidate selection on (see
+CANDIDATES_ON); ``--zam`` runs every configuration with ``-O ZAM``.
 
 ``--full`` runs Zeek with its default scripts instead of bare mode.
 """
@@ -142,10 +146,26 @@ def find_zeek() -> str | None:
     return str(fixture) if fixture.exists() else None
 
 
-def commands(zeek: str, trace: Path, full: bool) -> dict[str, list[str]]:
-    mode = [] if full else ["-b"]
+# The scorer link is off in the benchmark (reading a trace never opens it
+# by default), so a standalone node selects no candidates: nothing would
+# take them.  "candidates on" marks the link open without listening, as on
+# a live node whose scorer has not connected yet: names are selected,
+# deduplicated and queued (up to max_queue) but never sent.
+CANDIDATES_ON = "event zeek_init() &priority=-20 { DNSGuard::link_open = T; }"
+
+
+# Extra Zeek options for every run (--zam: ["-O", "ZAM"]).
+ZEEK_OPTIONS: list[str] = []
+
+
+def commands(zeek: str, trace: Path, full: bool, candidates: bool = False) -> dict[str, list[str]]:
+    mode = ([] if full else ["-b"]) + ZEEK_OPTIONS
     base = [zeek, *mode, "-C", "-r", str(trace), "base/protocols/dns"]
-    return {"dns only": base, "with dnsguard": [*base, str(ROOT / "zeek-scripts"), "DNSGuard::scorer_link=F"]}
+    package = [*base, str(ROOT / "zeek-scripts"), "DNSGuard::scorer_link=F"]
+    out = {"dns only": base, "with dnsguard": package}
+    if candidates:
+        out["candidates on"] = [*package, "-e", CANDIDATES_ON]
+    return out
 
 
 def measure_cpu(zeek: str, trace: Path, work: Path, args) -> dict[str, float]:
@@ -168,7 +188,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--runs", type=int, default=3, help="CPU runs per configuration (best taken)")
     parser.add_argument("--keep", type=Path, help="write the traces and logs here and keep them")
     parser.add_argument("--full", action="store_true", help="default scripts instead of bare mode")
+    parser.add_argument("--candidates", action="store_true",
+                        help="also measure the package with candidate selection on (link marked open)")
+    parser.add_argument("--zam", action="store_true",
+                        help="run Zeek with its script compiler (-O ZAM) in every configuration")
     args = parser.parse_args(argv)
+    if args.zam:
+        ZEEK_OPTIONS[:] = ["-O", "ZAM"]
 
     zeek = find_zeek()
     if not zeek:
@@ -196,14 +222,18 @@ def main(argv: list[str]) -> int:
             tiny = mix_dir / "start-up.pcap"
             write_trace(tiny, 100, mix)
             per_query = {}
-            for label, cmd in commands(zeek, trace, args.full).items():
-                startup = instructions(commands(zeek, tiny, args.full)[label], mix_dir)
+            for label, cmd in commands(zeek, trace, args.full, args.candidates).items():
+                startup = instructions(commands(zeek, tiny, args.full, args.candidates)[label], mix_dir)
                 total = instructions(cmd, mix_dir)
                 per_query[label] = (total - startup) / (args.queries - 100)
                 print(f"{label:>14}: {per_query[label]:10,.0f} instructions per query")
-            extra = per_query["with dnsguard"] - per_query["dns only"]
-            print(f"{'package cost':>14}: {extra:10,.0f} instructions per query "
-                  f"({extra / per_query['dns only'] * 100:.0f}% more)")
+            for label in per_query:
+                if label == "dns only":
+                    continue
+                extra = per_query[label] - per_query["dns only"]
+                name = "package cost" if label == "with dnsguard" else f"{label} cost"
+                print(f"{name:>14}: {extra:10,.0f} instructions per query "
+                      f"({extra / per_query['dns only'] * 100:.1f}% more)")
             continue
         results = measure_cpu(zeek, trace, mix_dir, args)
         for label, t in results.items():

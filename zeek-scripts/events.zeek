@@ -13,6 +13,7 @@
 @load ./fastflux
 @load ./devices
 @load ./prefilter
+@load ./scorer
 
 module DNSGuard;
 
@@ -56,8 +57,11 @@ event DNS::log_dns(rec: DNS::Info)
 	if ( rec?$answers && |rec$answers| >= flux_min_records )
 		flux_reply(rec);
 
-	# No answer, no rcode: the scorer is sent answered names only.
+	# No answer, no rcode: the scorer is sent answered names only.  A
+	# manager (or standalone node) without an open scorer link and
+	# without candidate logging has no use for candidates.
 	if ( rec?$rcode
+	    && ( link_open || log_candidates || ! manager_node )
 	    && ( ( nx && prefilter_all_nxdomain ) || prefilter_gate in query )
 	    && query !in recent_candidates )
 		prefilter_reply(rec, nx);

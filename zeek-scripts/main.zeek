@@ -393,6 +393,14 @@ function is_manager(): bool
 	    || Cluster::local_node_type() == Cluster::MANAGER;
 	}
 
+# is_manager(), worked out once at start-up for the per-query paths.
+global manager_node = T;
+
+event zeek_init() &priority=20
+	{
+	manager_node = is_manager();
+	}
+
 # Derived from the options above, rebuilt whenever they change: the most
 # labels a listed public suffix has, and one pattern for the ignored
 # suffixes, so a name is checked with one match instead of a join per label.

@@ -223,7 +223,7 @@ function prefilter_reply(rec: DNS::Info, nx: bool)
 		report(f);
 		}
 
-	if ( is_manager() )
+	if ( manager_node )
 		enqueue_candidate(c);
 	else
 		{
