@@ -316,6 +316,10 @@ export {
 		signs: set[string] &optional;
 	};
 
+	## Internal: SumStats ended an epoch of the SumStat *ss_name*; drop
+	## the observations held for it (see ``observe_held``).
+	global held_epoch_finished: function(ss_name: string);
+
 	## The facts about *name* (lower case, as Zeek's DNS analyzer logs it).
 	global name_facts: function(name: string): NameFacts;
 
@@ -557,6 +561,78 @@ function name_facts(name: string): NameFacts
 	facts_cache[name] = nf;
 	return nf;
 	}
+
+# SumStats observations held back on a standalone node.  An observation
+# costs SumStats 30,000-100,000 instructions, and most keys (a host's few
+# NXDOMAIN answers, a host's TXT look-ups of one domain) never come near
+# their threshold.  So the first observations of a key are kept here and
+# handed to SumStats, in their order, only when the key has as many as its
+# threshold needs; from then on, until the epoch ends, they go straight
+# through.  SumStats sees the same observations in the same order before
+# any threshold can be crossed, so the same notices fire at the same
+# moment.  In a cluster every observation goes to SumStats at once: the
+# manager merges the workers' counts.
+#
+# SumStat name -> key -> held observations (an empty vector: pass through).
+global held_obs: table[string] of table[SumStats::Key] of vector of
+    SumStats::Observation = table();
+
+# Observe *obs* for *key* on *stream* (of the SumStat *ss_name*), whose
+# threshold cannot be crossed before *need* observations of a key.
+function observe_held(ss_name: string, stream: string, key: SumStats::Key,
+    obs: SumStats::Observation, need: count)
+	{
+	if ( need <= 1 || Cluster::is_enabled() )
+		{
+		SumStats::observe(stream, key, obs);
+		return;
+		}
+
+	if ( ss_name !in held_obs )
+		held_obs[ss_name] = table();
+
+	local held = held_obs[ss_name];
+	if ( key !in held )
+		{
+		held[key] = vector(obs);
+		return;
+		}
+
+	local v = held[key];
+	if ( |v| == 0 )
+		{
+		SumStats::observe(stream, key, obs);
+		return;
+		}
+
+	if ( |v| + 1 < need )
+		{
+		v += obs;
+		return;
+		}
+
+	held[key] = vector();
+	for ( i in v )
+		SumStats::observe(stream, key, v[i]);
+	SumStats::observe(stream, key, obs);
+	}
+
+function held_epoch_finished(ss_name: string)
+	{
+	if ( ss_name in held_obs )
+		held_obs[ss_name] = table();
+	}
+
+# SumStats starts a new epoch: what was held belongs to the old one.  The
+# event is internal to SumStats, so its handler is written in that module.
+module SumStats;
+
+event finish_epoch(ss: SumStat)
+	{
+	DNSGuard::held_epoch_finished(ss$name);
+	}
+
+module DNSGuard;
 
 function report(f: Finding)
 	{

@@ -105,7 +105,11 @@ function nxdomain_reply(h: addr, query: string)
 	if ( is_ignored(query) )
 		return;
 
+	# Both counts are read at each observation (nxdomain_value): no
+	# crossing before as many answers as the larger threshold.
+	local need = nxdomain_count_threshold > nxdomain_unique_threshold ?
+	    nxdomain_count_threshold : nxdomain_unique_threshold;
 	local rd = registered_domain(query);
-	SumStats::observe("dnsguard.nxdomain", [$host=h], [$str=rd,
-	    $num=|split_string1(rd, /\./)[0]|]);
+	observe_held("dnsguard-nxdomain-burst", "dnsguard.nxdomain", [$host=h], [
+	    $str=rd, $num=|split_string1(rd, /\./)[0]|], need);
 	}

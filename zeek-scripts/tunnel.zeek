@@ -127,8 +127,19 @@ function txt_crossed(key: SumStats::Key, result: SumStats::Result)
 	report(f);
 	}
 
+# Observations of one key before each threshold can be crossed (the
+# thresholds are read here, when SumStats is set up): one distinct name,
+# or one TXT/NULL query, per observation.
+global need_subdomains = 0;
+global need_txt = 0;
+global need_longlabel = 0;
+
 event zeek_init()
 	{
+	need_subdomains = tunnel_subdomain_threshold;
+	need_longlabel = long_label_min_names;
+	need_txt = txt_volume_threshold;
+
 	local sub_calcs = set(SumStats::UNIQUE);
 	local sub_r = SumStats::Reducer($stream="dnsguard.subdomains",
 	    $apply=sub_calcs);
@@ -216,11 +227,13 @@ function tunnel_request(c: connection, query: string, qtype: count, rd: string)
 	# The registered domain itself carries no payload: only names below
 	# it count as subdomains.
 	if ( query != rd && |split_string1(query, /\./)[0]| >= tunnel_min_sublabel )
-		SumStats::observe("dnsguard.subdomains", [$host=h, $str=rd], [$str=query]);
+		observe_held("dnsguard-tunnel-subdomains", "dnsguard.subdomains", [$host=h,
+		    $str=rd], [$str=query], need_subdomains);
 
 	# TXT (16) and NULL (10).
 	if ( qtype == 16 || qtype == 10 )
-		SumStats::observe("dnsguard.txt", [$host=h, $str=rd], [$num=1]);
+		observe_held("dnsguard-txt-volume", "dnsguard.txt", [$host=h, $str=rd], [
+		    $num=1], need_txt);
 
 	# Longest label, measured only above 20 characters: most names have
 	# none that long, and one match spares the loop.
@@ -234,5 +247,6 @@ function tunnel_request(c: connection, query: string, qtype: count, rd: string)
 		}
 
 	if ( longest >= long_label_length )
-		SumStats::observe("dnsguard.longlabel", [$host=h, $str=rd], [$str=query]);
+		observe_held("dnsguard-tunnel-long-label", "dnsguard.longlabel", [$host=h,
+		    $str=rd], [$str=query], need_longlabel);
 	}
