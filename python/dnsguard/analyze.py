@@ -171,6 +171,12 @@ class HostReport:
     """The host-level family and its evidence (None: no DGA names to judge)."""
 
 
+NX_BURST_QTYPES = frozenset({"A", "AAAA", "HTTPS", "ANY", "*", "1", "28", "65", "255", "", "-"})
+"""Query types whose NXDOMAIN answers count towards a burst (detections.yaml
+``nxdomain_burst.qtypes``, by name as Zeek and Suricata log them, or number;
+an unknown type counts)."""
+
+
 class _Host:
     __slots__ = ("client", "queries", "nxdomain", "first", "last", "evidence", "counts", "families", "seen",
                  "flagged", "buckets", "bucket", "counts_now")
@@ -338,9 +344,10 @@ class Analyzer:
         self.nx = NxdomainBurstDetector(
             settings.nxdomain_window, settings.nxdomain_threshold, settings.nxdomain_unique_names
         )
-        self.tunnels = TunnelDetector(settings.tunnel_label_length, settings.tunnel_min_queries)
+        self.tunnels = TunnelDetector(settings.tunnel_label_length, settings.tunnel_min_queries,
+                                      settings.tunnel_window)
         self.flux = FastFluxDetector(flux or FluxSettings())
-        self.devices = DeviceTagger(settings.devices)
+        self.devices = DeviceTagger(settings.devices, settings.device_min_names)
         self._names: dict[str, list | str] = {}
         self._day_lo = self._day_hi = 0.0
         self._host_by_raw: dict[str, _Host] = {}
@@ -479,7 +486,7 @@ class Analyzer:
         if type(info) is str:
             self.rejected[info] += 1
             return
-        self._name_event(host, rec.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls)
+        self._name_event(host, rec.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls, rec.qtype)
 
     def _count(self, host: _Host, ts: float, nxdomain: bool) -> None:
         host.queries += 1
@@ -590,7 +597,8 @@ class Analyzer:
                     except ValueError:
                         ttls = ()
             uid = cols[c.uid] if c.uid is not None else ""
-            self._name_event(host, host.client, ts, info, nxdomain, uid, answers, ttls)
+            qtype = cols[c.qtype] if nxdomain and c.qtype is not None else ""
+            self._name_event(host, host.client, ts, info, nxdomain, uid, answers, ttls, qtype)
 
     def observe_json_rows(self, block: DnsJsonRows) -> None:
         """The hot path for dns.log JSON lines: :meth:`observe_rows` for rows
@@ -663,7 +671,7 @@ class Analyzer:
             if info[quiet_at] and not nxdomain and (answers is None or len(answers) < flux_min):
                 continue
             rec = block.full(lines[i])
-            self._name_event(host, host.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls)
+            self._name_event(host, host.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls, rec.qtype)
 
     def _host_for_raw(self, raw: str, ts: float, block: DnsRows | DnsJsonRows) -> _Host | None:
         """The host behind an address as written in the log (first sight)."""
@@ -679,10 +687,13 @@ class Analyzer:
         return host
 
     def _name_event(self, host: _Host, client: str, ts: float, info: list, nxdomain: bool, uid: str,
-                    answers: tuple[str, ...], ttls: tuple[float, ...]) -> None:
+                    answers: tuple[str, ...], ttls: tuple[float, ...], qtype: str = "") -> None:
         fqdn, registered, sub, allowed, feed, longest = info[:6]
-        if nxdomain:
-            self.nx.observe(client, ts, fqdn)
+        if nxdomain and qtype in NX_BURST_QTYPES:
+            # Distinct registered domains of address look-ups make the burst
+            # (data/detections.yaml): a mail server's MX/TXT look-ups of spam
+            # senders' dead domains do not.
+            self.nx.observe(client, ts, registered or fqdn)
         if self.devices.knows(registered):
             self.devices.observe(client, fqdn, registered)
         if allowed:

@@ -85,6 +85,7 @@ class AnalysisSettings:
     nxdomain_unique_names: int
     tunnel_label_length: int
     tunnel_min_queries: int
+    tunnel_window: float
     dga_threshold: float
     dga_min_names: int
     top_names: int
@@ -92,6 +93,7 @@ class AnalysisSettings:
     indicator_files: tuple[str, ...]
     allowlist: tuple[str, ...]
     devices: dict[str, tuple[str, ...]]
+    device_min_names: int = 2
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> AnalysisSettings:
@@ -102,11 +104,13 @@ class AnalysisSettings:
             nxdomain_unique_names=int(a["nxdomain_unique_names"]),
             tunnel_label_length=int(a["tunnel_label_length"]),
             tunnel_min_queries=int(a["tunnel_min_queries"]),
+            tunnel_window=float(a["tunnel_window"]),
             dga_threshold=float(a["dga_threshold"]),
             dga_min_names=int(a["dga_min_names"]),
             top_names=int(a["top_names"]),
             demo_feed=bool(a["demo_feed"]),
             indicator_files=tuple(a["indicator_files"]),
             allowlist=tuple(a["allowlist"]),
-            devices={k: tuple(v) for k, v in config.get("devices", {}).items()},
+            devices={k: tuple(v) for k, v in config.get("devices", {}).items() if k != "min_names"},
+            device_min_names=int(config.get("devices", {}).get("min_names", 2)),
         )

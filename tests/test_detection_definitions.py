@@ -1,0 +1,92 @@
+"""One definition per detection (python/dnsguard/data/detections.yaml): the
+Zeek package's option defaults and dnsguard's analysis defaults must say the
+same thing, so an analyst comparing Zeek, Suricata and ``dnsguard analyze``
+on the same traffic compares one detection, not three."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from dnsguard.config import load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+ZEEK = "".join(p.read_text() for p in sorted((ROOT / "zeek-scripts").glob("*.zeek")))
+
+
+def definitions() -> dict:
+    return yaml.safe_load(resources.files("dnsguard").joinpath("data/detections.yaml").read_text())
+
+
+def zeek_option(name: str) -> str:
+    found = re.search(rf"^\toption {name}(?::[^=]*)? = (.*?);$", ZEEK, re.M | re.S)
+    assert found, f"no option {name} in zeek-scripts"
+    return found.group(1)
+
+
+def zeek_value(text: str):
+    text = text.strip()
+    if text.startswith("{"):
+        return sorted(int(x) for x in re.findall(r"\d+", text))
+    return int(text) if text.isdigit() else text
+
+
+def test_zeek_defaults_follow_the_definitions():
+    for detection, body in definitions().items():
+        for option, value in body.get("zeek", {}).items():
+            assert zeek_value(zeek_option(option)) == value, f"{detection}: DNSGuard::{option}"
+
+
+def test_python_defaults_follow_the_definitions():
+    analysis = load_config(None)["analysis"]
+    for detection, body in definitions().items():
+        for key, value in body.get("python", {}).items():
+            if key == "device_min_names":
+                assert load_config(None)["devices"]["min_names"] == value
+                continue
+            assert analysis[key] == value, f"{detection}: analysis.{key}"
+
+
+def test_the_definitions_agree_with_themselves():
+    d = definitions()
+    nx = d["nxdomain_burst"]
+    assert nx["zeek"]["nxdomain_epoch"] == f"{nx['window_seconds'] // 60}min"
+    assert nx["zeek"]["nxdomain_unique_threshold"] == nx["min_registered_domains"]
+    assert nx["python"]["nxdomain_unique_names"] == nx["min_registered_domains"]
+    assert nx["zeek"]["nxdomain_count_threshold"] == nx["python"]["nxdomain_threshold"] == nx["min_answers"]
+    assert nx["zeek"]["nxdomain_qtypes"] == nx["qtypes"]
+    ll = d["long_labels"]
+    assert ll["zeek"]["long_label_length"] == ll["python"]["tunnel_label_length"] == ll["label_length"]
+    assert ll["zeek"]["long_label_min_names"] == ll["python"]["tunnel_min_queries"] == ll["min_distinct_names"]
+    assert ll["python"]["tunnel_window"] == ll["window_seconds"]
+    assert ll["zeek"]["tunnel_epoch"] == f"{ll['window_seconds'] // 60}min"
+    nas = d["nas_devices"]
+    assert nas["zeek"]["nas_min_service_names"] == nas["python"]["device_min_names"] == nas["min_service_names"]
+
+
+def test_nas_service_names_are_the_same_everywhere():
+    nas = definitions()["nas_devices"]["service_names"]
+    zeek = dict(re.findall(r'\["([^"]+)"\] = "(nas-[a-z]+)"', zeek_option("nas_service_names")))
+    assert zeek == {name: device for device, names in nas.items() for name in names}
+    devices = load_config(None)["devices"]
+    assert {k: v for k, v in devices.items() if k != "min_names"} == nas
+
+
+def test_ignored_suffixes_are_the_zeek_ones():
+    listed = set(re.findall(r'"([^"]+)"', zeek_option("ignore_suffixes")))
+    assert listed == set(definitions()["ignored_suffixes"]["suffixes"])
+
+
+def test_the_drift_check_sees_a_change(monkeypatch):
+    """A definition edited without the sensors fails the check."""
+    changed = definitions()
+    changed["nxdomain_burst"]["zeek"]["nxdomain_unique_threshold"] = 99
+    monkeypatch.setattr(__import__(__name__), "definitions", lambda: changed)
+    try:
+        test_zeek_defaults_follow_the_definitions()
+    except AssertionError as exc:
+        assert "nxdomain_unique_threshold" in str(exc)
+    else:
+        raise AssertionError("drift went unnoticed")
