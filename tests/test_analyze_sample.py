@@ -69,7 +69,7 @@ def test_nas_evidence(sample_result):
     assert nas["family"]["names"] == nas["evidence_counts"]["forecast"]
     assert all(not by_host_family(result, h) for h in BENIGN)
     burst = next(e for e in nas["evidence"] if e["kind"] == "nxdomain-burst")
-    assert "59 NXDOMAIN answers for 59 names" in burst["detail"]
+    assert "59 NXDOMAIN answers for 59 registered domains" in burst["detail"]
     assert result["summary"]["share_compromised_nas"] == pytest.approx(1 / 3, abs=0.01)
 
 

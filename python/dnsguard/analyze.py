@@ -811,12 +811,23 @@ class Analyzer:
 
     def finish(self) -> list[HostReport]:
         self._flush_scores()
+        window = self.nx.window
         for burst in self.nx.bursts():
-            self.hosts[burst.host].add(Evidence(
-                "nxdomain-burst", burst.start, ", ".join(burst.sample[:5]),
-                f"{burst.count} NXDOMAIN answers for {burst.unique_names} names on {burst.tlds} TLDs "
-                f"in {burst.end - burst.start:.0f} s", mitre=MITRE["nxdomain-burst"], source="dnsguard",
-                last=burst.end), dedupe=False)
+            host = self.hosts[burst.host]
+            detail = (f"{burst.count} NXDOMAIN answers for {burst.unique_names} registered domains on "
+                      f"{burst.tlds} TLDs in {burst.end - burst.start:.0f} s")
+            # A sensor (Zeek's NXDOMAIN_Burst notice) saw the same episode:
+            # one piece of evidence with both sources, not a "repeated" burst.
+            twin = next((e for e in host.evidence if e.kind == "nxdomain-burst" and e.source != "dnsguard"
+                         and burst.start - window <= e.ts <= burst.end + window), None)
+            if twin is not None:
+                twin.source = f"{twin.source}, dnsguard"
+                twin.detail = f"{twin.detail}; dnsguard: {detail}"
+                twin.last = max(twin.last or twin.ts, burst.end)
+                continue
+            host.add(Evidence(
+                "nxdomain-burst", burst.start, ", ".join(burst.sample[:5]), detail,
+                mitre=MITRE["nxdomain-burst"], source="dnsguard", last=burst.end), dedupe=False)
         for t in self.tunnels.findings():
             self.hosts[t.host].add(Evidence(
                 "tunnel", t.first, t.domain,
