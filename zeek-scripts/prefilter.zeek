@@ -164,6 +164,28 @@ function lexical_signs(label: string): set[string]
 	return signs;
 	}
 
+# |lexical_signs(label)| without building the set.
+function sign_count(label: string): count
+	{
+	local n = |label|;
+	if ( n == 0 )
+		return 0;
+
+	local k = n >= prefilter_min_length ? 1 : 0;
+
+	if ( /[0-9]/ in label
+	    && ( |gsub(label, /[^0-9]/, "")| + 0.0 ) / n >= prefilter_digit_ratio )
+		++k;
+
+	if ( consonant_run_pattern in label )
+		++k;
+
+	if ( n > 8 && find_entropy(label)$entropy >= prefilter_entropy )
+		++k;
+
+	return k;
+	}
+
 event flush_worker_batch()
 	{
 	if ( |worker_batch| > 0 )
@@ -196,9 +218,11 @@ function prefilter_reply(rec: DNS::Info, nx: bool)
 		return;
 
 	local label = split_string1(rd, /\./)[0];
-	local signs = lexical_signs(label);
 
-	if ( |signs| < prefilter_min_signs && ! ( nx && prefilter_all_nxdomain ) )
+	# Every NXDOMAIN name is a candidate: its signs only matter for the
+	# log row.
+	if ( ! ( nx && prefilter_all_nxdomain )
+	    && sign_count(label) < prefilter_min_signs )
 		return;
 
 	add recent_candidates[query];
@@ -208,6 +232,8 @@ function prefilter_reply(rec: DNS::Info, nx: bool)
 
 	if ( log_candidates )
 		{
+		local signs = lexical_signs(label);
+
 		# Fixed order so the evidence reads the same every time.
 		local listed: vector of string = vector();
 		for ( i in sign_names )
