@@ -83,26 +83,34 @@ global worker_batch: vector of Candidate = vector();
 global consonant_run_pattern: pattern = /^$/;
 
 # Names that can have prefilter_min_signs signs: the DNS handler
-# (events.zeek) looks at no other name unless it is NXDOMAIN.  A label
-# shorter than both prefilter_min_length and 9 characters (entropy is only
-# measured above 8) can only show the digit and consonant signs, so with
-# two signs needed the name has a label of that length, or a digit and a
-# consonant run.  Rebuilt when the options change.
+# (events.zeek) looks at no other name unless it is NXDOMAIN.  The label
+# scored is the registered label, followed by one to max_suffix_labels
+# labels (main.zeek).  A label shorter than both prefilter_min_length and 9
+# characters (entropy is only measured above 8) can only show the digit
+# and consonant signs, so with two signs needed the registered label is
+# that long, or holds a digit and a consonant run.  Rebuilt when the
+# options change.
 global prefilter_gate: pattern = /./;
 
-function prefilter_gate_of(min_signs: count, min_length: count, run: count)
-    : pattern
+function prefilter_gate_of(min_signs: count, min_length: count, run: count,
+    suffix_labels: count): pattern
 	{
 	local k = min_length < 9 ? min_length : 9;
 	if ( min_signs <= 1 || k == 0 )
 		return /./;
 
-	if ( run == 0 )
-		return string_to_pattern(fmt("[^.]{%d}|[0-9]", k), F);
+	local cons = fmt("[b-df-hj-np-tv-xz]{%d}", run);
+	local label = run == 0 ? fmt("[^.]{%d}|[^.]*[0-9]", k) : fmt(
+	    "[^.]{%d}|[^.]*[0-9][^.]*%s|[^.]*%s[^.]*[0-9]", k, cons, cons);
 
-	return string_to_pattern(fmt(
-	    "[^.]{%d}|[0-9].*[b-df-hj-np-tv-xz]{%d}|[b-df-hj-np-tv-xz]{%d}.*[0-9]", k,
-	    run, run), F);
+	return string_to_pattern(fmt("(%s)[^.]*(\\.[^.]*){1,%d}$", label,
+	    suffix_labels), F);
+	}
+
+function rebuild_prefilter_gate(min_signs: count, min_length: count, run: count)
+	{
+	prefilter_gate = prefilter_gate_of(min_signs, min_length, run,
+	    max_suffix_labels);
 	}
 
 function prefilter_option_changed(id: string, new_value: count): count
@@ -122,12 +130,22 @@ function prefilter_option_changed(id: string, new_value: count): count
 		    new_value), F);
 		}
 
-	prefilter_gate = prefilter_gate_of(min_signs, min_length, run);
+	rebuild_prefilter_gate(min_signs, min_length, run);
 	return new_value;
 	}
 
-event zeek_init() &priority=10
+# After main.zeek's handler (priority 0) has worked out max_suffix_labels.
+function prefilter_suffixes_changed(id: string, new_value: set[string]): set[
+    string]
 	{
+	rebuild_prefilter_gate(prefilter_min_signs, prefilter_min_length,
+	    prefilter_consonant_run);
+	return new_value;
+	}
+
+event zeek_init() &priority=5
+	{
+	# After main.zeek's zeek_init (priority 10) set max_suffix_labels.
 	prefilter_option_changed("DNSGuard::prefilter_consonant_run",
 	    prefilter_consonant_run);
 	Option::set_change_handler("DNSGuard::prefilter_consonant_run",
@@ -136,6 +154,8 @@ event zeek_init() &priority=10
 	    prefilter_option_changed);
 	Option::set_change_handler("DNSGuard::prefilter_min_length",
 	    prefilter_option_changed);
+	Option::set_change_handler("DNSGuard::public_suffixes",
+	    prefilter_suffixes_changed, -10);
 	}
 
 function lexical_signs(label: string): set[string]
