@@ -184,26 +184,38 @@ function lexical_signs(label: string): set[string]
 	return signs;
 	}
 
-# |lexical_signs(label)| without building the set.
-function sign_count(label: string): count
+# |lexical_signs(label)| >= *need*, without building the set: the cheap
+# signs first, stopping as soon as the answer is known.
+function has_signs(label: string, need: count): bool
 	{
 	local n = |label|;
 	if ( n == 0 )
-		return 0;
+		return need == 0;
 
 	local k = n >= prefilter_min_length ? 1 : 0;
+
+	if ( consonant_run_pattern in label )
+		++k;
+
+	if ( k >= need )
+		return T;
+
+	# The entropy sign needs more than 8 characters.
+	local left = n > 8 ? 2 : 1;
+	if ( k + left < need )
+		return F;
 
 	if ( /[0-9]/ in label
 	    && ( |gsub(label, /[^0-9]/, "")| + 0.0 ) / n >= prefilter_digit_ratio )
 		++k;
 
-	if ( consonant_run_pattern in label )
-		++k;
+	if ( k >= need )
+		return T;
 
-	if ( n > 8 && find_entropy(label)$entropy >= prefilter_entropy )
-		++k;
+	if ( n <= 8 || k + 1 < need )
+		return F;
 
-	return k;
+	return find_entropy(label)$entropy >= prefilter_entropy;
 	}
 
 event flush_worker_batch()
@@ -242,7 +254,7 @@ function prefilter_reply(rec: DNS::Info, nx: bool)
 	# Every NXDOMAIN name is a candidate: its signs only matter for the
 	# log row.
 	if ( ! ( nx && prefilter_all_nxdomain )
-	    && sign_count(label) < prefilter_min_signs )
+	    && ! has_signs(label, prefilter_min_signs) )
 		return;
 
 	add recent_candidates[query];
