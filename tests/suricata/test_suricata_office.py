@@ -18,7 +18,13 @@ import pytest
 from dnsguard.suricata import rules as catalogue
 from dnsguard.suricata import sandbox
 from dnsguard.testdata.office import DEFAULT_SEED, write_office
-from suricata_support import alerts_by_client, for_this_suricata, make_box, read_alerts, suricata_major
+from suricata_support import (
+    alerts_by_client,
+    for_this_suricata,
+    make_box,
+    read_alerts,
+    suricata_major,
+)
 
 SEEDS = (DEFAULT_SEED, 1, 2)
 DGA_FAMILIES = {"QSnatch", "Pykspa", "Locky", "Ramnit", "Zloader"}
