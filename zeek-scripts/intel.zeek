@@ -35,6 +35,12 @@ export {
 	## not looked up.
 	global note_intel_domain: function(indicator: string);
 
+	## meta.source of Intel items inserted from scorer verdicts
+	## (scorer.zeek).  Such an item matches the exact name only, never the
+	## names below it: the scorer sends every name it flags, and a forged
+	## verdict for ``google.com`` must not flag every ``*.google.com``.
+	option verdict_intel_source = "dnsguard-scorer";
+
 	## Parse ``key=value;key=value`` metadata as written in meta.desc.
 	global parse_desc: function(desc: string): table[string] of string;
 }
@@ -243,6 +249,10 @@ event Intel::match(s: Intel::Seen, items: set[Intel::Item])
 	# confident description.
 	for ( item in items )
 		{
+		# Verdict items match exactly (see verdict_intel_source).
+		if ( s$where == IN_DNS_PARENT && item$meta$source == verdict_intel_source )
+			next;
+
 		add sources[item$meta$source];
 
 		if ( ! item$meta?$desc )
@@ -262,6 +272,9 @@ event Intel::match(s: Intel::Seen, items: set[Intel::Item])
 				threat = meta["threat"];
 			}
 		}
+
+	if ( |sources| == 0 )
+		return;
 
 	local source_list = "";
 	for ( src in sources )

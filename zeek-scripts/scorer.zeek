@@ -83,9 +83,6 @@ export {
 	## Intel expiry when a verdict says ``expire=0``.
 	option verdict_default_expire = 1day;
 
-	## meta.source of Intel items inserted from verdicts.
-	option verdict_intel_source = "dnsguard-scorer";
-
 	## Candidates dropped because the queue was full.
 	global dropped_candidates = 0;
 
