@@ -173,3 +173,48 @@ def test_eve_over_unix_socket_from_real_suricata(tmp_path, scorer):
             assert await asyncio.wait_for(task, 30) == 0
 
     asyncio.run(go())
+
+
+def test_a_lapsed_verdict_leaves_suricatas_set(tmp_path, scorer):
+    """A verdict holds for its expire seconds in Suricata as in Zeek: once it
+    lapses the service takes the name out of the set (before, it alerted
+    forever)."""
+    box = sandbox.create(tmp_path / "suricata", suricata_rules_dir(), socket=True)
+    config = box.config.read_text()
+    box.config.write_text(config.replace("        - alert:\n", "        - dns\n        - alert:\n", 1))
+    proc = sandbox.start_socket_mode(box)
+    settings = ServeSettings.from_dict({
+        "zeek": {"enabled": False},
+        "suricata": {"socket": str(box.socket), "probe_interval": 0.2},
+        "eve": {"files": [str(box.eve)], "from_end": False, "poll_interval": 0.05},
+        "state_dir": str(tmp_path / "state"),
+        "verdict_log": "",
+        "metrics": {"enabled": False},
+        "verdict_ttl": 3,
+        "backoff": {"base": 0.1, "cap": 0.5},
+    })
+
+    async def go() -> None:
+        service = Service(settings, scorer)
+        task = asyncio.create_task(service.run(install_signals=False))
+        try:
+            await wait_for(lambda: service.suricata.state.connected, 30)
+            await run_pcap(box, pcap(tmp_path / "1.pcap", "10.1.1.5", [DGA], 1764237600))
+            await wait_for(lambda: service.suricata.state.sent >= 1, 30)
+            assert await asyncio.to_thread(in_dataset, box, DGA)
+            await wait_for(lambda: service.suricata.retired == 1, 15)
+            assert not await asyncio.to_thread(in_dataset, box, DGA)
+            assert service.suricata.state.errors == 0
+        finally:
+            service.request_stop()
+            assert await asyncio.wait_for(task, 30) == 0
+
+    try:
+        asyncio.run(go())
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except Exception:
+                proc.kill()

@@ -59,6 +59,11 @@ class CountingSocket(SuricataSocket):
         self.connects += 1
 
 
+RETIRE_EVERY = 5.0
+"""Seconds between checks for lapsed verdicts while verdicts keep coming (an
+idle link checks at every probe)."""
+
+
 class SuricataLink:
     def __init__(
         self,
@@ -72,6 +77,11 @@ class SuricataLink:
         self.clock = clock
         self.outbox: Outbox[Verdict] = Outbox(outbox_size)
         self.state = LinkState("suricata")
+        self.pushed: dict[str, float] = {}
+        """Name -> when its verdict lapses, for names this session added."""
+        self.retired = 0
+        """Names taken out of the set because their verdict lapsed."""
+        self._last_retire = 0.0
 
     def offer(self, verdicts: list[Verdict]) -> None:
         self.outbox.offer([v for v in verdicts if isinstance(v, NameVerdict)])
@@ -104,6 +114,8 @@ class SuricataLink:
         while True:
             if self.outbox.resync:
                 self.outbox.start_resync()
+                # A (re)started Suricata has only what the replay gives it.
+                self.pushed.clear()
                 replay = [v for v in self.live(self.clock()) if isinstance(v, NameVerdict)]
                 await self._send(client, replay)
                 self.state.replayed += len(replay)
@@ -112,10 +124,35 @@ class SuricataLink:
                 batch = await asyncio.wait_for(self.outbox.take(), self.settings.probe_interval)
             except TimeoutError:
                 await self._probe(client)
+                await self._retire(client)
                 continue
             if batch:
                 await self._send(client, batch)
                 self.state.sent += len(batch)
+            if self.clock() - self._last_retire >= RETIRE_EVERY:
+                await self._retire(client)
+
+    async def _retire(self, client: CountingSocket) -> None:
+        """Take names whose verdict lapsed out of Suricata's set: a verdict
+        holds for its ``expire`` seconds in Suricata as in Zeek, not forever."""
+        now = self._last_retire = self.clock()
+        lapsed = [name for name, until in self.pushed.items() if until <= now]
+        if not lapsed:
+            return
+        for name in lapsed:
+            del self.pushed[name]
+        await asyncio.to_thread(self._remove_all, client, lapsed)
+
+    def _remove_all(self, client: CountingSocket, names: list[str]) -> None:
+        """Runs in a worker thread: one dataset-remove per name, NOK counted."""
+        for name in names:
+            try:
+                client.dataset_remove(self.settings.dataset, "string", name)
+                self.retired += 1
+            except CommandFailed as exc:
+                self.state.errors += 1
+                self.state.last_error = f"dataset-remove {name}: {exc.message}"[:300]
+                log.warning("suricata link: %s", self.state.last_error)
 
     async def _probe(self, client: CountingSocket) -> None:
         before = client.connects
@@ -135,6 +172,7 @@ class SuricataLink:
     def _add_all(self, client: CountingSocket, batch: list[NameVerdict]) -> None:
         """Runs in a worker thread: one dataset-add per name, NOK counted."""
         for v in batch:
+            self.pushed[v.name] = max(self.pushed.get(v.name, 0.0), v.expires_at)
             try:
                 client.dataset_add(self.settings.dataset, "string", v.name)
             except CommandFailed as exc:
