@@ -72,23 +72,43 @@ def in_dataset(box: sandbox.Sandbox, name: str) -> bool:
         return s.dataset_lookup("dnsguard-verdict", "string", name)
 
 
-def test_verdict_reaches_suricata_and_survives_a_crash(tmp_path, scorer):
+def socket_mode_box(tmp_path: Path) -> sandbox.Sandbox:
+    """A sandbox whose Suricata listens on its command socket and logs DNS
+    events as well as alerts (the service reads the DNS events)."""
     box = sandbox.create(tmp_path / "suricata", suricata_rules_dir(), socket=True)
-    # The sandbox logs alerts only; the service reads DNS events too.
     config = box.config.read_text()
     assert "        - alert:\n" in config
     box.config.write_text(config.replace("        - alert:\n", "        - dns\n        - alert:\n", 1))
-    proc = sandbox.start_socket_mode(box)
-    eve = box.eve
-    settings = ServeSettings.from_dict({
+    return box
+
+
+def service_settings(box: sandbox.Sandbox, tmp_path: Path, **extra) -> ServeSettings:
+    return ServeSettings.from_dict({
         "zeek": {"enabled": False},
         "suricata": {"socket": str(box.socket), "probe_interval": 0.2},
-        "eve": {"files": [str(eve)], "from_end": False, "poll_interval": 0.05},
+        "eve": {"files": [str(box.eve)], "from_end": False, "poll_interval": 0.05},
         "state_dir": str(tmp_path / "state"),
         "verdict_log": "",
         "metrics": {"enabled": False},
         "backoff": {"base": 0.1, "cap": 0.5},
+        **extra,
     })
+
+
+def stop(proc) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except Exception:
+            proc.kill()
+
+
+def test_verdict_reaches_suricata_and_survives_a_crash(tmp_path, scorer):
+    box = socket_mode_box(tmp_path)
+    proc = sandbox.start_socket_mode(box)
+    eve = box.eve
+    settings = service_settings(box, tmp_path)
 
     async def go() -> None:
         nonlocal proc
@@ -125,12 +145,7 @@ def test_verdict_reaches_suricata_and_survives_a_crash(tmp_path, scorer):
     try:
         asyncio.run(go())
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except Exception:
-                proc.kill()
+        stop(proc)
 
 
 def test_eve_over_unix_socket_from_real_suricata(tmp_path, scorer):
@@ -179,20 +194,9 @@ def test_a_lapsed_verdict_leaves_suricatas_set(tmp_path, scorer):
     """A verdict holds for its expire seconds in Suricata as in Zeek: once it
     lapses the service takes the name out of the set (before, it alerted
     forever)."""
-    box = sandbox.create(tmp_path / "suricata", suricata_rules_dir(), socket=True)
-    config = box.config.read_text()
-    box.config.write_text(config.replace("        - alert:\n", "        - dns\n        - alert:\n", 1))
+    box = socket_mode_box(tmp_path)
     proc = sandbox.start_socket_mode(box)
-    settings = ServeSettings.from_dict({
-        "zeek": {"enabled": False},
-        "suricata": {"socket": str(box.socket), "probe_interval": 0.2},
-        "eve": {"files": [str(box.eve)], "from_end": False, "poll_interval": 0.05},
-        "state_dir": str(tmp_path / "state"),
-        "verdict_log": "",
-        "metrics": {"enabled": False},
-        "verdict_ttl": 3,
-        "backoff": {"base": 0.1, "cap": 0.5},
-    })
+    settings = service_settings(box, tmp_path, verdict_ttl=3)
 
     async def go() -> None:
         service = Service(settings, scorer)
@@ -212,9 +216,4 @@ def test_a_lapsed_verdict_leaves_suricatas_set(tmp_path, scorer):
     try:
         asyncio.run(go())
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(20)
-            except Exception:
-                proc.kill()
+        stop(proc)
