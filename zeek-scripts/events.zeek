@@ -23,14 +23,7 @@ event dns_request(c: connection, msg: dns_msg, query: string, qtype: count,
 	if ( |query| == 0 )
 		return;
 
-	# registered_domain() inlined: the last two labels, unless they are
-	# a listed suffix or the name is odd.
-	local m = find_last(query, last_two_labels);
-	local rd = |m| == 0 ? query : m[1:];
-	if ( max_suffix_labels > 2
-	    || rd in public_suffixes
-	    || odd_name_pattern in query )
-		rd = registered_domain(query);
+	local rd = registered_domain(query);
 
 	if ( intel_check_all || rd in intel_domains )
 		intel_request(c, query);

@@ -277,13 +277,6 @@ export {
 	## How long a device tag lasts without being learnt again.
 	option device_tag_expire = 1day;
 
-	## How long the facts about a DNS name (registered domain, label
-	## lengths, whether it is ignored) are kept once worked out: between
-	## one and two intervals.  Most
-	## queries repeat a name seen moments ago; the cache spares them the
-	## string work.  Memory grows with the distinct names per interval.
-	option name_cache_interval = 2min;
-
 	## Returns the device type learnt for *h*, or ``unknown``.
 	global device_of: function(h: addr): string;
 
@@ -298,30 +291,9 @@ export {
 	## T if *name* is, or lies below, one of :zeek:see:`DNSGuard::ignore_suffixes`.
 	global is_ignored: function(name: string): bool;
 
-	## What the detections need to know about a DNS name, worked out once
-	## per name (see :zeek:see:`DNSGuard::name_cache_interval`).
-	type NameFacts: record {
-		## Registered domain (eTLD+1).
-		rd: string;
-		## Its first label: the part the owner chose.
-		label: string;
-		## Single label, or below one of the ignored suffixes.
-		ignored: bool;
-		## Length of the longest label when one is longer than 20
-		## characters, else 0 (what the tunnel measures needs).
-		longest: count;
-		## Length of the first label.
-		first_len: count;
-		## Lexical signs of ``label`` (prefilter.zeek fills it in).
-		signs: set[string] &optional;
-	};
-
 	## Internal: SumStats ended an epoch of the SumStat *ss_name*; drop
 	## the observations held for it (see ``observe_held``).
 	global held_epoch_finished: function(ss_name: string);
-
-	## The facts about *name* (lower case, as Zeek's DNS analyzer logs it).
-	global name_facts: function(name: string): NameFacts;
 
 	## What a detection found; :zeek:see:`DNSGuard::report` turns it
 	## into a ``dnsguard.log`` row and, if *note* is set, a notice.
@@ -411,22 +383,6 @@ event zeek_init() &priority=20
 global max_suffix_labels = 2;
 global ignore_pattern: pattern = /^$/;
 
-# Names whose facts were worked out recently, in two generations: the
-# current one and the one before; a hit in the older one moves the name
-# into the current one.  Swapping generations on a timer bounds memory
-# without &create_expire, whose per-insert cost showed up as a tenth of
-# Zeek's DNS analysis on the benchmark.
-global facts_cache: table[string] of NameFacts = table();
-global facts_cache_old: table[string] of NameFacts = table();
-global rotate_facts: event();
-
-event rotate_facts()
-	{
-	facts_cache_old = facts_cache;
-	facts_cache = table();
-	schedule name_cache_interval { rotate_facts() };
-	}
-
 # A pattern matching *names* and every name below them (dots escaped;
 # entries with other than letters, digits, hyphens and dots are left out).
 function suffix_pattern(names: set[string]): pattern
@@ -457,21 +413,17 @@ function suffixes_changed(id: string, new_value: set[string]): set[string]
 	else
 		ignore_pattern = suffix_pattern(new_value);
 
-	facts_cache = table();
-	facts_cache_old = table();
 	return new_value;
 	}
 
 event zeek_init() &priority=10
 	{
-	schedule name_cache_interval { rotate_facts() };
 	suffixes_changed("DNSGuard::public_suffixes", public_suffixes);
 	suffixes_changed("DNSGuard::ignore_suffixes", ignore_suffixes);
 	Option::set_change_handler("DNSGuard::public_suffixes", suffixes_changed);
 	Option::set_change_handler("DNSGuard::ignore_suffixes", suffixes_changed);
 	}
 
-# The registered domain of the name split into *labels*.
 # Index of the first label of the registered domain in *labels*.
 function registered_start(labels: string_vec): count
 	{
@@ -530,36 +482,6 @@ function is_ignored(name: string): bool
 	{
 	# Single-label names never reach public DNS.
 	return /\./ !in name || ignore_pattern in name;
-	}
-
-function name_facts(name: string): NameFacts
-	{
-	if ( name in facts_cache )
-		return facts_cache[name];
-
-	if ( name in facts_cache_old )
-		{
-		local known = facts_cache_old[name];
-		facts_cache[name] = known;
-		return known;
-		}
-
-	local labels = split_string(name, /\./);
-	local start = registered_start(labels);
-	local rd = start == 0 ? name : join_string_vec(labels[start:], ".");
-	local longest = 0;
-
-	# Most names have no label longer than 20 characters: one match
-	# spares the loop.
-	if ( /[^.]{21}/ in name )
-		for ( i in labels )
-			if ( |labels[i]| > longest )
-				longest = |labels[i]|;
-
-	local nf = NameFacts($rd=rd, $label=labels[start], $ignored=is_ignored(name),
-	    $longest=longest, $first_len=|labels[0]|);
-	facts_cache[name] = nf;
-	return nf;
 	}
 
 # SumStats observations held back on a standalone node.  An observation

@@ -184,30 +184,37 @@ event zeek_init()
 # TXT/NULL queries.
 global tunnel_pattern: pattern = /./;
 
+# A label of long_label_length characters or more, rebuilt with the option.
+global long_label_pattern: pattern = /./;
+
 function tunnel_pattern_of(min_sublabel: count, long_label: count): pattern
 	{
-	# Longest label lengths are only measured above 20 characters
-	# (name_facts), so a long label has at least 21 of them.
-	local long_len = long_label > 21 ? long_label : 21;
 	if ( min_sublabel == 0 || long_label == 0 )
 		return /./;
 
 	return string_to_pattern(fmt("^[^.]{%d}[^.]*\\.[^.]*\\.|[^.]{%d}",
-	    min_sublabel, long_len), F);
+	    min_sublabel, long_label), F);
+	}
+
+function tunnel_patterns_for(min_sublabel: count, long_label: count)
+	{
+	tunnel_pattern = tunnel_pattern_of(min_sublabel, long_label);
+	long_label_pattern = long_label == 0 ? /./ : string_to_pattern(fmt("[^.]{%d}",
+	    long_label), F);
 	}
 
 function tunnel_option_changed(id: string, new_value: count): count
 	{
 	if ( id == "DNSGuard::tunnel_min_sublabel" )
-		tunnel_pattern = tunnel_pattern_of(new_value, long_label_length);
+		tunnel_patterns_for(new_value, long_label_length);
 	else
-		tunnel_pattern = tunnel_pattern_of(tunnel_min_sublabel, new_value);
+		tunnel_patterns_for(tunnel_min_sublabel, new_value);
 	return new_value;
 	}
 
 event zeek_init() &priority=10
 	{
-	tunnel_pattern = tunnel_pattern_of(tunnel_min_sublabel, long_label_length);
+	tunnel_patterns_for(tunnel_min_sublabel, long_label_length);
 	Option::set_change_handler("DNSGuard::tunnel_min_sublabel",
 	    tunnel_option_changed);
 	Option::set_change_handler("DNSGuard::long_label_length",
@@ -235,18 +242,7 @@ function tunnel_request(c: connection, query: string, qtype: count, rd: string)
 		observe_held("dnsguard-txt-volume", "dnsguard.txt", [$host=h, $str=rd], [
 		    $num=1], need_txt);
 
-	# Longest label, measured only above 20 characters: most names have
-	# none that long, and one match spares the loop.
-	local longest = 0;
-	if ( /[^.]{21}/ in query )
-		{
-		local labels = split_string(query, /\./);
-		for ( i in labels )
-			if ( |labels[i]| > longest )
-				longest = |labels[i]|;
-		}
-
-	if ( longest >= long_label_length )
+	if ( long_label_pattern in query )
 		observe_held("dnsguard-tunnel-long-label", "dnsguard.longlabel", [$host=h,
 		    $str=rd], [$str=query], need_longlabel);
 	}
