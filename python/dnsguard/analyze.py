@@ -429,6 +429,19 @@ class Analyzer:
         self._known.update(self.forecaster([epoch + dt.timedelta(days=d) for d in wanted]))
         self._names.clear()  # cached "quiet" flags did not know the new names
 
+    def _enter_day(self, ts: float, stats: InputStats | None) -> bool:
+        """A record outside the current day window: False (and counted as
+        skipped) when its time stamp is implausible or outside
+        --since/--until, else the day becomes current.  Runs once per day
+        change, never per line."""
+        if not plausible_ts(ts):  # 1e20, nan, inf: a bad line, like the readers say
+            self._bad_ts(stats, counted=True)
+            return False
+        if self._outside(ts, stats):
+            return False
+        self._new_day(ts)
+        return True
+
     def _outside(self, ts: float, stats: InputStats | None) -> bool:
         """True (and the record counted as skipped) when ``ts`` is outside --since/--until.
         Only reached when ``ts`` is outside the current day window, so in-window
@@ -470,13 +483,8 @@ class Analyzer:
             return
         rec = event
         ts = rec.ts
-        if not self._day_lo <= ts < self._day_hi:
-            if not plausible_ts(ts):
-                self._bad_ts(self.stats, counted=True)
-                return
-            if self._outside(ts, self.stats):
-                return
-            self._new_day(ts)
+        if not self._day_lo <= ts < self._day_hi and not self._enter_day(ts, self.stats):
+            return
         host = self._host(rec.client, ts)
         nxdomain = rec.rcode == "NXDOMAIN"
         self._count(host, ts, nxdomain)
@@ -535,12 +543,8 @@ class Analyzer:
                     day_lo, day_hi = self._day_lo, self._day_hi
                 continue
             if not day_lo <= ts < day_hi:
-                if not plausible_ts(ts):  # 1e20, nan, inf: a bad line, like the readers say
-                    self._bad_ts(block.stats, counted=True)
+                if not self._enter_day(ts, block.stats):
                     continue
-                if self._outside(ts, block.stats):
-                    continue
-                self._new_day(ts)
                 day_lo, day_hi = self._day_lo, self._day_hi
             host = by_raw.get(cols[ih])
             if host is None:
@@ -626,12 +630,8 @@ class Analyzer:
                     day_lo, day_hi = self._day_lo, self._day_hi
                 continue
             if not day_lo <= ts < day_hi:
-                if not plausible_ts(ts):
-                    self._bad_ts(block.stats, counted=True)
+                if not self._enter_day(ts, block.stats):
                     continue
-                if self._outside(ts, block.stats):
-                    continue
-                self._new_day(ts)
                 day_lo, day_hi = self._day_lo, self._day_hi
             raw = row.orig_h
             host = by_raw.get(raw)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dnsguard.names import registered_domain
+
 
 @dataclass(frozen=True)
 class DeviceTag:
@@ -24,8 +26,6 @@ class DeviceTag:
 
 
 def _registered(name: str) -> str:
-    from dnsguard.names import registered_domain
-
     return registered_domain(name.lstrip(".")) or name.lstrip(".")
 
 

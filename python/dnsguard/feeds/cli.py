@@ -213,6 +213,7 @@ def cmd_status(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
           f"({', '.join(f'{k} {v}' for k, v in sorted(counts['threat'].items())) or 'empty'})")  # fmt: skip
     _print_allowlist(settings, now)
     print(f"{'FEED':<26} {'STATUS':<13} {'LAST SUCCESS':<21} {'AGE':>6} {'IN STORE':>9} {'GOOD COPY':>9} {'REJECTED':>9}  NOTES")
+    totals: dict[str, int] = {}
     for d in definitions:
         st = read_state(settings.state_dir, d.name)
         success = time.strftime("%Y-%m-%d %H:%M:%SZ", time.gmtime(st.last_success)) if st.last_success else "never"
@@ -236,9 +237,7 @@ def cmd_status(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
         status = "internal" if d.format == "internal" else st.status
         print(f"{d.name:<26} {status:<13} {success:<21} {age:>6} {counts['source'].get(d.name, 0):>9} "
               f"{st.accepted:>9} {rejected:>9}  {'; '.join(notes)}")  # fmt: skip
-    totals: dict[str, int] = {}
-    for d in definitions:
-        for reason, n in read_state(settings.state_dir, d.name).rejected_total.items():
+        for reason, n in st.rejected_total.items():
             totals[reason] = totals.get(reason, 0) + n
     if totals:
         print("rejected since the state began: " + ", ".join(
