@@ -37,6 +37,15 @@ def find_suricata(binary: str = "suricata") -> str:
         ) from None
 
 
+def _community_id(box: sandbox.Sandbox) -> None:
+    """EVE records carry ``community_id`` (what Security Onion pivots on; a
+    throw-away run's flow ids pivot nowhere).  Analysis computes the id from
+    the 5-tuple anyway, so a template this no longer fits costs nothing."""
+    text = box.config.read_text()
+    box.config.write_text(text.replace("      filename: eve.json\n",
+                                       "      filename: eve.json\n      community-id: yes\n", 1))
+
+
 @contextlib.contextmanager
 def run_pcap(
     pcap: Path,
@@ -50,6 +59,7 @@ def run_pcap(
     pack = rules_dir or suricata_rules_dir()
     with tempfile.TemporaryDirectory(prefix="dnsguard-suricata-") as tmp:
         box = sandbox.create(Path(tmp), pack, binary=binary, log_dns=True)
+        _community_id(box)
         try:
             eve = sandbox.run_pcap(box, pcap.resolve(), timeout=timeout)
         except sandbox.SuricataError as exc:
