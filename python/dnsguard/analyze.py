@@ -66,6 +66,8 @@ MAX_PENDING = 65_536
 """Records waiting for their name's score; a few names repeated many times
 must not grow this without limit before a batch fills."""
 MAX_SCORE_CACHE = 500_000
+MAX_CIDS = 100_000
+"""uid -> Community ID entries kept for findings that carry only a uid (cleared when full)."""
 TIMELINE_BUCKET = 300
 MAX_TIMELINE_BUCKETS = 20_000
 MAX_RAW_HOSTS = 100_000
@@ -116,6 +118,10 @@ class Evidence:
     source: str = ""
     """Who saw it: ``dnsguard`` (this analysis), ``suricata``, ``zeek``."""
     next_step: str = ""
+    community_id: str = ""
+    """Community ID v1 of the flow (the pivot that works on any sensor and in
+    Security Onion; ``uid`` is only valid on the sensor run that wrote it).
+    Empty for findings about many flows (bursts, tunnels)."""
 
 
 @dataclass
@@ -192,7 +198,7 @@ class _Host:
         self.families: dict[str, str] = {}
         self.seen: dict[tuple[str, str], Evidence] = {}
         self.flagged: dict[str, list] = {}
-        """fqdn -> [nxdomain, first ts, uid, score, family, reasons] of DGA-like names."""
+        """fqdn -> [nxdomain, first ts, uid, score, family, reasons, community id] of DGA-like names."""
         self.buckets: dict[int, list[int]] = {}
         self.bucket = -1
         """The timeline bucket last counted into (logs are mostly in time order)."""
@@ -356,7 +362,9 @@ class Analyzer:
         self._scores: dict[str, float] = {}
         self._flag_info: dict[str, tuple[float, str, tuple[str, ...]]] = {}
         self._to_score: set[str] = set()
-        self._pending: list[tuple[_Host, str, bool, float, str]] = []
+        self._pending: list[tuple[_Host, str, bool, float, str, str]] = []
+        self._cids: dict[str, str] = {}
+        """uid -> Community ID of flows with a name that is not quiet (bounded)."""
         self._histogram = [0] * 10
         self._timeline: dict[int, list[int]] = {}
         self.notes: list[str] = []
@@ -494,7 +502,8 @@ class Analyzer:
         if type(info) is str:
             self.rejected[info] += 1
             return
-        self._name_event(host, rec.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls, rec.qtype)
+        self._name_event(host, rec.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls, rec.qtype,
+                         rec.community_id)
 
     def _count(self, host: _Host, ts: float, nxdomain: bool) -> None:
         host.queries += 1
@@ -602,7 +611,8 @@ class Analyzer:
                         ttls = ()
             uid = cols[c.uid] if c.uid is not None else ""
             qtype = cols[c.qtype] if nxdomain and c.qtype is not None else ""
-            self._name_event(host, host.client, ts, info, nxdomain, uid, answers, ttls, qtype)
+            self._name_event(host, host.client, ts, info, nxdomain, uid, answers, ttls, qtype,
+                             block.community_id(cols))
 
     def observe_json_rows(self, block: DnsJsonRows) -> None:
         """The hot path for dns.log JSON lines: :meth:`observe_rows` for rows
@@ -671,7 +681,8 @@ class Analyzer:
             if info[quiet_at] and not nxdomain and (answers is None or len(answers) < flux_min):
                 continue
             rec = block.full(lines[i])
-            self._name_event(host, host.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls, rec.qtype)
+            self._name_event(host, host.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls, rec.qtype,
+                             rec.community_id)
 
     def _host_for_raw(self, raw: str, ts: float, block: DnsRows | DnsJsonRows) -> _Host | None:
         """The host behind an address as written in the log (first sight)."""
@@ -687,7 +698,7 @@ class Analyzer:
         return host
 
     def _name_event(self, host: _Host, client: str, ts: float, info: list, nxdomain: bool, uid: str,
-                    answers: tuple[str, ...], ttls: tuple[float, ...], qtype: str = "") -> None:
+                    answers: tuple[str, ...], ttls: tuple[float, ...], qtype: str = "", cid: str = "") -> None:
         fqdn, registered, sub, allowed, feed, longest = info[:6]
         if nxdomain and qtype in NX_BURST_QTYPES:
             # Distinct registered domains of address look-ups make the burst
@@ -698,33 +709,39 @@ class Analyzer:
             self.devices.observe(client, fqdn, registered)
         if allowed:
             return
+        if cid and uid:
+            # Findings that carry only the uid (fast flux, Zeek intel.log rows)
+            # get their Community ID from here at finish.
+            if len(self._cids) >= MAX_CIDS:
+                self._cids.clear()
+            self._cids[uid] = cid
         if feed is not None:
             detail, family, threat, sources = feed
             host.add(Evidence("feed", ts, fqdn, detail, family, threat, None, uid, MITRE["feed"],
-                              source=sources))
+                              source=sources, community_id=cid))
             return
         known = self._known.get(fqdn)
         if known is not None:
             family, threat = known
             host.add(Evidence("forecast", ts, fqdn, f"name computed by the {family} DGA for this date",
-                              family, threat, 1.0, uid, MITRE["forecast"], source="dnsguard"))
+                              family, threat, 1.0, uid, MITRE["forecast"], source="dnsguard", community_id=cid))
             return
         if longest >= self.tunnels.label_length:
             self.tunnels.observe(client, ts, fqdn, registered, sub)
         if answers:
             self.flux.observe(client, ts, fqdn, uid, answers, ttls)
         if registered and self.scorer is not None:
-            self._lexical(host, fqdn, nxdomain, ts, uid)
+            self._lexical(host, fqdn, nxdomain, ts, uid, cid)
 
-    def _lexical(self, host: _Host, fqdn: str, nxdomain: bool, ts: float, uid: str) -> None:
+    def _lexical(self, host: _Host, fqdn: str, nxdomain: bool, ts: float, uid: str, cid: str = "") -> None:
         score = self._scores.get(fqdn)
         if score is None:
             self._to_score.add(fqdn)
-            self._pending.append((host, fqdn, nxdomain, ts, uid))
+            self._pending.append((host, fqdn, nxdomain, ts, uid, cid))
             if len(self._to_score) >= SCORE_BATCH or len(self._pending) >= MAX_PENDING:
                 self._flush_scores()
         elif score >= self.settings.dga_threshold:
-            self._flag(host, fqdn, nxdomain, ts, uid)
+            self._flag(host, fqdn, nxdomain, ts, uid, cid)
 
     def _flush_scores(self) -> None:
         names = list(self._to_score)
@@ -745,11 +762,11 @@ class Analyzer:
                     self._flag_info[v.name] = (score, family, tuple(v.reasons))
         pending, self._pending = self._pending, []
         threshold = self.settings.dga_threshold
-        for host, fqdn, nxdomain, ts, uid in pending:
+        for host, fqdn, nxdomain, ts, uid, cid in pending:
             if self._scores.get(fqdn, 0.0) >= threshold:
-                self._flag(host, fqdn, nxdomain, ts, uid)
+                self._flag(host, fqdn, nxdomain, ts, uid, cid)
 
-    def _flag(self, host: _Host, fqdn: str, nxdomain: bool, ts: float, uid: str) -> None:
+    def _flag(self, host: _Host, fqdn: str, nxdomain: bool, ts: float, uid: str, cid: str = "") -> None:
         entry = host.flagged.get(fqdn)
         if entry is not None:
             entry[0] = entry[0] or nxdomain
@@ -757,7 +774,7 @@ class Analyzer:
         if len(host.flagged) >= MAX_FLAGGED_NAMES:
             return
         score, family, reasons = self._flag_info.get(fqdn, (self._scores.get(fqdn, 0.0), "", ()))
-        host.flagged[fqdn] = [nxdomain, ts, uid, score, family, reasons]
+        host.flagged[fqdn] = [nxdomain, ts, uid, score, family, reasons, cid]
 
     def _observe_alert(self, alert: SensorAlert) -> None:
         if not alert.client:
@@ -782,7 +799,8 @@ class Analyzer:
             kind = NOTICE_KINDS.get(note, "sensor-alert")
             evidence = (meta.get("evidence") or [""])[0]
             host.add(Evidence(kind, alert.ts, alert.query, f"Zeek {note}: {evidence or alert.signature}",
-                              family, threat, score, alert.uid, MITRE[kind], source="zeek"))
+                              family, threat, score, alert.uid, MITRE[kind], source="zeek",
+                              community_id=alert.community_id))
             return
         if alert.sensor == "zeek-intel":
             if not family:
@@ -794,10 +812,11 @@ class Analyzer:
             where = (meta.get("where") or [""])[0]
             host.add(Evidence("feed", alert.ts, alert.query,
                               f"Zeek intel match ({where}) from {sources}", family, threat, None,
-                              alert.uid, MITRE["feed"], source="zeek"))
+                              alert.uid, MITRE["feed"], source="zeek", community_id=alert.community_id))
             return
         host.add(Evidence("sensor-alert", alert.ts, alert.query, f"Suricata sid {alert.sid}: {alert.signature}",
-                          family, threat, score, alert.uid, MITRE["sensor-alert"], source="suricata"))
+                          family, threat, score, alert.uid, MITRE["sensor-alert"], source="suricata",
+                          community_id=alert.community_id))
 
     # ------------------------------------------------------------------ finish
 
@@ -841,6 +860,10 @@ class Analyzer:
                     f"{f.addresses} addresses in {f.networks} /16 networks over {f.answers} answers, "
                     f"TTL down to {f.min_ttl:.0f} s", threat="botnet", uid=uid, mitre=MITRE["fast-flux"],
                     source="dnsguard", last=f.last))
+        for host in self.hosts.values():
+            for ev in host.evidence:
+                if ev.uid and not ev.community_id:
+                    ev.community_id = self._cids.get(ev.uid, "")
         calls = self._family_calls()
         reports = [self._report(ip, host, calls.get(ip)) for ip, host in self.hosts.items()]
         reports.sort(key=lambda r: (VERDICT_ORDER[r.verdict], -sum(r.evidence_counts.values()), r.host))
@@ -861,13 +884,13 @@ class Analyzer:
     def _dga_evidence(self, host: _Host) -> list[SuspiciousName]:
         flagged = sorted(host.flagged.items(), key=lambda kv: -kv[1][3])
         names: list[SuspiciousName] = []
-        for fqdn, (nx, ts, uid, score, family, reasons) in flagged:
+        for fqdn, (nx, ts, uid, score, family, reasons, cid) in flagged:
             names.append(SuspiciousName(fqdn, round(score, 4), list(reasons) + (["NXDOMAIN"] if nx else [])))
             # The model's closest family is a guess: it goes into the detail,
             # not into the host's families (those come from identifying evidence).
             guess = f", looks like {family}" if family else ""
             host.add(Evidence("dga", ts, fqdn, f"lexical DGA score {score:.2f}{guess}" + (" (NXDOMAIN)" if nx else ""),
-                              "", "dga", score, uid, MITRE["dga"], source="dnsguard"))
+                              "", "dga", score, uid, MITRE["dga"], source="dnsguard", community_id=cid))
         return names
 
     def _family_calls(self) -> dict[str, FamilyCall]:

@@ -33,8 +33,13 @@ class DnsRecord:
     answers: tuple[str, ...] = ()
     ttls: tuple[float, ...] = ()
     uid: str = ""
-    """Zeek uid or Suricata flow id, for pivoting back to the sensor."""
+    """Zeek uid or Suricata flow id: valid on the sensor that wrote it only
+    (a pcap's throw-away run makes new ones each time)."""
     server: str = ""
+    community_id: str = ""
+    """Community ID v1 of the flow (:mod:`dnsguard.communityid`): the same on
+    every sensor and in Security Onion (``network.community_id``), so this is
+    what the report pivots on.  Empty when the log lacks the 5-tuple."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,9 @@ class SensorAlert:
     """``suricata`` (eve alert), ``zeek-notice`` (a DNSGuard notice, ``metadata``
     has ``note``, ``family``, ``threat``, ``score``, ``device``) or ``zeek-intel``
     (an intel.log match, ``metadata`` has ``sources`` and ``where``)."""
+    community_id: str = ""
+    """Community ID v1 of the flow the alert is about (empty: no flow, e.g. a
+    notice about many queries)."""
 
 
 @dataclass

@@ -13,6 +13,7 @@ import datetime as dt
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
+from dnsguard.communityid import community_id, valid
 from dnsguard.inputs.addresses import IpCache
 from dnsguard.inputs.textfile import json_object
 from dnsguard.records import DnsRecord, InputStats, SensorAlert, plausible_ts
@@ -75,6 +76,16 @@ def _endpoints(obj: dict, ip: IpCache) -> tuple[str | None, str | None]:
     return src, dst
 
 
+def _community_id(obj: dict) -> str:
+    """Suricata's own ``community_id`` when it wrote one (``community-id: yes``),
+    else the same hash computed from the event's 5-tuple."""
+    given = obj.get("community_id")
+    if valid(given):
+        return given  # type: ignore[return-value]
+    return community_id(str(obj.get("src_ip", "")), obj.get("src_port"), str(obj.get("dest_ip", "")),
+                        obj.get("dest_port"), obj.get("proto", ""))
+
+
 def _int(value: object) -> int:
     """A rule's SID as Suricata writes it; 0 for anything else (text, NaN, a list)."""
     if type(value) is int:
@@ -108,6 +119,7 @@ def _alert(obj: dict, ts: float, stats: InputStats, ip: IpCache) -> SensorAlert 
         query=query,
         uid=str(obj.get("flow_id", "")),
         metadata={str(k): [str(x) for x in v] for k, v in meta.items() if isinstance(v, list)},
+        community_id=_community_id(obj),
     )
 
 
@@ -148,7 +160,8 @@ def read_eve(lines: Iterable[str], stats: InputStats) -> Iterator[DnsRecord | Se
             continue
         if dns.get("type") in ("query", "request"):
             flow = str(obj.get("flow_id", ""))
-            pending[key] = DnsRecord(ts, client, query, qtype, None, (), (), flow, server or "")
+            pending[key] = DnsRecord(ts, client, query, qtype, None, (), (), flow, server or "",
+                                     _community_id(obj))
             if len(pending) > MAX_PENDING:
                 _, oldest = pending.popitem(last=False)
                 stats.records += 1
@@ -167,6 +180,7 @@ def read_eve(lines: Iterable[str], stats: InputStats) -> Iterator[DnsRecord | Se
             ttls=ttls,
             uid=str(obj.get("flow_id", "")),
             server=server or "",
+            community_id=_community_id(obj),
         )
     for rec in pending.values():
         stats.records += 1

@@ -27,6 +27,7 @@ from typing import Literal
 
 import msgspec
 
+from dnsguard.communityid import community_id
 from dnsguard.inputs.addresses import IpCache
 from dnsguard.inputs.textfile import json_object
 from dnsguard.records import DnsRecord, InputStats, SensorAlert, plausible_ts
@@ -88,6 +89,17 @@ def parse_kv(text: str) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- row converters
 
+def _community_id(get: Callable[[str], object]) -> str:
+    """The row's Community ID: dns.log has none of its own (conn.log has it with
+    community-id-logging), so it is computed from the 5-tuple, as Security
+    Onion's ingest pipeline does; a ``community_id`` column, if any, wins."""
+    given = get("community_id")
+    if isinstance(given, str) and given.startswith("1:"):
+        return given
+    return community_id(str(get("id.orig_h") or ""), get("id.orig_p"), str(get("id.resp_h") or ""),
+                        get("id.resp_p"), get("proto") or "")
+
+
 def _dns(get: Callable[[str], object], ip: IpCache, stats: InputStats) -> DnsRecord | None:
     ts = _parse_ts(get("ts"))
     client = ip(str(get("id.orig_h") or ""))
@@ -115,6 +127,7 @@ def _dns(get: Callable[[str], object], ip: IpCache, stats: InputStats) -> DnsRec
         ttls=ttl_values,
         uid=str(get("uid") or ""),
         server=ip(str(get("id.resp_h") or "")) or "",
+        community_id=_community_id(get),
     )
 
 
@@ -144,7 +157,8 @@ def _notice(get: Callable[[str], object], ip: IpCache, stats: InputStats) -> Sen
     meta = {k: [v] for k, v in sub.items() if v and v not in ("-", "unknown")}
     meta["note"] = [note]
     return SensorAlert(ts=ts, client=client, signature=msg or note, sid=0, query=_unescape(name),
-                       uid=str(get("uid") or ""), metadata=meta, sensor="zeek-notice")
+                       uid=str(get("uid") or ""), metadata=meta, sensor="zeek-notice",
+                       community_id=_community_id(get))
 
 
 def _intel(get: Callable[[str], object], ip: IpCache, stats: InputStats) -> SensorAlert | None:
@@ -209,6 +223,8 @@ class _TsvDns:
         self.ts, self.orig_h, self.query = at["ts"], at["id.orig_h"], at["query"]
         self.uid = at.get("uid")
         self.resp_h = at.get("id.resp_h")
+        self.flow = tuple(at.get(k) for k in ("id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto"))
+        """Where the 5-tuple is (None: not logged), for the Community ID."""
         self.qtype = at.get("qtype_name")
         self.rcode = at.get("rcode_name")
         self.answers = at.get("answers")
@@ -235,6 +251,11 @@ class DnsRows:
             rec = _fast_dns(cols, self.columns, self.ip, self.set_sep, self.empty, self.stats)
             if rec is not None:
                 yield rec
+
+    def community_id(self, cols: list[str]) -> str:
+        """One row's Community ID (computed on demand: the analyzer asks only
+        for rows that become evidence)."""
+        return _tsv_community_id(cols, self.columns)
 
 
 class JsonDns(msgspec.Struct, gc=False):
@@ -501,7 +522,15 @@ def _fast_dns(cols: list[str], c: _TsvDns, ip: IpCache, set_sep: str, empty: str
     uid = cols[c.uid] if c.uid is not None else ""
     server = ip(cols[c.resp_h]) or "" if c.resp_h is not None else ""
     return DnsRecord(ts, client, query, "" if qtype == "-" else qtype, None if rcode == "-" else rcode,
-                     answers, ttls, "" if uid == "-" else uid, server)
+                     answers, ttls, "" if uid == "-" else uid, server, _tsv_community_id(cols, c))
+
+
+def _tsv_community_id(cols: list[str], c: _TsvDns) -> str:
+    """Community ID from a TSV row's 5-tuple; empty when a column is missing."""
+    if None in c.flow:
+        return ""
+    h, p, r, q, proto = (cols[i] for i in c.flow)  # type: ignore[index]
+    return community_id(h, p, r, q, proto)
 
 
 def read_zeek_dns(lines: Iterable[str], stats: InputStats) -> Iterator[DnsRecord | SensorAlert]:
