@@ -39,6 +39,7 @@ from dnsguard.detect.tunnel import TunnelDetector
 from dnsguard.feeds.families import canonical_family, is_iab
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.hostfamily import FAMILY_MARGIN, LOG_FLOOR, FamilyCall, family_from_totals
+from dnsguard.inputs.addresses import IpCache
 from dnsguard.inputs.zeek import DnsJsonRows, DnsRows, unescape
 from dnsguard.names import Rejected, normalize, parents
 from dnsguard.records import DnsRecord, InputStats, SensorAlert, plausible_ts
@@ -67,6 +68,9 @@ MAX_PENDING = 65_536
 must not grow this without limit before a batch fills."""
 MAX_SCORE_CACHE = 500_000
 MAX_CIDS = 100_000
+MAX_ADDRESSES_PER_NAME = 16
+MAX_RESOLVED_NAMES = 50_000
+"""Names whose resolved addresses are kept (names that are not quiet only)."""
 """uid -> Community ID entries kept for findings that carry only a uid (cleared when full)."""
 TIMELINE_BUCKET = 300
 MAX_TIMELINE_BUCKETS = 20_000
@@ -122,6 +126,9 @@ class Evidence:
     """Community ID v1 of the flow (the pivot that works on any sensor and in
     Security Onion; ``uid`` is only valid on the sensor run that wrote it).
     Empty for findings about many flows (bursts, tunnels)."""
+    addresses: list[str] = field(default_factory=list)
+    """Addresses the name resolved to in the input (any client's answers, at
+    most :data:`MAX_ADDRESSES_PER_NAME`): what a firewall block needs."""
 
 
 @dataclass
@@ -284,13 +291,15 @@ def summarise(hosts: list[HostReport]) -> dict[str, object]:
     spread: Counter[tuple[str, str]] = Counter()
     family_of: dict[tuple[str, str], str] = {}
     for h in compromised + suspicious:
+        keys: set[tuple[str, str]] = set()
         for ev in h.evidence:
             if ev.kind in ("feed", "tunnel", "fast-flux", "host-verdict", "sensor-alert"):
                 # A sensor alert is summed up by its rule (one rule, many names);
                 # the rest by the name they concern.
                 key = (ev.kind, ev.detail if ev.kind == "sensor-alert" else ev.name)
-                spread[key] += 1
+                keys.add(key)
                 family_of.setdefault(key, ev.family)
+        spread.update(keys)  # hosts, not alerts: one rule firing 25 times on a host is one host
         if h.evidence_counts.get("forecast"):
             for fam in h.families:
                 spread[("forecast", f"{fam} DGA names")] += 1
@@ -365,6 +374,9 @@ class Analyzer:
         self._pending: list[tuple[_Host, str, bool, float, str, str]] = []
         self._cids: dict[str, str] = {}
         """uid -> Community ID of flows with a name that is not quiet (bounded)."""
+        self._resolved: dict[str, set[str]] = {}
+        """fqdn -> addresses it resolved to, for names that are not quiet (bounded)."""
+        self._ip = IpCache()
         self._histogram = [0] * 10
         self._timeline: dict[int, list[int]] = {}
         self.notes: list[str] = []
@@ -503,7 +515,7 @@ class Analyzer:
             self.rejected[info] += 1
             return
         self._name_event(host, rec.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls, rec.qtype,
-                         rec.community_id)
+                         rec.community_id, rec.answers)
 
     def _count(self, host: _Host, ts: float, nxdomain: bool) -> None:
         host.queries += 1
@@ -611,8 +623,10 @@ class Analyzer:
                         ttls = ()
             uid = cols[c.uid] if c.uid is not None else ""
             qtype = cols[c.qtype] if nxdomain and c.qtype is not None else ""
+            resolved = (answers or tuple(raw_answers.split(set_sep))
+                        if not nxdomain and raw_answers != "-" and raw_answers != block.empty else ())
             self._name_event(host, host.client, ts, info, nxdomain, uid, answers, ttls, qtype,
-                             block.community_id(cols))
+                             block.community_id(cols), resolved)
 
     def observe_json_rows(self, block: DnsJsonRows) -> None:
         """The hot path for dns.log JSON lines: :meth:`observe_rows` for rows
@@ -682,7 +696,7 @@ class Analyzer:
                 continue
             rec = block.full(lines[i])
             self._name_event(host, host.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls, rec.qtype,
-                             rec.community_id)
+                             rec.community_id, rec.answers)
 
     def _host_for_raw(self, raw: str, ts: float, block: DnsRows | DnsJsonRows) -> _Host | None:
         """The host behind an address as written in the log (first sight)."""
@@ -698,7 +712,8 @@ class Analyzer:
         return host
 
     def _name_event(self, host: _Host, client: str, ts: float, info: list, nxdomain: bool, uid: str,
-                    answers: tuple[str, ...], ttls: tuple[float, ...], qtype: str = "", cid: str = "") -> None:
+                    answers: tuple[str, ...], ttls: tuple[float, ...], qtype: str = "", cid: str = "",
+                    resolved: tuple[str, ...] = ()) -> None:
         fqdn, registered, sub, allowed, feed, longest = info[:6]
         if nxdomain and qtype in NX_BURST_QTYPES:
             # Distinct registered domains of address look-ups make the burst
@@ -715,6 +730,8 @@ class Analyzer:
             if len(self._cids) >= MAX_CIDS:
                 self._cids.clear()
             self._cids[uid] = cid
+        if resolved:
+            self._note_addresses(fqdn, resolved)
         if feed is not None:
             detail, family, threat, sources = feed
             host.add(Evidence("feed", ts, fqdn, detail, family, threat, None, uid, MITRE["feed"],
@@ -732,6 +749,21 @@ class Analyzer:
             self.flux.observe(client, ts, fqdn, uid, answers, ttls)
         if registered and self.scorer is not None:
             self._lexical(host, fqdn, nxdomain, ts, uid, cid)
+
+    def _note_addresses(self, fqdn: str, answers: tuple[str, ...]) -> None:
+        """Keep the address answers of a name that may become evidence (CNAMEs
+        and TXT strings are not addresses)."""
+        known = self._resolved.get(fqdn)
+        if known is None:
+            if len(self._resolved) >= MAX_RESOLVED_NAMES:
+                return
+            known = self._resolved[fqdn] = set()
+        for answer in answers:
+            if len(known) >= MAX_ADDRESSES_PER_NAME:
+                return
+            address = self._ip(answer)
+            if address is not None:
+                known.add(address)
 
     def _lexical(self, host: _Host, fqdn: str, nxdomain: bool, ts: float, uid: str, cid: str = "") -> None:
         score = self._scores.get(fqdn)
@@ -961,6 +993,7 @@ class Analyzer:
         device = tag.device if tag else "unknown"
         verdict, confidence = judge(host.counts, device, self.settings.dga_min_names)
         for ev in host.evidence:
+            ev.addresses = sorted(self._resolved.get(ev.name, ()))
             ev.next_step = step_for(ev, device)
         mitre = sorted({m for ev in host.evidence for m in ev.mitre})
         timeline = ([(b * TIMELINE_BUCKET, q, nx) for b, (q, nx) in sorted(host.buckets.items())]
@@ -1019,7 +1052,8 @@ def step_for(ev: Evidence, device: str) -> str:
     """The next thing to do about one finding."""
     nas = device.startswith("nas")
     if ev.kind == "feed":
-        return (f"Block {ev.name} at the resolver; pivot on uid {ev.uid or '-'} to find the process "
+        pivot = f"Community ID {ev.community_id}" if ev.community_id else "the host and name"
+        return (f"Block {ev.name} at the resolver; pivot on {pivot} to find the process "
                 f"(EDR) or the service (NAS) that resolves it.")
     if ev.kind == "forecast":
         return (f"{ev.family} DGA name: block the family's names for the coming days "
