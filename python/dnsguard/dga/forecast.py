@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from dnsguard.dga.families import generate, registry
+from dnsguard.dga.families import forecast_names, registry
 from dnsguard.dga.families.base import GeneratorError
 from dnsguard.feeds.families import canonical_family, is_iab
 from dnsguard.feeds.indicators import Indicator
@@ -95,9 +95,10 @@ def forecast(
                 continue
             # Generators emit canonical names (tests/dga/test_families_contract.py
             # checks it), so no per-name normalisation here: the forecast
-            # computes close to a million names.  The earliest day wins so an
-            # indicator's validity starts as early as it can.
-            for name in generate(family, day):
+            # computes over a million names.  The earliest day wins so an
+            # indicator's validity starts as early as it can.  A family may
+            # carry a share of a very large daily list (Conficker.C).
+            for name in forecast_names(family, day):
                 if name in names:
                     continue
                 if exclude is not None and exclude(name):

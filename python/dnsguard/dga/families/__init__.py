@@ -14,7 +14,7 @@ from types import ModuleType
 
 from dnsguard.dga.families.base import FamilyInfo, GeneratorError
 
-__all__ = ["FamilyInfo", "GeneratorError", "registry", "get", "generate"]
+__all__ = ["FamilyInfo", "GeneratorError", "registry", "get", "generate", "forecast_names"]
 
 
 @cache
@@ -54,10 +54,28 @@ def generate(
     instead of in every family module.
     """
     module = get(family)
+    return module.generate(_supported(day), seed=seed, variant=variant)
+
+
+def forecast_names(family: str, day: dt.date) -> list[str]:
+    """The names the forecast carries for ``family`` on ``day``.
+
+    Normally every name of :func:`generate` (default seeds, all variants).  A
+    module whose full list costs far more than it adds defines its own
+    ``forecast_names(day)`` (Conficker: 50,000 C names a day, of which each
+    bot tries 500 at random, so a fixed share of them finds the bot).
+    """
+    module = get(family)
+    day = _supported(day)
+    own = getattr(module, "forecast_names", None)
+    return own(day) if own is not None else module.generate(day, seed=None, variant=None)
+
+
+def _supported(day: dt.date) -> dt.date:
     if isinstance(day, dt.datetime):
         day = day.date()
     if not isinstance(day, dt.date) or not FIRST_DAY <= day <= LAST_DAY:
         raise GeneratorError(
             f"date {day} outside the supported range {FIRST_DAY.isoformat()}..{LAST_DAY.isoformat()}"
         )
-    return module.generate(day, seed=seed, variant=variant)
+    return day
