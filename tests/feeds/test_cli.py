@@ -62,7 +62,7 @@ def test_update_status_export(config, tmp_path, capsys, caplog):
     intel = (tmp_path / "z" / "dnsguard.intel").read_text().splitlines()
     assert len(intel) == 1 + 10
     assert (tmp_path / "s" / "datasets" / "dnsguard-c2-ip.lst").read_text() == "45.61.136.30\n45.61.136.31\n45.61.136.32\n"
-    assert (tmp_path / "s" / "dnsguard-feeds.tar.gz").exists() and (tmp_path / "s" / "index.yaml").exists()
+    assert (tmp_path / "s" / "dnsguard-rules.tar.gz").exists() and (tmp_path / "s" / "index.yaml").exists()
 
 
 def test_update_one_feed_offline_and_unknown_feed(config, capsys, caplog):

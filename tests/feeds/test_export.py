@@ -157,19 +157,23 @@ def test_suricata_rejects_a_damaged_dataset(tmp_path):
 
 
 def test_suricata_update_archive_carries_rules_datasets_and_checksum(tmp_path):
+    """The published archive (dnsguard-rules.tar.gz): the pack's rules plus any
+    other rule file beside them, every dataset where the rules load it, no Lua."""
     rules = tmp_path / "pack-rules"
-    rules.mkdir()
+    shutil.copytree(pack_root() / "suricata-rules", rules, ignore=shutil.ignore_patterns("*.md"))
     (rules / "dnsguard-feeds.rules").write_text(TEST_RULES)
     (rules / "other.rules").write_text("# no datasets here\n")
     (rules / "README.md").write_text("not a rule file\n")
     out = tmp_path / "export"
-    info = write_suricata_export(INDICATORS, out, rules, archive_url="https://pack.example.org/dnsguard-feeds.tar.gz", mtime=NOW)
+    url = "https://pack.example.org/dnsguard-rules.tar.gz"
+    info = write_suricata_export(INDICATORS, out, rules, archive_url=url, mtime=NOW)
     data = info.path.read_bytes()
+    assert info.path.name == "dnsguard-rules.tar.gz"
     assert int.from_bytes(data[4:8], "little") == int(NOW)  # gzip header time is the export's, not the clock's
-    assert (out / "dnsguard-feeds.tar.gz.md5").read_text() == hashlib.md5(data).hexdigest() + "\n"
+    assert (out / "dnsguard-rules.tar.gz.md5").read_text() == hashlib.md5(data).hexdigest() + "\n"
     index = yaml.safe_load((out / "index.yaml").read_text())
-    entry = index["sources"]["dnsguard/feeds"]
-    assert entry["url"] == "https://pack.example.org/dnsguard-feeds.tar.gz" and entry["checksum"] is True
+    entry = index["sources"]["dnsguard/rules"]
+    assert entry["url"] == url and entry["checksum"] is True
     assert entry["sha256"] == hashlib.sha256(data).hexdigest()
     with tarfile.open(info.path) as tar:
         names = sorted(tar.getnames())
@@ -177,8 +181,8 @@ def test_suricata_update_archive_carries_rules_datasets_and_checksum(tmp_path):
         assert names == [
             "rules/datasets/dnsguard-any.lst", "rules/datasets/dnsguard-botnet.lst", "rules/datasets/dnsguard-c2-ip.lst",
             "rules/datasets/dnsguard-c2.lst", "rules/datasets/dnsguard-dga.lst",
-            "rules/datasets/dnsguard-iab.lst", "rules/dnsguard-feeds.rules", "rules/other.rules",
-        ]  # fmt: skip
+            "rules/datasets/dnsguard-iab.lst", "rules/dnsguard-feeds.rules", "rules/dnsguard.rules", "rules/other.rules",
+        ]  # fmt: skip  (no dnsguard-lua.rules, no .lua: suricata-update installs no scripts)
         extract = tmp_path / "unpacked"
         tar.extractall(extract, filter="data")
     # what suricata-update would install: Suricata accepts it as is

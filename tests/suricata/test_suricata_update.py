@@ -1,27 +1,40 @@
-"""The pack as a suricata-update source, merged with Debian's rules, then loaded."""
+"""The published archive through the real suricata-update 1.3.4 into a real Suricata.
+
+Everything suricata-update owns is private to the test (``-D`` state and
+cache, ``-c`` its config, ``-o`` the output) and its one source is the
+archive on disk, so nothing is fetched.  The Suricata side is Debian's own
+``/etc/suricata/suricata.yaml``, read only: that is "system mode", whose
+data directory ``/var/lib/suricata/data`` does not exist on a stock
+Debian 12, exactly the setup where a ``state`` dataset failed the test step
+(issue 17).  Suricata 8 (``tools/suricata8``) runs the same flow when its
+tree is present.
+"""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import shutil
 import subprocess
 import tarfile
 from pathlib import Path
 
+import pytest
 import yaml
-from dnsguard.suricata import package
-from dnsguard.suricata import rules as catalogue
-from suricata_support import (
-    PACK,
-    T0,
-    Exchange,
-    read_alerts,
-    require_suricata,
-    write_dataset,
-    write_traffic,
-)
+from dnsguard.feeds.export import write_suricata_export
+from dnsguard.feeds.indicators import Indicator
+from dnsguard.suricata import package, refresh
+from dnsguard.suricata.archive import ArchiveError, check_members, pack_tarball, unpack_tarball
+from suricata_support import PACK, T0, Exchange, read_alerts, require_suricata, write_traffic
 
 SYSTEM_CONF = Path("/etc/suricata/suricata.yaml")
+SURICATA8 = Path("/opt/dnsguard-suricata8/wrapper/suricata")
+LISTED = "merged-c2.example"
+NOW = 1_800_000_000.0
+
+
+def _indicators(*names: str) -> list[Indicator]:
+    return [Indicator(n, "domain", "AsyncRAT", "c2", 90, ("test",), NOW, NOW, None) for n in names]
 
 
 def _suricata_update() -> str:
@@ -30,74 +43,260 @@ def _suricata_update() -> str:
     return path
 
 
-def test_tarball_is_reproducible_and_complete(tmp_path):
-    a = package.build_source(PACK, tmp_path / "a")
-    b = package.build_source(PACK, tmp_path / "b")
-    assert a.md5 == b.md5 and a.tarball.read_bytes() == b.tarball.read_bytes()
-    assert a.md5_file.read_text().strip() == hashlib.md5(a.tarball.read_bytes()).hexdigest()
-    with tarfile.open(a.tarball) as tar:
-        names = set(tar.getnames())
-    assert "rules/dnsguard.rules" in names
-    assert "rules/dnsguard-lua.rules" not in names
-    assert {f"rules/datasets/dnsguard-{t}.lst" for t in ("c2", "iab", "botnet", "dga", "c2-ip")} <= names
-    entry = yaml.safe_load(package.index_yaml("https://example.org/x.tar.gz", a, "1.0"))
-    src = entry["sources"][package.SOURCE_NAME]
-    assert src["url"] == "https://example.org/x.tar.gz" and src["checksum"] is True
-    assert src["sha256"] == a.sha256
+class Updater:
+    """suricata-update with private state, config and output; one local source."""
+
+    def __init__(self, root: Path, suricata: str, conf: Path = SYSTEM_CONF):
+        self.root = root
+        self.data, self.out = root / "su-data", root / "su-out"
+        self.config = root / "update.yaml"
+        self.config.write_text("{}\n")
+        self.data.mkdir(exist_ok=True)
+        self.suricata, self.conf = suricata, conf
+
+    @property
+    def common(self) -> list[str]:
+        return [_suricata_update(), "-D", str(self.data), "-c", str(self.config)]
+
+    def add_source(self, archive: Path) -> None:
+        run = subprocess.run([*self.common, "add-source", "dnsguard", archive.as_uri()],
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stdout + run.stderr
+
+    @property
+    def command(self) -> list[str]:
+        return [*self.common, "--suricata-conf", str(self.conf), "--suricata", self.suricata,
+                "-o", str(self.out), "--no-reload"]
+
+    def update(self, *extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*self.command, "--now", *extra], capture_output=True, text=True, timeout=600)
 
 
-def _merged_conf(tmp: Path, rules_dir: Path, data_dir: Path) -> Path:
-    """Debian's suricata.yaml pointed at the output and a private data dir."""
-    text = SYSTEM_CONF.read_text("utf-8")
-    lines = [f"default-rule-path: {rules_dir}" if line.startswith("default-rule-path:") else line
-             for line in text.splitlines()]
-    conf = tmp / "suricata.yaml"
-    conf.write_text("\n".join(lines) + f"\ndefault-data-dir: {data_dir}\n", "utf-8")
-    return conf
+def _replace(archive: Path, blob: bytes) -> None:
+    """Publish other bytes as the archive, with their ``.md5`` as a server would."""
+    archive.write_bytes(blob)
+    Path(f"{archive}.md5").write_text(hashlib.md5(blob).hexdigest() + "\n")
 
 
-def test_add_source_update_and_merged_ruleset_loads_and_alerts(tmp_path):
+def _installed(out: Path) -> dict[str, bytes]:
+    """The merged rules and the datasets suricata-update installed."""
+    files = {"suricata.rules": (out / "suricata.rules").read_bytes()}
+    files.update({f"datasets/{p.name}": p.read_bytes() for p in sorted((out / "datasets").glob("*"))})
+    return files
+
+
+def _check_install(out: Path, listed: list[str]) -> str:
+    """The merged rules carry the pack (no Lua, verdict set without ``state``)
+    and every dataset they load, the union holding ``listed``."""
+    merged = (out / "suricata.rules").read_text("utf-8")
+    ours = [line for line in merged.splitlines() if 'msg:"DNSGUARD ' in line]
+    pack_rules = [line for line in (PACK / "dnsguard.rules").read_text().splitlines() if line.startswith("alert ")]
+    assert len(ours) == len(pack_rules)
+    assert not any("lua:" in line for line in ours)
+    verdict = next(line for line in ours if "sid:9070500;" in line)
+    assert ",save dnsguard-verdict.lst," in verdict and "state " not in verdict
+    assert "load datasets/dnsguard-" not in merged  # rewritten to suricata-update's copies
+    loads = refresh.load_targets("\n".join(ours))
+    union = []
+    for target in loads.values():
+        installed = out / target.path
+        assert installed.is_file(), target.path  # where Suricata resolves it: beside suricata.rules
+        if installed.read_bytes() and target.kind == "string":
+            union.extend(base64.b64decode(x).decode() for x in installed.read_bytes().split())
+    assert set(listed) <= set(union)
+    assert refresh.check_installed(out) == []
+    return merged
+
+
+def _alerts(suricata: str, conf: Path, rules: Path, root: Path, qnames: list[str]) -> list[int]:
+    """SIDs raised for one client querying ``qnames``, through the installed rules."""
+    pcap, logs, data = root / "q.pcap", root / "logs", root / "sdata"
+    logs.mkdir(exist_ok=True)
+    data.mkdir(exist_ok=True)
+    write_traffic(pcap, [Exchange(ts=T0 + i, client="10.7.0.1", qname=q) for i, q in enumerate(qnames)])
+    proc = subprocess.run([suricata, "-c", str(conf), "-S", str(rules), "-l", str(logs), "--data-dir", str(data),
+                           "-r", str(pcap), "-k", "none"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return sorted(a.sid for a in read_alerts(logs / "eve.json") if a.client == "10.7.0.1")
+
+
+@pytest.fixture
+def published(tmp_path) -> Path:
+    """``feeds export`` of a store holding one C2 name: the published directory."""
+    out = tmp_path / "publish"
+    write_suricata_export(_indicators(LISTED), out, None, mtime=NOW)
+    return out
+
+
+def test_one_archive_reproducible_without_lua_and_with_filled_sets(tmp_path, published):
+    archive = published / package.ARCHIVE_NAME
+    assert sorted(p.name for p in published.iterdir()) == [
+        "datasets", package.ARCHIVE_NAME, package.ARCHIVE_NAME + ".md5", "index.yaml"]
+    blob = archive.read_bytes()
+    assert (published / (package.ARCHIVE_NAME + ".md5")).read_text() == hashlib.md5(blob).hexdigest() + "\n"
+    again = write_suricata_export(list(reversed(_indicators(LISTED))), tmp_path / "again", None, mtime=NOW)
+    assert again.path.read_bytes() == blob  # same store, same bytes: suricata-update's .md5 check skips it
+    members = unpack_tarball(blob)
+    assert "rules/dnsguard.rules" in members and not any("lua" in name for name in members)
+    assert base64.b64decode(members["rules/datasets/dnsguard-any.lst"]).decode() == LISTED
+    assert check_members(members) == []
+    entry = yaml.safe_load((published / "index.yaml").read_text())["sources"][package.SOURCE_NAME]
+    assert entry["checksum"] is True and entry["sha256"] == hashlib.sha256(blob).hexdigest()
+    # The package entry point builds the same archive from the exported sets.
+    assert package.main([str(published), "https://rules.example.org/dnsguard-rules.tar.gz"]) == 0
+    assert unpack_tarball(archive.read_bytes()) == members
+    assert package.main([str(tmp_path / "nothing")]) == 2  # no sets: refused unless --allow-empty
+
+
+def test_unfit_archives_are_named(tmp_path, published):
+    members = unpack_tarball((published / package.ARCHIVE_NAME).read_bytes())
+    poisoned = {**members, "rules/datasets/dnsguard-c2.lst": b"merged-c2.example\n"}
+    assert any("dnsguard-c2.lst: line 1" in p for p in check_members(poisoned))
+    missing = {k: v for k, v in members.items() if not k.endswith("dnsguard-any.lst")}
+    assert any("lacks" in p for p in check_members(missing))
+    lua = {**members, "rules/x.rules": b'alert dns any any -> any any (msg:"DNSGUARD x"; lua:x.lua; sid:1;)\n'}
+    assert any("Lua" in p for p in check_members(lua))
+    with pytest.raises(ArchiveError):
+        package.publish(poisoned, tmp_path / "refused")
+    assert not (tmp_path / "refused").exists()
+    (tmp_path / "empty.tar.gz").write_bytes(b"")
+    assert refresh.check_archive(tmp_path / "empty.tar.gz")
+    (tmp_path / "rulesless.tar.gz").write_bytes(pack_tarball({"README": b"x\n"}, 0))
+    assert refresh.check_archive(tmp_path / "rulesless.tar.gz")
+
+
+def _install_and_detect(tmp_path: Path, published: Path, suricata: str, conf: Path) -> None:
+    up = Updater(tmp_path, suricata, conf)
+    up.add_source(published / package.ARCHIVE_NAME)
+    run = up.update("--fail")
+    log = run.stdout + run.stderr
+    assert run.returncode == 0, log[-4000:]
+    assert "Testing with suricata -T" in log and "Suricata test failed" not in log
+    _check_install(up.out, [LISTED])
+    sids = _alerts(suricata, conf, up.out / "suricata.rules", tmp_path, [LISTED, f"cdn.{LISTED}", "benign.example"])
+    assert sids == [9_070_100, 9_070_102]
+
+
+def test_suricata7_stock_debian_add_source_update_and_alert(tmp_path, published):
+    """On a stock Debian 12 (system config, no /var/lib/suricata/data) the test step passes."""
     suricata = require_suricata()
-    update = _suricata_update()
+    assert SYSTEM_CONF.exists()
+    _install_and_detect(tmp_path, published, suricata, SYSTEM_CONF)
+
+
+@pytest.mark.skipif(not SURICATA8.exists(), reason="Suricata 8 tree not installed (tools/suricata8/setup.sh)")
+def test_suricata8_add_source_update_and_alert(tmp_path, published):
+    """The same archive on Suricata 8.0 (its own /etc/suricata/suricata.yaml inside the tree)."""
+    if not Path("/opt/dnsguard-suricata8/tree/tmp", tmp_path.relative_to("/tmp")).exists():
+        pytest.skip("Suricata 8 tree does not see /tmp (run tools/suricata8/setup.sh to mount it)")
+    _install_and_detect(tmp_path, published, str(SURICATA8), SYSTEM_CONF)
+
+
+def test_poisoned_archive_leaves_installed_rules_intact(tmp_path, published):
+    """suricata-update's own guard: its test step fails and it restores the last good rules."""
+    suricata = require_suricata()
+    up = Updater(tmp_path, suricata)
+    archive = published / package.ARCHIVE_NAME
+    up.add_source(archive)
+    assert up.update().returncode == 0
+    good = _installed(up.out)
+    members = unpack_tarball(archive.read_bytes())
+    members["rules/datasets/dnsguard-c2.lst"] = b"not base64 at all\n"
+    _replace(archive, pack_tarball(members, 1))
+    # suricata-update 1.3.4 sees only rule files: datasets alone changed, it
+    # writes them untested ("No changes detected").  --force makes it test.
+    run = up.update("--force")
+    assert run.returncode == 1 and "Suricata test failed" in run.stdout + run.stderr
+    assert _installed(up.out) == good
+    lax = up.update()  # without --force: the poisoned set is written, untested
+    assert lax.returncode == 0 and "No changes detected" in lax.stdout + lax.stderr
+    assert any("not a valid string entry" in p for p in refresh.check_installed(up.out))
+
+
+class Recorder:
+    """The refresh's command runner: runs suricata-update for real, records the rest."""
+
+    def __init__(self):
+        self.calls: list[list[str]] = []
+
+    def __call__(self, argv):
+        self.calls.append(list(argv))
+        if "suricata-update" in Path(argv[0]).name:
+            return subprocess.run(list(argv), capture_output=True, timeout=600).returncode
+        return 0
+
+    def ran_update(self) -> bool:
+        return any("suricata-update" in Path(c[0]).name for c in self.calls)
+
+
+def test_refresh_installs_new_feeds_and_keeps_last_good_rules_on_any_failure(tmp_path, published):
+    suricata = require_suricata()
+    up = Updater(tmp_path, suricata)
+    archive = published / package.ARCHIVE_NAME
+    up.add_source(archive)
+    settings = refresh.RefreshSettings(publish_dir=published, rules_dir=up.out, suricata_update=tuple(up.command),
+                                       reload=("reload-suricata",), update_feeds=False, export=False)
+    rec = Recorder()
+    first = refresh.refresh(settings, rec)
+    assert first.ok and first.installed and rec.calls[-1] == ["reload-suricata"], first.steps
+    assert refresh.refresh(settings, rec).installed is False  # unchanged: no reload
+    # New feed data: installed and reloaded.
+    write_suricata_export(_indicators(LISTED, "second-c2.example"), published, None, mtime=NOW + 1)
+    rec = Recorder()
+    assert refresh.refresh(settings, rec).installed and rec.calls[-1] == ["reload-suricata"]
+    good = _installed(up.out)
+    _check_install(up.out, [LISTED, "second-c2.example"])
+
+    # An empty file, an archive without rules, a poisoned set: refused before suricata-update.
+    members = unpack_tarball(archive.read_bytes())
+    for bad in (b"", pack_tarball({"rules/README": b"x\n"}, 0),
+                pack_tarball({**members, "rules/datasets/dnsguard-any.lst": b"%%%\n"}, 0)):
+        _replace(archive, bad)
+        rec = Recorder()
+        outcome = refresh.refresh(settings, rec)
+        assert not outcome.ok and not rec.ran_update() and "archive refused" in outcome.steps[-1]
+        assert _installed(up.out) == good
+
+    # suricata-update succeeds but drops the pack (here: disable.conf): restored, no reload.
+    _replace(archive, pack_tarball(members, 5))
+    disable = tmp_path / "disable.conf"
+    disable.write_text("re:DNSGUARD\n")
+    drop = refresh.RefreshSettings(**{**settings.__dict__,
+                                      "suricata_update": (*up.command, "--disable-conf", str(disable))})
+    rec = Recorder()
+    outcome = refresh.refresh(drop, rec)
+    assert not outcome.ok and rec.ran_update() and ["reload-suricata"] not in rec.calls
+    assert "previous rules restored" in outcome.steps[-1]
+    assert _installed(up.out) == good
+
+    # The export refusing (exit 2): nothing else runs.
+    rec = Recorder()
+    refusing = refresh.RefreshSettings(**{**settings.__dict__, "export": True, "dnsguard": ("false",)})
+    outcome = refresh.refresh(refusing, lambda argv: 2 if argv[0] == "false" else rec(argv))
+    assert not outcome.ok and not rec.ran_update()
+    assert _installed(up.out) == good
+
+
+def test_refresh_systemd_units_run_the_refresh():
+    deploy = Path(__file__).resolve().parents[2] / "deploy"
+    service = (deploy / "dnsguard-rules-update.service").read_text()
+    timer = (deploy / "dnsguard-rules-update.timer").read_text()
+    assert "dnsguard.suricata.refresh" in service and "Type=oneshot" in service
+    assert "OnCalendar=" in timer and "Persistent=true" in timer
+    assert "Unit=dnsguard-rules-update.service" in timer
+
+
+def test_archive_contains_pack_datasets_for_sets_nobody_exports(tmp_path):
+    """A rule loading a set the export does not produce ships the pack's own file."""
     pack = tmp_path / "pack"
     shutil.copytree(PACK, pack)
-    write_dataset(pack / "datasets" / "dnsguard-c2.lst", ["merged-c2.example"])
-    write_dataset(pack / "datasets" / "dnsguard-any.lst", ["merged-c2.example"])  # the union
-    artifact = package.build_source(pack, tmp_path / "src")
-    data, out, sdata = tmp_path / "data", tmp_path / "out", tmp_path / "sdata"
-    for d in (data, out, sdata):
-        d.mkdir()
-    config = tmp_path / "update.yaml"
-    config.write_text("{}\n")
-    conf = _merged_conf(tmp_path, out, sdata)
-    common = ["-D", str(data), "-c", str(config)]
-    add = subprocess.run([update, "add-source", *common, "dnsguard", artifact.tarball.as_uri()],
-                         capture_output=True, text=True, timeout=120)
-    assert add.returncode == 0, add.stderr
-    run = subprocess.run([update, *common, "--suricata-conf", str(conf), "--suricata", suricata,
-                          "-o", str(out), "--no-reload", "--fail"],
-                         capture_output=True, text=True, timeout=300)
-    log = run.stdout + run.stderr
-    assert run.returncode == 0, log[-3000:]
-    assert "Testing with suricata -T" in log and "Suricata test failed" not in log
-    merged = (out / "suricata.rules").read_text("utf-8")
-    ours = [line for line in merged.splitlines() if 'msg:"DNSGUARD' in line]
-    assert len(ours) == len(catalogue.FILES["dnsguard.rules"][1]())
-    assert merged.count('msg:"SURICATA ') > 300  # Debian's decoder/app-layer event rules
-    assert "datasets/dnsguard-c2.lst" not in merged  # rewritten to suricata-update's copies
-    assert len(list((out / "datasets").iterdir())) == 6  # four feed sets, their union, C2 IPs
-
-    # And the merged output detects: one query for the listed name.
-    pcap = tmp_path / "q.pcap"
-    write_traffic(pcap, [Exchange(ts=T0, client="10.7.0.1", qname="cdn.merged-c2.example")])
-    logs = tmp_path / "logs"
-    logs.mkdir()
-    proc = subprocess.run([suricata, "-c", str(conf), "-S", str(out / "suricata.rules"),
-                           "-l", str(logs), "--data-dir", str(sdata), "-r", str(pcap), "-k", "none"],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    sids = sorted(a.sid for a in read_alerts(logs / "eve.json") if a.client == "10.7.0.1")
-    assert sids == [9_070_102]
+    (pack / "extra.rules").write_text(
+        'alert dns any any -> any any (msg:"DNSGUARD TEST extra"; dns.query; '
+        'dataset:isset,dnsguard-extra,type string,load datasets/dnsguard-extra.lst; sid:9079999; rev:1;)\n')
+    (pack / "datasets" / "dnsguard-extra.lst").write_bytes(base64.b64encode(b"x.example") + b"\n")
+    info = write_suricata_export(_indicators(LISTED), tmp_path / "out", pack, mtime=NOW)
+    with tarfile.open(info.path) as tar:
+        assert tar.extractfile("rules/datasets/dnsguard-extra.lst").read() == base64.b64encode(b"x.example") + b"\n"
 
 
 def test_dnsguard_suricata_test_command(tmp_path, capsys):

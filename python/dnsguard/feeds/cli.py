@@ -31,6 +31,7 @@ from dnsguard.feeds.settings import FeedsConfig, FeedsConfigError, feeds_config
 from dnsguard.feeds.state import read_state
 from dnsguard.feeds.store import StoreError, load_indicators, read_store
 from dnsguard.feeds.update import UpdateSettings, update_feeds
+from dnsguard.suricata.archive import ArchiveError
 
 log = logging.getLogger("dnsguard.feeds")
 
@@ -367,6 +368,11 @@ def cmd_export(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
         print(f"zeek: {path} ({n} indicators)")
     if args.suricata is not None:
         url = args.archive_url if args.archive_url is not None else settings.archive_url
-        info = write_suricata_export(indicators, args.suricata, settings.rules_dir, url)
+        try:
+            info = write_suricata_export(indicators, args.suricata, settings.rules_dir, url)
+        except ArchiveError as exc:
+            print(f"dnsguard feeds export: the rule archive would not install ({exc}); "
+                  "Suricata files left as they were", file=sys.stderr)
+            return 2
         print(f"suricata: {args.suricata / 'datasets'} and {info.path} (md5 {info.md5}, {len(info.members)} files)")
     return 0

@@ -7,24 +7,25 @@ byte-identical files and config management sees no spurious change.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import io
 import re
-import tarfile
-import time
 from binascii import b2a_base64
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import compress
 from operator import attrgetter
 from pathlib import Path
 from socket import inet_aton
 
-import yaml
-
 from dnsguard.atomic import write_atomic
 from dnsguard.feeds.indicators import Indicator
+from dnsguard.paths import suricata_rules_dir
+from dnsguard.suricata.archive import (
+    ArchiveError,
+    archive_members,
+    check_members,
+    load_targets,
+    with_shipped,
+)
+from dnsguard.suricata.package import ArchiveInfo, publish
 
 ZEEK_FIELDS = ("indicator", "indicator_type", "meta.source", "meta.desc", "meta.do_notice")
 ZEEK_TYPES = {"domain": "Intel::DOMAIN", "ipv4": "Intel::ADDR", "ipv6": "Intel::ADDR"}
@@ -41,8 +42,6 @@ UNION_DATASET = "dnsguard-any"
 """Every name of the four sets above: the pack's gate rules look a query up
 here once per depth before any per-type set (suricata-rules/README.md)."""
 IP_DATASET = "dnsguard-c2-ip"
-ARCHIVE_NAME = "dnsguard-feeds.tar.gz"
-SOURCE_NAME = "dnsguard/feeds"
 
 _UNSAFE = re.compile(r"[\t\n\r]")
 
@@ -141,73 +140,9 @@ def write_suricata_datasets(indicators: Iterable[Indicator], directory: Path) ->
     return counts
 
 
-_LOAD = re.compile(r"dataset\s*:[^;]*?\bload\s+([^,;\s]+)")
-
-
 def dataset_paths_in_rules(rule_text: str) -> dict[str, str]:
     """basename -> path as written after ``load`` in the rules (``datasets/x.lst``)."""
-    return {Path(p).name: p for p in _LOAD.findall(rule_text)}
-
-
-@dataclass(frozen=True)
-class ArchiveInfo:
-    path: Path
-    md5: str
-    sha256: str
-    members: tuple[str, ...]
-
-
-def build_archive(rules_dir: Path | None, datasets: dict[str, bytes], mtime: float | None = None) -> tuple[bytes, tuple[str, ...]]:
-    """A suricata-update source: ``rules/*.rules`` (and ``*.lua``) plus the dataset files.
-
-    suricata-update looks for a rule's ``load`` file relative to the rule
-    file inside the archive (and Suricata relative to the rule file on
-    disk), so each dataset goes where the rules point, ``rules/datasets/``
-    when no rule mentions it.
-    """
-    stamp = int(time.time() if mtime is None else mtime)
-    members: dict[str, bytes] = {}
-    placed: dict[str, str] = {}
-    for rule_file in sorted(rules_dir.glob("*.rules")) if rules_dir and rules_dir.is_dir() else ():
-        text = rule_file.read_bytes()
-        members[f"rules/{rule_file.name}"] = text
-        for base, written in dataset_paths_in_rules(text.decode("utf-8", "replace")).items():
-            if base in datasets and not written.startswith("/") and ".." not in written:
-                placed.setdefault(base, f"rules/{written}")
-    # Lua scripts sit beside the rules that call them (``lua:x.lua``).
-    for script in sorted(rules_dir.glob("*.lua")) if rules_dir and rules_dir.is_dir() else ():
-        members[f"rules/{script.name}"] = script.read_bytes()
-    for filename, content in sorted(datasets.items()):
-        members[placed.get(filename, f"rules/datasets/{filename}")] = content
-    buffer = io.BytesIO()
-    # Fixed mtime/owner in the tar and gzip headers: same input, same bytes.
-    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        for name, content in sorted(members.items()):
-            info = tarfile.TarInfo(name)
-            info.size, info.mtime, info.mode = len(content), stamp, 0o644
-            info.uname = info.gname = "dnsguard"
-            tar.addfile(info, io.BytesIO(content))
-    return gzip.compress(buffer.getvalue(), compresslevel=1, mtime=stamp), tuple(sorted(members))
-
-
-def index_entry(url: str, sha256: str, min_version: str = "7.0.0") -> dict:
-    """The ``sources:`` entry for a suricata-update index (``checksum: true``
-    makes suricata-update fetch ``<url>.md5`` and skip unchanged downloads)."""
-    return {
-        "sources": {
-            SOURCE_NAME: {
-                "summary": "dnsguard threat-feed indicators (datasets) and rules",
-                "description": "Indicators from the feeds dnsguard tracks, as Suricata datasets, "
-                "with the dnsguard rules that use them.",
-                "vendor": "dnsguard",
-                "url": url,
-                "license": "Various (see each feed's licence in dnsguard feeds list)",
-                "checksum": True,
-                "min-version": min_version,
-                "sha256": sha256,
-            }
-        }
-    }
+    return {base: target.path for base, target in load_targets(rule_text).items()}
 
 
 def write_suricata_export(
@@ -217,20 +152,24 @@ def write_suricata_export(
     archive_url: str = "",
     mtime: float | None = None,
 ) -> ArchiveInfo:
-    """``datasets/*.lst``, the archive, its ``.md5`` and ``index.yaml`` in ``directory``."""
+    """``datasets/*.lst`` and the published archive (``dnsguard-rules.tar.gz``,
+    its ``.md5`` and ``index.yaml``, :mod:`dnsguard.suricata.package`) in
+    ``directory``.  ``rules_dir`` None means the installed pack.
+
+    The archive is checked before anything is written (a rule loading a set
+    the export lacks, a malformed line): a refused archive raises
+    :class:`~dnsguard.suricata.archive.ArchiveError` and leaves the previous
+    export untouched."""
     datasets = suricata_datasets(indicators)
     if mtime is None:
         # Derived from the content, not the clock: re-exporting an unchanged
         # store gives the same archive, so suricata-update's md5 check skips it.
         mtime = max(map(attrgetter("first_seen"), indicators), default=0.0)
+    pack = rules_dir or suricata_rules_dir()
+    members = archive_members(pack, with_shipped(pack, datasets))
+    problems = check_members(members)
+    if problems:
+        raise ArchiveError("; ".join(problems))
     for filename, content in datasets.items():
         write_atomic(directory / "datasets" / filename, content)
-    archive, members = build_archive(rules_dir, datasets, mtime)
-    path = directory / ARCHIVE_NAME
-    md5 = hashlib.md5(archive).hexdigest()
-    sha256 = hashlib.sha256(archive).hexdigest()
-    write_atomic(path, archive)
-    write_atomic(directory / (ARCHIVE_NAME + ".md5"), (md5 + "\n").encode())
-    url = archive_url or path.resolve().as_uri()
-    write_atomic(directory / "index.yaml", yaml.safe_dump(index_entry(url, sha256), sort_keys=False).encode())
-    return ArchiveInfo(path, md5, sha256, members)
+    return publish(members, directory, archive_url, mtime)

@@ -1,129 +1,127 @@
-"""The pack as a suricata-update source: ``dnsguard-rules.tar.gz`` and its index entry.
+"""Publish ``dnsguard-rules.tar.gz``: the one archive a sensor installs.
 
-suricata-update downloads a tarball, keeps every ``*.rules`` file, and for
-rules with ``dataset:...,load <file>`` copies ``<file>`` (looked up beside
-the rule file inside the archive) into ``<output>/datasets/`` and rewrites
-the rule.  So the archive holds ``rules/dnsguard.rules`` with
-``rules/datasets/*.lst`` and nothing else: the Lua rule is left out on
-purpose, since a merged ``suricata.rules`` containing it fails to load on
-every sensor that has not enabled Lua rules.
-
-The archive is reproducible (sorted members, fixed mtime and owner), so its
-checksum only changes when the rules or datasets do; suricata-update fetches
-``<url>.md5`` and skips the download when it matches its cached copy.
+``dnsguard feeds export --suricata DIR`` writes it with the current feed
+sets; ``python -m dnsguard.suricata.package OUT_DIR [URL]`` builds the same
+archive from dataset files already on disk (``--datasets DIR``, by default
+``OUT_DIR/datasets`` as the export leaves them), for a sensor fed by hand or
+an air-gapped copy.  Both go through :func:`publish`, which refuses to write
+an archive :func:`dnsguard.suricata.archive.check_members` finds unfit, so
+a published archive always passes suricata-update's test step as far as
+the pack can know.  Beside the archive: ``<archive>.md5`` (suricata-update
+and Security Onion skip an unchanged download with it) and ``index.yaml``
+(a ``sources:`` entry for ``suricata-update update-sources``).
+What goes in, and why: :mod:`dnsguard.suricata.archive`.
 """
 
 from __future__ import annotations
 
-import gzip
+import argparse
 import hashlib
-import io
 import sys
-import tarfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from dnsguard.atomic import write_atomic
+from dnsguard.suricata.archive import (
+    ArchiveError,
+    archive_members,
+    check_members,
+    pack_tarball,
+    with_shipped,
+)
+
 ARCHIVE_NAME = "dnsguard-rules.tar.gz"
-SOURCE_NAME = "dnsguard/dns"
-FIXED_MTIME = 1_700_000_000
-EXCLUDED_RULE_FILES = ("dnsguard-lua.rules",)
+SOURCE_NAME = "dnsguard/rules"
+MIN_SURICATA = "7.0.3"
 
 
 @dataclass(frozen=True)
-class SourceArtifact:
-    tarball: Path
-    md5_file: Path
+class ArchiveInfo:
+    path: Path
     md5: str
     sha256: str
     members: tuple[str, ...]
 
 
-def pack_members(pack: Path) -> list[tuple[str, Path]]:
-    """(archive name, file) pairs: top-level rules (minus Lua) and datasets."""
-    members = [(f"rules/{p.name}", p) for p in sorted(pack.glob("*.rules"))
-               if p.name not in EXCLUDED_RULE_FILES]
-    members += [(f"rules/datasets/{p.name}", p) for p in sorted((pack / "datasets").glob("*.lst"))]
-    if (pack / "classification.config").exists():
-        members.append(("rules/classification.config", pack / "classification.config"))
-    if not any(name.endswith(".rules") for name, _ in members):
-        raise FileNotFoundError(f"no .rules files in {pack}")
-    return members
-
-
-def build_tarball(members: list[tuple[str, Path]]) -> bytes:
-    raw = io.BytesIO()
-    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        for name, path in members:
-            data = path.read_bytes()
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            info.mtime = FIXED_MTIME
-            info.mode = 0o644
-            info.uid = info.gid = 0
-            info.uname = info.gname = "root"
-            tar.addfile(info, io.BytesIO(data))
-    out = io.BytesIO()
-    with gzip.GzipFile(fileobj=out, mode="wb", mtime=FIXED_MTIME, filename="") as gz:
-        gz.write(raw.getvalue())
-    return out.getvalue()
-
-
-def build_source(pack: Path, out_dir: Path) -> SourceArtifact:
-    """Write the tarball and ``<tarball>.md5`` into ``out_dir``."""
-    members = pack_members(pack)
-    blob = build_tarball(members)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tarball = out_dir / ARCHIVE_NAME
-    tarball.write_bytes(blob)
-    md5 = hashlib.md5(blob).hexdigest()
-    md5_file = out_dir / f"{ARCHIVE_NAME}.md5"
-    md5_file.write_text(md5 + "\n", encoding="ascii")
-    return SourceArtifact(tarball, md5_file, md5, hashlib.sha256(blob).hexdigest(),
-                          tuple(name for name, _ in members))
-
-
-def index_entry(url: str, artifact: SourceArtifact, version: str) -> dict[str, Any]:
-    """A ``sources:`` entry for a suricata-update index (``index.yaml``)."""
-    return {
-        SOURCE_NAME: {
-            "summary": "dnsguard: malware over DNS (feeds, DGA forecasts, shapes, tunnelling)",
-            "description": (
-                "Dataset lookups for C2/IAB/botnet/DGA indicators and runtime verdicts, "
-                "DGA family shapes, NXDOMAIN bursts and DNS tunnelling. SIDs 9070000-9079999."
-            ),
-            "vendor": "dnsguard",
-            "license": "BSD-3-Clause",
-            "url": url,
-            "checksum": True,
-            "min-version": "7.0.3",
-            "version": version,
-            "sha256": artifact.sha256,
-        }
+def index_entry(url: str, sha256: str, version: str = "") -> dict[str, Any]:
+    """The ``sources:`` entry for a suricata-update index (``checksum: true``
+    makes suricata-update fetch ``<url>.md5`` and skip unchanged downloads)."""
+    entry: dict[str, Any] = {
+        "summary": "dnsguard: malware over DNS (feeds, DGA forecasts, family shapes, tunnelling)",
+        "description": "Dataset lookups for C2/IAB/botnet/DGA indicators and runtime verdicts, DGA family "
+        "shapes, NXDOMAIN bursts and DNS tunnelling, with the feed datasets. SIDs 9070000-9079999.",
+        "vendor": "dnsguard",
+        "license": "BSD-3-Clause (rules); feed data under each feed's licence (dnsguard feeds list)",
+        "url": url,
+        "checksum": True,
+        "min-version": MIN_SURICATA,
+        "sha256": sha256,
     }
+    if version:
+        entry["version"] = version
+    return {"version": 1, "sources": {SOURCE_NAME: entry}}
 
 
-def index_yaml(url: str, artifact: SourceArtifact, version: str) -> str:
-    return yaml.safe_dump({"version": 1, "sources": index_entry(url, artifact, version)},
-                          sort_keys=False)
+def publish(members: Mapping[str, bytes], out_dir: Path, url: str = "", mtime: float = 0.0,
+            version: str = "") -> ArchiveInfo:
+    """Check, then write the archive, ``.md5`` and ``index.yaml`` atomically.
+
+    The archive is written before its ``.md5`` so a reader that sees the new
+    checksum finds the new archive; a refused archive writes nothing."""
+    problems = check_members(members)
+    if problems:
+        raise ArchiveError("; ".join(problems))
+    blob = pack_tarball(members, int(mtime))
+    path = out_dir / ARCHIVE_NAME
+    md5 = hashlib.md5(blob).hexdigest()
+    sha256 = hashlib.sha256(blob).hexdigest()
+    write_atomic(path, blob)
+    write_atomic(out_dir / f"{ARCHIVE_NAME}.md5", (md5 + "\n").encode("ascii"))
+    entry = index_entry(url or path.resolve().as_uri(), sha256, version)
+    write_atomic(out_dir / "index.yaml", yaml.safe_dump(entry, sort_keys=False).encode("utf-8"))
+    return ArchiveInfo(path, md5, sha256, tuple(sorted(members)))
 
 
-def main(argv: list[str]) -> int:
+def read_datasets(directory: Path) -> dict[str, bytes]:
+    """``*.lst`` files of a directory, by name."""
+    return {p.name: p.read_bytes() for p in sorted(directory.glob("*.lst"))}
+
+
+def main(argv: list[str] | None = None) -> int:
     from dnsguard import __version__
     from dnsguard.paths import suricata_rules_dir
 
-    if len(argv) < 2:
-        print("usage: python -m dnsguard.suricata.package OUT_DIR [URL]", file=sys.stderr)
+    parser = argparse.ArgumentParser(
+        prog="python -m dnsguard.suricata.package",
+        description=f"Write OUT_DIR/{ARCHIVE_NAME} (+ .md5, index.yaml) from the pack's rules and dataset files.")
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("url", nargs="?", default="", help="URL the archive will be served at (index.yaml)")
+    parser.add_argument("--datasets", type=Path, help="directory of *.lst files (default OUT_DIR/datasets, "
+                        "as 'dnsguard feeds export --suricata OUT_DIR' writes them)")
+    parser.add_argument("--rules-dir", type=Path, help="the rule pack (default: the installed one)")
+    parser.add_argument("--allow-empty", action="store_true",
+                        help="publish even when the feed sets are empty (rules only)")
+    args = parser.parse_args(argv)
+    datasets_dir = args.datasets or args.out_dir / "datasets"
+    rules_dir = args.rules_dir or suricata_rules_dir()
+    datasets = read_datasets(datasets_dir) if datasets_dir.is_dir() else {}
+    if not any(datasets.values()) and not args.allow_empty:
+        print(f"package: no indicators in {datasets_dir}/*.lst: run 'dnsguard feeds export --suricata "
+              f"{args.out_dir}' (which writes the archive itself), give --datasets, or --allow-empty "
+              "for a rules-only archive", file=sys.stderr)
         return 2
-    out = Path(argv[1])
-    artifact = build_source(suricata_rules_dir(), out)
-    url = argv[2] if len(argv) > 2 else artifact.tarball.resolve().as_uri()
-    (out / "index.yaml").write_text(index_yaml(url, artifact, __version__), encoding="utf-8")
-    print(f"wrote {artifact.tarball} (md5 {artifact.md5}) and {out / 'index.yaml'}")
+    try:
+        info = publish(archive_members(rules_dir, with_shipped(rules_dir, datasets)), args.out_dir, args.url, version=__version__)
+    except ArchiveError as exc:
+        print(f"package: refused: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {info.path} (md5 {info.md5}, {len(info.members)} files) and {args.out_dir / 'index.yaml'}")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv))
+    raise SystemExit(main())
