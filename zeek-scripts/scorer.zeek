@@ -83,6 +83,62 @@ export {
 	## Intel expiry when a verdict says ``expire=0``.
 	option verdict_default_expire = 1day;
 
+	## Longest Intel lifetime a verdict may ask for; a larger ``expire``
+	## is cut to this (a verdict never holds forever).
+	option verdict_max_expire = 7days;
+
+	## Names no scorer verdict may flag: a verdict for one of these, or a
+	## name below one of them, is refused (counted in
+	## ``verdicts_refused``, reported once per name) however it arrived.
+	## The same popular and infrastructure domains the Python side
+	## refuses; the full lists come from :zeek:see:`DNSGuard::verdict_refuse_file`.
+	option verdict_refuse_domains: set[string] = {
+		"google.com",
+		"googleapis.com",
+		"gstatic.com",
+		"youtube.com",
+		"facebook.com",
+		"microsoft.com",
+		"windows.com",
+		"windowsupdate.com",
+		"office.com",
+		"live.com",
+		"apple.com",
+		"icloud.com",
+		"amazon.com",
+		"amazonaws.com",
+		"akamaiedge.net",
+		"akamai.net",
+		"cloudfront.net",
+		"cloudflare.com",
+		"dns.google",
+		"one.one.one.one",
+		"quad9.net",
+		"opendns.com",
+		"root-servers.net",
+		"chatgpt.com",
+		"openai.com",
+		"tiktok.com",
+		"discord.com",
+		"x.com",
+	};
+
+	## A tab-separated file of more such names (``#fields domain reason``),
+	## as written by ``dnsguard verdicts refuse-list FILE`` (the allowlist
+	## and the never-list in force).  Read at start-up and again when it
+	## changes.  Empty: only ``verdict_refuse_domains``.
+	option verdict_refuse_file = "";
+
+	## Take back the verdict on *name* (``dnsguard verdicts retract``):
+	## its Intel item goes at once.
+	global retract: event(name: string);
+
+	## Verdicts refused because their name is allowlisted or never-listed.
+	global verdicts_refused = 0;
+
+	## Verdicts retracted.
+	global verdicts_retracted = 0;
+
 	## Candidates dropped because the queue was full.
 	global dropped_candidates = 0;
 
@@ -121,6 +177,20 @@ global flush_outbox: event();
 global release_held: event();
 global open_scorer_link: event();
 global expire_verdict: event(name: string);
+
+# Names from verdict_refuse_file -> why they are refused.
+global refused_names: table[string] of string = table();
+
+type RefusedIdx: record {
+	domain: string;
+};
+
+type RefusedVal: record {
+	reason: string;
+};
+
+# Names already reported as refused (one reporter line each).
+global refusal_reported: set[string] &create_expire=1day;
 
 @if ( ! Cluster::is_enabled() && ! Version::at_least("7.2") )
 # Standalone on Zeek 7.0/7.1: plain ws:// (Broker has no other peers to
@@ -386,17 +456,64 @@ event host_tagged(h: addr, device: string, evidence: string)
 		send_host_tag_to_scorer(h, device, evidence);
 	}
 
-event expire_verdict(name: string)
+# Why no verdict may flag *name* ("" when it may): the name itself or a
+# parent down to its registered domain is refused.
+function verdict_refusal(name: string): string
 	{
-	if ( name !in verdict_expiry || verdict_expiry[name] > network_time() )
-		return;
+	local reg = registered_domain(name);
+	local cur = name;
+	while ( T )
+		{
+		if ( cur in verdict_refuse_domains )
+			return "allowlisted";
+		if ( cur in refused_names )
+			return refused_names[cur];
+		if ( cur == reg || |cur| <= |reg| || /\./ !in cur )
+			return "";
+		cur = split_string1(cur, /\./)[1];
+		}
+	return "";
+	}
 
+function remove_verdict_intel(name: string)
+	{
 	delete verdict_expiry[name];
 
 	# Remove only what the verdict inserted; feeds may list the name too.
 	local meta = Intel::MetaData($source=verdict_intel_source);
 	Intel::remove(Intel::Item($indicator=name, $indicator_type=Intel::DOMAIN,
 	    $meta=meta));
+	}
+
+event zeek_init() &priority=-5
+	{
+	if ( ! is_manager() || verdict_refuse_file == "" )
+		return;
+
+	Input::add_table([$source=verdict_refuse_file, $name="dnsguard-verdict-refuse",
+	    $idx=RefusedIdx, $val=RefusedVal, $destination=refused_names,
+	    $want_record=F, $mode=Input::REREAD]);
+	}
+
+event retract(name: string)
+	{
+	if ( ! is_manager() )
+		return;
+
+	name = to_lower(name);
+	if ( name !in verdict_expiry )
+		return;
+
+	++verdicts_retracted;
+	remove_verdict_intel(name);
+	}
+
+event expire_verdict(name: string)
+	{
+	if ( name !in verdict_expiry || verdict_expiry[name] > network_time() )
+		return;
+
+	remove_verdict_intel(name);
 	}
 
 event verdict(name: string, score: double, family: string, threat: string,
@@ -413,11 +530,25 @@ event verdict(name: string, score: double, family: string, threat: string,
 	if ( score < verdict_notice_threshold )
 		return;
 
+	local refusal = verdict_refusal(name);
+	if ( refusal != "" )
+		{
+		++verdicts_refused;
+		if ( name !in refusal_reported )
+			{
+			add refusal_reported[name];
+			Reporter::warning(fmt("DNSGuard: refused a scorer verdict for %s (%s)", name,
+			    refusal));
+			}
+		return;
+		}
+
 	local f = Finding($note=Scorer_Verdict, $detection="verdict",
 	    $what="Scorer verdict", $name=name, $family=family, $threat=threat,
 	    $score=score, $identifier=name);
 
-	f$evidence = fmt("scorer score %.3f, intel for %ds", score, expire);
+	f$evidence = fmt("scorer score %.3f, intel for %ds", score, expire > 0 ? expire :
+	    double_to_count(interval_to_double(verdict_default_expire)));
 
 	if ( name in name_origin )
 		{
@@ -430,6 +561,8 @@ event verdict(name: string, score: double, family: string, threat: string,
 	report(f);
 
 	local lifetime = expire > 0 ? expire * 1sec : verdict_default_expire;
+	if ( lifetime > verdict_max_expire )
+		lifetime = verdict_max_expire;
 	local capped = score >= 1.0 ? 1.0 : score;
 	local confidence = double_to_count(floor(capped * 100.0 + 0.5));
 	local meta = Intel::MetaData($source=verdict_intel_source);

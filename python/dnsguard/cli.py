@@ -27,10 +27,11 @@ def _registrars():
     from dnsguard.dga import generate_cli
     from dnsguard.feeds import cli as feeds_cli
     from dnsguard.service import cli as serve_cli
+    from dnsguard.service import verdicts_cli
     from dnsguard.suricata import cli as suricata_cli
 
     return [analyze_cli.register, score_cli.register, generate_cli.register, feeds_cli.register,
-            suricata_cli.register, serve_cli.register, report_cli.register]
+            suricata_cli.register, serve_cli.register, verdicts_cli.register, report_cli.register]
 
 
 def build_parser() -> argparse.ArgumentParser:

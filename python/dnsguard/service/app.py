@@ -24,15 +24,26 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from dnsguard.feeds.allowlist import Allowlist
 from dnsguard.feeds.indicators import IndicatorIndex
+from dnsguard.names import Name, normalize
 from dnsguard.records import InputStats
+from dnsguard.service.control import ControlStats, serve_control
 from dnsguard.service.decide import Decider
 from dnsguard.service.eve_follow import EveFollower, follow
 from dnsguard.service.eve_input import eve_candidates
 from dnsguard.service.eve_socket import SocketStats, serve_eve_socket
-from dnsguard.service.journal import Journal
+from dnsguard.service.journal import Journal, key_of
 from dnsguard.service.metrics import Histogram, Sample, serve_metrics
-from dnsguard.service.model import Candidate, Drained, HostTag, HostVerdict, NameVerdict, TraceDone
+from dnsguard.service.model import (
+    Candidate,
+    Drained,
+    HostTag,
+    HostVerdict,
+    NameVerdict,
+    Retraction,
+    TraceDone,
+)
 from dnsguard.service.queues import DropQueue
 from dnsguard.service.scoring import DgaScorer
 from dnsguard.service.settings import ServeSettings
@@ -42,7 +53,7 @@ from dnsguard.service.zeek_link import ZeekLink
 
 log = logging.getLogger("dnsguard.serve")
 
-Reloaded = tuple[ServeSettings, DgaScorer | None, IndicatorIndex | None]
+Reloaded = tuple  # (settings, scorer, indicators) or (settings, scorer, indicators, guard)
 
 
 @dataclass
@@ -65,25 +76,28 @@ class Service:
         indicators: IndicatorIndex | None = None,
         reload: Callable[[], Reloaded] | None = None,
         clock: Callable[[], float] = time.time,
+        guard: Allowlist | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock
         self.reload_fn = reload
         self.stats = ServiceStats()
-        self.decider = Decider(scorer, settings.decide, indicators or IndicatorIndex())
+        self.decider = Decider(scorer, settings.decide, indicators or IndicatorIndex(), guard=guard)
         self.queue: DropQueue[Candidate | HostTag | TraceDone] = DropQueue(settings.queue_size)
         self.journal = Journal(settings.journal_path, settings.host_verdict_ttl, settings.journal_max_live)
         self.siem = SiemLog(settings.verdict_log) if settings.verdict_log else None
         self.zeek = (
-            ZeekLink(settings.zeek, self.queue.put, self.journal.live, settings.outbox_size, clock)
+            ZeekLink(settings.zeek, self.queue.put, self.journal.live, settings.outbox_size, clock,
+                     retracted=self._retracted_names)
             if settings.zeek
             else None
         )
         self.suricata = (
-            SuricataLink(settings.suricata, self.journal.live, settings.outbox_size, clock)
+            SuricataLink(settings.suricata, self.journal.live, settings.outbox_size, clock, gone=self.journal.gone)
             if settings.suricata
             else None
         )
+        self.control_stats = ControlStats()
         self.followers = [EveFollower(p, settings.eve_from_end, settings.max_line) for p in settings.eve_files]
         self.eve_socket_stats = SocketStats()
         self.eve_stats = InputStats()
@@ -172,6 +186,79 @@ class Service:
                 self.latency.observe(time.monotonic() - oldest)
             await asyncio.sleep(0)
 
+    # -- retraction ---------------------------------------------------------------
+    def _retracted_names(self, now: float) -> list[str]:
+        return [r.name for r in self.journal.retracted(now) if r.key.startswith("n:")]
+
+    def retract(self, name: str = "", host: str = "", seconds: float | None = None, by: str = "") -> dict:
+        """Take back the verdict on a name and/or a host: journaled (fsync'd)
+        first, then Zeek is sent ``DNSGuard::retract`` and Suricata
+        ``dataset-remove``.  No new verdict on it for ``seconds`` (default:
+        ``verdict_ttl``)."""
+        now = self.clock()
+        keys = []
+        if name:
+            parsed = normalize(name)
+            if not isinstance(parsed, Name):
+                raise ValueError(f"not a usable DNS name: {name!r} ({getattr(parsed, 'reason', 'rejected')})")
+            keys.append("n:" + parsed.fqdn)
+        if host:
+            import ipaddress
+
+            try:
+                keys.append("h:" + str(ipaddress.ip_address(host)))
+            except ValueError:
+                raise ValueError(f"not an IP address: {host!r}") from None
+        if not keys:
+            raise ValueError("retract needs a name or a host")
+        span = float(self.settings.decide.verdict_ttl if seconds is None else seconds)
+        if not 0 < span <= 366 * 86_400:
+            raise ValueError("the retraction must hold for 1 s to 366 days")
+        out = []
+        for key in keys:
+            old = self.journal.retract(key, now, now + span, by)
+            out.append({"key": key, "had_verdict": old is not None})
+            if key.startswith("n:"):
+                retraction = Retraction(key[2:], now)
+                for sink in (self.zeek, self.suricata):
+                    if sink is not None:
+                        sink.offer([retraction])
+        self.decider.cache.clear()
+        log.info("retracted %s (by %s)", ", ".join(keys), by or "?")
+        return {"ok": True, "retracted": out, "until": now + span}
+
+    def list_verdicts(self) -> dict:
+        now = self.clock()
+        live = [
+            {"key": key_of(v), "family": v.family, "threat": v.threat, "score": v.score,
+             "created": v.created, "expires_at": self.journal.expires_at(v),
+             "source": getattr(v, "source", "host")}
+            for v in self.journal.live(now)
+        ]
+        retracted = [{"key": r.key, "at": r.at, "until": r.until, "by": r.by} for r in self.journal.retracted(now)]
+        return {"ok": True, "live": live, "retracted": retracted}
+
+    def control(self, request: dict) -> dict:
+        command = request.get("command")
+        if command == "list":
+            return self.list_verdicts()
+        if command == "retract":
+            seconds = request.get("for")
+            if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int | float)):
+                raise ValueError("'for' must be a number of seconds")
+            return self.retract(str(request.get("name") or ""), str(request.get("host") or ""), seconds,
+                                str(request.get("by") or ""))
+        return {"ok": False, "error": f"unknown command {str(command)[:40]!r}"}
+
+    def _drop_refused_live(self) -> None:
+        """Live verdicts the guard now refuses (journaled before an allowlist
+        refresh or an upgrade) are retracted at start-up, not replayed."""
+        now = self.clock()
+        for v in self.journal.live(now):
+            if isinstance(v, NameVerdict) and self.decider.refusal(v.name, v.registered) is not None:
+                self.journal.retract(key_of(v), now, v.expires_at, "guard")
+                log.warning("journal: verdict on %s dropped: %s", v.name, self.decider.refusal(v.name, v.registered))
+
     # -- control ----------------------------------------------------------------
     def request_stop(self) -> None:
         self._stop_requested.set()
@@ -186,14 +273,14 @@ class Service:
             if self.reload_fn is None:
                 continue
             try:
-                settings, scorer, indicators = await asyncio.to_thread(self.reload_fn)
+                settings, scorer, indicators, *more = await asyncio.to_thread(self.reload_fn)
             except Exception as exc:  # noqa: BLE001 - a bad reload keeps the old state
                 self.stats.reload_errors += 1
                 log.error("reload failed, keeping the running configuration: %s", exc)
                 continue
             self.decider.settings = settings.decide
             self.decider.hosts.settings = settings.decide.hosts
-            self.decider.reload(scorer, indicators)
+            self.decider.reload(scorer, indicators, more[0] if more else None)
             self.stats.reloads += 1
             log.info("reloaded: %d indicators", len(self.decider.indicators))
 
@@ -209,6 +296,7 @@ class Service:
     async def run(self, install_signals: bool = True) -> int:
         loop = asyncio.get_running_loop()
         self.journal.open(self.clock())
+        self._drop_refused_live()
         if install_signals:
             loop.add_signal_handler(signal.SIGTERM, self.request_stop)
             loop.add_signal_handler(signal.SIGINT, self.request_stop)
@@ -226,7 +314,9 @@ class Service:
                 )
             )
         worker = asyncio.create_task(self._worker())
-        side = [asyncio.create_task(self._reloader())]
+        side = [asyncio.create_task(self._reloader()),
+                asyncio.create_task(serve_control(s.control_socket, self.control, self._link_stop,
+                                                  self.control_stats))]
         if s.metrics is not None:
             side.append(
                 asyncio.create_task(
@@ -292,6 +382,11 @@ class Service:
             Sample("dnsguard_rejected_names_total", d.rejected, "Names that are not usable DNS names", "counter"),
             Sample("dnsguard_scored_names_total", d.scored, "Names sent to the DGA model", "counter"),
             Sample("dnsguard_feed_hits_total", d.feed_hits, "Names matched by a feed", "counter"),
+            Sample("dnsguard_refused_verdicts_total", d.refused + self.journal.stats.suppressed,
+                   "Verdicts not made: allowlisted or never-listed name, or retracted", "counter"),
+            Sample("dnsguard_retractions_total", self.journal.stats.retracted, "Verdicts retracted", "counter"),
+            Sample("dnsguard_control_refused_total", self.control_stats.refused,
+                   "Control socket clients refused (not root or the service's user)", "counter"),
             Sample("dnsguard_verdicts_total", self.stats.verdicts_out, "New verdicts", "counter", {"kind": "name"}),
             Sample("dnsguard_verdicts_total", self.stats.host_verdicts_out, "New verdicts", "counter",
                    {"kind": "host"}),

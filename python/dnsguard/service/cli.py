@@ -37,6 +37,16 @@ def build_settings(config: dict[str, Any], args: argparse.Namespace) -> ServeSet
     return settings
 
 
+def load_guard(config: dict[str, Any]):
+    """The feeds' allowlist and never-list (user lists, refreshed top list):
+    the service makes no verdict on a name they cover."""
+    from dnsguard.feeds.allowlist import load_allowlist
+    from dnsguard.feeds.settings import feeds_config
+
+    feeds = feeds_config(config)
+    return load_allowlist(list(feeds.allowlist_files), state_dir=feeds.state_dir)
+
+
 def _load(config: dict[str, Any], args: argparse.Namespace):
     from dnsguard.service.feeds_loader import load_index
     from dnsguard.service.scoring import default_scorer
@@ -45,18 +55,19 @@ def _load(config: dict[str, Any], args: argparse.Namespace):
     index, problems = load_index(settings.indicator_files, time.time())
     for p in problems:
         logging.getLogger("dnsguard.serve").warning("feeds: %s", p)
-    return settings, default_scorer(), index
+    return settings, default_scorer(), index, load_guard(config)
 
 
 def run(args: argparse.Namespace, config: dict[str, Any]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        settings, scorer, index = _load(config, args)
+        settings, scorer, index, guard = _load(config, args)
     except (SettingsError, RuntimeError, OSError, ValueError) as exc:
         print(f"dnsguard serve: {exc}")
         return 2
     if args.check:
-        print(f"configuration ok: {len(index)} indicators, journal {settings.journal_path}")
+        print(f"configuration ok: {len(index)} indicators, {len(guard.domains)} allowlisted/never-listed names, "
+              f"journal {settings.journal_path}")
         return 0
 
     def reload():
@@ -66,11 +77,12 @@ def run(args: argparse.Namespace, config: dict[str, Any]) -> int:
         return _load(load_config(getattr(args, "config", None)), args)
 
     from dnsguard.service.app import Service
+    from dnsguard.service.journal import JournalBusy
 
-    service = Service(settings, scorer, index, reload=reload)
+    service = Service(settings, scorer, index, reload=reload, guard=guard)
     try:
         return asyncio.run(service.run())
-    except OSError as exc:
+    except (OSError, JournalBusy) as exc:
         print(f"dnsguard serve: {exc}")
         return 2
 

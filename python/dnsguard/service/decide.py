@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from dnsguard.feeds.allowlist import Allowlist
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.names import Name, Rejected, normalize
 from dnsguard.service.cache import ExpiringCache
@@ -59,6 +60,8 @@ class DecideStats:
     rejected: int = 0
     scored: int = 0
     feed_hits: int = 0
+    refused: int = 0
+    """Verdicts not made because the name is allowlisted or never-listed."""
     name_verdicts: int = 0
     host_verdicts: int = 0
 
@@ -75,13 +78,26 @@ class Decider:
     settings: DecideSettings = field(default_factory=DecideSettings)
     indicators: IndicatorIndex = field(default_factory=IndicatorIndex)
     stats: DecideStats = field(default_factory=DecideStats)
+    guard: Allowlist | None = None
+    """The feeds' allowlist and never-list: no verdict, from a feed or the
+    model, on a name they cover (a poisoned feed or a model error must not
+    flag google.com or 8.8.8.8's dns.google)."""
 
     def __post_init__(self) -> None:
         self.cache: ExpiringCache[Scored] = ExpiringCache(self.settings.cache_entries)
         self.hosts = HostAggregator(self.settings.hosts)
 
-    def reload(self, scorer: DgaScorer | None, indicators: IndicatorIndex | None) -> None:
+    def refusal(self, fqdn: str, registered: str) -> str | None:
+        """Why no verdict may name ``fqdn`` (allowlisted / never-listed), or None."""
+        if registered in self.settings.allowlist:
+            return "allowlisted"
+        return self.guard.name_reason(fqdn, registered) if self.guard is not None else None
+
+    def reload(self, scorer: DgaScorer | None, indicators: IndicatorIndex | None,
+               guard: Allowlist | None = None) -> None:
         """New model or feeds: every cached decision may be stale."""
+        if guard is not None:
+            self.guard = guard
         if scorer is not None:
             self.scorer = scorer
         if indicators is not None:
@@ -138,7 +154,8 @@ class Decider:
         to_model: list[str] = []
         for fqdn, name in parsed.items():
             origin = unseen[fqdn][0].orig_h
-            if name.registered in s.allowlist:
+            if self.refusal(fqdn, name.registered) is not None:
+                self.stats.refused += 1
                 result[fqdn] = Scored(fqdn, name.registered, 0.0, "", None)
                 continue
             match = self.indicators.match_name(name, now) if self.indicators.domains else None

@@ -6,10 +6,11 @@ is skipped up to its newline (counted); a client that disconnects (a
 Suricata restart) simply reconnects.
 
 What arrives here becomes host verdicts, so only trusted writers may
-connect: the socket is created owner- and group-writable only, and a
-client whose user (the kernel's SO_PEERCRED) is not root, the service's
-own user or one of ``allowed_uids`` is closed before a line is read
-(counted as ``refused``).
+connect: the socket is created owner-only (0600) by default, group-writable
+(0660, so Suricata's user can get in through the group) only when
+``allowed_uids`` names other users, and a client whose user (the kernel's
+SO_PEERCRED) is not root, the service's own user or one of ``allowed_uids``
+is closed before a line is read (counted as ``refused``).
 """
 
 from __future__ import annotations
@@ -104,12 +105,12 @@ async def serve_eve_socket(
     # Created under a umask that leaves no write bit for others: connecting
     # needs write permission, so no other user can connect even before the
     # chmod below.
-    old_umask = os.umask(0o117)
+    old_umask = os.umask(0o117 if allowed_uids else 0o177)
     try:
         server = await asyncio.start_unix_server(client, path)
     finally:
         os.umask(old_umask)
-    os.chmod(path, 0o660)
+    os.chmod(path, 0o660 if allowed_uids else 0o600)
     try:
         await stop.wait()
     finally:

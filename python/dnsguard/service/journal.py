@@ -11,10 +11,25 @@ Format: a stream of msgpack maps, appended and fsync'd once per batch
 (group commit).  A torn record at the end (crash mid-write) is cut off on
 open.  When superseded and expired records outweigh the live ones the file
 is rewritten (compacted) through a temporary file and an atomic rename.
+
+Besides verdicts the journal holds two kinds of record that make the
+verdicts' *end* as durable as their start:
+
+* a retraction (``dnsguard verdicts retract``): the verdict leaves the live
+  set, is never replayed, and a new verdict for the same key is refused
+  until the retraction's ``until``;
+* a tombstone: a name whose verdict lapsed or was retracted, kept
+  ``gone_ttl`` seconds so that a sensor which reloaded it from its own
+  state (Suricata's ``state`` file after a restart) is told to drop it.
+
+Only one process writes a journal: :meth:`Journal.open` takes an exclusive
+``flock`` on ``verdicts.lock`` next to it (a second service, or the
+offline ``dnsguard verdicts retract``, gets :class:`JournalBusy`).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -33,6 +48,14 @@ EXPIRE_EVERY = 60.0
 """Seconds between sweeps of expired verdicts (a sweep walks the whole live set)."""
 
 
+class JournalBusy(RuntimeError):
+    """Another process (a running ``dnsguard serve``) holds the journal."""
+
+
+GONE_TTL = 7 * 86_400.0
+"""Seconds a lapsed or retracted name is remembered for sensor clean-up."""
+
+
 def key_of(v: Verdict) -> str:
     return ("n:" + v.name) if isinstance(v, NameVerdict) else ("h:" + v.orig_h)
 
@@ -45,6 +68,21 @@ def to_record(v: Verdict) -> dict[str, Any]:
     rec: dict[str, Any] = {name: getattr(v, name) for name in _FIELDS[type(v)]}
     rec["_k"] = "n" if isinstance(v, NameVerdict) else "h"
     return rec
+
+
+@dataclass(frozen=True, slots=True)
+class Retracted:
+    """A retraction in force: ``key`` (``n:<name>`` / ``h:<address>``) gets no
+    verdict until ``until``."""
+
+    key: str
+    at: float
+    until: float
+    by: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.key[2:]
 
 
 def from_record(rec: dict[str, Any]) -> Verdict | None:
@@ -67,6 +105,9 @@ class JournalStats:
     torn_bytes: int = 0
     unreadable: int = 0
     evicted: int = 0
+    retracted: int = 0
+    suppressed: int = 0
+    """Verdicts refused because their key was retracted."""
 
 
 @dataclass
@@ -77,14 +118,37 @@ class Journal:
     max_live: int = 200_000
     """Cap on live verdicts kept (and replayed); the oldest go first."""
     stats: JournalStats = field(default_factory=JournalStats)
+    gone_ttl: float = GONE_TTL
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
         # Ordered by (re)insertion: the front holds the oldest, evicted first in O(1).
         self._live: OrderedDict[str, Verdict] = OrderedDict()
+        self._retracted: dict[str, Retracted] = {}
+        self._gone: OrderedDict[str, float] = OrderedDict()
+        """Name -> when its verdict lapsed or was retracted (oldest first)."""
         self._records = 0
         self._last_expire = float("-inf")
         self._fh = None
+        self._lock_fd: int | None = None
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
+    def _lock(self) -> None:
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise JournalBusy(f"{self.path} is in use by another process (a running dnsguard serve?)") from None
+        self._lock_fd = fd
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
     def expires_at(self, v: Verdict) -> float:
         return v.expires_at if isinstance(v, NameVerdict) else v.created + self.host_ttl
@@ -92,6 +156,7 @@ class Journal:
     def open(self, now: float) -> None:
         """Load what is on disk, cut a torn tail, compact, open for appending."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock()
         good = 0
         if self.path.exists():
             data = self.path.read_bytes()
@@ -100,6 +165,10 @@ class Journal:
             try:
                 for rec in unpacker:
                     good = unpacker.tell()
+                    if isinstance(rec, dict) and rec.get("_k") in ("r", "g"):
+                        self._load_end(rec)
+                        self._records += 1
+                        continue
                     v = from_record(rec) if isinstance(rec, dict) else None
                     if v is None:
                         self.stats.unreadable += 1
@@ -112,12 +181,30 @@ class Journal:
         self._expire(now)
         self.compact(now)
 
+    def _load_end(self, rec: dict[str, Any]) -> None:
+        """A retraction (``r``) or tombstone (``g``) record read back."""
+        try:
+            if rec["_k"] == "g":
+                name, at = str(rec["name"]), float(rec["at"])
+                self._gone[name] = at
+                self._gone.move_to_end(name)
+                return
+            r = Retracted(str(rec["key"]), float(rec["at"]), float(rec["until"]), str(rec.get("by", "")))
+        except (KeyError, TypeError, ValueError):
+            self.stats.unreadable += 1
+            return
+        self._retracted[r.key] = r
+        old = self._live.pop(r.key, None)
+        if r.key.startswith("n:") and old is not None:
+            self._mark_gone(r.name, r.at)
+
     def close(self) -> None:
         if self._fh is not None:
             self._fh.flush()
             os.fsync(self._fh.fileno())
             self._fh.close()
             self._fh = None
+        self._unlock()
 
     def __len__(self) -> int:
         return len(self._live)
@@ -146,6 +233,10 @@ class Journal:
         fresh: list[Verdict] = []
         for v in verdicts:
             key = key_of(v)
+            held = self._retracted.get(key)
+            if held is not None and held.until > now:
+                self.stats.suppressed += 1
+                continue
             old = self._live.get(key)
             if old is not None and self._same(old, v, now):
                 self.stats.duplicates += 1
@@ -163,6 +254,9 @@ class Journal:
             key = key_of(v)
             self._live[key] = v
             self._live.move_to_end(key)
+            self._retracted.pop(key, None)
+            if isinstance(v, NameVerdict):
+                self._gone.pop(v.name, None)
         self._records += len(fresh)
         self.stats.appended += len(fresh)
         while len(self._live) > self.max_live:
@@ -170,7 +264,7 @@ class Journal:
             self.stats.evicted += 1
         if now - self._last_expire >= EXPIRE_EVERY:
             self._expire(now)
-        if self._records > 2 * len(self._live) + 1_000:
+        if self._records > 2 * (len(self._live) + len(self._gone) + len(self._retracted)) + 1_000:
             self.compact(now)
         return fresh
 
@@ -184,7 +278,54 @@ class Journal:
         self._last_expire = now
         dead = [k for k, v in self._live.items() if self.expires_at(v) <= now]
         for k in dead:
-            del self._live[k]
+            v = self._live.pop(k)
+            if isinstance(v, NameVerdict):
+                self._mark_gone(v.name, v.expires_at)
+        for k in [k for k, r in self._retracted.items() if r.until <= now]:
+            del self._retracted[k]
+        while self._gone and next(iter(self._gone.values())) <= now - self.gone_ttl:
+            self._gone.popitem(last=False)
+
+    def _mark_gone(self, name: str, at: float) -> None:
+        self._gone[name] = at
+        self._gone.move_to_end(name)
+        while len(self._gone) > self.max_live:
+            self._gone.popitem(last=False)
+
+    # -- ends of verdicts ---------------------------------------------------------
+    def retract(self, key: str, now: float, until: float, by: str = "") -> Verdict | None:
+        """Take back the verdict on ``key`` (``n:<name>`` or ``h:<address>``),
+        durably (fsync'd) before anyone is told; returns the live verdict it
+        ended, if there was one.  Until ``until`` a new verdict for the key is
+        refused (a retracted false positive does not come straight back)."""
+        assert self._fh is not None, "journal not open"
+        r = Retracted(key, now, until, by)
+        rec = {"_k": "r", "key": r.key, "at": r.at, "until": r.until, "by": r.by}
+        self._fh.write(msgpack.packb(rec, use_bin_type=True))
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._records += 1
+        self.stats.retracted += 1
+        self._retracted[key] = r
+        old = self._live.pop(key, None)
+        if key.startswith("n:"):
+            self._mark_gone(key[2:], now)
+        return old
+
+    def retracted(self, now: float) -> list[Retracted]:
+        """Retractions in force, oldest first."""
+        self._expire(now)
+        return sorted(self._retracted.values(), key=lambda r: r.at)
+
+    def is_retracted(self, key: str, now: float) -> bool:
+        r = self._retracted.get(key)
+        return r is not None and r.until > now
+
+    def gone(self, now: float) -> list[str]:
+        """Names whose verdict lapsed or was retracted within ``gone_ttl``:
+        what a sensor that may have kept them (Suricata's state file) must drop."""
+        self._expire(now)
+        return list(self._gone)
 
     def compact(self, now: float) -> None:
         """Rewrite the file with the live verdicts only (atomic rename)."""
@@ -193,7 +334,11 @@ class Journal:
             self._fh = None
         self._expire(now)
         packer = msgpack.Packer(use_bin_type=True)
-        write_atomic(self.path, b"".join(packer.pack(to_record(v)) for v in self._live.values()))
-        self._records = len(self._live)
+        ends = [{"_k": "r", "key": r.key, "at": r.at, "until": r.until, "by": r.by}
+                for r in self._retracted.values()]
+        ends += [{"_k": "g", "name": name, "at": at} for name, at in self._gone.items()]
+        write_atomic(self.path, b"".join([*(packer.pack(to_record(v)) for v in self._live.values()),
+                                          *(packer.pack(e) for e in ends)]), mode=0o600)
+        self._records = len(self._live) + len(ends)
         self.stats.compactions += 1
         self._fh = open(self.path, "ab")  # noqa: SIM115 - held open for appends

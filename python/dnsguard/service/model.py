@@ -85,6 +85,17 @@ class HostVerdict:
 
 
 @dataclass(frozen=True, slots=True)
+class Retraction:
+    """A name verdict taken back before it lapsed (``dnsguard verdicts
+    retract``): Zeek drops its Intel item (``DNSGuard::retract``), Suricata
+    gets ``dataset-remove``.  Also sent for names whose verdict lapsed, so a
+    sensor that reloaded them from its own state lets them go."""
+
+    name: str
+    at: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class TraceDone:
     """Zeek's ``DNSGuard::trace_done``: an offline trace is read and its
     candidates sent; Zeek waits for :class:`Drained` before it exits."""

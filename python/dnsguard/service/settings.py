@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
         "socket": "/var/run/suricata/suricata-command.socket",
         "dataset": "dnsguard-verdict",
         "probe_interval": 2.0,
+        "state_file": "",
     },
     "eve": {
         "files": [],
@@ -165,7 +166,8 @@ class ServeSettings:
                               backoff_base=back["base"], backoff_cap=back["cap"],
                               tls_ca=str(z["tls_ca"])) if z["enabled"] else None,
             suricata=SuricataSettings(su["socket"], su["dataset"], probe_interval=su["probe_interval"],
-                                      backoff_base=back["base"], backoff_cap=back["cap"]) if su["enabled"] else None,
+                                      backoff_base=back["base"], backoff_cap=back["cap"],
+                                      state_file=str(su["state_file"])) if su["enabled"] else None,
             eve_files=tuple(Path(p) for p in e["files"]),
             eve_from_end=e["from_end"],
             eve_socket=Path(e["socket"]) if e["socket"] else None,
@@ -200,3 +202,8 @@ class ServeSettings:
     @property
     def journal_path(self) -> Path:
         return self.state_dir / "verdicts.journal"
+
+    @property
+    def control_socket(self) -> Path:
+        """Where ``dnsguard verdicts`` reaches the running service."""
+        return self.state_dir / "control.sock"

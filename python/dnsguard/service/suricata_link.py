@@ -10,6 +10,14 @@ counted and logged but does not stop the link.
 An idle link probes Suricata (``uptime``) every ``probe_interval`` so a
 restart is noticed before the next verdict is due.
 
+The set holds what the journal says is live, and nothing it says has
+ended: every (re)connection first removes the names whose verdict lapsed or
+was retracted (the journal's tombstones; a restarted Suricata may have
+reloaded them from the set's ``state`` file), and, when ``state_file`` is
+configured, asks Suricata to dump the set and removes every member the
+journal does not hold live.  A retraction while connected is a
+``dataset-remove`` at once.
+
 The protocol itself is :class:`dnsguard.suricata.socket.SuricataSocket`'s
 job (blocking; run here in a worker thread, one batch per hop).  That
 client silently reconnects once when the connection breaks; the link
@@ -27,9 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dnsguard.service.links import LinkState, reconnect_loop
-from dnsguard.service.model import HostVerdict, NameVerdict
+from dnsguard.service.model import HostVerdict, NameVerdict, Retraction
 from dnsguard.service.outbox import Outbox
-from dnsguard.suricata.socket import CommandFailed, SuricataSocket
+from dnsguard.suricata.socket import CommandFailed, SuricataSocket, read_set_file
 
 log = logging.getLogger("dnsguard.serve")
 
@@ -46,6 +54,17 @@ class SuricataSettings:
     (``uptime``): a restart must be noticed even when no verdict is due."""
     backoff_base: float = 0.25
     backoff_cap: float = 30.0
+    state_file: str = ""
+    """The set's ``state`` file as this service sees it (e.g.
+    ``/var/lib/suricata/data/dnsguard-verdict.lst``).  When set, every
+    connection reconciles the set exactly: ``dataset-dump``, read the file,
+    remove what the journal does not hold live."""
+
+
+def absent(message: object) -> bool:
+    """Suricata's NOK for removing a value the set does not hold."""
+    text = str(message).lower()
+    return "not found" in text or "does not exist" in text or "failed to remove" in text
 
 
 @dataclass
@@ -71,20 +90,25 @@ class SuricataLink:
         live: Callable[[float], list[Verdict]],
         outbox_size: int = 10_000,
         clock: Callable[[], float] = time.time,
+        gone: Callable[[float], list[str]] | None = None,
     ) -> None:
         self.settings = settings
         self.live = live
+        self.gone = gone or (lambda now: [])
         self.clock = clock
-        self.outbox: Outbox[Verdict] = Outbox(outbox_size)
+        self.outbox: Outbox[NameVerdict | Retraction] = Outbox(outbox_size)
         self.state = LinkState("suricata")
         self.pushed: dict[str, float] = {}
         """Name -> when its verdict lapses, for names this session added."""
         self.retired = 0
         """Names taken out of the set because their verdict lapsed."""
+        self.withdrawn = 0
+        """Names taken out because they were retracted, or found at (re)connect
+        although their verdict had ended."""
         self._last_retire = 0.0
 
-    def offer(self, verdicts: list[Verdict]) -> None:
-        self.outbox.offer([v for v in verdicts if isinstance(v, NameVerdict)])
+    def offer(self, verdicts: list[Verdict | Retraction]) -> None:
+        self.outbox.offer([v for v in verdicts if isinstance(v, NameVerdict | Retraction)])
 
     async def run(self, stop: asyncio.Event) -> None:
         s = self.settings
@@ -116,7 +140,9 @@ class SuricataLink:
                 self.outbox.start_resync()
                 # A (re)started Suricata has only what the replay gives it.
                 self.pushed.clear()
-                replay = [v for v in self.live(self.clock()) if isinstance(v, NameVerdict)]
+                now = self.clock()
+                replay = [v for v in self.live(now) if isinstance(v, NameVerdict)]
+                await self._reconcile(client, {v.name for v in replay}, now)
                 await self._send(client, replay)
                 self.state.replayed += len(replay)
                 continue
@@ -128,9 +154,25 @@ class SuricataLink:
                 continue
             if batch:
                 await self._send(client, batch)
-                self.state.sent += len(batch)
+                self.state.sent += sum(isinstance(v, NameVerdict) for v in batch)
             if self.clock() - self._last_retire >= RETIRE_EVERY:
                 await self._retire(client)
+
+    async def _reconcile(self, client: CountingSocket, live: set[str], now: float) -> None:
+        """Remove from the set what the journal says has ended (before the replay)."""
+        stale = [n for n in self.gone(now) if n not in live]
+        if self.settings.state_file:
+            try:
+                await asyncio.to_thread(client.dataset_dump)
+                held = await asyncio.to_thread(read_set_file, Path(self.settings.state_file))
+            except (OSError, ValueError, CommandFailed) as exc:
+                self.state.errors += 1
+                self.state.last_error = f"state file {self.settings.state_file}: {exc}"[:300]
+                log.warning("suricata link: %s", self.state.last_error)
+            else:
+                stale = list(dict.fromkeys([*stale, *sorted(held - live)]))
+        if stale:
+            self.withdrawn += await asyncio.to_thread(self._remove_all, client, stale)
 
     async def _retire(self, client: CountingSocket) -> None:
         """Take names whose verdict lapsed out of Suricata's set: a verdict
@@ -141,18 +183,23 @@ class SuricataLink:
             return
         for name in lapsed:
             del self.pushed[name]
-        await asyncio.to_thread(self._remove_all, client, lapsed)
+        self.retired += await asyncio.to_thread(self._remove_all, client, lapsed)
 
-    def _remove_all(self, client: CountingSocket, names: list[str]) -> None:
-        """Runs in a worker thread: one dataset-remove per name, NOK counted."""
+    def _remove_all(self, client: CountingSocket, names: list[str]) -> int:
+        """Runs in a worker thread: one dataset-remove per name; returns how
+        many were in the set.  A name already absent is fine, other NOKs counted."""
+        removed = 0
         for name in names:
             try:
                 client.dataset_remove(self.settings.dataset, "string", name)
-                self.retired += 1
+                removed += 1
             except CommandFailed as exc:
+                if absent(exc.message):
+                    continue
                 self.state.errors += 1
                 self.state.last_error = f"dataset-remove {name}: {exc.message}"[:300]
                 log.warning("suricata link: %s", self.state.last_error)
+        return removed
 
     async def _probe(self, client: CountingSocket) -> None:
         before = client.connects
@@ -161,10 +208,18 @@ class SuricataLink:
             self.state.connects += client.connects - before
             self.outbox.request_resync()
 
-    async def _send(self, client: CountingSocket, batch: list[NameVerdict]) -> None:
-        # On failure nothing is put back: the next session starts with a full replay.
+    async def _send(self, client: CountingSocket, batch: list[NameVerdict | Retraction]) -> None:
+        # On failure nothing is put back: the next session starts with a full replay
+        # (and the journal's tombstones cover retractions).
         before = client.connects
-        await asyncio.to_thread(self._add_all, client, batch)
+        adds = [v for v in batch if isinstance(v, NameVerdict)]
+        drops = [v.name for v in batch if isinstance(v, Retraction)]
+        if adds:
+            await asyncio.to_thread(self._add_all, client, adds)
+        if drops:
+            for name in drops:
+                self.pushed.pop(name, None)
+            self.withdrawn += await asyncio.to_thread(self._remove_all, client, drops)
         if client.connects != before:
             self.state.connects += client.connects - before
             self.outbox.request_resync()

@@ -5,7 +5,9 @@ candidate topic (``DNSGuard::candidate``, ``DNSGuard::host_tag`` from Zeek)
 and publishes ``DNSGuard::verdict`` / ``DNSGuard::host_verdict`` on the
 verdict topic (docs/interfaces.md).  Every (re)connection starts with the
 handshake (subscriptions, then Broker's ack) and a replay of the journal's
-live verdicts, because a restarted Zeek has forgotten them.
+live verdicts, because a restarted Zeek has forgotten them, followed by
+``DNSGuard::retract`` for every retraction in force (a Zeek that stayed up
+while the link was down still holds the retracted name's Intel item).
 """
 
 from __future__ import annotations
@@ -26,13 +28,21 @@ from websockets.asyncio.client import connect
 from dnsguard import __version__
 from dnsguard.service import broker_json as bj
 from dnsguard.service.links import LinkState, reconnect_loop
-from dnsguard.service.model import Candidate, Drained, HostTag, HostVerdict, NameVerdict, TraceDone
+from dnsguard.service.model import (
+    Candidate,
+    Drained,
+    HostTag,
+    HostVerdict,
+    NameVerdict,
+    Retraction,
+    TraceDone,
+)
 from dnsguard.service.outbox import Outbox
 
 log = logging.getLogger("dnsguard.serve")
 
 Verdict = NameVerdict | HostVerdict
-Outgoing = NameVerdict | HostVerdict | Drained
+Outgoing = NameVerdict | HostVerdict | Drained | Retraction
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,8 @@ def verdict_event(v: Outgoing, now: float) -> dict[str, Any]:
     """The Broker value of the event announcing ``v`` (expire: seconds left)."""
     if isinstance(v, Drained):
         return bj.encode_event("DNSGuard::scorer_drained", bj.Count(v.candidates))
+    if isinstance(v, Retraction):
+        return bj.encode_event("DNSGuard::retract", v.name)
     if isinstance(v, NameVerdict):
         left = max(1, int(v.expires_at - now))
         return bj.encode_event("DNSGuard::verdict", v.name, float(v.score), v.family, v.threat, bj.Count(left))
@@ -180,10 +192,12 @@ class ZeekLink:
         live: Callable[[float], list[Verdict]],
         outbox_size: int = 10_000,
         clock: Callable[[], float] = time.time,
+        retracted: Callable[[float], list[str]] | None = None,
     ) -> None:
         self.settings = settings
         self.on_input = on_input
         self.live = live
+        self.retracted = retracted or (lambda now: [])
         self.clock = clock
         self.outbox: Outbox[Outgoing] = Outbox(outbox_size, keep_on_resync=lambda x: isinstance(x, Drained))
         self.state = LinkState("zeek")
@@ -277,14 +291,15 @@ class ZeekLink:
         while True:
             if self.outbox.resync:
                 self.outbox.start_resync()
-                replay = self.live(self.clock())
+                now = self.clock()
+                replay: list[Outgoing] = [*self.live(now), *(Retraction(n) for n in self.retracted(now))]
                 for i in range(0, len(replay), 256):
                     await self._send(ws, topic, replay[i : i + 256])
                 self.state.replayed += len(replay)
             batch = await self.outbox.take()
             # On failure nothing is put back: the next session starts with a full replay.
             await self._send(ws, topic, batch)
-            self.state.sent += sum(not isinstance(v, Drained) for v in batch)
+            self.state.sent += sum(isinstance(v, NameVerdict | HostVerdict) for v in batch)
 
     async def _send(self, ws: Any, topic: str, verdicts: list[Outgoing]) -> None:
         now = self.clock()
