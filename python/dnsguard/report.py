@@ -1,4 +1,10 @@
-"""Render an :class:`~dnsguard.analyze.Analysis` for people and for machines."""
+"""Render an :class:`~dnsguard.analyze.Analysis` for people and for machines.
+
+The terminal report says per host what the HTML report says at length
+(:mod:`dnsguard.report_facts`): first and last seen, why that verdict and
+confidence, the family and why, findings grouped so a next step is not
+repeated, the addresses to block, the indicators and a Hunt / Kibana query;
+it ends with a glossary of the terms it used."""
 
 from __future__ import annotations
 
@@ -8,6 +14,21 @@ from pathlib import Path
 
 from dnsguard.analyze import Analysis, Evidence, HostReport
 from dnsguard.atomic import write_atomic
+from dnsguard.report_facts import (
+    EvidenceGroup,
+    family_line,
+    glossary_for,
+    group_evidence,
+    hunt_queries,
+    iocs,
+    label,
+    short_list,
+    why,
+)
+
+MAX_TEXT_GROUPS = 6
+MAX_TEXT_IOCS = 12
+MAX_TEXT_QUERY = 240
 
 
 def _when(ts: float | None) -> str:
@@ -26,7 +47,8 @@ def _families(h: HostReport) -> str:
     return ", ".join(f"{f} ({t})" for f, t in h.families.items()) or "-"
 
 
-DISPLAY_ORDER = ("host-verdict", "feed", "tunnel", "nxdomain-burst", "fast-flux", "forecast", "sensor-alert")
+DISPLAY_ORDER = ("host-verdict", "feed", "dns-channel", "c2-rotation", "c2-beacon", "tunnel", "sensor-major",
+                 "nxdomain-burst", "fast-flux", "forecast", "data-answers", "sensor-alert")
 
 
 def highlights(evidence: list[Evidence], per_kind: int = 2, total: int = 6) -> list[Evidence]:
@@ -68,36 +90,65 @@ def render_text(analysis: Analysis, source: str, verbose: bool = False) -> str:
         lines.append("Top evidence: " + "; ".join(
             f"{t['kind']} {safe(t['name'], 40)} ({t['hosts']} host(s))" for t in s["top_evidence"][:5]))
     lines.append("")
-    header = f"{'HOST':<40} {'DEVICE':<16} {'VERDICT':<12} {'CONF':<7} {'FAMILIES':<30} EVIDENCE"
+    header = f"{'HOST':<40} {'DEVICE':<16} {'VERDICT':<12} {'CONF':<7} {'FAMILIES':<30} FINDINGS"
     lines.append(header)
     for h in analysis.hosts:
         if h.verdict == "clean" and not verbose:
             continue
-        counts = ", ".join(f"{k} {v}" for k, v in sorted(h.evidence_counts.items()))
-        lines.append(f"{h.host:<40} {h.device:<16} {h.verdict.upper():<12} {h.confidence:<7} "
-                     f"{safe(_families(h), 30):<30} {counts}")
-        if h.family is not None:
-            lines.append(f"    family: {safe(h.family.detail, 240)}")
-        shown = highlights(h.evidence)
-        for ev in shown:
-            seen = f" ×{ev.count}" if ev.count > 1 else ""
-            uid = f" uid {safe(ev.uid, 24)}" if ev.uid else ""
-            lines.append(f"    {_when(ev.ts)}  {ev.kind:<15} {safe(ev.name, 50)}{seen}  — {safe(ev.detail, 120)}{uid}")
-        more = sum(1 for e in h.evidence if e.kind != "dga") - len(shown)
-        if more > 0:
-            lines.append(f"    … {more} more (see --json or --html)")
-        for name in h.top_names:
-            lines.append(f"    suspicious name {safe(name.name, 50)} score {name.score:.2f} ({', '.join(name.reasons)})")
-        if h.mitre:
-            lines.append(f"    ATT&CK: {', '.join(h.mitre)}")
-        for step in h.next_steps:
-            lines.append(f"    next: {step}")
+        lines += host_lines(h)
     clean = sum(1 for h in analysis.hosts if h.verdict == "clean")
     if clean and not verbose:
         lines.append(f"{clean} clean host(s) not shown (--all to list them)")
     for note in analysis.notes:
         lines.append(f"note: {note}")
-    return "\n".join(lines) + "\n"
+    text = "\n".join(lines) + "\n"
+    terms = glossary_for(text)
+    if terms:
+        text += "Glossary (terms used above):\n" + "".join(f"  {t}: {m}\n" for t, m in terms.items())
+    return text
+
+
+def host_lines(h: HostReport) -> list[str]:
+    """One host: the table row, then what to know and do about it."""
+    counts = ", ".join(f"{label(k)} {v}" for k, v in sorted(h.evidence_counts.items()))
+    lines = [f"{h.host:<40} {h.device:<16} {h.verdict.upper():<12} {h.confidence:<7} "
+             f"{safe(_families(h), 30):<30} {counts}",
+             f"    first seen {_when(h.first_seen)}, last seen {_when(h.last_seen)} UTC"]
+    if h.verdict == "clean":
+        return lines
+    lines += [f"    why: {safe(line, 300)}" for line in why(h)]
+    lines.append(f"    family: {safe(family_line(h), 240)}")
+    groups = group_evidence(h.evidence)
+    lines += [_group_line(g) for g in groups[:MAX_TEXT_GROUPS]]
+    if len(groups) > MAX_TEXT_GROUPS:
+        lines.append(f"    … {len(groups) - MAX_TEXT_GROUPS} more groups of findings (see --json or --html)")
+    for name in h.top_names:
+        lines.append(f"    DGA-like name {safe(name.name, 50)} score {name.score:.2f} ({', '.join(name.reasons)})")
+    found = iocs(h)
+    for name, addresses in list(found.resolved.items())[:5]:
+        lines.append(f"    resolved: {safe(name, 60)} -> {safe(', '.join(addresses), 120)}")
+    if found.names:
+        more = f" (+{len(found.names) - MAX_TEXT_IOCS} in --html)" if len(found.names) > MAX_TEXT_IOCS else ""
+        lines.append(f"    IOC names: {safe(' '.join(found.names[:MAX_TEXT_IOCS]), 400)}{more}")
+    if found.addresses:
+        lines.append(f"    IOC addresses: {' '.join(found.addresses[:MAX_TEXT_IOCS])}")
+    # Whole queries only (a cut one is no query); the long ones are in --html.
+    short = [q for q in hunt_queries(h, found) if len(q.query) <= MAX_TEXT_QUERY]
+    for q in short[:3]:
+        lines.append(f"    hunt ({q.purpose}): {safe(q.query, MAX_TEXT_QUERY)}")
+    if h.mitre:
+        lines.append(f"    ATT&CK: {', '.join(h.mitre)}")
+    for step in h.next_steps:
+        lines.append(f"    next: {step}")
+    return lines
+
+
+def _group_line(g: EvidenceGroup) -> str:
+    many = f" ×{g.findings}" if g.findings > 1 else ""
+    cid = f" [Community ID {g.community_ids[0]}{' +' + str(len(g.community_ids) - 1) if len(g.community_ids) > 1 else ''}]" \
+        if g.community_ids else ""
+    return (f"    {_when(g.first)}  {label(g.kind)}{many}: {safe(short_list(g.names, 3), 90)}"
+            f" — {safe(g.detail, 140)}{cid}")
 
 
 def write_json_atomic(path: Path, data: object) -> None:
