@@ -13,6 +13,7 @@ renames, then check the converted rule matches the document.
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,29 @@ def test_one_rule_per_notice_type():
                    if f == "notice.note")
     assert notes == sorted(f"DNSGuard::{n}" for n in notice_types())
 
+
+
+REQUIRED = ("title", "id", "status", "logsource", "detection", "level")
+STATUSES = {"stable", "test", "experimental", "deprecated", "unsupported"}
+LEVELS = {"informational", "low", "medium", "high", "critical"}
+TAG = re.compile(r"^attack\.(t\d{4}(\.\d{3})?|[a-z]+(-[a-z]+)*)$")
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: p.name)
+def test_rule_structure(path):
+    rule = load_rule(path)
+    for key in REQUIRED:
+        assert key in rule, f"{path.name}: missing {key}"
+    assert isinstance(rule["title"], str) and 0 < len(rule["title"]) <= 256
+    assert str(uuid.UUID(rule["id"])) == rule["id"] and uuid.UUID(rule["id"]).version == 4
+    assert rule["status"] in STATUSES and rule["level"] in LEVELS
+    assert rule["logsource"] == {"product": "zeek", "service": "notice"}
+    assert isinstance(rule["detection"]["condition"], str)
+    for tag in rule.get("tags", []):
+        assert TAG.match(tag), tag
+    assert isinstance(rule.get("falsepositives", []), list)
+
+
+def test_rule_ids_are_unique():
+    ids = [load_rule(p)["id"] for p in RULE_FILES]
+    assert len(ids) == len(set(ids)) == len(notice_types())
