@@ -312,3 +312,25 @@ def test_dnsguard_suricata_test_command(tmp_path, capsys):
     args = argparse.Namespace(rules_dir=str(broken), lua=False)
     assert cli.cmd_test(args, {}) == cli.EXIT_ERROR
     assert "dnsguard-dga" in capsys.readouterr().err
+
+
+def test_security_onion_mode_unpacks_datasets_beside_rulecats_rules(tmp_path, published):
+    """On a Security Onion manager rulecat installs the rules only: the refresh
+    puts the datasets where the merged all.rules loads them from, and
+    Suricata accepts rules plus datasets laid out that way."""
+    suri = tmp_path / "opt-so-rules-nids-suri"  # /opt/so/rules/nids/suri on the manager
+    settings = refresh.RefreshSettings(publish_dir=published, rules_dir=tmp_path / "unused", suricata_update=(),
+                                       reload=(), update_feeds=False, export=False, datasets_dir=suri / "datasets")
+    rec = Recorder()
+    outcome = refresh.refresh(settings, rec)
+    assert outcome.ok and rec.calls == [], outcome.steps
+    members = unpack_tarball((published / package.ARCHIVE_NAME).read_bytes())
+    for name, content in members.items():
+        if name.startswith("rules/datasets/"):
+            assert (suri / "datasets" / name.rsplit("/", 1)[1]).read_bytes() == content
+    # What idstools-rulecat --merged writes: the rule lines as the archive has them.
+    (suri / "all.rules").write_bytes(members["rules/dnsguard.rules"])
+    suricata = require_suricata()
+    proc = subprocess.run([suricata, "-T", "-c", str(SYSTEM_CONF), "-S", str(suri / "all.rules"), "-l", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]

@@ -76,6 +76,9 @@ class RefreshSettings:
     update_feeds: bool = True
     export: bool = True
     allow_empty: bool = False
+    datasets_dir: Path | None = None
+    """Also unpack the archive's datasets here (Security Onion: rulecat installs
+    rules only; docs/suricata.md).  An empty ``suricata_update`` skips that step."""
 
 
 @dataclass
@@ -139,6 +142,18 @@ def check_installed(rules_dir: Path) -> list[str]:
     return problems
 
 
+def unpack_datasets(members: dict[str, bytes], target: Path) -> list[Path]:
+    """Write the archive's ``rules/datasets/*`` into ``target``, each atomically
+    (a Suricata starting meanwhile reads the old set or the new one)."""
+    written = []
+    for name, content in sorted(members.items()):
+        if name.startswith("rules/datasets/") and name.count("/") == 2:
+            path = target / name.rsplit("/", 1)[1]
+            write_atomic(path, content)
+            written.append(path)
+    return written
+
+
 def snapshot(rules_dir: Path, into: Path) -> bool:
     """Copy the installed rules (merged file and datasets) aside; False if there are none yet."""
     if not (rules_dir / MERGED).is_file():
@@ -189,6 +204,11 @@ def refresh(s: RefreshSettings, run: Runner = run_command) -> Outcome:
     if problems:
         return out.fail("archive refused, suricata-update not run: " + "; ".join(problems))
     out.note(f"archive ok: {archive}")
+    if s.datasets_dir is not None:
+        written = unpack_datasets(unpack_tarball(archive.read_bytes()), s.datasets_dir)
+        out.note(f"datasets: {len(written)} files in {s.datasets_dir}")
+    if not s.suricata_update:
+        return out
     with tempfile.TemporaryDirectory(prefix="dnsguard-rules-backup-") as tmp:
         saved = Path(tmp) / "rules"
         had_rules = snapshot(s.rules_dir, saved)
@@ -235,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-feeds-update", action="store_true", help="skip 'dnsguard feeds update'")
     p.add_argument("--no-export", action="store_true", help="install the archive already published")
     p.add_argument("--allow-empty", action="store_true", help="install even with empty feed sets")
+    p.add_argument("--datasets-dir", type=Path,
+                   help="also unpack the archive's datasets here (Security Onion manager: "
+                   "/opt/so/rules/nids/suri/datasets); with --suricata-update '' nothing else is installed")
     args = p.parse_args(argv)
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", stream=sys.stderr)
@@ -242,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         publish_dir=args.publish_dir, rules_dir=args.rules_dir,
         dnsguard=tuple(shlex.split(args.dnsguard)), suricata_update=tuple(shlex.split(args.suricata_update)),
         reload=tuple(shlex.split(args.reload_command)), update_feeds=not args.no_feeds_update,
-        export=not args.no_export, allow_empty=args.allow_empty)
+        export=not args.no_export, allow_empty=args.allow_empty, datasets_dir=args.datasets_dir)
     outcome = refresh(settings)
     return 0 if outcome.ok else 1
 
