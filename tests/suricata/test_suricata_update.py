@@ -91,7 +91,7 @@ def _check_install(out: Path, listed: list[str]) -> str:
     merged = (out / "suricata.rules").read_text("utf-8")
     ours = [line for line in merged.splitlines() if 'msg:"DNSGUARD ' in line]
     pack_rules = [line for line in (PACK / "dnsguard.rules").read_text().splitlines() if line.startswith("alert ")]
-    assert len(ours) == len(pack_rules)
+    assert len(ours) == len(pack_rules) and all(line.startswith("alert ") for line in ours)  # all enabled
     assert not any("lua:" in line for line in ours)
     verdict = next(line for line in ours if "sid:9070500;" in line)
     assert ",save dnsguard-verdict.lst," in verdict and "state " not in verdict
