@@ -37,8 +37,24 @@ KIND_LABELS = {
     "fast-flux": "fast flux",
     "nxdomain-burst": "NXDOMAIN burst",
     "dga": "DGA-like name",
+    "sensor-major": "major sensor alert",
+    "dns-channel": "DNS data channel",
+    "c2-rotation": "C2 domain rotation",
+    "c2-beacon": "C2 beacon",
+    "data-answers": "data in answers",
     "sensor-alert": "sensor alert",
 }
+KIND_TERMS = {"feed": "threat-feed match", "forecast": "known-DGA name (forecast)", "tunnel": "DNS tunnel",
+              "fast-flux": "fast flux", "nxdomain-burst": "NXDOMAIN burst", "dga": "DGA-like name",
+              "sensor-alert": "sensor alert", "host-verdict": "scorer host verdict",
+              "sensor-major": "major sensor alert", "dns-channel": "DNS data channel",
+              "c2-rotation": "C2 domain rotation", "c2-beacon": "C2 beacon", "data-answers": "data in answers"}
+"""Finding kind -> its glossary entry."""
+STRONG_UNNAMED = {"tunnel": "data encoded in query names", "dns-channel": "data moving over DNS",
+                  "c2-rotation": "a C2 client walking its domain list", "c2-beacon": "a C2 client polling on a timer",
+                  "data-answers": "answers carrying a C2 server's data",
+                  "sensor-major": "Suricata's tunnel or C2 rule fired"}
+"""Kinds that make a host compromised on their own without naming the malware, and what they mean."""
 
 GLOSSARY: dict[str, str] = {
     "compromised": "Verdict: the evidence is enough to treat the host as infected (one strong finding, or two "
@@ -67,6 +83,16 @@ GLOSSARY: dict[str, str] = {
                  "servers behind it (botnets, phishing).",
     "sensor alert": "An alert from Suricata (rule sid and message) or a Zeek notice that is not by itself "
                     "proof of compromise; it supports the other evidence.",
+    "major sensor alert": "A Suricata alert of severity Major or Critical (the rule pack's tunnel and C2 rules) "
+                          "or marked dnsguard_verdict compromised: enough on its own to treat the host as "
+                          "compromised.",
+    "DNS data channel": "Data moving over DNS: many distinct data-carrying names (encoded labels, TXT/NULL "
+                        "queries) below a few domains within minutes; a tunnel or a DNS C2 channel.",
+    "C2 domain rotation": "A C2 client walking through its list of domains in turn (when one stops answering "
+                          "it tries the next).",
+    "C2 beacon": "Look-ups of one name at a regular interval: a C2 client polling for commands.",
+    "data in answers": "DNS answers that carry data (text in A/AAAA addresses, encoded TXT or CNAME): commands "
+                       "from a C2 server over DNS.",
     "scorer host verdict": "dnsguard's live scorer (dnsguard serve) judged the host infected from its DNS.",
     "family": "The malware family the evidence names (from a feed entry, an exact known-DGA name, or the "
               "lexical rule over the host's DGA-like names).",
@@ -165,6 +191,10 @@ def short_list(names: list[str], limit: int = MAX_GROUP_NAMES) -> str:
     return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
 
 
+def _cut(name: str, width: int = 60) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
 def why(h: HostReport) -> list[str]:
     """The evidence that decided the verdict and its confidence, strongest first,
     in the words of :func:`dnsguard.analyze.judge`."""
@@ -182,11 +212,11 @@ def why(h: HostReport) -> list[str]:
                    "generates for these dates: only that malware computes them, so high confidence.")
     if c.get("host-verdict"):
         out.append("dnsguard's live scorer judged the host infected (high confidence).")
-    if c.get("tunnel"):
-        domains = list(dict.fromkeys(e.name for e in ev if e.kind == "tunnel"))
-        out.append(f"DNS tunnel to {short_list(domains, 3)}: data encoded in query names is a strong sign on its "
-                   "own" + ("" if h.confidence == "high" else
-                            ", but no feed or known-DGA name identifies the malware, so medium confidence") + ".")
+    for kind, meaning in STRONG_UNNAMED.items():
+        if c.get(kind):
+            names = list(dict.fromkeys(_cut(e.name) for e in ev if e.kind == kind and e.name))
+            what = f"{label(kind)} ({c[kind]})" + (f", {short_list(names, 3)}" if names else "")
+            out.append(f"{what[0].upper()}{what[1:]}: {meaning}, a strong sign on its own.")
     behaviour = []
     if c.get("nxdomain-burst"):
         n = c["nxdomain-burst"]
@@ -198,7 +228,8 @@ def why(h: HostReport) -> list[str]:
     if behaviour:
         nas = " on a NAS, which has no user to mistype names" if h.device.startswith("nas") else ""
         out.append("Behaviour: " + ", ".join(behaviour) + nas + ".")
-    handled = {"feed", "forecast", "host-verdict", "tunnel", "nxdomain-burst", "dga", "fast-flux", "sensor-alert"}
+    handled = {"feed", "forecast", "host-verdict", "nxdomain-burst", "dga", "fast-flux", "sensor-alert",
+               *STRONG_UNNAMED}
     other = [f"{n} {label(k)}" for k, n in sorted(c.items()) if k not in handled and n]
     if other:
         out.append("Also: " + ", ".join(other) + ".")
@@ -208,8 +239,9 @@ def why(h: HostReport) -> list[str]:
     if h.verdict == "suspicious":
         out.append("Only one kind of sign: suspicious, low confidence; a second sign or a feed match would "
                    "make it compromised.")
-    elif h.confidence == "medium" and not c.get("tunnel"):
-        out.append("Two kinds of behaviour, but nothing that names the malware: medium confidence.")
+    elif h.confidence == "medium":
+        out.append("Nothing names the malware (no feed entry, known-DGA name or scorer verdict): "
+                   "medium confidence.")
     return out
 
 

@@ -27,6 +27,7 @@ from html import escape
 from dnsguard.analyze import Analysis, Evidence, HostReport
 from dnsguard.report_facts import (
     GLOSSARY,
+    KIND_TERMS,
     EvidenceGroup,
     family_line,
     from_pcap,
@@ -48,7 +49,9 @@ THREAT_COLOURS = {"c2": "#9467bd", "iab": "#ff7f0e", "botnet": "#8c564b", "dga":
                   "phishing": "#e377c2", "unknown": "#7f7f7f"}
 VERDICT_COLOURS = {"compromised": "#b30000", "suspicious": "#b36b00", "clean": "#2b7a2b"}
 KIND_COLOURS = {"host-verdict": "#6a3d9a", "feed": "#e31a1c", "forecast": "#ff7f00", "tunnel": "#08519c",
-                "fast-flux": "#b15928", "nxdomain-burst": "#fb9a99", "dga": "#33a02c", "sensor-alert": "#999999"}
+                "dns-channel": "#4292c6", "c2-rotation": "#cab2d6", "c2-beacon": "#fdbf6f", "data-answers": "#b2df8a",
+                "fast-flux": "#b15928", "nxdomain-burst": "#fb9a99", "dga": "#33a02c", "sensor-major": "#525252",
+                "sensor-alert": "#999999"}
 LANE = "#e8e8e8"
 MAX_HOST_SECTIONS = 100
 MAX_LANES = 40
@@ -198,7 +201,10 @@ def svg_swimlanes(hosts: list[HostReport], start: float, end: float, *, width: i
     height = top + lane_h * len(lanes) + 24
     parts = [f'<svg width="{width}" height="{height}" role="img" aria-label="hosts over time">']
     x, row = float(left), 0
+    present = {e.kind for h in lanes for e in h.evidence}
     for kind, colour in KIND_COLOURS.items():
+        if kind not in present:
+            continue
         step = 24 + 7.0 * len(label(kind))
         if x + step > width - right:
             x, row = float(left), row + 1
@@ -255,11 +261,6 @@ def _term(word: str, term: str | None = None) -> str:
 
 def _slug(term: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in term.lower())
-
-
-KIND_TERMS = {"feed": "threat-feed match", "forecast": "known-DGA name (forecast)", "tunnel": "DNS tunnel",
-              "fast-flux": "fast flux", "nxdomain-burst": "NXDOMAIN burst", "dga": "DGA-like name",
-              "sensor-alert": "sensor alert", "host-verdict": "scorer host verdict"}
 
 
 def _kind(kind: str) -> str:
