@@ -172,4 +172,4 @@ def write_suricata_export(
         raise ArchiveError("; ".join(problems))
     for filename, content in datasets.items():
         write_atomic(directory / "datasets" / filename, content)
-    return publish(members, directory, archive_url, mtime)
+    return publish(members, directory, archive_url, mtime, checked=True)
