@@ -7,6 +7,7 @@
 @load ./nxdomain
 @load ./tunnel
 @load ./fastflux
+@load ./channel
 @load ./devices
 @load ./prefilter
 @load ./scorer

@@ -14,6 +14,7 @@
 @load ./devices
 @load ./prefilter
 @load ./scorer
+@load ./channel
 
 module DNSGuard;
 
@@ -32,6 +33,12 @@ event dns_request(c: connection, msg: dns_msg, query: string, qtype: count,
 	if ( qtype == 16 || qtype == 10 || tunnel_pattern in query )
 		tunnel_request(c, query, qtype, rd);
 
+	# Names that can hold an encoded label, and data query types.
+	if ( channel_gate in query
+	    || qtype in channel_data_qtypes
+	    || qtype > channel_unassigned_qtypes_over )
+		channel_request(c, query, qtype, rd);
+
 	if ( service_pattern in query )
 		device_request(c, query);
 	}
@@ -46,6 +53,13 @@ event DNS::log_dns(rec: DNS::Info)
 
 	if ( nx && rec?$qtype && rec$qtype in nxdomain_qtypes )
 		nxdomain_reply(rec$id$orig_h, query);
+
+	# Rows without an address back, or with a random leftmost label.
+	if ( ! rec?$answers
+	    || ! rec?$qtype
+	    || ( rec$qtype != 1 && rec$qtype != 28 && rec$qtype != 65 )
+	    || beacon_gate in query )
+		channel_reply(rec, query);
 
 	if ( rec?$answers && |rec$answers| >= flux_min_records )
 		flux_reply(rec);

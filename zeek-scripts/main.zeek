@@ -52,6 +52,20 @@ export {
 		## A host resolved NAS vendor service names and was tagged with
 		## a device type (for example ``nas-qnap``).
 		Device_Tagged,
+		## A host sent many distinct names that carry data (encoded
+		## labels, or data query types such as NULL, TXT, MX) to
+		## registered domains that are not ignored, counted across all
+		## its domains (see channel.zeek).  ``sub`` names the tool
+		## where the names' structure shows it.
+		DNS_Channel,
+		## A host asked the same leftmost label below several registered
+		## domains, none answered with an address: a C2 client rotating
+		## through its domains (RogueRobin).
+		C2_Rotation,
+		## A host asked one random-looking name in several separate
+		## rounds and never got an address back: a C2 client polling its
+		## rendezvous name (Saitama).
+		C2_Beacon,
 	};
 
 	## One row of ``dnsguard.log``.
@@ -67,7 +81,8 @@ export {
 		## Which detection produced the row: ``intel``,
 		## ``nxdomain_burst``, ``candidate``, ``long_label``,
 		## ``subdomains``, ``txt_volume``, ``fast_flux``, ``verdict``,
-		## ``host_verdict`` or ``device_tag``.
+		## ``host_verdict``, ``device_tag``, ``dns_channel``,
+		## ``c2_rotation`` or ``c2_beacon``.
 		detection: string &log;
 		## Malware family, when known (else ``unknown``).
 		family: string &log &optional;
