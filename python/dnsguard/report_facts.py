@@ -286,7 +286,9 @@ def ioc_text(h: HostReport, found: Iocs) -> str:
 
 
 def _quoted(values: list[str]) -> str:
-    terms = [f'"{v}"' for v in values[:MAX_QUERY_TERMS]]
+    """A value or an OR-list of values, quoted; a quote or backslash from the
+    wire is escaped (the same rule in Lucene and KQL)."""
+    terms = ['"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values[:MAX_QUERY_TERMS]]
     return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
 
 
