@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from dnsguard.report_facts import GLOSSARY
-from dnsguard.report_html import KIND_COLOURS, SCORES, THREAT_COLOURS
+from dnsguard.report_html import KIND_COLOURS, MAX_HOST_SECTIONS, MAX_LANES, SCORES, THREAT_COLOURS
 
 from .dom import parse
 from .triage_png import count_colour, read_png
@@ -208,3 +208,26 @@ def test_score_plot_is_more_than_one_bar(page):
     assert "known-DGA" in labels and "feed" in labels and any(t.startswith("threshold") for t in labels)
     assert int(labels[labels.index("0.0") + 1]) == result["score_histogram"][0]
     assert count_colour(png, SCORES) > 200 and count_colour(png, THREAT_COLOURS["iab"]) > 200
+
+
+def test_a_day_of_200_hosts_in_the_browser(day_report, tmp_path):
+    """The generated day (every role of the log generator): many flagged hosts,
+    lanes capped, and still no repeated rows or unexplained terms."""
+    _, result, html_path, _ = day_report
+    dom = browse(html_path, tmp_path / "profile", "--dump-dom")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    page = parse(dom.stdout)
+    flagged = hosts(result)
+    (lanes,) = page.find_all("svg", where=lambda n: n.attrs.get("aria-label") == "hosts over time")
+    drawn = [t for t in lanes.find_all("title") if ": first query " in t.text()]
+    assert len(drawn) == min(len(flagged), MAX_LANES)
+    if len(flagged) > MAX_LANES:
+        assert f"{len(flagged) - MAX_LANES} more hosts in the table below." in squash(page.text())
+    for host in list(flagged)[:MAX_HOST_SECTIONS]:
+        tables = [t for t in section(page, host).find_all("table") if "next step" in t.text()]
+        steps = [r.find_all("td")[-1].text() for t in tables for r in t.find_all("tr")[1:]]
+        assert len(steps) == len(set(steps)), host
+    table = next(t for t in page.find_all("table") if "name or rule" in t.text())
+    assert all(int(r.find_all("td")[-1].text()) <= len(flagged) for r in table.find_all("tr")[1:])
+    anchors = {n.attrs["id"] for n in page.find_all("dt")}
+    assert {a.attrs["href"][1:] for a in page.find_all("a") if a.attrs.get("href", "").startswith("#g-")} <= anchors
