@@ -30,6 +30,7 @@ offline ``dnsguard verdicts retract``, gets :class:`JournalBusy`).
 from __future__ import annotations
 
 import fcntl
+import math
 import os
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -85,15 +86,29 @@ class Retracted:
         return self.key[2:]
 
 
+_NUMBERS = ("score", "expire", "created")
+_STRINGS = ("name", "family", "threat", "registered", "source", "orig_h", "evidence", "device")
+
+
 def from_record(rec: dict[str, Any]) -> Verdict | None:
-    """None for records this version does not understand (skipped, not fatal)."""
+    """None for records this version does not understand or that are damaged
+    (wrong types, impossible numbers): skipped and counted, never fatal."""
     try:
         kind = rec.pop("_k")
         for seq in ("reasons", "names"):
             if seq in rec:
+                if not isinstance(rec[seq], list | tuple) or not all(isinstance(x, str) for x in rec[seq]):
+                    return None
                 rec[seq] = tuple(rec[seq])
+        for key in _NUMBERS:
+            value = rec.get(key)
+            if key in rec and (isinstance(value, bool) or not isinstance(value, int | float)
+                               or not math.isfinite(value) or abs(value) > 1e13):
+                return None
+        if any(key in rec and not isinstance(rec[key], str) for key in _STRINGS):
+            return None
         return NameVerdict(**rec) if kind == "n" else HostVerdict(**rec) if kind == "h" else None
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         return None
 
 
@@ -175,9 +190,13 @@ class Journal:
                         continue
                     self._live[key_of(v)] = v
                     self._records += 1
-            except (msgpack.UnpackException, ValueError):
+            except Exception:  # noqa: BLE001 - msgpack raises ValueError, TypeError (a list as map key), ...
+                # Damaged from here on: what was read stands, the rest is cut
+                # (kept aside in <journal>.torn, not lost).
                 pass
             self.stats.torn_bytes = len(data) - good
+            if self.stats.torn_bytes:
+                write_atomic(self.path.with_name(self.path.name + ".torn"), data[good:], mode=0o600)
         self._expire(now)
         self.compact(now)
 
@@ -185,11 +204,16 @@ class Journal:
         """A retraction (``r``) or tombstone (``g``) record read back."""
         try:
             if rec["_k"] == "g":
-                name, at = str(rec["name"]), float(rec["at"])
+                name, at = rec["name"], float(rec["at"])
+                if not isinstance(name, str) or not math.isfinite(at):
+                    raise ValueError("damaged tombstone")
                 self._gone[name] = at
                 self._gone.move_to_end(name)
                 return
-            r = Retracted(str(rec["key"]), float(rec["at"]), float(rec["until"]), str(rec.get("by", "")))
+            r = Retracted(rec["key"], float(rec["at"]), float(rec["until"]), str(rec.get("by", "")))
+            if not isinstance(r.key, str) or not r.key.startswith(("n:", "h:")) \
+                    or not math.isfinite(r.at) or not math.isfinite(r.until):
+                raise ValueError("damaged retraction")
         except (KeyError, TypeError, ValueError):
             self.stats.unreadable += 1
             return

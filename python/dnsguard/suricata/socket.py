@@ -82,6 +82,9 @@ def _decode_reply(buffer: bytes) -> dict[str, Any] | None:
         value, end = json.JSONDecoder().raw_decode(text)
     except json.JSONDecodeError:
         return None
+    except RecursionError:
+        # Nested deeper than Python's parser goes: no reply Suricata sends.
+        raise SocketError(f"reply nested too deeply: {text[:80]!r}") from None
     if text[end:].strip():
         raise SocketError(f"unexpected data after reply: {text[end:end + 80]!r}")
     if not isinstance(value, dict):
@@ -201,11 +204,17 @@ class SuricataSocket:
     def pcap_current(self) -> Any:
         return self.command("pcap-current")
 
+    def _number(self, name: str) -> int:
+        message = self.command(name)
+        if isinstance(message, bool) or not isinstance(message, int | str) or not str(message).strip().isdigit():
+            raise SocketError(f"unexpected reply to {name}: {str(message)[:80]!r} (not a number)")
+        return int(message)
+
     def pcap_file_number(self) -> int:
-        return int(self.command("pcap-file-number"))
+        return self._number("pcap-file-number")
 
     def uptime(self) -> int:
-        return int(self.command("uptime"))
+        return self._number("uptime")
 
     def shutdown(self) -> Any:
         try:
