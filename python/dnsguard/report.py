@@ -22,6 +22,7 @@ from dnsguard.report_facts import (
     hunt_queries,
     iocs,
     label,
+    many,
     short_list,
     why,
 )
@@ -118,7 +119,7 @@ def host_lines(h: HostReport) -> list[str]:
         return lines
     lines += [f"    why: {safe(line, 300)}" for line in why(h)]
     lines.append(f"    family: {safe(family_line(h), 240)}")
-    groups = group_evidence(h.evidence)
+    groups = group_evidence(h.evidence, h.evidence_counts)
     lines += [_group_line(g) for g in groups[:MAX_TEXT_GROUPS]]
     if len(groups) > MAX_TEXT_GROUPS:
         lines.append(f"    … {len(groups) - MAX_TEXT_GROUPS} more groups of findings (see --json or --html)")
@@ -144,10 +145,9 @@ def host_lines(h: HostReport) -> list[str]:
 
 
 def _group_line(g: EvidenceGroup) -> str:
-    many = f" ×{g.findings}" if g.findings > 1 else ""
     cid = f" [Community ID {g.community_ids[0]}{' +' + str(len(g.community_ids) - 1) if len(g.community_ids) > 1 else ''}]" \
         if g.community_ids else ""
-    return (f"    {_when(g.first)}  {label(g.kind)}{many}: {safe(short_list(g.names, 3), 90)}"
+    return (f"    {_when(g.first)}  {label(g.kind)}{many(g)}: {safe(short_list(g.names, 3), 90)}"
             f" — {safe(g.detail, 140)}{cid}")
 
 

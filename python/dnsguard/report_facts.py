@@ -18,7 +18,8 @@ Kibana and Discover alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
 from dnsguard.analyze import Evidence, HostReport
 
@@ -136,6 +137,9 @@ class EvidenceGroup:
     community_ids: list[str] = field(default_factory=list)
     uids: list[str] = field(default_factory=list)
     """Sensor uids / flow ids: a pivot only on the sensor that wrote the logs."""
+    total: int = 0
+    """Findings of this kind on the host, when more than the analysis kept
+    (it keeps the first 100 of a kind); 0 when all are listed."""
 
 
 @dataclass(frozen=True)
@@ -164,9 +168,11 @@ def _group_key(ev: Evidence) -> tuple[str, str, str, str]:
     return ev.kind, ev.family, rule, ev.next_step
 
 
-def group_evidence(evidence: list[Evidence]) -> list[EvidenceGroup]:
+def group_evidence(evidence: list[Evidence], counts: dict[str, int] | None = None) -> list[EvidenceGroup]:
     """One row per (kind, family, rule, next step), strongest kinds first,
-    in the order the findings first appeared within a kind."""
+    in the order the findings first appeared within a kind.  ``counts``
+    (the host's findings per kind) marks a group that stands for more
+    findings than were kept."""
     groups: dict[tuple[str, str, str, str], list[Evidence]] = {}
     for ev in sorted(evidence, key=lambda e: e.ts):
         groups.setdefault(_group_key(ev), []).append(ev)
@@ -182,7 +188,17 @@ def group_evidence(evidence: list[Evidence]) -> list[EvidenceGroup]:
             max(e.last or e.ts for e in evs), detail, family, step,
             list(dict.fromkeys(e.community_id for e in evs if e.community_id)),
             list(dict.fromkeys(e.uid for e in evs if e.uid))))
-    return out
+    kinds = Counter(g.kind for g in out)
+    kept = Counter(e.kind for e in evidence)
+    return [replace(g, total=counts[g.kind]) if counts and kinds[g.kind] == 1 and counts.get(g.kind, 0) > kept[g.kind]
+            else g for g in out]
+
+
+def many(g: EvidenceGroup) -> str:
+    """`` ×40``, `` ×357 (100 listed)`` or nothing for one finding."""
+    if g.total:
+        return f" ×{g.total} ({g.findings} listed)"
+    return f" ×{g.findings}" if g.findings > 1 else ""
 
 
 def short_list(names: list[str], limit: int = MAX_GROUP_NAMES) -> str:

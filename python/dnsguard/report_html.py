@@ -36,6 +36,7 @@ from dnsguard.report_facts import (
     ioc_text,
     iocs,
     label,
+    many,
     short_list,
     unscored,
     why,
@@ -288,7 +289,7 @@ def _group_rows(groups: list[EvidenceGroup], uids: bool) -> str:
     parts = ["<table><tr><th>finding</th><th>names</th><th>what was seen</th><th>first .. last (UTC)</th>"
              f"<th>{_term('Community ID')}</th><th>next step</th></tr>"]
     for g in groups[:MAX_GROUP_ROWS]:
-        count = f" ×{g.findings}" if g.findings > 1 else ""
+        count = many(g)
         seen = f" (seen {g.seen:,} times)" if g.seen > g.findings else ""
         cids = (escape(g.community_ids[0]) + (f" and {len(g.community_ids) - 1} more" if len(g.community_ids) > 1
                                               else "")) if g.community_ids else "-"
@@ -320,7 +321,7 @@ def _host_section(h: HostReport, start: float, end: float, uids: bool = False) -
     parts.append("</ul><p><b>Next steps</b></p><ol>")
     parts += [f"<li>{escape(step)}</li>" for step in h.next_steps]
     parts.append("</ol><p><b>Findings</b> (grouped: one row per kind and next step)</p>")
-    parts.append(_group_rows(group_evidence(h.evidence), uids))
+    parts.append(_group_rows(group_evidence(h.evidence, h.evidence_counts), uids))
     if found.resolved:
         parts.append("<p><b>Resolved addresses</b> (block these at the firewall)</p><table><tr><th>name</th>"
                      "<th>resolved to</th></tr>")
