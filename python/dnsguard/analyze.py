@@ -32,16 +32,22 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from dnsguard.config import AnalysisSettings
+from dnsguard.detect.answers import DataAnswersDetector
+from dnsguard.detect.channel import (BeaconDetector, ChannelDetector, ChannelName, RotationDetector,
+                                     reversed_ipv4)
 from dnsguard.detect.devices import DeviceTagger
+from dnsguard.detect.encoding import name_encoding
 from dnsguard.detect.fastflux import FastFluxDetector, FluxSettings
 from dnsguard.detect.nxdomain import NxdomainBurstDetector
+from dnsguard.detect.qtypes import DEFAULT_DATA_QTYPES, qtype_label, qtype_number
+from dnsguard.detect.tools import UNKNOWN_TOOL, ChannelProfile, ToolCall, identify
 from dnsguard.detect.tunnel import TunnelDetector
 from dnsguard.feeds.families import canonical_family, is_iab
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.hostfamily import FAMILY_MARGIN, LOG_FLOOR, FamilyCall, family_from_totals
 from dnsguard.inputs.addresses import IpCache
 from dnsguard.inputs.zeek import DnsJsonRows, DnsRows, unescape
-from dnsguard.names import Rejected, normalize, parents
+from dnsguard.names import Rejected, normalize, parents, split_raw
 from dnsguard.records import DnsRecord, InputStats, SensorAlert, plausible_ts
 
 MITRE = {
@@ -53,9 +59,25 @@ MITRE = {
     "fast-flux": ("T1568.001",),
     "host-verdict": ("T1071.004",),
     "sensor-alert": ("T1071.004",),
+    "sensor-major": ("T1071.004",),
+    "dns-channel": ("T1071.004", "T1048.003"),
+    "c2-rotation": ("T1071.004", "T1008"),
+    "c2-beacon": ("T1071.004",),
+    "data-answers": ("T1071.004",),
 }
-STRONG_KINDS = ("feed", "forecast", "tunnel", "host-verdict")
+CHANNEL_KINDS = ("dns-channel", "c2-rotation", "c2-beacon")
+"""analyze's tunnel / DNS-C2 detections (detections.yaml dns_channel, c2_rotation, c2_beacon)."""
+STRONG_KINDS = ("feed", "forecast", "tunnel", "host-verdict", "sensor-major") + CHANNEL_KINDS
 """One of these alone makes a host compromised."""
+MAJOR_SEVERITIES = frozenset({"major", "critical"})
+"""A Suricata alert whose ``signature_severity`` metadata is one of these (the
+pack's tunnel and C2 rules are Major) makes a host compromised on its own,
+as does metadata ``dnsguard_verdict: compromised``."""
+IGNORED_SUFFIXES = ("in-addr.arpa", "ip6.arpa", "home.arpa", "local", "localdomain", "lan", "internal",
+                    "localhost", "invalid", "test")
+"""detections.yaml ``ignored_suffixes``: never counted by the channel detections."""
+MAX_PROFILE_NAMES = 20_000
+"""Distinct data-carrying names per host fed to tool identification."""
 REPEATED_BURSTS = 3
 VERDICT_ORDER = {"compromised": 0, "suspicious": 1, "clean": 2}
 MAX_EVIDENCE_PER_KIND = 100
@@ -93,9 +115,12 @@ NOTICE_KINDS = {
     "DNSGuard::Fast_Flux": "fast-flux",
     "DNSGuard::Scorer_Verdict": "sensor-alert",
     "DNSGuard::Host_Verdict": "host-verdict",
+    "DNSGuard::DNS_Channel": "dns-channel",
+    "DNSGuard::C2_Rotation": "c2-rotation",
+    "DNSGuard::C2_Beacon": "c2-beacon",
 }
 
-_I_SCORE, _I_QUIET = 6, 7
+_I_SCORE, _I_QUIET, _I_CHANNEL = 6, 7, 8
 """Positions in a cached name's facts (see :meth:`Analyzer._classify`)."""
 
 Forecaster = Callable[[list[dt.date]], dict[str, tuple[str, str]]]
@@ -150,6 +175,10 @@ class HostFamily:
     """Lexical rule: its best family, also when it abstains or the forecast overrides it."""
     detail: str
     """One line for the report."""
+    confidence: str = ""
+    """Tool identification (source ``tool``): ``high``, ``medium``, ``low``."""
+    features: list[str] = field(default_factory=list)
+    """Tool identification: the features of the traffic that decided it."""
 
 
 @dataclass
@@ -293,10 +322,11 @@ def summarise(hosts: list[HostReport]) -> dict[str, object]:
     for h in compromised + suspicious:
         keys: set[tuple[str, str]] = set()
         for ev in h.evidence:
-            if ev.kind in ("feed", "tunnel", "fast-flux", "host-verdict", "sensor-alert"):
+            if ev.kind in ("feed", "tunnel", "fast-flux", "host-verdict", "sensor-alert", "sensor-major")\
+                    + CHANNEL_KINDS:
                 # A sensor alert is summed up by its rule (one rule, many names);
                 # the rest by the name they concern.
-                key = (ev.kind, ev.detail if ev.kind == "sensor-alert" else ev.name)
+                key = (ev.kind, ev.detail if ev.kind.startswith("sensor-") else ev.name)
                 keys.add(key)
                 family_of.setdefault(key, ev.family)
         spread.update(keys)  # hosts, not alerts: one rule firing 25 times on a host is one host
@@ -336,6 +366,7 @@ class Analyzer:
         family_margin: float = FAMILY_MARGIN,
         since: float | None = None,
         until: float | None = None,
+        popular: Callable[[str], bool] | None = None,
     ):
         """``forecaster`` maps a list of days to {known-DGA name: (family, threat)};
         it runs for each day the input reaches (plus a day either side, for
@@ -343,7 +374,9 @@ class Analyzer:
         ``family_distribution`` (list[str] -> dga FamilyDistribution) lets
         :meth:`finish` name each host's family by the shared log-sum rule
         with ``family_margin`` nats per name.  Records and alerts before
-        ``since`` or at/after ``until`` (epoch seconds) are skipped."""
+        ``since`` or at/after ``until`` (epoch seconds) are skipped.
+        ``popular`` says whether a registered domain is popular (the shipped
+        allowlist): the tunnel and DNS-C2 detections never count those."""
         self.settings = settings
         self.family_distribution = family_distribution
         self.family_margin = family_margin
@@ -363,7 +396,16 @@ class Analyzer:
                                       settings.tunnel_window)
         self.flux = FastFluxDetector(flux or FluxSettings())
         self.devices = DeviceTagger(settings.devices, settings.device_min_names)
-        self._names: dict[str, list | str] = {}
+        self.popular = popular
+        self.channel = ChannelDetector(settings.channel_window, settings.channel_min_names,
+                                       settings.channel_min_per_domain)
+        self.rotation = RotationDetector(settings.rotation_window, settings.rotation_min_domains)
+        self.beacon = BeaconDetector(settings.beacon_window, settings.beacon_min_rounds, settings.beacon_round_gap)
+        self.data_answers = DataAnswersDetector()
+        self._profiles: dict[str, ChannelProfile] = {}
+        self._profiled: dict[str, set[str]] = {}
+        self._popular: dict[str, bool] = {}
+        self._names: dict[str, list | str | tuple] = {}
         self._day_lo = self._day_hi = 0.0
         self._host_by_raw: dict[str, _Host] = {}
         self._known: dict[str, tuple[str, str]] = {}
@@ -388,13 +430,16 @@ class Analyzer:
     def _allowlisted(self, fqdn: str) -> bool:
         return any(fqdn == a or fqdn.endswith("." + a) for a in self.allow)
 
-    def _classify(self, query: str) -> list | str:
+    def _classify(self, query: str) -> list | str | tuple:
         """Facts about one name that do not depend on who asked: computed
         once per distinct name (bounded cache).  A str is a rejection reason;
+        a tuple (reason, :class:`ChannelName`) a rejected name that goes to
+        the channel detections only (never to feeds or the DGA scorer);
         otherwise a list indexed by the ``_I_*`` constants."""
         parsed = normalize(query)
         if isinstance(parsed, Rejected):
-            info: list | str = parsed.reason
+            channel = self._channel_name(query, None)
+            info: list | str | tuple = parsed.reason if channel is None else (parsed.reason, channel)
         else:
             fqdn, registered, sub = parsed.fqdn, parsed.registered, parsed.subdomain
             allowed = self._allowlisted(fqdn)
@@ -407,22 +452,48 @@ class Analyzer:
                     feed = (f"{how} match in {','.join(ind.sources)} (confidence {ind.confidence})",
                             ind.family, ind.threat, ",".join(ind.sources))
             longest = max(len(label) for label in sub.split(".")) if sub else 0
-            info = [fqdn, registered, sub, allowed, feed, longest, self._scores.get(fqdn), False]
+            channel = None if allowed or not sub else self._channel_name(query, registered)
+            info = [fqdn, registered, sub, allowed, feed, longest, self._scores.get(fqdn), False, channel]
             self._set_quiet(info)
         if len(self._names) >= MAX_NAME_CACHE:
             self._names.clear()
         self._names[query] = info
         return info
 
+    def _channel_name(self, query: str, registered: str | None) -> ChannelName | None:
+        """The channel detections' view of a name: its raw labels (bytes no
+        host name has kept), or None when they do not look at it (no
+        subdomain, an ignored suffix, a popular registered domain)."""
+        raw = split_raw(query)
+        if raw is None or (registered is not None and raw.registered != registered):
+            return None
+        reg = raw.registered
+        if any(reg == s or reg.endswith("." + s) for s in IGNORED_SUFFIXES) or self._is_popular(reg):
+            return None
+        labels = raw.labels
+        return ChannelName(raw.text, reg, labels, name_encoding(labels),
+                           service=any(x.startswith("_") for x in labels) or reg.startswith("_"),
+                           reversed_ip=reversed_ipv4(labels))
+
+    def _is_popular(self, registered: str) -> bool:
+        known = self._popular.get(registered)
+        if known is None:
+            known = self._allowlisted(registered) or (self.popular is not None and self.popular(registered))
+            if len(self._popular) >= MAX_NAME_CACHE:
+                self._popular.clear()
+            self._popular[registered] = known
+        return known
+
     def _set_quiet(self, info: list) -> None:
         """A quiet name needs nothing beyond counting when it is answered
-        normally: allowlisted, or not a feed / forecast / device / tunnel
-        candidate and already scored below the DGA threshold."""
-        fqdn, registered, _, allowed, feed, longest, score, _ = info
+        normally: allowlisted, or not a feed / forecast / device / tunnel /
+        channel candidate and already scored below the DGA threshold."""
+        fqdn, registered, _, allowed, feed, longest, score, _, channel = info
         if allowed:
             info[_I_QUIET] = not self.devices.knows(registered)
             return
-        info[_I_QUIET] = (feed is None and fqdn not in self._known and longest < self.tunnels.label_length
+        info[_I_QUIET] = (feed is None and channel is None and fqdn not in self._known
+                          and longest < self.tunnels.label_length
                           and not self.devices.knows(registered)
                           and (not registered or self.scorer is None
                                or (score is not None and score < self.settings.dga_threshold)))
@@ -511,8 +582,8 @@ class Analyzer:
         info = self._names.get(rec.query)
         if info is None:
             info = self._classify(rec.query)
-        if type(info) is str:
-            self.rejected[info] += 1
+        if type(info) is not list:
+            self._rejected(rec.client, ts, info, rec.qtype, rec.answers)
             return
         self._name_event(host, rec.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls, rec.qtype,
                          rec.community_id, rec.answers)
@@ -604,8 +675,14 @@ class Analyzer:
                     continue
                 info = self._classify(unescape(query) if "\\x" in query else query)
                 names[query] = info
-            if type(info) is str:
-                rejected[info] += 1
+            if type(info) is not list:
+                if type(info) is str:
+                    rejected[info] += 1
+                else:  # a raw name: the channel detections only
+                    raw_answers = cols[ia]
+                    self._rejected(host.client, ts, info, cols[c.qtype] if c.qtype is not None else "",
+                                   tuple(raw_answers.split(set_sep))
+                                   if raw_answers != "-" and raw_answers != block.empty else ())
                 continue
             raw_answers = cols[ia]
             fluxy = len(raw_answers) >= flux_len and raw_answers.count(set_sep) >= flux_min
@@ -622,7 +699,7 @@ class Analyzer:
                     except ValueError:
                         ttls = ()
             uid = cols[c.uid] if c.uid is not None else ""
-            qtype = cols[c.qtype] if nxdomain and c.qtype is not None else ""
+            qtype = cols[c.qtype] if c.qtype is not None else ""
             resolved = (answers or tuple(raw_answers.split(set_sep))
                         if not nxdomain and raw_answers != "-" and raw_answers != block.empty else ())
             self._name_event(host, host.client, ts, info, nxdomain, uid, answers, ttls, qtype,
@@ -688,8 +765,12 @@ class Analyzer:
             if info is None:
                 info = self._classify(unescape(query) if "\\x" in query else query)
                 names[query] = info
-            if type(info) is str:
-                rejected[info] += 1
+            if type(info) is not list:
+                if type(info) is str:
+                    rejected[info] += 1
+                else:  # a raw name: the channel detections only
+                    rec = block.full(lines[i])
+                    self._rejected(host.client, ts, info, rec.qtype, rec.answers)
                 continue
             answers = row.answers
             if info[quiet_at] and not nxdomain and (answers is None or len(answers) < flux_min):
@@ -710,6 +791,43 @@ class Analyzer:
             self._host_by_raw.clear()
         self._host_by_raw[raw] = host
         return host
+
+    def _rejected(self, client: str, ts: float, info: str | tuple, qtype: str, answers: tuple[str, ...]) -> None:
+        """A name normalisation rejected: counted with its reason; one with raw
+        labels below an unpopular domain (base64's ``+/=``, 8-bit bytes) goes
+        to the channel detections, and only there (never to feeds, the DGA
+        scorer, bursts or fast flux)."""
+        if type(info) is str:
+            self.rejected[info] += 1
+            return
+        reason, channel = info
+        self.rejected[reason] += 1
+        self._channel_event(client, ts, channel, qtype, answers)
+
+    def _channel_event(self, client: str, ts: float, name: ChannelName, qtype: str,
+                       answers: tuple[str, ...]) -> None:
+        """One query of a name below an unpopular domain, for the tunnel and
+        DNS-C2 detections (detections.yaml dns_channel, c2_rotation,
+        c2_beacon, data_answers; the features tool identification reads)."""
+        if name.reversed_ip:
+            return
+        number = qtype_number(qtype)
+        if name.encoding is not None or (not name.service and DEFAULT_DATA_QTYPES.carries_data(number)):
+            label = qtype_label(number)
+            seen = self._profiled.get(client)
+            if seen is None:
+                seen = self._profiled[client] = set()
+            if name.text not in seen and len(seen) < MAX_PROFILE_NAMES:
+                seen.add(name.text)
+                profile = self._profiles.get(client)
+                if profile is None:
+                    profile = self._profiles[client] = ChannelProfile()
+                profile.add(name.labels, name.encoding, label)
+            self.channel.observe(client, ts, name, label)
+        self.rotation.observe(client, ts, name)
+        self.beacon.observe(client, ts, name, any(map(_is_address, answers)))
+        if answers:
+            self.data_answers.observe(client, ts, name.registered, answers)
 
     def _name_event(self, host: _Host, client: str, ts: float, info: list, nxdomain: bool, uid: str,
                     answers: tuple[str, ...], ttls: tuple[float, ...], qtype: str = "", cid: str = "",
@@ -732,6 +850,9 @@ class Analyzer:
             self._cids[uid] = cid
         if resolved:
             self._note_addresses(fqdn, resolved)
+        channel = info[_I_CHANNEL]
+        if channel is not None:
+            self._channel_event(client, ts, channel, qtype, resolved or answers)
         if feed is not None:
             detail, family, threat, sources = feed
             host.add(Evidence("feed", ts, fqdn, detail, family, threat, None, uid, MITRE["feed"],
@@ -846,8 +967,9 @@ class Analyzer:
                               f"Zeek intel match ({where}) from {sources}", family, threat, None,
                               alert.uid, MITRE["feed"], source="zeek", community_id=alert.community_id))
             return
-        host.add(Evidence("sensor-alert", alert.ts, alert.query, f"Suricata sid {alert.sid}: {alert.signature}",
-                          family, threat, score, alert.uid, MITRE["sensor-alert"], source="suricata",
+        kind = "sensor-major" if major_alert(meta) else "sensor-alert"
+        host.add(Evidence(kind, alert.ts, alert.query, f"Suricata sid {alert.sid}: {alert.signature}",
+                          family, threat, score, alert.uid, MITRE[kind], source="suricata",
                           community_id=alert.community_id))
 
     # ------------------------------------------------------------------ finish
@@ -885,6 +1007,7 @@ class Analyzer:
                 f"{t.unique_subdomains} unique {t.encoding} subdomains (labels up to {t.longest_label} "
                 f"chars) in {t.queries} queries", threat="c2", mitre=MITRE["tunnel"], source="dnsguard",
                 count=t.queries, last=t.last), dedupe=False)
+        self._channel_findings()
         for f in self.flux.findings():
             for ip, (ts, uid) in f.hosts.items():
                 self.hosts[ip].add(Evidence(
@@ -900,6 +1023,65 @@ class Analyzer:
         reports = [self._report(ip, host, calls.get(ip)) for ip, host in self.hosts.items()]
         reports.sort(key=lambda r: (VERDICT_ORDER[r.verdict], -sum(r.evidence_counts.values()), r.host))
         return reports
+
+    def _channel_findings(self) -> None:
+        """The tunnel and DNS-C2 findings as evidence; a Zeek notice of the same
+        kind for the same host and episode (DNSGuard::DNS_Channel, C2_Rotation,
+        C2_Beacon) becomes one piece of evidence with both sources."""
+        for f in self.channel.findings():
+            domain = f.domains.most_common(1)[0][0]
+            self._merge_or_add(f.host, "dns-channel", f.start, f.end, domain, f.describe(),
+                               self.channel.window, f.names)
+        for r in self.rotation.findings():
+            self._merge_or_add(r.host, "c2-rotation", r.start, r.end, ", ".join(sorted(r.labels)[:3]),
+                               r.describe(), self.rotation.window, r.domains)
+            self._profile(r.host).rotated_labels = len(r.labels)
+        for b in self.beacon.findings():
+            self._merge_or_add(b.host, "c2-beacon", b.first, b.last, b.name, b.describe(),
+                               self.beacon.window, b.rounds)
+            self._profile(b.host).beacons += 1
+        for a in self.data_answers.findings():
+            host = self.hosts.get(a.host)
+            if host is None:
+                continue
+            host.add(Evidence("data-answers", a.first, ", ".join(sorted(a.domains)[:4]), a.describe(),
+                              mitre=MITRE["data-answers"],
+                              source="dnsguard", count=a.answers, last=a.last), dedupe=False)
+            self._profile(a.host).data_answers.update(a.kinds)
+
+    def _profile(self, client: str) -> ChannelProfile:
+        profile = self._profiles.get(client)
+        if profile is None:
+            profile = self._profiles[client] = ChannelProfile()
+        return profile
+
+    def _merge_or_add(self, client: str, kind: str, start: float, end: float, name: str, detail: str,
+                      window: float, count: int) -> None:
+        host = self.hosts.get(client)
+        if host is None:
+            return
+        twin = next((e for e in host.evidence if e.kind == kind and e.source not in ("", "dnsguard")
+                     and "dnsguard" not in e.source.split(", ") and start - window <= e.ts <= end + window), None)
+        if twin is not None:
+            twin.source = f"{twin.source}, dnsguard"
+            twin.detail = f"{twin.detail}; dnsguard: {detail}"
+            twin.last = max(twin.last or twin.ts, end)
+            return
+        host.add(Evidence(kind, start, name, detail, threat="c2", mitre=MITRE[kind], source="dnsguard",
+                          count=count, last=end), dedupe=False)
+
+    def _tool_family(self, client: str, host: _Host) -> HostFamily | None:
+        """The tunnel / C2 tool a host with a channel finding runs
+        (:func:`dnsguard.detect.tools.identify`), as its family (threat c2)."""
+        if not any(host.counts[k] for k in CHANNEL_KINDS + ("tunnel",)):
+            return None
+        call: ToolCall = identify(self._profile(client))
+        sensor = next((e.family for e in host.evidence if e.kind in CHANNEL_KINDS and e.family), "")
+        if call.family == UNKNOWN_TOOL and sensor:
+            call = ToolCall(sensor, "medium", ("named by the sensor's notice",))
+        host.families.setdefault(call.family, "c2")
+        return HostFamily(call.family, "tool", self._profile(client).names, None, call.runner_up, "",
+                          call.describe(), call.confidence, list(call.features))
 
     def network_timeline(self) -> list[tuple[float, int, int]]:
         merged: dict[int, list[int]] = {}
@@ -989,6 +1171,9 @@ class Analyzer:
     def _report(self, ip: str, host: _Host, call: FamilyCall | None = None) -> HostReport:
         top = self._dga_evidence(host)
         family = self._host_family(host, call)
+        tool = self._tool_family(ip, host)
+        if tool is not None and (family is None or family.source != "forecast"):
+            family = tool
         tag = self.devices.tag(ip)
         device = tag.device if tag else "unknown"
         verdict, confidence = judge(host.counts, device, self.settings.dga_min_names)
@@ -1007,6 +1192,15 @@ class Analyzer:
             next_steps=next_steps(verdict, device, host),
             first_seen=host.first, last_seen=host.last, timeline=timeline, family=family,
         )
+
+
+def major_alert(meta: dict[str, list[str]]) -> bool:
+    """A Suricata alert that makes a host compromised on its own: severity
+    Major/Critical in its metadata (the pack's tunnel and C2 rules), or
+    ``dnsguard_verdict: compromised``."""
+    severity = {v.strip().lower() for v in meta.get("signature_severity") or ()}
+    verdict = {v.strip().lower() for v in meta.get("dnsguard_verdict") or ()}
+    return bool(severity & MAJOR_SEVERITIES) or "compromised" in verdict
 
 
 def _family_threat(family: str) -> str:
@@ -1070,6 +1264,17 @@ def step_for(ev: Evidence, device: str) -> str:
         return f"Block {ev.name}; look for HTTP/TLS sessions to its addresses (phishing page or C2 behind flux)."
     if ev.kind == "host-verdict":
         return "The scorer judged the host infected: isolate it and collect triage data."
+    if ev.kind == "dns-channel":
+        return (f"Data is moving over DNS to {ev.name}: capture the full queries and answers, decode them, "
+                "block the domain(s) at the resolver and find the process.")
+    if ev.kind == "c2-rotation":
+        return "A C2 client walks its domain list: block every domain it rotated through and find the process."
+    if ev.kind == "c2-beacon":
+        return f"A C2 client polls {ev.name}: block it, and find the process (it will poll again)."
+    if ev.kind == "data-answers":
+        return "Decode the answers (ASCII in A/AAAA, encoded TXT/CNAME): they are the C2's commands."
+    if ev.kind == "sensor-major":
+        return "Suricata's tunnel/C2 rule fired: confirm in the flow (Community ID) and isolate the host."
     return "Review the sensor alert in context (Hunt/PCAP) and confirm or dismiss it."
 
 
@@ -1093,6 +1298,13 @@ def next_steps(verdict: str, device: str, host: _Host) -> list[str]:
         domains = sorted({e.name for e in host.evidence if e.kind == "tunnel"})
         steps.append(f"DNS tunnel to {', '.join(domains)}: capture the full queries, identify the process, "
                      "estimate what left the network, block the domain.")
+    if any(c[k] for k in CHANNEL_KINDS):
+        domains = sorted({d for e in host.evidence if e.kind in CHANNEL_KINDS + ("data-answers",)
+                          for d in e.name.split(", ")})[:5]
+        tools = [f for f, t in host.families.items() if t == "c2"]
+        steps.append(f"DNS tunnel / C2 ({', '.join(tools) or 'tool unknown'}): isolate the host, block "
+                     f"{', '.join(domains)} at the resolver, capture the full queries to see what left, "
+                     "and find the process.")
     if c["fast-flux"]:
         domains = sorted({e.name for e in host.evidence if e.kind == "fast-flux"})[:3]
         steps.append(f"Fast-flux name(s) {', '.join(domains)}: block them and check what the host fetched there.")
@@ -1102,6 +1314,14 @@ def next_steps(verdict: str, device: str, host: _Host) -> list[str]:
     if not steps:
         steps.append("Review the listed names and alerts; raise to compromised if confirmed.")
     return steps
+
+
+def _is_address(text: str) -> bool:
+    """An A or AAAA answer as sensors log it (not a name, TXT text or ``<unknown type>``)."""
+    if ":" in text:
+        return all(c in "0123456789abcdefABCDEF:." for c in text)
+    parts = text.split(".")
+    return len(parts) == 4 and all(p.isdigit() for p in parts)
 
 
 def _one(block: DnsRows, cols: list[str]) -> DnsRecord | None:
@@ -1130,9 +1350,10 @@ def run_analysis(
     family_margin: float = FAMILY_MARGIN,
     since: float | None = None,
     until: float | None = None,
+    popular: Callable[[str], bool] | None = None,
 ) -> Analysis:
     analyzer = Analyzer(settings, indicators, forecaster, scorer, flux, stats, family_distribution,
-                        family_margin, since, until)
+                        family_margin, since, until, popular)
     observe = analyzer.observe
     for event in events:
         observe(event)

@@ -186,6 +186,15 @@ def forecaster(days):
     return {name: (item.family, item.threat) for name, item in result.names.items()}
 
 
+def popular_domains():
+    """Whether a registered domain is popular (the shipped allowlist: top
+    lists, current popular services, infrastructure): the tunnel and DNS-C2
+    detections never count names below those."""
+    from dnsguard.feeds.allowlist import shipped_allowlist
+
+    return shipped_allowlist().covers
+
+
 def analyse(path: Path, config: dict, use_forecast: bool = True, since: float | None = None,
             until: float | None = None) -> Analysis:
     settings = AnalysisSettings.from_config(config)
@@ -212,7 +221,8 @@ def analyse(path: Path, config: dict, use_forecast: bool = True, since: float | 
                         scorer=lambda names: scorer.score_batch(names, allow=allow),
                         flux=FluxSettings.from_config(config),
                         family_distribution=lambda names: scorer.family_distribution(names, allow=allow),
-                        family_margin=family_margin(config), since=since, until=until)
+                        family_margin=family_margin(config), since=since, until=until,
+                        popular=popular_domains())
 
 
 def _same_file(a: Path, b: Path) -> bool:

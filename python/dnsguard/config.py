@@ -94,6 +94,14 @@ class AnalysisSettings:
     allowlist: tuple[str, ...]
     devices: dict[str, tuple[str, ...]]
     device_min_names: int = 2
+    channel_window: float = 600.0
+    channel_min_names: int = 8
+    channel_min_per_domain: int = 3
+    rotation_window: float = 600.0
+    rotation_min_domains: int = 4
+    beacon_window: float = 3600.0
+    beacon_min_rounds: int = 4
+    beacon_round_gap: float = 30.0
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> AnalysisSettings:
@@ -113,4 +121,12 @@ class AnalysisSettings:
             allowlist=tuple(a["allowlist"]),
             devices={k: tuple(v) for k, v in config.get("devices", {}).items() if k != "min_names"},
             device_min_names=int(config.get("devices", {}).get("min_names", 2)),
+            channel_window=float(a.get("channel_window", cls.channel_window)),
+            channel_min_names=int(a.get("channel_min_names", cls.channel_min_names)),
+            channel_min_per_domain=int(a.get("channel_min_per_domain", cls.channel_min_per_domain)),
+            rotation_window=float(a.get("rotation_window", cls.rotation_window)),
+            rotation_min_domains=int(a.get("rotation_min_domains", cls.rotation_min_domains)),
+            beacon_window=float(a.get("beacon_window", cls.beacon_window)),
+            beacon_min_rounds=int(a.get("beacon_min_rounds", cls.beacon_min_rounds)),
+            beacon_round_gap=float(a.get("beacon_round_gap", cls.beacon_round_gap)),
         )

@@ -199,6 +199,55 @@ def _split_registered(text: str, labels: list[str], psl: SuffixList) -> Name:
     return Name(text, registered, suffix)
 
 
+@dataclass(frozen=True, slots=True)
+class RawName:
+    """A name as it came off the wire, split at its registered domain without
+    judging its labels.
+
+    :func:`normalize` rejects names a host name may not contain (base64's
+    ``+ / =``, base128's 8-bit bytes, Zeek's ``\\xNN`` and EVE's escapes):
+    right for feeds and the DGA scorer, which must only ever see canonical
+    names, wrong for the tunnel detections, to which such a name is the
+    strongest evidence there is.  This keeps the raw labels for them."""
+
+    labels: tuple[str, ...]
+    """Lower-cased labels left of the registered domain, raw bytes kept (``""``
+    for an empty label); never empty."""
+    registered: str
+    """The registered domain: the right-hand labels that are valid host
+    labels, split by the Public Suffix List."""
+
+    @property
+    def text(self) -> str:
+        return ".".join(self.labels + (self.registered,))
+
+
+def split_raw(raw: str, suffixes: SuffixList | None = None) -> RawName | None:
+    """The raw labels of ``raw`` left of its registered domain; None when
+    the name has no subdomain, no valid registered domain on its right, or
+    is longer than any escaped DNS name can be.  Never raises."""
+    if not isinstance(raw, str) or not raw or len(raw) > MAX_RAW_LENGTH:
+        return None
+    text = (raw[:-1] if raw.endswith(".") else raw).lower()
+    labels = text.split(".")
+    if len(labels) > MAX_LABELS:
+        return None
+    i = len(labels)
+    while i > 0 and 0 < len(labels[i - 1]) <= MAX_LABEL_LENGTH and labels[i - 1].isascii() \
+            and _LABEL_OK.match(labels[i - 1]):
+        i -= 1
+    tail = labels[i:]
+    if not tail:
+        return None
+    start = (suffixes or default_suffix_list()).public_suffix(tail)
+    if start == 0:
+        return None
+    left = tuple(labels[:i] + tail[: start - 1])
+    if not left:
+        return None
+    return RawName(left, ".".join(tail[start - 1:]))
+
+
 def registered_domain(name: str | bytes) -> str | None:
     """eTLD+1 of ``name``; None for invalid names and bare public suffixes."""
     result = normalize(name)

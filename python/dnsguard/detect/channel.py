@@ -1,0 +1,352 @@
+"""DNS tunnels and DNS C2 by what they do, not by one long label.
+
+Three detections of ``data/detections.yaml``, each per internal host:
+
+* :class:`ChannelDetector` (``dns_channel``): many distinct data-carrying
+  names (an encoded label, or a data query type) to domains that are not
+  popular, within a window, counted across all the host's domains, a
+  domain counting once it has ``min_per_domain`` of them.  A tunnel never
+  asks the same thing twice and may spread itself over several domains
+  (RogueRobin: 7-8), so neither a label length nor a per-domain count
+  catches it.
+* :class:`RotationDetector` (``c2_rotation``): one leftmost label asked
+  below several such domains within a window: a C2 client walking its
+  domain list with one message.
+* :class:`BeaconDetector` (``c2_beacon``): one random-looking name asked
+  in separate rounds, never answered with an address: a client polling a
+  rendezvous name (Saitama).
+
+The caller decides what is "not popular" and gives each name's facts once
+(:class:`ChannelName`); the detectors keep bounded per-host state and
+return findings at the end.  No I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+from dataclasses import dataclass, field
+
+COMMON_LABELS = frozenset({
+    "www", "www1", "www2", "mail", "smtp", "imap", "pop", "pop3", "mx", "mx1", "mx2", "ns1", "ns2", "ns3",
+    "api", "apis", "cdn", "static", "assets", "img", "image", "images", "media", "video", "login", "auth",
+    "account", "accounts", "secure", "portal", "admin", "webmail", "autodiscover", "autoconfig",
+    "lyncdiscover", "enterpriseregistration", "enterpriseenrollment", "wpad", "isatap", "vpn", "remote",
+    "owa", "blog", "shop", "store", "help", "support", "docs", "status", "cloud", "app", "apps", "mobile",
+    "news", "dev", "test", "beta", "stage", "staging", "metrics", "stats", "analytics", "track",
+    "tracking", "pixel", "ads", "events", "telemetry", "update", "updates", "download", "downloads",
+    "files", "time", "ntp", "proxy", "gateway", "home", "info", "search", "sso", "id", "connect",
+    "config", "settings", "push", "notify", "chat", "edge", "origin", "email", "click", "links", "link",
+    "data", "content", "service", "services", "server", "host", "cname", "local", "public",
+})
+"""Leftmost labels many unrelated domains share (c2_rotation's "common host labels")."""
+
+_RANDOMISH = re.compile(r"[a-z0-9]+\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelName:
+    """What the channel detections need to know about one name, computed once
+    per distinct name by the caller."""
+
+    text: str
+    """The name, lower-cased, raw bytes kept."""
+    registered: str
+    labels: tuple[str, ...]
+    """Raw labels left of the registered domain (never empty)."""
+    encoding: str | None
+    """:func:`dnsguard.detect.encoding.name_encoding` of ``labels``."""
+    service: bool = False
+    """A label starts with ``_`` (``_dmarc``, ``s1._domainkey``, ``_ldap._tcp``)."""
+    reversed_ip: bool = False
+    """The name starts with a reversed IPv4 address (DNS block lists)."""
+
+    @property
+    def leftmost(self) -> str:
+        return self.labels[0]
+
+
+def reversed_ipv4(labels: tuple[str, ...]) -> bool:
+    """True when the first four labels are IPv4 octets (``4.3.2.1.zen.spamhaus.org``)."""
+    return len(labels) >= 4 and all(x.isdigit() and len(x) <= 3 and int(x) < 256 for x in labels[:4])
+
+
+# --------------------------------------------------------------------------- dns_channel
+
+
+@dataclass
+class ChannelFinding:
+    host: str
+    start: float
+    end: float
+    names: int
+    """Distinct data-carrying names while the channel was open."""
+    domains: Counter[str]
+    """Registered domain -> distinct data-carrying names."""
+    encodings: Counter[str]
+    qtypes: Counter[str]
+    sample: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        doms = ", ".join(f"{d} ({n})" for d, n in self.domains.most_common(4))
+        more = f" and {len(self.domains) - 4} more" if len(self.domains) > 4 else ""
+        enc = ", ".join(f"{e} {n}" for e, n in self.encodings.most_common()) or "none"
+        qt = ", ".join(f"{q} {n}" for q, n in self.qtypes.most_common(5))
+        return (f"{self.names} distinct data-carrying names to {len(self.domains)} domain(s) in "
+                f"{self.end - self.start:.0f} s: {doms}{more}; encoded labels: {enc}; query types: {qt}")
+
+
+@dataclass
+class _ChannelHost:
+    recent: deque[tuple[float, str, str, str, str]] = field(default_factory=deque)
+    """(ts, name, registered domain, encoding, query type) of distinct names in the window."""
+    in_window: set[str] = field(default_factory=set)
+    per_domain: Counter[str] = field(default_factory=Counter)
+    open: ChannelFinding | None = None
+    seen: set[str] = field(default_factory=set)
+    """Names counted into the open finding (distinct per episode)."""
+
+
+class ChannelDetector:
+    """``dns_channel``: distinct data-carrying names per host in a sliding window.
+
+    A finding opens when the window holds ``min_names`` names of domains
+    that have ``min_per_domain`` each, and stays open (collecting names)
+    until the host sends none for ``window`` seconds."""
+
+    MAX_HOSTS = 100_000
+    MAX_SEEN = 20_000
+    SAMPLE = 5
+
+    def __init__(self, window: float, min_names: int, min_per_domain: int):
+        self.window = window
+        self.min_names = min_names
+        self.min_per_domain = min_per_domain
+        self._hosts: dict[str, _ChannelHost] = {}
+        self._done: list[ChannelFinding] = []
+
+    def observe(self, host: str, ts: float, name: ChannelName, qtype: str) -> ChannelFinding | None:
+        """One data-carrying name (asked with ``qtype``, as the sensor spells it).
+        Returns the host's finding when it opens."""
+        state = self._hosts.get(host)
+        if state is None:
+            if len(self._hosts) >= self.MAX_HOSTS:
+                return None
+            state = self._hosts[host] = _ChannelHost()
+        text = name.text
+        opened = state.open
+        if opened is not None:
+            if ts - opened.end <= self.window:
+                opened.end = max(opened.end, ts)
+                if text not in state.seen and len(state.seen) < self.MAX_SEEN:
+                    state.seen.add(text)
+                    _count(opened, text, name.registered, name.encoding or "", qtype)
+                return None
+            self._done.append(opened)
+            state.open = None
+            state.seen = set()
+        recent, inside, per_domain = state.recent, state.in_window, state.per_domain
+        if text in inside:
+            return None
+        recent.append((ts, text, name.registered, name.encoding or "", qtype))
+        inside.add(text)
+        per_domain[name.registered] += 1
+        while recent and ts - recent[0][0] > self.window:
+            old = recent.popleft()
+            inside.discard(old[1])
+            per_domain[old[2]] -= 1
+            if not per_domain[old[2]]:
+                del per_domain[old[2]]
+        counted = sum(n for n in per_domain.values() if n >= self.min_per_domain)
+        if counted < self.min_names:
+            return None
+        finding = ChannelFinding(host, recent[0][0], ts, 0, Counter(), Counter(), Counter())
+        for _, t, dom, enc, qt in recent:
+            if per_domain[dom] >= self.min_per_domain:
+                state.seen.add(t)
+                _count(finding, t, dom, enc, qt)
+        recent.clear()
+        inside.clear()
+        per_domain.clear()
+        state.open = finding
+        return finding
+
+    def findings(self) -> list[ChannelFinding]:
+        return self._done + [s.open for s in self._hosts.values() if s.open is not None]
+
+
+def _count(finding: ChannelFinding, text: str, registered: str, encoding: str, qtype: str) -> None:
+    finding.names += 1
+    finding.domains[registered] += 1
+    if encoding:
+        finding.encodings[encoding] += 1
+    if qtype:
+        finding.qtypes[qtype] += 1
+    if len(finding.sample) < ChannelDetector.SAMPLE:
+        finding.sample.append(text)
+
+
+# --------------------------------------------------------------------------- c2_rotation
+
+
+@dataclass
+class RotationFinding:
+    host: str
+    start: float
+    end: float
+    labels: dict[str, list[str]]
+    """Leftmost label -> the registered domains it was asked below (in order)."""
+
+    @property
+    def domains(self) -> int:
+        return len({d for ds in self.labels.values() for d in ds})
+
+    def describe(self) -> str:
+        parts = [f"{label!r} below {len(ds)} domains ({', '.join(ds[:6])}{', ...' if len(ds) > 6 else ''})"
+                 for label, ds in sorted(self.labels.items(), key=lambda kv: -len(kv[1]))[:3]]
+        more = f"; {len(self.labels) - 3} more labels" if len(self.labels) > 3 else ""
+        return (f"one label asked below several unpopular domains in turn: {'; '.join(parts)}{more} "
+                f"({self.end - self.start:.0f} s)")
+
+
+class RotationDetector:
+    """``c2_rotation``: the same leftmost label below ``min_domains`` registered
+    domains within ``window`` seconds, per host."""
+
+    MAX_LABELS = 20_000
+    MAX_DOMAINS = 64
+
+    def __init__(self, window: float, min_domains: int, min_label_length: int = 4):
+        self.window = window
+        self.min_domains = min_domains
+        self.min_label_length = min_label_length
+        self._labels: dict[tuple[str, str], deque[tuple[float, str]]] = {}
+        self._found: dict[str, RotationFinding] = {}
+
+    def eligible(self, name: ChannelName) -> bool:
+        label = name.leftmost
+        return (len(label) >= self.min_label_length and not name.service and not name.reversed_ip
+                and not label.startswith("_") and label not in COMMON_LABELS)
+
+    def observe(self, host: str, ts: float, name: ChannelName) -> RotationFinding | None:
+        if not self.eligible(name):
+            return None
+        key = (host, name.leftmost)
+        asks = self._labels.get(key)
+        if asks is None:
+            if len(self._labels) >= self.MAX_LABELS:
+                return None
+            asks = self._labels[key] = deque()
+        if any(d == name.registered for _, d in asks):
+            return None
+        asks.append((ts, name.registered))
+        while asks and ts - asks[0][0] > self.window:
+            asks.popleft()
+        if len(asks) > self.MAX_DOMAINS:
+            asks.popleft()
+        found = self._found.get(host)
+        known = found is not None and name.leftmost in found.labels
+        if known:
+            found.labels[name.leftmost].append(name.registered)
+            found.end = max(found.end, ts)
+            return None
+        if len({d for _, d in asks}) < self.min_domains:
+            return None
+        domains = [d for _, d in asks]
+        if found is None:
+            found = self._found[host] = RotationFinding(host, asks[0][0], ts, {})
+            new = found
+        else:
+            new = None
+        found.labels[name.leftmost] = domains
+        found.start, found.end = min(found.start, asks[0][0]), max(found.end, ts)
+        return new
+
+    def findings(self) -> list[RotationFinding]:
+        return list(self._found.values())
+
+
+# --------------------------------------------------------------------------- c2_beacon
+
+
+@dataclass
+class BeaconFinding:
+    host: str
+    name: str
+    rounds: int
+    first: float
+    last: float
+    intervals: list[float]
+
+    def describe(self) -> str:
+        gaps = sorted(self.intervals)
+        median = gaps[len(gaps) // 2] if gaps else 0.0
+        return (f"{self.name} asked in {self.rounds} separate rounds over {self.last - self.first:.0f} s "
+                f"(median {median:.0f} s apart), never answered with an address")
+
+
+@dataclass
+class _Polled:
+    rounds: list[float] = field(default_factory=list)
+    last: float = 0.0
+    answered: bool = False
+
+
+class BeaconDetector:
+    """``c2_beacon``: one random-looking name asked in ``min_rounds`` rounds
+    (asks within ``round_gap`` seconds are one round) within ``window``
+    seconds and never answered with an address."""
+
+    MAX_NAMES = 50_000
+    MAX_ROUNDS = 1_000
+
+    def __init__(self, window: float, min_rounds: int, round_gap: float, min_label_length: int = 8):
+        self.window = window
+        self.min_rounds = min_rounds
+        self.round_gap = round_gap
+        self.min_label_length = min_label_length
+        self._names: dict[tuple[str, str], _Polled] = {}
+
+    def eligible(self, name: ChannelName) -> bool:
+        """A leftmost label that looks random: 8+ letters and digits, 2+ of each."""
+        label = name.leftmost
+        if len(label) < self.min_label_length or not _RANDOMISH.match(label) or name.service:
+            return False
+        digits = sum(ch.isdigit() for ch in label)
+        return digits >= 2 and len(label) - digits >= 2
+
+    def observe(self, host: str, ts: float, name: ChannelName, answered_address: bool) -> None:
+        if not self.eligible(name):
+            return
+        key = (host, name.text)
+        polled = self._names.get(key)
+        if polled is None:
+            if len(self._names) >= self.MAX_NAMES:
+                return
+            polled = self._names[key] = _Polled(last=ts)
+            polled.rounds.append(ts)
+        elif ts - polled.last > self.round_gap and len(polled.rounds) < self.MAX_ROUNDS:
+            polled.rounds.append(ts)
+        polled.last = max(polled.last, ts)
+        polled.answered = polled.answered or answered_address
+
+    def findings(self) -> list[BeaconFinding]:
+        out = []
+        for (host, name), polled in self._names.items():
+            if polled.answered or len(polled.rounds) < self.min_rounds:
+                continue
+            rounds = sorted(polled.rounds)
+            best = 0
+            j = 0
+            for i in range(len(rounds)):  # most rounds within one window
+                while rounds[i] - rounds[j] > self.window:
+                    j += 1
+                best = max(best, i - j + 1)
+            if best >= self.min_rounds:
+                gaps = [b - a for a, b in zip(rounds, rounds[1:], strict=False)]
+                out.append(BeaconFinding(host, name, len(rounds), rounds[0], polled.last, gaps))
+        return out
+
+
+__all__ = ["COMMON_LABELS", "BeaconDetector", "BeaconFinding", "ChannelDetector", "ChannelFinding",
+           "ChannelName", "RotationDetector", "RotationFinding", "reversed_ipv4"]
