@@ -135,3 +135,31 @@ def test_pcap_evidence_pivots_on_an_id_that_survives_a_rerun(tmp_path):
         assert ev["community_id"] == second[key]["community_id"]
     # The throw-away runs' uids are what analysts must not pivot on: they change.
     assert sum(ev["uid"] != second[k]["uid"] for k, ev in first.items() if ev["uid"]) >= 60
+
+
+@needs_zeek
+@pytest.mark.parametrize("json_logs", [False, True], ids=["tsv", "json"])
+def test_analysis_of_zeek_logs_gives_zeeks_ids(tmp_path, json_logs):
+    """The analyzer's fast paths over dns.log (TSV rows, JSON rows) and notices:
+    every piece of evidence about one flow carries that flow's Community ID as
+    Zeek's conn.log has it."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    subprocess.run(["zeek", "-C", "-r", str(SAMPLE), str(REPO / "zeek-scripts"), "DNSGuard::scorer_link=F",
+                    "policy/protocols/conn/community-id-logging", f"LogAscii::use_json={'T' if json_logs else 'F'}"],
+                   cwd=logs, check=True, capture_output=True, timeout=300)
+    by_uid = {row["uid"]: row["community_id"] for row in read_conn(logs / "conn.log", json_logs)}
+    given = tmp_path / "given"
+    given.mkdir()
+    for name in ("dns.log", "notice.log"):  # what an analyst exports: no conn.log
+        (given / name).write_bytes((logs / name).read_bytes())
+    report = _analyze(given, tmp_path / "r.json")
+    checked = 0
+    for h in report["hosts"]:
+        for ev in h["evidence"]:
+            if ev["uid"] in by_uid:
+                assert ev["community_id"] == by_uid[ev["uid"]], ev
+                checked += 1
+            if ev["kind"] in PER_FLOW:
+                assert valid(ev["community_id"]), ev
+    assert checked >= 62, checked
