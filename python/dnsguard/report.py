@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from dnsguard.analyze import Analysis, Evidence, HostReport
+from dnsguard.analyze import Analysis, HostReport
 from dnsguard.atomic import write_atomic
 from dnsguard.report_facts import (
     EvidenceGroup,
@@ -48,19 +48,6 @@ def _families(h: HostReport) -> str:
     return ", ".join(f"{f} ({t})" for f, t in h.families.items()) or "-"
 
 
-DISPLAY_ORDER = ("host-verdict", "feed", "dns-channel", "c2-rotation", "c2-beacon", "tunnel", "sensor-major",
-                 "nxdomain-burst", "fast-flux", "forecast", "data-answers", "sensor-alert")
-
-
-def highlights(evidence: list[Evidence], per_kind: int = 2, total: int = 6) -> list[Evidence]:
-    """The findings worth a line in the terminal: the strongest kinds first,
-    at most ``per_kind`` of each (DGA names are listed separately)."""
-    out: list[Evidence] = []
-    for kind in DISPLAY_ORDER:
-        out += [e for e in evidence if e.kind == kind][:per_kind]
-    return out[:total]
-
-
 def render_text(analysis: Analysis, source: str, verbose: bool = False) -> str:
     s = analysis.summary()
     lines = [
@@ -89,7 +76,7 @@ def render_text(analysis: Analysis, source: str, verbose: bool = False) -> str:
         lines.append("Threat types: " + ", ".join(f"{t} on {n} host(s)" for t, n in s["threat_types"].items()))
     if s.get("top_evidence"):
         lines.append("Top evidence: " + "; ".join(
-            f"{t['kind']} {safe(t['name'], 40)} ({t['hosts']} host(s))" for t in s["top_evidence"][:5]))
+            f"{label(t['kind'])} {safe(t['name'], 40)} ({t['hosts']} host(s))" for t in s["top_evidence"][:5]))
     lines.append("")
     header = f"{'HOST':<40} {'DEVICE':<16} {'VERDICT':<12} {'CONF':<7} {'FAMILIES':<30} FINDINGS"
     lines.append(header)

@@ -33,18 +33,20 @@ MAX_GROUP_NAMES = 8
 KIND_LABELS = {
     "host-verdict": "scorer host verdict",
     "feed": "threat-feed match",
-    "forecast": "known-DGA name",
-    "tunnel": "DNS tunnel",
-    "fast-flux": "fast flux",
-    "nxdomain-burst": "NXDOMAIN burst",
-    "dga": "DGA-like name",
-    "sensor-major": "major sensor alert",
     "dns-channel": "DNS data channel",
     "c2-rotation": "C2 domain rotation",
     "c2-beacon": "C2 beacon",
+    "tunnel": "DNS tunnel",
+    "sensor-major": "major sensor alert",
+    "nxdomain-burst": "NXDOMAIN burst",
+    "fast-flux": "fast flux",
+    "forecast": "known-DGA name",
     "data-answers": "data in answers",
+    "dga": "DGA-like name",
     "sensor-alert": "sensor alert",
 }
+"""Finding kind -> the words the reports use for it, in the order findings are
+listed (the strongest first)."""
 KIND_TERMS = {"feed": "threat-feed match", "forecast": "known-DGA name (forecast)", "tunnel": "DNS tunnel",
               "fast-flux": "fast flux", "nxdomain-burst": "NXDOMAIN burst", "dga": "DGA-like name",
               "sensor-alert": "sensor alert", "host-verdict": "scorer host verdict",
@@ -53,9 +55,9 @@ KIND_TERMS = {"feed": "threat-feed match", "forecast": "known-DGA name (forecast
 """Finding kind -> its glossary entry."""
 STRONG_UNNAMED = {"tunnel": "data encoded in query names", "dns-channel": "data moving over DNS",
                   "c2-rotation": "a C2 client walking its domain list", "c2-beacon": "a C2 client polling on a timer",
-                  "data-answers": "answers carrying a C2 server's data",
                   "sensor-major": "Suricata's tunnel or C2 rule fired"}
-"""Kinds that make a host compromised on their own without naming the malware, and what they mean."""
+"""Kinds that make a host compromised on their own without naming the malware
+(:data:`dnsguard.analyze.STRONG_KINDS`), and what they mean."""
 
 GLOSSARY: dict[str, str] = {
     "compromised": "Verdict: the evidence is enough to treat the host as infected (one strong finding, or two "
