@@ -1079,7 +1079,10 @@ class Analyzer:
         sensor = next((e.family for e in host.evidence if e.kind in CHANNEL_KINDS and e.family), "")
         if call.family == UNKNOWN_TOOL and sensor:
             call = ToolCall(sensor, "medium", ("named by the sensor's notice",))
-        host.families.setdefault(call.family, "c2")
+        # One spelling per family (a sensor may have named it first, without a threat type).
+        same = next((f for f in host.families if f.lower() == call.family.lower()), call.family)
+        if host.families.get(same) in (None, "", "unknown"):
+            host.families[same] = "c2"
         return HostFamily(call.family, "tool", self._profile(client).names, None, call.runner_up, "",
                           call.describe(), call.confidence, list(call.features))
 
