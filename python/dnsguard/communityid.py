@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import ipaddress
+import re
 import struct
 from functools import lru_cache
 
@@ -69,6 +70,10 @@ def community_id(src: str, sport: object, dst: str, dport: object, proto: object
     return "1:" + base64.b64encode(digest).decode("ascii")
 
 
+_VALID = re.compile(r"1:[A-Za-z0-9+/]{27}=")
+
+
 def valid(value: object) -> bool:
-    """True for a version-1 id as a sensor writes it (what we accept from EVE)."""
-    return isinstance(value, str) and value.startswith("1:") and len(value) == 30
+    """True for a version-1 id as a sensor writes it (base64 of a SHA-1): what
+    is accepted from a log as is; anything else is recomputed or dropped."""
+    return isinstance(value, str) and _VALID.fullmatch(value) is not None

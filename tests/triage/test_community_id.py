@@ -163,3 +163,17 @@ def test_analysis_of_zeek_logs_gives_zeeks_ids(tmp_path, json_logs):
             if ev["kind"] in PER_FLOW:
                 assert valid(ev["community_id"]), ev
     assert checked >= 62, checked
+
+
+def test_a_forged_id_in_a_log_is_not_taken_as_is():
+    line = {"timestamp": "2026-11-02T08:00:00.000000+0000", "event_type": "dns", "src_ip": "10.0.0.2",
+            "src_port": 5353, "dest_ip": "10.0.0.1", "dest_port": 53, "proto": "UDP", "flow_id": 1,
+            "dns": {"type": "answer", "id": 1, "rrname": "x.example", "rcode": "NOERROR"}}
+    right = community_id("10.0.0.2", 5353, "10.0.0.1", 53, "udp")
+    for forged in ("1:<script>alert(1)</script>xxxxxxxxxx", "2:" + right[2:], ["1:x"], 7):
+        (rec,) = read_eve([json.dumps({**line, "community_id": forged})], InputStats())
+        assert rec.community_id == right
+    zeek = {"ts": 1.0, "uid": "C1", "id.orig_h": "10.0.0.2", "id.orig_p": 5353, "id.resp_h": "10.0.0.1",
+            "id.resp_p": 53, "proto": "udp", "query": "x.example", "community_id": "1:" + "A" * 40}
+    (rec,) = read_zeek([json.dumps(zeek)], InputStats())
+    assert rec.community_id == right

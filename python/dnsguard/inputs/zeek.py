@@ -27,7 +27,7 @@ from typing import Literal
 
 import msgspec
 
-from dnsguard.communityid import community_id
+from dnsguard.communityid import community_id, valid
 from dnsguard.inputs.addresses import IpCache
 from dnsguard.inputs.textfile import json_object
 from dnsguard.records import DnsRecord, InputStats, SensorAlert, plausible_ts
@@ -94,8 +94,8 @@ def _community_id(get: Callable[[str], object]) -> str:
     community-id-logging), so it is computed from the 5-tuple, as Security
     Onion's ingest pipeline does; a ``community_id`` column, if any, wins."""
     given = get("community_id")
-    if isinstance(given, str) and given.startswith("1:"):
-        return given
+    if valid(given):
+        return given  # type: ignore[return-value]
     return community_id(str(get("id.orig_h") or ""), get("id.orig_p"), str(get("id.resp_h") or ""),
                         get("id.resp_p"), get("proto") or "")
 
