@@ -26,14 +26,15 @@
 ##! standalone node is its own manager.
 ##!
 ##! Where the traffic's structure names the tool, the notice's family says
-##! which and why (``evidence`` starts with ``tool=<name> (<why>)``):
+##! which, how sure and why (``evidence`` starts with
+##! ``tool=<name> confidence=<high|medium|low> (<why>)``):
 ##! dnscat2 (hex labels that carry its packet header, one session id across
 ##! names), iodine (NULL or private-use query types), RogueRobin (letter-pair
 ##! labels, <id>-<session>-<offset>-<data> labels, or one label rotated
 ##! through its C2 domains), Saitama (printable
 ##! ASCII in A answers, or a random name polled in rounds), Symbiote
-##! (``counter.id.hex.x<digits>`` names).  Otherwise the family is
-##! ``DNS tunnel``.
+##! (``counter.id.hex.x<digits>`` names), dns2tcp (base64 labels with
+##! ``+/=``).  Otherwise the family is ``DNS tunnel``.
 
 @load base/frameworks/cluster
 @load ./main
@@ -280,6 +281,8 @@ global two_letters = /[a-z][^.]*[a-z]/;
 global dnscat2_header = /^[0-9a-f]{4}(0[0-3]|ff)[0-9a-f]{4}/;
 # RogueRobin (PowerShell): <id>-<session>-<offset>[-<data>] labels.
 global roguerobin_ps_label = /^[0-9]+-[0-9]+-[0-9]+(-|$)/;
+# dns2tcp: base64 labels, with + / = in them.
+global base64_mark = /[+\/=]/;
 # Symbiote: counter.id.hex.x<digits> below the C2 domain.
 global symbiote_name = /^[0-9]+\.[0-9]+\.[0-9a-f]+\.x[0-9]+\./;
 
@@ -536,31 +539,35 @@ function channel_tool(h: addr, s: ChannelHost): string_vec
 	if ( best_n >= min_per_domain() )
 		{
 		if ( best == "symbiote" )
-			return vector("Symbiote", fmt("%d names counter.id.hex.x<digits>", best_n));
+			return vector("Symbiote", "high", fmt("%d names counter.id.hex.x<digits>",
+			    best_n));
 		if ( best == "iodine" )
-			return vector("iodine", fmt(
+			return vector("iodine", "high", fmt(
 			    "%d names asked with NULL or private-use query types",
 			    best_n));
 		if ( best == "roguerobin_ps" )
-			return vector("RogueRobin", fmt(
+			return vector("RogueRobin", "high", fmt(
 			    "%d names with <id>-<session>-<offset>-<data> labels",
 			    best_n));
 		if ( best == "nibble_letters" )
-			return vector("RogueRobin", fmt("%d names with letter-pair (a-p) labels",
-			    best_n));
+			return vector("RogueRobin", "medium", fmt(
+			    "%d names with letter-pair (a-p) labels", best_n));
 		if ( /^dnscat2:/ in best )
-			return vector("dnscat2", fmt("%d hex names carry a dnscat2 header with session id %s",
+			return vector("dnscat2", "high", fmt("%d hex names carry a dnscat2 header with session id %s",
 			    best_n, best[8:]));
+		if ( best == "dns2tcp" )
+			return vector("dns2tcp", "low", fmt("%d names with base64 labels (+ / =)",
+			    best_n));
 		}
 
 	if ( s$rotated >= min_per_domain() )
-		return vector("RogueRobin", fmt("%d labels each sent below 2+ of its domains",
-		    s$rotated));
+		return vector("RogueRobin", "medium", fmt(
+		    "%d labels each sent below 2+ of its domains", s$rotated));
 
 	if ( h in data_answer_hosts )
-		return vector("Saitama", data_answer_hosts[h]);
+		return vector("Saitama", "medium", data_answer_hosts[h]);
 
-	return vector("DNS tunnel", "no tool structure recognised");
+	return vector("DNS tunnel", "-", "no tool structure recognised");
 	}
 
 # *v* sorted and joined with commas (sets iterate in a different order in
@@ -597,10 +604,10 @@ function channel_fire(h: addr, s: ChannelHost, ts: time)
 	f$name = sorted_join(domains);
 	f$uid = s$last_uid;
 	f$score = ( s$counted + 0.0 ) / channel_min_names;
-	f$evidence = fmt("tool=%s (%s); %d distinct data-carrying names below %d domains in %s; encodings %s; data qtypes %s; e.g. %s",
-	    tool[0], tool[1], s$counted, |domains|, channel_window, |encs| > 0 ?
-	    sorted_join(encs) : "-", |qts| > 0 ? join_string_vec(qts, ",") :
-	    "-", join_string_vec(s$samples, ","));
+	f$evidence = fmt("tool=%s confidence=%s (%s); %d distinct data-carrying names below %d domains in %s; encodings %s; data qtypes %s; e.g. %s",
+	    tool[0], tool[1], tool[2], s$counted, |domains|, channel_window,
+	    |encs| > 0 ? sorted_join(encs) : "-", |qts| > 0 ? join_string_vec(qts,
+	    ",") : "-", join_string_vec(s$samples, ","));
 	f$identifier = cat(h);
 	report(f);
 	}
@@ -690,7 +697,7 @@ function rotation_name(h: addr, uid: string, ts: time, name: string,
 	    $what="C2 domain rotation", $host=h, $name=label, $uid=uid,
 	    $threat="c2", $family="RogueRobin");
 	f$score = ( |domains| + 0.0 ) / rotation_min_domains;
-	f$evidence = fmt("tool=RogueRobin (%s); label %s asked below %d registered domains without an address back: %s",
+	f$evidence = fmt("tool=RogueRobin confidence=medium (%s); label %s asked below %d registered domains without an address back: %s",
 	    why, label, |domains|, sorted_join(names));
 	f$identifier = cat(h, "/", label);
 	report(f);
@@ -760,7 +767,7 @@ function beacon_name(h: addr, uid: string, ts: time, name: string, rd: string,
 	    $what="C2 beacon (one random name polled)", $host=h, $name=name,
 	    $uid=uid, $threat="c2", $family="Saitama");
 	f$score = ( |rounds| + 0.0 ) / beacon_min_rounds;
-	f$evidence = fmt("tool=Saitama (random base36 name polled in rounds, never answered with an address); %d rounds of %s within %s, seconds between rounds: %s",
+	f$evidence = fmt("tool=Saitama confidence=low (random base36 name polled in rounds, never answered with an address); %d rounds of %s within %s, seconds between rounds: %s",
 	    |rounds|, name, beacon_window, join_string_vec(gaps, ","));
 	f$identifier = cat(h, "/", name);
 	report(f);
@@ -872,6 +879,8 @@ function channel_request(c: connection, query: string, qtype: count, rd: string)
 		tag = "symbiote";
 	else if ( qtype == 10 || qtype >= channel_private_qtypes_from )
 		tag = "iodine";
+	else if ( encoding == "raw" && base64_mark in lead )
+		tag = "dns2tcp";
 	else if ( encoding == "hex" && dnscat2_header in label )
 		tag = "dnscat2:" + label[6:10];
 	else if ( encoding == "nibble_letters" )

@@ -4,11 +4,13 @@
 ##! rotate the A records of a name every few minutes, so across queries a
 ##! name collects many addresses in many networks, each with a short TTL.
 ##! CDNs also use short TTLs but rotate within few networks, hence the
-##! second threshold on distinct /16 networks.
+##! second threshold on distinct /16 networks.  Names with an encoded label
+##! (channel.zeek) are tunnel data, not flux names, and are left out.
 
 @load base/frameworks/sumstats
 @load base/frameworks/sumstats/plugins/unique
 @load ./main
+@load ./channel
 
 module DNSGuard;
 
@@ -112,7 +114,16 @@ function flux_reply(rec: DNS::Info)
 	if ( |addrs| < flux_min_records )
 		return;
 
-	if ( registered_domain(rec$query) in flux_ignore_domains )
+	local rd = registered_domain(rec$query);
+	if ( rd in flux_ignore_domains )
+		return;
+
+	# A name with an encoded label is asked once, its answer carries data
+	# (a dnscat2 A answer holds 25 addresses): not a flux name, which is
+	# asked again and again.
+	if ( channel_gate in rec$query
+	    && rec$query != rd
+	    && |name_encoding(rec$query[: |rec$query| - |rd| - 1])| > 0 )
 		return;
 
 	local key = SumStats::Key($str=rec$query);

@@ -1,4 +1,4 @@
-# @TEST-DOC: DNS_Channel on real tunnels and on names Zeek hands over raw: dnscat2 (hex labels with its packet header, TXT/MX/CNAME) and iodine (private-use and NULL query types) from the Domainator recordings are named by tool; base64 labels with + / = are a channel of an unknown tool; seven hex names, hex names spread two per domain, and a mail server's DKIM/SPF/MX look-ups are not.
+# @TEST-DOC: DNS_Channel on real tunnels and on names Zeek hands over raw: dnscat2 (hex labels with its packet header, TXT/MX/CNAME) and iodine (private-use and NULL query types) from the Domainator recordings are named by tool; base64 labels with + / = are a channel, named dns2tcp with low confidence; seven hex names, hex names spread two per domain, and a mail server's DKIM/SPF/MX look-ups are not; a dnscat2-style hex name whose A answer carries 25 addresses in 25 /16 networks is not Fast_Flux.
 #
 # @TEST-EXEC: cp $FILES/dns-channel/spec.json .
 # @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap
