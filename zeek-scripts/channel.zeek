@@ -238,6 +238,11 @@ export {
 	## Sample names quoted in the evidence.
 	option channel_samples = 3;
 
+	## Most names (and leftmost labels) the manager keeps per host in a
+	## window: a bound on memory for a host that sends data without end
+	## (a resolver forwarding for many clients looks like one host).
+	option channel_max_names = 10000;
+
 	## Internal, worker -> manager: a data-carrying name.
 	global worker_channel_name: event(h: addr, uid: string, ts: time, name: string,
 	    rd: string, qtype: count, encoding: string, tag: string);
@@ -625,7 +630,7 @@ function channel_name(h: addr, uid: string, ts: time, name: string, rd: string,
 	channel_expire(s, ts);
 
 	# Never-repeated names only: a name asked again adds nothing.
-	if ( name in s$names )
+	if ( name in s$names || |s$names| >= channel_max_names )
 		return;
 
 	s$names[name] = rd;
@@ -644,7 +649,8 @@ function channel_name(h: addr, uid: string, ts: time, name: string, rd: string,
 		s$samples += name;
 
 	local label = split_string1(name, /\./)[0];
-	if ( |label| >= rotation_min_label_length && |s$label_domains| < 1000 )
+	if ( |label| >= rotation_min_label_length
+	    && |s$label_domains| < channel_max_names )
 		{
 		if ( label !in s$label_domains )
 			s$label_domains[label] = set();
