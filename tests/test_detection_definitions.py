@@ -90,3 +90,71 @@ def test_the_drift_check_sees_a_change(monkeypatch):
         assert "nxdomain_unique_threshold" in str(exc)
     else:
         raise AssertionError("drift went unnoticed")
+
+
+# --------------------------------------------------------------------------- tunnels and DNS C2 (issue 15)
+
+
+def test_channel_sections_agree_with_themselves():
+    d = definitions()
+    ch = d["dns_channel"]
+    assert ch["python"]["channel_window"] == ch["window_seconds"]
+    assert ch["python"]["channel_min_names"] == ch["min_distinct_names"]
+    assert ch["python"]["channel_min_per_domain"] == ch["min_per_domain"]
+    rot = d["c2_rotation"]
+    assert rot["python"] == {"rotation_window": rot["window_seconds"], "rotation_min_domains": rot["min_domains"]}
+    beacon = d["c2_beacon"]
+    assert beacon["python"] == {"beacon_window": beacon["window_seconds"], "beacon_min_rounds": beacon["min_rounds"],
+                                "beacon_round_gap": beacon["round_gap_seconds"]}
+    for name in ("dns_channel", "c2_rotation", "c2_beacon"):
+        assert d[name]["verdict"] == "compromised" and d[name]["threat"] == "c2"
+
+
+def test_python_channel_detections_follow_the_definitions():
+    """The numbers analyze's channel code carries itself (not config keys)
+    are the definitions' numbers."""
+    from dnsguard.analyze import IGNORED_SUFFIXES
+    from dnsguard.config import AnalysisSettings
+    from dnsguard.detect.answers import DataAnswersDetector
+    from dnsguard.detect.channel import BeaconDetector, RotationDetector
+    from dnsguard.detect.encoding import DEFAULT_TESTS, ORDER
+    from dnsguard.detect.qtypes import DEFAULT_DATA_QTYPES
+
+    d = definitions()
+    enc = d["encoded_label"]
+    assert list(ORDER) == enc["order"]
+    t = DEFAULT_TESTS
+    assert t.raw_min_length == enc["raw"]["min_length"]
+    assert t.hex_min_length == enc["hex"]["min_length"]
+    assert (t.nibble_min_length, t.nibble_min_share) == (enc["nibble_letters"]["min_length"],
+                                                          enc["nibble_letters"]["min_share_a_to_p"])
+    assert (t.base32_min_length, t.base32_min_digits, t.base32_min_entropy) == (
+        enc["base32"]["min_length"], enc["base32"]["min_digits"], enc["base32"]["min_entropy"])
+    assert (t.base36_min_length, t.base36_min_digits, t.base36_min_entropy) == (
+        enc["base36"]["min_length"], enc["base36"]["min_digits"], enc["base36"]["min_entropy"])
+    q = d["data_qtypes"]
+    assert sorted(DEFAULT_DATA_QTYPES.qtypes) == q["qtypes"]
+    assert DEFAULT_DATA_QTYPES.private_from == q["private_from"]
+    assert DEFAULT_DATA_QTYPES.unassigned_over == q["unassigned_over"]
+    assert RotationDetector(1, 1).min_label_length == d["c2_rotation"]["min_label_length"]
+    assert BeaconDetector(1, 1, 1).min_label_length == d["c2_beacon"]["min_label_length"]
+    assert DataAnswersDetector().min_distinct_answers == d["data_answers"]["min_distinct_answers"]
+    assert set(IGNORED_SUFFIXES) == set(d["ignored_suffixes"]["suffixes"])
+    # The dataclass defaults (used when a config lacks the keys) are the shipped defaults.
+    analysis = load_config(None)["analysis"]
+    defaults = AnalysisSettings.__dataclass_fields__
+    for section in ("dns_channel", "c2_rotation", "c2_beacon"):
+        for key, value in d[section]["python"].items():
+            assert defaults[key].default == value == analysis[key], key
+
+
+def test_the_python_drift_check_sees_a_change(monkeypatch):
+    changed = definitions()
+    changed["dns_channel"]["python"]["channel_min_names"] = 99
+    monkeypatch.setattr(__import__(__name__), "definitions", lambda: changed)
+    try:
+        test_python_defaults_follow_the_definitions()
+    except AssertionError as exc:
+        assert "channel_min_names" in str(exc)
+    else:
+        raise AssertionError("drift went unnoticed")
