@@ -364,7 +364,13 @@ def cmd_export(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
         return 2
     if args.zeek is not None:
         path = args.zeek / settings.zeek_file
-        n = write_zeek_intel(indicators, path)
+        try:
+            n = write_zeek_intel(indicators, path)
+        except OSError as exc:
+            # Disk full, read-only, no permission: the file in place stays whole (atomic write).
+            print(f"dnsguard feeds export: cannot write {path}: {exc.strerror or exc}; the previous file is "
+                  "left as it was", file=sys.stderr)
+            return 2
         print(f"zeek: {path} ({n} indicators)")
     if args.suricata is not None:
         url = args.archive_url if args.archive_url is not None else settings.archive_url
@@ -373,6 +379,11 @@ def cmd_export(args: argparse.Namespace, config: Mapping[str, Any]) -> int:
         except ArchiveError as exc:
             print(f"dnsguard feeds export: the rule archive would not install ({exc}); "
                   "Suricata files left as they were", file=sys.stderr)
+            return 2
+        except OSError as exc:
+            print(f"dnsguard feeds export: cannot write under {args.suricata}: {exc.strerror or exc} "
+                  f"({exc.filename or 'a Suricata file'}); files already replaced are complete, the others "
+                  "left as they were", file=sys.stderr)
             return 2
         print(f"suricata: {args.suricata / 'datasets'} and {info.path} (md5 {info.md5}, {len(info.members)} files)")
     return 0

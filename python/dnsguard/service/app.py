@@ -64,6 +64,7 @@ class ServiceStats:
     reloads: int = 0
     reload_errors: int = 0
     eve_candidates: int = 0
+    journal_errors: int = 0
     max_batch_seconds: float = 0.0
     started: float = field(default_factory=time.time)
 
@@ -98,6 +99,7 @@ class Service:
             else None
         )
         self.control_stats = ControlStats()
+        self._journal_failing = False
         self.followers = [EveFollower(p, settings.eve_from_end, settings.max_line) for p in settings.eve_files]
         self.eve_socket_stats = SocketStats()
         self.eve_stats = InputStats()
@@ -135,7 +137,8 @@ class Service:
         if done:
             self.zeek.offer(done)
 
-    def decide_and_journal(self, batch: list[Candidate | HostTag | TraceDone], sync: bool) -> list[NameVerdict | HostVerdict]:
+    def decide_batch(self, batch: list[Candidate | HostTag | TraceDone]) -> tuple[list[NameVerdict | HostVerdict], float]:
+        """The decisions of one batch (not yet journaled) and the time they were made."""
         started = time.perf_counter()
         now = self.clock()
         cands: list[Candidate] = []
@@ -145,11 +148,42 @@ class Service:
             elif isinstance(item, Candidate):
                 cands.append(item)
         outcome = self.decider.decide(cands, now)
-        verdicts: list[NameVerdict | HostVerdict] = [*outcome.names, *outcome.hosts]
-        fresh = self.journal.append(verdicts, now, sync=sync) if verdicts else []
         self.stats.batches += 1
         self.stats.max_batch_seconds = max(self.stats.max_batch_seconds, time.perf_counter() - started)
-        return fresh
+        return [*outcome.names, *outcome.hosts], now
+
+    def decide_and_journal(self, batch: list[Candidate | HostTag | TraceDone], sync: bool) -> list[NameVerdict | HostVerdict]:
+        verdicts, now = self.decide_batch(batch)
+        return self.journal.append(verdicts, now, sync=sync) if verdicts else []
+
+    async def _journal(self, verdicts: list[NameVerdict | HostVerdict], now: float) -> list[NameVerdict | HostVerdict]:
+        """Journal and fsync, retrying while the disk is full: a verdict is
+        told to nobody before it is on disk, and none is dropped because a
+        write failed (a failed append is cut back, so retrying is safe)."""
+        waited = 0.0
+        fresh: list[NameVerdict | HostVerdict] | None = None
+        while True:
+            try:
+                if fresh is None:
+                    fresh = self.journal.append(verdicts, now, sync=False)
+                # The fsync runs in a thread: the loop keeps receiving meanwhile.
+                if fresh:
+                    await asyncio.to_thread(self.journal.sync)
+                if self._journal_failing:
+                    self._journal_failing = False
+                    log.warning("journal %s writable again", self.settings.journal_path)
+                return fresh
+            except OSError as exc:
+                self.stats.journal_errors += 1
+                if not self._journal_failing:
+                    self._journal_failing = True
+                    log.error("journal %s: %s; verdicts wait until it can be written (none is sent before)",
+                              self.settings.journal_path, exc.strerror or exc)
+                if self._stop_requested.is_set() and waited >= self.settings.drain_timeout:
+                    log.error("exiting with %d verdicts not journaled (%s)", len(verdicts), exc.strerror or exc)
+                    return []
+                await asyncio.sleep(0.5)
+                waited += 0.5
 
     def deliver(self, fresh: list[NameVerdict | HostVerdict]) -> None:
         """Only for journaled (and synced) verdicts."""
@@ -174,11 +208,9 @@ class Service:
             if len(batch) < size and linger > 0 and not self._input_stop.is_set():
                 await asyncio.sleep(linger)
                 batch += self.queue.take_nowait(size - len(batch))
-            fresh = self.decide_and_journal(batch, sync=False)
+            verdicts, now = self.decide_batch(batch)
+            fresh = await self._journal(verdicts, now) if verdicts else []
             if fresh:
-                # The fsync runs in a thread: the loop keeps receiving meanwhile,
-                # and nobody hears of a verdict before it is on disk.
-                await asyncio.to_thread(self.journal.sync)
                 self.deliver(fresh)
             self.answer_trace_done(batch)
             oldest = min((c.received for c in batch if isinstance(c, Candidate) and c.received), default=0.0)
@@ -400,6 +432,8 @@ class Service:
             Sample("dnsguard_journal_appended_total", self.journal.stats.appended, "Verdicts journaled", "counter"),
             Sample("dnsguard_journal_compactions_total", self.journal.stats.compactions, "Journal rewrites",
                    "counter"),
+            Sample("dnsguard_journal_errors_total", self.stats.journal_errors,
+                   "Failed journal writes (disk full?); the verdicts wait and are retried", "counter"),
             Sample("dnsguard_eve_lines_total",
                    sum(f.stats.lines for f in self.followers) + self.eve_socket_stats.lines,
                    "EVE lines read (files and socket)", "counter"),

@@ -29,6 +29,7 @@ offline ``dnsguard verdicts retract``, gets :class:`JournalBusy`).
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import math
 import os
@@ -123,6 +124,9 @@ class JournalStats:
     retracted: int = 0
     suppressed: int = 0
     """Verdicts refused because their key was retracted."""
+    write_errors: int = 0
+    """Appends that failed (disk full): cut back, retried by the service."""
+    compact_errors: int = 0
 
 
 @dataclass
@@ -172,6 +176,13 @@ class Journal:
         """Load what is on disk, cut a torn tail, compact, open for appending."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock()
+        try:
+            self._open(now)
+        except BaseException:
+            self._unlock()
+            raise
+
+    def _open(self, now: float) -> None:
         good = 0
         if self.path.exists():
             data = self.path.read_bytes()
@@ -196,9 +207,20 @@ class Journal:
                 pass
             self.stats.torn_bytes = len(data) - good
             if self.stats.torn_bytes:
-                write_atomic(self.path.with_name(self.path.name + ".torn"), data[good:], mode=0o600)
+                try:
+                    write_atomic(self.path.with_name(self.path.name + ".torn"), data[good:], mode=0o600)
+                except OSError:
+                    self.stats.write_errors += 1
         self._expire(now)
-        self.compact(now)
+        try:
+            self.compact(now)
+        except OSError:
+            # No room to rewrite it (disk full): append to the file as it is,
+            # with a torn tail cut off so the next record starts clean.
+            self.stats.compact_errors += 1
+            with open(self.path, "ab", buffering=0) as fh:
+                os.ftruncate(fh.fileno(), good)
+            self._fh = open(self.path, "ab", buffering=0)  # noqa: SIM115 - held open for appends
 
     def _load_end(self, rec: dict[str, Any]) -> None:
         """A retraction (``r``) or tombstone (``g``) record read back."""
@@ -224,10 +246,12 @@ class Journal:
 
     def close(self) -> None:
         if self._fh is not None:
-            self._fh.flush()
-            os.fsync(self._fh.fileno())
-            self._fh.close()
-            self._fh = None
+            try:
+                os.fsync(self._fh.fileno())
+            finally:
+                self._fh.close()
+                self._fh = None
+                self._unlock()
         self._unlock()
 
     def __len__(self) -> int:
@@ -268,10 +292,8 @@ class Journal:
             fresh.append(v)
         if not fresh:
             return fresh
-        assert self._fh is not None, "journal not open"
         packer = msgpack.Packer(use_bin_type=True)
-        self._fh.write(b"".join(packer.pack(to_record(v)) for v in fresh))
-        self._fh.flush()
+        self._write_all(b"".join(packer.pack(to_record(v)) for v in fresh))
         if sync:
             os.fsync(self._fh.fileno())
         for v in fresh:
@@ -289,8 +311,29 @@ class Journal:
         if now - self._last_expire >= EXPIRE_EVERY:
             self._expire(now)
         if self._records > 2 * (len(self._live) + len(self._gone) + len(self._retracted)) + 1_000:
-            self.compact(now)
+            try:
+                self.compact(now)
+            except OSError:
+                # The records are written; a compaction that did not fit waits for the next one.
+                self.stats.compact_errors += 1
         return fresh
+
+    def _write_all(self, data: bytes) -> None:
+        """Append ``data`` whole or not at all: a write that fails half-way
+        (disk full) is cut back, so no torn record is left behind and the
+        caller may simply try again (:class:`OSError` propagates)."""
+        assert self._fh is not None, "journal not open"
+        fd = self._fh.fileno()
+        start = os.lseek(fd, 0, os.SEEK_END)
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError:
+            self.stats.write_errors += 1
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, start)
+            raise
 
     def _same(self, old: Verdict, new: Verdict, now: float) -> bool:
         if self.expires_at(old) <= now or old.family != new.family or old.threat != new.threat:
@@ -322,11 +365,9 @@ class Journal:
         durably (fsync'd) before anyone is told; returns the live verdict it
         ended, if there was one.  Until ``until`` a new verdict for the key is
         refused (a retracted false positive does not come straight back)."""
-        assert self._fh is not None, "journal not open"
         r = Retracted(key, now, until, by)
         rec = {"_k": "r", "key": r.key, "at": r.at, "until": r.until, "by": r.by}
-        self._fh.write(msgpack.packb(rec, use_bin_type=True))
-        self._fh.flush()
+        self._write_all(msgpack.packb(rec, use_bin_type=True))
         os.fsync(self._fh.fileno())
         self._records += 1
         self.stats.retracted += 1
@@ -353,9 +394,6 @@ class Journal:
 
     def compact(self, now: float) -> None:
         """Rewrite the file with the live verdicts only (atomic rename)."""
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
         self._expire(now)
         packer = msgpack.Packer(use_bin_type=True)
         ends = [{"_k": "r", "key": r.key, "at": r.at, "until": r.until, "by": r.by}
@@ -363,6 +401,10 @@ class Journal:
         ends += [{"_k": "g", "name": name, "at": at} for name, at in self._gone.items()]
         write_atomic(self.path, b"".join([*(packer.pack(to_record(v)) for v in self._live.values()),
                                           *(packer.pack(e) for e in ends)]), mode=0o600)
+        # Only once the new file is in place is the old one let go: a
+        # compaction that fails (disk full) leaves the journal as it was.
+        if self._fh is not None:
+            self._fh.close()
         self._records = len(self._live) + len(ends)
         self.stats.compactions += 1
-        self._fh = open(self.path, "ab")  # noqa: SIM115 - held open for appends
+        self._fh = open(self.path, "ab", buffering=0)  # noqa: SIM115 - held open for appends

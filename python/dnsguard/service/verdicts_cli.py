@@ -158,8 +158,11 @@ def cmd_retract(args: argparse.Namespace, config: dict[str, Any]) -> int:
     except NoService:
         try:
             reply, lines, ok = _offline_retract(settings, args.name or "", args.host or "", args.for_seconds, by)
-        except (ValueError, JournalBusy, OSError) as exc:
+        except (ValueError, JournalBusy) as exc:
             _say(str(exc))
+            return EXIT_ERROR
+        except OSError as exc:
+            _say(f"cannot write the journal {settings.journal_path}: {exc.strerror or exc}; nothing retracted")
             return EXIT_ERROR
         where = f"journal {settings.journal_path} (no service running)"
     except (OSError, ValueError) as exc:
