@@ -826,7 +826,7 @@ class Analyzer:
             self.channel.observe(client, ts, name, label)
         self.rotation.observe(client, ts, name)
         self.beacon.observe(client, ts, name, any(map(_is_address, answers)))
-        if answers:
+        if answers and not name.service:  # DKIM keys (s1._domainkey) are base64 by design
             self.data_answers.observe(client, ts, name.registered, answers)
 
     def _name_event(self, host: _Host, client: str, ts: float, info: list, nxdomain: bool, uid: str,
