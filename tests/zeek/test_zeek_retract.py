@@ -47,38 +47,38 @@ redef DNSGuard::scorer_port = {port}/tcp;
 global matches: table[string] of count &default=0;
 
 event Intel::match(s: Intel::Seen, items: set[Intel::Item])
-	{{
-	++matches[s$indicator];
-	}}
+    {{
+    ++matches[s$indicator];
+    }}
 
 function look(n: string)
-	{{
-	Intel::seen([$indicator=n, $indicator_type=Intel::DOMAIN, $where=DNSGuard::IN_DNS_QUERY]);
-	}}
+    {{
+    Intel::seen([$indicator=n, $indicator_type=Intel::DOMAIN, $where=DNSGuard::IN_DNS_QUERY]);
+    }}
 
 event report(what: string, name: string)
-	{{
-	print fmt("%s %s matches=%d refused=%d retracted=%d", what, name, matches[name],
-	    DNSGuard::verdicts_refused, DNSGuard::verdicts_retracted);
-	if ( what == "retract" )
-		terminate();
-	}}
+    {{
+    print fmt("%s %s matches=%d refused=%d retracted=%d", what, name, matches[name],
+        DNSGuard::verdicts_refused, DNSGuard::verdicts_retracted);
+    if ( what == "retract" )
+        terminate();
+    }}
 
 event looked(what: string, name: string)
-	{{
-	look(name);
-	schedule 0.2sec {{ report(what, name) }};
-	}}
+    {{
+    look(name);
+    schedule 0.2sec {{ report(what, name) }};
+    }}
 
 event DNSGuard::verdict(name: string, score: double, family: string, threat: string, expire: count) &priority=-10
-	{{
-	schedule 0.2sec {{ looked("verdict", name) }};
-	}}
+    {{
+    schedule 0.2sec {{ looked("verdict", name) }};
+    }}
 
 event DNSGuard::retract(name: string) &priority=-10
-	{{
-	schedule 0.2sec {{ looked("retract", name) }};
-	}}
+    {{
+    schedule 0.2sec {{ looked("retract", name) }};
+    }}
 """
 
 
