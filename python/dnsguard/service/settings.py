@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
         "candidate_topic": "dnsguard/candidates",
         "verdict_topic": "dnsguard/verdicts",
         "tls_ca": "",
+        "tls_cert": "",
+        "tls_key": "",
     },
     "suricata": {
         "enabled": True,
@@ -158,13 +160,25 @@ class ServeSettings:
         if z["enabled"]:
             if not str(z["url"]).startswith(("ws://", "wss://")):
                 raise SettingsError(f"serve.zeek.url must start with ws:// or wss://, not {z['url']!r}")
-            if z["tls_ca"] and not Path(z["tls_ca"]).is_file():
-                raise SettingsError(f"serve.zeek.tls_ca: no such file {z['tls_ca']}")
+            for key in ("tls_ca", "tls_cert", "tls_key"):
+                if z[key] and not Path(z[key]).is_file():
+                    raise SettingsError(f"serve.zeek.{key}: no such file {z[key]}")
+            if z["tls_key"] and not z["tls_cert"]:
+                raise SettingsError("serve.zeek.tls_key needs serve.zeek.tls_cert")
+            if z["tls_cert"]:
+                from dnsguard.service.zeek_link import tls_context
+
+                try:
+                    tls_context("wss://x", z["tls_ca"], z["tls_cert"], z["tls_key"])
+                except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+                    raise SettingsError(f"serve.zeek.tls_cert/tls_key: not a usable certificate and key "
+                                        f"({getattr(exc, 'reason', None) or exc})") from None
         return cls(
             raw=s,
             zeek=ZeekSettings(z["url"], z["candidate_topic"], z["verdict_topic"],
                               backoff_base=back["base"], backoff_cap=back["cap"],
-                              tls_ca=str(z["tls_ca"])) if z["enabled"] else None,
+                              tls_ca=str(z["tls_ca"]), tls_cert=str(z["tls_cert"]),
+                              tls_key=str(z["tls_key"])) if z["enabled"] else None,
             suricata=SuricataSettings(su["socket"], su["dataset"], probe_interval=su["probe_interval"],
                                       backoff_base=back["base"], backoff_cap=back["cap"],
                                       state_file=str(su["state_file"])) if su["enabled"] else None,

@@ -120,7 +120,7 @@ def _zeek_retract(z, names: list[str]) -> tuple[str, bool]:
     from dnsguard.service.zeek_link import tls_context
 
     try:
-        with connect(z.url, open_timeout=5, close_timeout=2, ssl=tls_context(z.url, z.tls_ca),
+        with connect(z.url, open_timeout=5, close_timeout=2, ssl=tls_context(z.url, z.tls_ca, z.tls_cert, z.tls_key),
                      compression=None, max_size=z.max_message) as ws:
             ws.send(json.dumps([]))
             ack = json.loads(ws.recv(timeout=5))

@@ -59,10 +59,18 @@ class ZeekSettings:
     """For ``wss://``: CA file the sensor's certificate must chain to.  Empty:
     accept Zeek 7.0's default Broker TLS, anonymous ciphers without a
     certificate (encrypted, but the sensor is not authenticated)."""
+    tls_cert: str = ""
+    """For ``wss://``: this client's certificate (PEM, chain allowed).  A Zeek
+    7.0 whose Broker has ``ssl_cafile``/``ssl_certificate`` set accepts
+    WebSocket clients only with a certificate from that CA: that is how
+    publishing to the DNSGuard topics is restricted (docs/zeek.md)."""
+    tls_key: str = ""
+    """The private key of ``tls_cert`` (empty: in the same file)."""
 
 
-def tls_context(url: str, ca: str = "") -> ssl.SSLContext | None:
-    """The TLS settings for *url*: None for ``ws://``.
+def tls_context(url: str, ca: str = "", cert: str = "", key: str = "") -> ssl.SSLContext | None:
+    """The TLS settings for *url*: None for ``ws://``.  With *cert* (and
+    *key*) the client presents a certificate (mutual TLS).
 
     Broker on Zeek 7.0/7.1 serves ``wss://`` with anonymous (aNULL) ciphers
     over TLS 1.2 unless certificates are configured; OpenSSL 3 only offers
@@ -73,6 +81,8 @@ def tls_context(url: str, ca: str = "") -> ssl.SSLContext | None:
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     # Broker's certificates name no host; the CA is what is checked.
     ctx.check_hostname = False
+    if cert:
+        ctx.load_cert_chain(cert, key or None)
     if ca:
         ctx.load_verify_locations(ca)
         ctx.verify_mode = ssl.CERT_REQUIRED
@@ -216,7 +226,7 @@ class ZeekLink:
         # only costs CPU on both ends.
         async with connect(
             s.url, max_size=s.max_message, open_timeout=s.ack_timeout, ping_interval=20, compression=None,
-            ssl=tls_context(s.url, s.tls_ca),
+            ssl=tls_context(s.url, s.tls_ca, s.tls_cert, s.tls_key),
         ) as ws:
             await ws.send(json.dumps([s.candidate_topic]))
             ack = json.loads(await asyncio.wait_for(ws.recv(), s.ack_timeout))
