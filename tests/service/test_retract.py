@@ -390,3 +390,17 @@ def test_refuse_list_for_zeek(tmp_path, capsys):
     assert rows["dns.google"] == "never-listed (infrastructure)"
     code, out, err = _cli(config, "verdicts", "refuse-list", str(tmp_path / "no" / "dir.dat"), capsys=capsys)
     assert code == 2 and err.count("\n") == 1 and "cannot write" in err
+
+
+def test_suricata_push_refuses_allowlisted_names_into_the_verdict_set(tmp_path, capsys):
+    config = _config(tmp_path, {})
+    code = dnsguard_main(["--config", str(config), "suricata", "push", "xqzkvbwpmlrt.com", "www.google.com",
+                          "dns.google", "--socket", str(tmp_path / "none.sock")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1
+    assert "www.google.com: allowlisted" in err and "dns.google: never-listed (infrastructure)" in err
+    assert "nothing pushed" in err
+    # Not the verdict set, or --force: the guard does not apply (the socket is then what fails).
+    code = dnsguard_main(["--config", str(config), "suricata", "push", "www.google.com", "--force",
+                          "--socket", str(tmp_path / "none.sock")])
+    assert code == 2 and "does not exist" in capsys.readouterr().err

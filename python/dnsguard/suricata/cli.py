@@ -69,10 +69,35 @@ def _fail(message: str) -> int:
     return EXIT_ERROR
 
 
+def guarded(names: list[str], config: dict[str, Any]) -> list[str]:
+    """``name: reason`` for each name the allowlist or never-list covers."""
+    from dnsguard.names import normalize as _normalize
+    from dnsguard.service.cli import load_guard
+
+    guard = load_guard(config if isinstance(config, dict) else {})
+    out = []
+    for n in names:
+        parsed = _normalize(n)
+        reason = guard.name_reason(parsed.fqdn, parsed.registered) if isinstance(parsed, Name) else None
+        if reason:
+            out.append(f"{n}: {reason}")
+    return out
+
+
 def cmd_push(args: argparse.Namespace, config: dict[str, Any]) -> int:
     names, errors = normalise_all(args.names)
     if errors:
         return _fail("nothing pushed; bad names: " + "; ".join(errors))
+    if args.set == DEFAULT_SET and not args.force:
+        try:
+            refused = guarded(names, config)
+        except (OSError, ValueError) as exc:
+            return _fail(f"nothing pushed; cannot load the allowlist: {exc}")
+        if refused:
+            # The same rule as dnsguard serve and the Zeek package: a verdict set
+            # entry for google.com would alert on every host.
+            return _fail("nothing pushed; allowlisted or never-listed (--force to push anyway): "
+                         + "; ".join(refused))
     try:
         with SuricataSocket(_socket_path(args), timeout=args.timeout) as client:
             added = apply_additions(client, args.set, "string", names)
@@ -147,8 +172,14 @@ def register(subparsers: Any) -> None:
         p.add_argument("--set", default=DEFAULT_SET, help=f"dataset name (default {DEFAULT_SET})")
         p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each reply")
 
-    push = sub.add_parser("push", help="add names to a live dataset")
+    push = sub.add_parser("push", help="add names to a live dataset",
+                          description="Add names to a live dataset.  Into dnsguard-verdict, allowlisted and "
+                          "never-listed names are refused (--force overrides); names pushed by hand carry no "
+                          "expiry: 'dnsguard verdicts retract NAME' removes one, and a service with "
+                          "suricata.state_file set removes them at its next connection.")
     push.add_argument("names", nargs="+", metavar="NAME")
+    push.add_argument("--force", action="store_true",
+                      help="push allowlisted or never-listed names into dnsguard-verdict too")
     socket_options(push)
     push.set_defaults(func=cmd_push)
 
