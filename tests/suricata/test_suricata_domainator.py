@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 import yaml
 from dnsguard.suricata import sandbox
-from suricata_support import make_box, read_alerts
+from suricata_support import PACK, make_box, read_alerts
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "domainator"
+SURICATA8 = Path("/opt/dnsguard-suricata8/wrapper/suricata")
 TRUTH = yaml.safe_load((DATA / "truth.yaml").read_text("utf-8"))["recordings"]
 MIN_ROWS = 20
 RECORDINGS = sorted(f for f, t in TRUTH.items() if t["dns_rows"] >= MIN_ROWS)
@@ -84,3 +85,21 @@ def test_tools_are_named_where_their_structure_shows(box):
     assert named[("Symbiote", "Symbiote")] == 2
     assert named[("iodine", "iodine")] == 3  # the uploads: NULL rule and encodings only
     assert named[("RogueRobin", "RogueRobin")] == 6
+
+
+@pytest.mark.skipif(not SURICATA8.exists(), reason="Suricata 8 tree not installed (tools/suricata8/setup.sh)")
+def test_same_bar_on_suricata8(tmp_path):
+    """The pack loads on 8.0 (every rule: -T with --init-errors-fatal) and
+    meets the same bar on every recording, whatever Suricata is on PATH."""
+    if not Path("/opt/dnsguard-suricata8/tree/tmp", tmp_path.relative_to("/tmp")).exists():
+        pytest.skip("Suricata 8 tree does not see /tmp (run tools/suricata8/setup.sh to mount it)")
+    box8 = sandbox.create(tmp_path / "box8", PACK, binary=str(SURICATA8))
+    sandbox.check(box8)
+    failed = {}
+    for recording in RECORDINGS:
+        per = alerts_per_host(box8, recording)
+        client = TRUTH[recording]["client"]
+        majors = [a for a in per.get(client, []) if a.metadata.get("signature_severity") == ["Major"]]
+        if set(per) - {client} or not majors:
+            failed[recording] = {h: sorted({a.sid for a in al}) for h, al in per.items()}
+    assert failed == {}
