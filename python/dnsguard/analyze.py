@@ -27,7 +27,7 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -405,6 +405,7 @@ class Analyzer:
         self._profiles: dict[str, ChannelProfile] = {}
         self._profiled: dict[str, set[str]] = {}
         self._popular: dict[str, bool] = {}
+        self._qtype_cache: dict[str, tuple[bool, str]] = {}
         self._names: dict[str, list | str | tuple] = {}
         self._day_lo = self._day_hi = 0.0
         self._host_by_raw: dict[str, _Host] = {}
@@ -471,9 +472,11 @@ class Analyzer:
         if any(reg == s or reg.endswith("." + s) for s in IGNORED_SUFFIXES) or self._is_popular(reg):
             return None
         labels = raw.labels
-        return ChannelName(raw.text, reg, labels, name_encoding(labels),
+        name = ChannelName(raw.text, reg, labels, name_encoding(labels),
                            service=any(x.startswith("_") for x in labels) or reg.startswith("_"),
                            reversed_ip=reversed_ipv4(labels))
+        # Which per-row detections the name can take part in, decided once.
+        return replace(name, rotates=self.rotation.eligible(name), random=self.beacon.eligible(name))
 
     def _is_popular(self, registered: str) -> bool:
         known = self._popular.get(registered)
@@ -486,13 +489,16 @@ class Analyzer:
 
     def _set_quiet(self, info: list) -> None:
         """A quiet name needs nothing beyond counting when it is answered
-        normally: allowlisted, or not a feed / forecast / device / tunnel /
-        channel candidate and already scored below the DGA threshold."""
-        fqdn, registered, _, allowed, feed, longest, score, _, channel = info
+        normally: allowlisted, or not a feed / forecast / device / tunnel
+        candidate and already scored below the DGA threshold.  A quiet name
+        below an unpopular domain still goes to the channel detections
+        (:meth:`_channel_event`), and only there: the fast paths call it
+        directly, without the per-row work of :meth:`_name_event`."""
+        fqdn, registered, _, allowed, feed, longest, score, _, _ = info
         if allowed:
             info[_I_QUIET] = not self.devices.knows(registered)
             return
-        info[_I_QUIET] = (feed is None and channel is None and fqdn not in self._known
+        info[_I_QUIET] = (feed is None and fqdn not in self._known
                           and longest < self.tunnels.label_length
                           and not self.devices.knows(registered)
                           and (not registered or self.scorer is None
@@ -687,6 +693,12 @@ class Analyzer:
             raw_answers = cols[ia]
             fluxy = len(raw_answers) >= flux_len and raw_answers.count(set_sep) >= flux_min
             if info[quiet_at] and not nxdomain and not fluxy:
+                channel = info[_I_CHANNEL]
+                if channel is not None:
+                    qtype = cols[c.qtype] if c.qtype is not None else ""
+                    wanted = raw_answers != "-" and raw_answers != block.empty and self._wants_answers(channel, qtype)
+                    self._channel_event(host.client, ts, channel, qtype,
+                                        tuple(raw_answers.split(set_sep)) if wanted else ())
                 continue
             answers: tuple[str, ...] = ()
             ttls: tuple[float, ...] = ()
@@ -774,6 +786,9 @@ class Analyzer:
                 continue
             answers = row.answers
             if info[quiet_at] and not nxdomain and (answers is None or len(answers) < flux_min):
+                if info[_I_CHANNEL] is not None:  # the query type is not in JsonDns: read the row
+                    rec = block.full(lines[i])
+                    self._channel_event(host.client, ts, info[_I_CHANNEL], rec.qtype, rec.answers)
                 continue
             rec = block.full(lines[i])
             self._name_event(host, host.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls, rec.qtype,
@@ -804,6 +819,21 @@ class Analyzer:
         self.rejected[reason] += 1
         self._channel_event(client, ts, channel, qtype, answers)
 
+    def _wants_answers(self, name: ChannelName, qtype: str) -> bool:
+        """Whether :meth:`_channel_event` reads this query's answers: only for
+        names that carry data or look random (beacons, data answers)."""
+        return name.encoding is not None or name.random or self._data_qtype(qtype)
+
+    def _data_qtype(self, qtype: str) -> bool:
+        """detections.yaml ``data_qtypes``, cached per spelling (one lookup a row)."""
+        known = self._qtype_cache.get(qtype)
+        if known is None:
+            if len(self._qtype_cache) >= 10_000:
+                self._qtype_cache.clear()
+            number = qtype_number(qtype)
+            known = self._qtype_cache[qtype] = (DEFAULT_DATA_QTYPES.carries_data(number), qtype_label(number))
+        return known[0]
+
     def _channel_event(self, client: str, ts: float, name: ChannelName, qtype: str,
                        answers: tuple[str, ...]) -> None:
         """One query of a name below an unpopular domain, for the tunnel and
@@ -811,9 +841,9 @@ class Analyzer:
         c2_beacon, data_answers; the features tool identification reads)."""
         if name.reversed_ip:
             return
-        number = qtype_number(qtype)
-        if name.encoding is not None or (not name.service and DEFAULT_DATA_QTYPES.carries_data(number)):
-            label = qtype_label(number)
+        data = name.encoding is not None or (not name.service and self._data_qtype(qtype))
+        if data:
+            label = self._qtype_cache[qtype][1] if qtype in self._qtype_cache else qtype_label(qtype_number(qtype))
             seen = self._profiled.get(client)
             if seen is None:
                 seen = self._profiled[client] = set()
@@ -824,9 +854,15 @@ class Analyzer:
                     profile = self._profiles[client] = ChannelProfile()
                 profile.add(name.labels, name.encoding, label)
             self.channel.observe(client, ts, name, label)
-        self.rotation.observe(client, ts, name)
-        self.beacon.observe(client, ts, name, any(map(_is_address, answers)))
-        if answers and not name.service:  # DKIM keys (s1._domainkey) are base64 by design
+        if name.rotates:
+            self.rotation.observe(client, ts, name)
+        random = name.random
+        if random:
+            self.beacon.observe(client, ts, name, any(map(_is_address, answers)))
+        # Answers of names that carry data or look random only: a host's
+        # ordinary browsing collects printable-looking A records by the
+        # dozen (104.x.y.z reads "h..."); DKIM keys (s1._domainkey) are base64.
+        if answers and (data or random) and not name.service:
             self.data_answers.observe(client, ts, name.registered, answers)
 
     def _name_event(self, host: _Host, client: str, ts: float, info: list, nxdomain: bool, uid: str,

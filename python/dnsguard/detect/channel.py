@@ -60,6 +60,11 @@ class ChannelName:
     """A label starts with ``_`` (``_dmarc``, ``s1._domainkey``, ``_ldap._tcp``)."""
     reversed_ip: bool = False
     """The name starts with a reversed IPv4 address (DNS block lists)."""
+    rotates: bool = True
+    """Whether :meth:`RotationDetector.eligible` (set by a caller that asks
+    once per name and skips the detector for the others)."""
+    random: bool = True
+    """Whether :meth:`BeaconDetector.eligible` (idem)."""
 
     @property
     def leftmost(self) -> str:
@@ -310,7 +315,7 @@ class BeaconDetector:
     def eligible(self, name: ChannelName) -> bool:
         """A leftmost label that looks random: 8+ letters and digits, 2+ of each."""
         label = name.leftmost
-        if len(label) < self.min_label_length or not _RANDOMISH.match(label) or name.service:
+        if len(label) < self.min_label_length or name.service or not _RANDOMISH.match(label):
             return False
         digits = sum(ch.isdigit() for ch in label)
         return digits >= 2 and len(label) - digits >= 2
