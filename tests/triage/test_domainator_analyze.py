@@ -112,3 +112,44 @@ def test_the_command_line_shows_the_evidence(tmp_path):
     assert host["families"].get("RogueRobin") == "c2"
     assert any(e["kind"] == "c2-rotation" and "dnsguard" in e["source"] for e in host["evidence"])
     assert host["family"]["source"] == "tool" and host["family"]["features"]
+
+
+# One recording per detection, read from sensor logs instead of the pcap: the
+# Zeek dns.log fast paths (TSV and JSON rows, where quiet names take a
+# shortcut) and Suricata's EVE (whose escaping of 8-bit bytes differs).
+LOG_CASES = {
+    "roguerobin-net_handshake_240229.pcapng": "c2-rotation",
+    "saitama_handshake-fakenet_240223.pcapng": "c2-beacon",
+    "iodine_handshake_240731.pcapng": "dns-channel",
+    "dnscat_upload-ssh-rsa4096_31072024.pcapng": "dns-channel",
+}
+
+
+def _zeek_dns_log(pcap: Path, out: Path, json_logs: bool) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["zeek", "-C", "-r", str(pcap), f"LogAscii::use_json={'T' if json_logs else 'F'}"],
+                   cwd=out, check=True, capture_output=True, timeout=120)
+    return out / "dns.log"
+
+
+@needs_sensors
+@pytest.mark.parametrize("fmt", ["zeek-tsv", "zeek-json", "eve"])
+@pytest.mark.parametrize("name", sorted(LOG_CASES))
+def test_the_same_verdict_from_sensor_logs(name, fmt, config, tmp_path):
+    pcap = DATA / name
+    if fmt == "eve":
+        from dnsguard.suricata.offline import run_pcap
+
+        with run_pcap(pcap) as run:
+            log = tmp_path / "eve.json"
+            log.write_bytes(run.eve_path.read_bytes())
+    else:
+        log = _zeek_dns_log(pcap, tmp_path / fmt, fmt == "zeek-json")
+    analysis = analyze_cli.analyse(log, config, use_forecast=False)
+    hosts = {h.host: h for h in analysis.hosts}
+    infected = hosts[TRUTH[name]["client"]]
+    assert infected.verdict == "compromised", (fmt, infected.evidence_counts)
+    assert any(e.kind == LOG_CASES[name] and "dnsguard" in e.source for e in infected.evidence), \
+        (fmt, infected.evidence_counts)
+    assert infected.family is not None and infected.family.family == TRUTH[name]["family"], (fmt, infected.family)
+    assert [h.host for h in hosts.values() if h.verdict != "clean" and h.host != TRUTH[name]["client"]] == []
