@@ -33,8 +33,13 @@ import numpy as np
 
 from dnsguard.config import AnalysisSettings
 from dnsguard.detect.answers import DataAnswersDetector
-from dnsguard.detect.channel import (BeaconDetector, ChannelDetector, ChannelName, RotationDetector,
-                                     reversed_ipv4)
+from dnsguard.detect.channel import (
+    BeaconDetector,
+    ChannelDetector,
+    ChannelName,
+    RotationDetector,
+    reversed_ipv4,
+)
 from dnsguard.detect.devices import DeviceTagger
 from dnsguard.detect.encoding import name_encoding
 from dnsguard.detect.fastflux import FastFluxDetector, FluxSettings

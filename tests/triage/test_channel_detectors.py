@@ -11,14 +11,19 @@ import pytest
 from dnsguard.analyze import Analyzer, judge, major_alert
 from dnsguard.config import AnalysisSettings, load_config
 from dnsguard.detect.answers import DataAnswersDetector, answer_data
-from dnsguard.detect.channel import (BeaconDetector, ChannelDetector, ChannelName, RotationDetector,
-                                     reversed_ipv4)
+from dnsguard.detect.channel import (
+    BeaconDetector,
+    ChannelDetector,
+    ChannelName,
+    RotationDetector,
+    reversed_ipv4,
+)
 from dnsguard.detect.encoding import label_encoding, name_encoding, shannon_entropy
 from dnsguard.detect.fastflux import FastFluxDetector, FluxSettings
 from dnsguard.detect.qtypes import DEFAULT_DATA_QTYPES, qtype_label, qtype_number
 from dnsguard.detect.tools import UNKNOWN_TOOL, ChannelProfile, identify
 from dnsguard.feeds.indicators import IndicatorIndex
-from dnsguard.names import normalize, split_raw
+from dnsguard.names import split_raw
 from dnsguard.records import DnsRecord, SensorAlert
 from hypothesis import given, settings
 from hypothesis import strategies as st

@@ -82,9 +82,9 @@ def _part_encoding(part: str, t: LexicalTests) -> str | None:
         digits = _digits(part)
         if 0 < digits < n:
             return "hex"
-    if n >= t.nibble_min_length and _LETTERS.match(part):
-        if sum("a" <= ch <= "p" for ch in part) >= t.nibble_min_share * n:
-            return "nibble_letters"
+    if (n >= t.nibble_min_length and _LETTERS.match(part)
+            and sum("a" <= ch <= "p" for ch in part) >= t.nibble_min_share * n):
+        return "nibble_letters"
     if (n >= t.base32_min_length and _BASE32.match(part) and _digits(part) >= t.base32_min_digits
             and shannon_entropy(part) >= t.base32_min_entropy):
         return "base32"
