@@ -68,3 +68,27 @@ def test_homoglyph_becomes_punycode_not_the_ascii_name():
 def test_parents_stop_at_registered_domain():
     assert parents("a.b.example.com", "example.com") == ["a.b.example.com", "b.example.com", "example.com"]
     assert parents("example.com", "example.com") == ["example.com"]
+
+
+# Raw names (issue 15): what normalisation rejects keeps its labels for the
+# tunnel detections, and only for them.
+@pytest.mark.parametrize(("raw", "labels", "registered"), [
+    ("1eab+70/mid==.Q.hacker-iodine.com.", ("1eab+70/mid==", "q"), "hacker-iodine.com"),
+    ("zir2aa-j\xe4germeister-.hacker-iodine.com", ("zir2aa-j\xe4germeister-",), "hacker-iodine.com"),
+    ("zir2aA-J\\xe4.tunnel.co.uk", ("zir2aa-j\\xe4",), "tunnel.co.uk"),  # EVE leaves the escape in the text
+    ("a..b.example.com", ("a", "", "b"), "example.com"),
+    ("www.example.com", ("www",), "example.com"),
+])
+def test_split_raw(raw, labels, registered):
+    from dnsguard.names import split_raw
+
+    got = split_raw(raw)
+    assert got is not None and (got.labels, got.registered) == (labels, registered)
+    assert isinstance(normalize(raw), Rejected) or raw == "www.example.com"
+
+
+@pytest.mark.parametrize("raw", ["example.com", "co.uk", "a+b.c=d", "", "x" * 1100, ".", "a.b\\x00"])
+def test_split_raw_without_a_subdomain_or_registered_domain(raw):
+    from dnsguard.names import split_raw
+
+    assert split_raw(raw) is None

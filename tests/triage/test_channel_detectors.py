@@ -336,3 +336,26 @@ def test_a_zeek_notice_and_the_own_finding_are_one_piece_of_evidence():
     (ev,) = [e for e in host.evidence if e.kind == "dns-channel"]
     assert ev.source == "zeek, dnsguard" and "dnsguard:" in ev.detail
     assert host.evidence_counts["dns-channel"] == 1
+
+
+def test_state_is_bounded_and_forgets_what_is_stale(monkeypatch):
+    monkeypatch.setattr(RotationDetector, "MAX_LABELS", 10)
+    monkeypatch.setattr(BeaconDetector, "MAX_NAMES", 10)
+    rot, beacon = RotationDetector(600, 4), BeaconDetector(3600, 4, 30)
+    for i in range(10):  # an hour of unrelated labels fills the tables
+        dom = f"d{i}.example"
+        rot.observe("h", float(i), cname(f"label{i}.{dom}", dom))
+        beacon.observe("h", float(i), cname(f"ab12cd{i:02d}ef.{dom}", dom), False)
+    name = cname("amhonc.c2-0.example", "c2-0.example")
+    rot.observe("h", 5000.0, name)  # the stale labels make room
+    assert ("h", "amhonc") in rot._labels
+    poll = cname("1r1ns5eblk.c2.example", "c2.example")
+    for start in (9000.0, 9400.0, 9800.0, 10200.0):
+        beacon.observe("h", start, poll, False)
+    assert [f.name for f in beacon.findings()] == [poll.text]
+    det = ChannelDetector(600, 8, 3)
+    monkeypatch.setattr(ChannelDetector, "MAX_RECENT", 50)
+    for i in range(500):  # two names per domain: never a channel, never more than the cap
+        dom = f"x{i // 2}.example"
+        det.observe("h", float(i) / 100, cname(f"{i:032x}.{dom}", dom, "hex"), "TXT")
+    assert len(det._hosts["h"].recent) <= 51 and det.findings() == []

@@ -121,6 +121,9 @@ class ChannelDetector:
 
     MAX_HOSTS = 100_000
     MAX_SEEN = 20_000
+    MAX_RECENT = 20_000
+    """Names one host's window holds (names spread over domains that never
+    reach ``min_per_domain`` must not grow it without limit)."""
     SAMPLE = 5
 
     def __init__(self, window: float, min_names: int, min_per_domain: int):
@@ -156,7 +159,7 @@ class ChannelDetector:
         recent.append((ts, text, name.registered, name.encoding or "", qtype))
         inside.add(text)
         per_domain[name.registered] += 1
-        while recent and ts - recent[0][0] > self.window:
+        while recent and (ts - recent[0][0] > self.window or len(recent) > self.MAX_RECENT):
             old = recent.popleft()
             inside.discard(old[1])
             per_domain[old[2]] -= 1
@@ -240,7 +243,9 @@ class RotationDetector:
         asks = self._labels.get(key)
         if asks is None:
             if len(self._labels) >= self.MAX_LABELS:
-                return None
+                self._forget(ts)
+                if len(self._labels) >= self.MAX_LABELS:
+                    return None
             asks = self._labels[key] = deque()
         if any(d == name.registered for _, d in asks):
             return None
@@ -266,6 +271,13 @@ class RotationDetector:
         found.labels[name.leftmost] = domains
         found.start, found.end = min(found.start, asks[0][0]), max(found.end, ts)
         return new
+
+    def _forget(self, now: float) -> None:
+        """Drop labels last asked more than a window ago (a day of logs has
+        far more (host, label) pairs than the cap; only recent ones matter)."""
+        stale = [k for k, asks in self._labels.items() if not asks or now - asks[-1][0] > self.window]
+        for k in stale:
+            del self._labels[k]
 
     def findings(self) -> list[RotationFinding]:
         return list(self._found.values())
@@ -327,13 +339,23 @@ class BeaconDetector:
         polled = self._names.get(key)
         if polled is None:
             if len(self._names) >= self.MAX_NAMES:
-                return
+                self._forget(ts)
+                if len(self._names) >= self.MAX_NAMES:
+                    return
             polled = self._names[key] = _Polled(last=ts)
             polled.rounds.append(ts)
         elif ts - polled.last > self.round_gap and len(polled.rounds) < self.MAX_ROUNDS:
             polled.rounds.append(ts)
         polled.last = max(polled.last, ts)
         polled.answered = polled.answered or answered_address
+
+    def _forget(self, now: float) -> None:
+        """Drop names that can no longer be a beacon: answered, or too few
+        rounds and silent for a window (the findings come from the rest)."""
+        stale = [k for k, p in self._names.items()
+                 if p.answered or (len(p.rounds) < self.min_rounds and now - p.last > self.window)]
+        for k in stale:
+            del self._names[k]
 
     def findings(self) -> list[BeaconFinding]:
         out = []
