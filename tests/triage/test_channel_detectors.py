@@ -359,3 +359,14 @@ def test_state_is_bounded_and_forgets_what_is_stale(monkeypatch):
         dom = f"x{i // 2}.example"
         det.observe("h", float(i) / 100, cname(f"{i:032x}.{dom}", dom, "hex"), "TXT")
     assert len(det._hosts["h"].recent) <= 51 and det.findings() == []
+
+
+def test_a_major_suricata_alert_alone_makes_a_host_compromised():
+    a = analyzer()
+    a.observe(SensorAlert(1_800_000_000.0, "10.0.0.9", "DNSGUARD TUNNEL iodine", 9074011, "x.t.example",
+                          metadata={"signature_severity": ["Major"], "malware_family": ["iodine"]}))
+    a.observe(SensorAlert(1_800_000_000.0, "10.0.0.10", "DNSGUARD DGA score", 9073001, "x.example",
+                          metadata={"signature_severity": ["Minor"]}))
+    verdicts = {h.host: (h.verdict, dict(h.evidence_counts)) for h in a.finish()}
+    assert verdicts["10.0.0.9"] == ("compromised", {"sensor-major": 1})
+    assert verdicts["10.0.0.10"] == ("suspicious", {"sensor-alert": 1})
