@@ -122,6 +122,7 @@ def test_verdict_retracted_through_the_service_leaves_zeeks_intel(tmp_path, caps
             assert service.zeek.state.replayed >= 1, service.zeek.state.last_error
             await asyncio.sleep(1.0)
             await asyncio.to_thread(forge, port)
+            await asyncio.sleep(1.0)  # Zeek reports on the forged verdict before the retraction
             code = await asyncio.to_thread(dnsguard_main, ["--config", str(config), "verdicts", "retract", NAME])
             assert code == 0
             for _ in range(200):
@@ -142,7 +143,7 @@ def test_verdict_retracted_through_the_service_leaves_zeeks_intel(tmp_path, caps
     # The replayed verdict made an Intel item (a look-up matches) ...
     assert f"verdict {NAME} matches=1 refused=0 retracted=0" in lines, out + err
     # ... the forged one for google.com did not ...
-    assert "verdict google.com matches=0 refused=1 retracted=0" in lines, out + err
+    assert any(line.startswith("verdict google.com matches=0 refused=1 ") for line in lines), out + err
     # ... and after the retraction a look-up matches no more.
     assert f"retract {NAME} matches=1 refused=1 retracted=1" in lines, out + err
     assert "refused a scorer verdict for google.com (allowlisted)" in err
