@@ -38,6 +38,8 @@ COMMON_LABELS = frozenset({
     "files", "time", "ntp", "proxy", "gateway", "home", "info", "search", "sso", "id", "connect",
     "config", "settings", "push", "notify", "chat", "edge", "origin", "email", "click", "links", "link",
     "data", "content", "service", "services", "server", "host", "cname", "local", "public",
+    "mta-sts", "sip", "sipinternal", "sipexternal", "meet", "dialin", "cpanel", "webdisk", "whm",
+    "smtp-relay", "relay", "exchange", "intranet", "extranet", "crl", "ocsp", "pki",
 })
 """Leftmost labels many unrelated domains share (c2_rotation's "common host labels")."""
 
