@@ -106,6 +106,8 @@ class SuricataLink:
         """Names taken out because they were retracted, or found at (re)connect
         although their verdict had ended."""
         self._last_retire = 0.0
+        self._reconciled_at = -1
+        """The client's connect count at the last clean-up of the set."""
 
     def offer(self, verdicts: list[Verdict | Retraction]) -> None:
         self.outbox.offer([v for v in verdicts if isinstance(v, NameVerdict | Retraction)])
@@ -119,6 +121,7 @@ class SuricataLink:
         await asyncio.to_thread(client.connect)
         self.state.connected = True
         self.state.connects += 1
+        self._reconciled_at = -1
         self.outbox.request_resync()
         log.info("suricata link up (%s)", self.settings.socket)
         work = asyncio.create_task(self._write(client))
@@ -142,7 +145,11 @@ class SuricataLink:
                 self.pushed.clear()
                 now = self.clock()
                 replay = [v for v in self.live(now) if isinstance(v, NameVerdict)]
-                await self._reconcile(client, {v.name for v in replay}, now)
+                if client.connects != self._reconciled_at:
+                    # A new connection (Suricata may have restarted and reloaded its
+                    # state file); a resync after a full outbox needs no clean-up.
+                    self._reconciled_at = client.connects
+                    await self._reconcile(client, {v.name for v in replay}, now)
                 await self._send(client, replay)
                 self.state.replayed += len(replay)
                 continue
