@@ -1,5 +1,9 @@
 """Mutation fuzzing of the feed parsers, the log readers and the pcap check (issue 16).
 
+The whole suite is ``bench/fuzz.py``, which imports the seeds, mutator and
+targets from here and adds names, the Broker codec, Suricata replies, EVE
+socket lines, journal files and control requests.
+
     .venv/bin/python bench/fuzz_inputs.py [CASES] [--seed N]
 
 Seeds are the recorded feed fixtures (tests/feeds/fixtures), the hostile
