@@ -192,9 +192,12 @@ def test_disk_full_during_feeds_export_keeps_the_good_export(tmp_path, tiny_fs, 
     config.write_text(json.dumps({"feeds": {"state_dir": str(state), "shipped_definitions": False}}))
     out = tiny_fs / "zeek"
     out.mkdir()
-    assert dnsguard_main(["--config", str(config), "feeds", "export", "--zeek", str(out)]) == 0
+    sdir = tiny_fs / "suricata"
+    assert dnsguard_main(["--config", str(config), "feeds", "export", "--zeek", str(out),
+                          "--suricata", str(sdir)]) == 0
     capsys.readouterr()
     good = (out / "dnsguard.intel").read_bytes()
+    suricata_files = {f: f.read_bytes() for f in sdir.rglob("*") if f.is_file()}
     # A much bigger store: its export does not fit in what is left.
     big = [Indicator(f"c2-{i:06d}-padding-padding-padding.evil.test", "domain", "unknown", "c2", 80, ("t",), now,
                      now, far) for i in range(20_000)]
@@ -205,6 +208,11 @@ def test_disk_full_during_feeds_export_keeps_the_good_export(tmp_path, tiny_fs, 
     assert (out / "dnsguard.intel").read_bytes() == good  # the good export is still there, whole
     assert leftovers(tiny_fs) == []  # no temporary file left behind
     assert one_line(err) and "No space left on device" in err, err
+    code = dnsguard_main(["--config", str(config), "feeds", "export", "--suricata", str(sdir)])
+    err = capsys.readouterr().err
+    assert code == 2 and one_line(err) and "No space left on device" in err, err
+    assert {f: f.read_bytes() for f in sdir.rglob("*") if f.is_file()} == suricata_files
+    assert leftovers(tiny_fs) == []
 
 
 def test_disk_full_refuse_list_and_offline_retract(tmp_path, tiny_fs, capsys):
