@@ -1101,9 +1101,17 @@ class Analyzer:
         host = self.hosts.get(client)
         if host is None:
             return
-        twin = next((e for e in host.evidence if e.kind == kind and e.source not in ("", "dnsguard")
-                     and "dnsguard" not in e.source.split(", ") and start - window <= e.ts <= end + window), None)
-        if twin is not None:
+        twins = [e for e in host.evidence if e.kind == kind and e.source not in ("", "dnsguard")
+                 and "dnsguard" not in e.source.split(", ") and start - window <= e.ts <= end + window]
+        if twins:
+            # Every sensor notice of this episode (Zeek may raise one per epoch)
+            # and analyze's finding: one piece of evidence.
+            twin, rest = twins[0], twins[1:]
+            for other in rest:
+                host.evidence.remove(other)
+                twin.count += other.count
+                twin.last = max(twin.last or twin.ts, other.last or other.ts)
+            host.counts[kind] -= len(rest)
             twin.source = f"{twin.source}, dnsguard"
             twin.detail = f"{twin.detail}; dnsguard: {detail}"
             twin.last = max(twin.last or twin.ts, end)

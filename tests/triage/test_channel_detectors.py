@@ -370,3 +370,18 @@ def test_a_major_suricata_alert_alone_makes_a_host_compromised():
     verdicts = {h.host: (h.verdict, dict(h.evidence_counts)) for h in a.finish()}
     assert verdicts["10.0.0.9"] == ("compromised", {"sensor-major": 1})
     assert verdicts["10.0.0.10"] == ("suspicious", {"sensor-alert": 1})
+
+
+def test_every_notice_of_the_episode_merges_into_one_piece_of_evidence():
+    a = analyzer()
+    for ts in (1_800_000_003.0, 1_800_000_009.0):  # Zeek raised it twice (two epochs of one episode)
+        a.observe(SensorAlert(ts, "10.0.0.7", "channel", query=f"t.example {ts}", sensor="zeek-notice",
+                              metadata={"note": ["DNSGuard::DNS_Channel"], "evidence": ["9 names"]}))
+    a.observe(SensorAlert(1_800_090_000.0, "10.0.0.7", "channel", query="later.example", sensor="zeek-notice",
+                          metadata={"note": ["DNSGuard::DNS_Channel"], "evidence": ["a day later"]}))
+    for rec in tunnel_records():
+        a.observe(rec)
+    (host,) = a.finish()
+    channel = sorted((e for e in host.evidence if e.kind == "dns-channel"), key=lambda e: e.ts)
+    assert [e.source for e in channel] == ["zeek, dnsguard", "zeek"]  # the later episode stays its own
+    assert host.evidence_counts["dns-channel"] == 2 and channel[0].count == 2

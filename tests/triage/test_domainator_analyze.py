@@ -70,6 +70,8 @@ def test_infected_client_compromised_and_no_other_host_flagged(analyses, name):
     # analyze's own detection, not only a sensor's alert or notice.
     own = {e.kind for e in infected.evidence if e.kind in CHANNEL_KINDS and "dnsguard" in e.source.split(", ")}
     assert own, (name, [(e.kind, e.source) for e in infected.evidence])
+    # A sensor's notice of the same episode is merged, not counted again.
+    assert all(infected.evidence_counts[k] == 1 for k in own), (name, infected.evidence_counts)
     flagged = {h.host: h.verdict for h in hosts.values() if h.host != truth["client"] and h.verdict != "clean"}
     assert flagged == {}, name
 
