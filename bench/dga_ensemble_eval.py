@@ -11,6 +11,9 @@ seed, benign train / calibration / test slices).  In each fold it trains
 * a DGA character language model of the same order on the fold's training
   DGA labels: with the benign one it gives a naive-Bayes-like likelihood
   ratio per character,
+* optionally (``--augment N``) the linear model again with N extra styled
+  synthetic DGA labels, and (``--cnn EPOCHS``) a tiny character CNN trained
+  with numpy on the linear model's training names,
 
 and scores the held-out families and the held-out benign labels.  Scores are
 combined after standardising each on the benign calibration slice (mean and
@@ -22,6 +25,7 @@ combination, and per-family recall at the 0.1 % cut.
 Nothing here changes the shipped model or the scorer.
 
     nice -n 10 .venv/bin/python bench/dga_ensemble_eval.py [--folds 5] [--seed 3] [--order 4]
+        [--augment 30000] [--cnn 3]
 """
 
 from __future__ import annotations
@@ -141,6 +145,96 @@ def styled_labels(n: int, seed: int) -> list[str]:
     return out
 
 
+class CharCNN:
+    """A tiny character CNN trained with numpy: embedding (16) -> one
+    convolution of width 4 (``hidden`` filters, ReLU) -> max over positions ->
+    logistic output.  Small enough to export as arrays and score with a few
+    matrix products; trained with Adam on binary cross-entropy."""
+
+    WIDTH, DIM, MAXLEN = 4, 16, 32
+
+    def __init__(self, hidden: int = 64, seed: int = 0) -> None:
+        rng = np.random.default_rng(seed)
+        k = self.WIDTH * self.DIM
+        self.p = {
+            "E": rng.normal(0, 0.3, (len(ALPHABET) + 1, self.DIM)),
+            "W": rng.normal(0, 1 / np.sqrt(k), (k, hidden)),
+            "b": np.zeros(hidden),
+            "w": rng.normal(0, 1 / np.sqrt(hidden), hidden),
+            "c": np.zeros(1),
+        }
+        self.m = {n: np.zeros_like(v) for n, v in self.p.items()}
+        self.v = {n: np.zeros_like(v) for n, v in self.p.items()}
+        self.t = 0
+
+    def encode(self, labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        x = np.zeros((len(labels), self.MAXLEN), dtype=np.int64)
+        n = np.zeros(len(labels), dtype=np.int64)
+        for i, lab in enumerate(labels):
+            raw = np.frombuffer(lab[: self.MAXLEN].encode("ascii", "replace"), dtype=np.uint8)
+            x[i, : len(raw)] = _CODE[raw] + 1
+            n[i] = len(raw)
+        return x, n
+
+    def _forward(self, x: np.ndarray, n: np.ndarray):
+        positions = self.MAXLEN - self.WIDTH + 1
+        idx = np.arange(positions)[:, None] + np.arange(self.WIDTH)[None, :]
+        chars = x[:, idx]  # [B, P, WIDTH]
+        win = self.p["E"][chars].reshape(x.shape[0], positions, -1)
+        h = np.maximum(win @ self.p["W"] + self.p["b"], 0.0)
+        valid = np.arange(positions)[None, :] + self.WIDTH <= np.maximum(n, self.WIDTH)[:, None]
+        h *= valid[:, :, None]
+        arg = h.argmax(axis=1)  # [B, H]
+        pooled = np.take_along_axis(h, arg[:, None, :], axis=1)[:, 0, :]
+        logit = pooled @ self.p["w"] + self.p["c"][0]
+        return logit, pooled, arg, win, chars
+
+    def logits(self, labels: list[str], batch: int = 4096) -> np.ndarray:
+        out = []
+        for i in range(0, len(labels), batch):
+            x, n = self.encode(labels[i : i + batch])
+            out.append(self._forward(x, n)[0])
+        return np.concatenate(out) if out else np.zeros(0)
+
+    def fit(self, labels: list[str], y: np.ndarray, epochs: int = 2, batch: int = 512, lr: float = 3e-3,
+            seed: int = 0, log: bool = False) -> None:
+        x_all, n_all = self.encode(labels)
+        rng = np.random.default_rng(seed)
+        for epoch in range(epochs):
+            order = rng.permutation(len(labels))
+            for i in range(0, len(order), batch):
+                sel = order[i : i + batch]
+                self._step(x_all[sel], n_all[sel], y[sel].astype(np.float64), lr)
+            if log:
+                print(f"  cnn epoch {epoch}", file=sys.stderr)
+
+    def _step(self, x: np.ndarray, n: np.ndarray, y: np.ndarray, lr: float) -> None:
+        logit, pooled, arg, win, chars = self._forward(x, n)
+        bsz = x.shape[0]
+        d = (1.0 / (1.0 + np.exp(-np.clip(logit, -30, 30))) - y) / bsz  # dLoss/dlogit
+        g = {"w": pooled.T @ d, "c": np.array([d.sum()])}
+        dh = d[:, None] * self.p["w"][None, :] * (pooled > 0)  # [B, H]
+        rows = np.arange(bsz)[:, None]
+        win_sel = win[rows, arg]  # [B, H, WIDTH*DIM]
+        g["W"] = np.einsum("bhk,bh->kh", win_sel, dh)
+        g["b"] = dh.sum(axis=0)
+        dwin = dh[:, :, None] * self.p["W"].T[None, :, :]  # [B, H, WIDTH*DIM]
+        chars_sel = chars[rows, arg]  # [B, H, WIDTH]
+        flat_chars = chars_sel.reshape(-1)
+        flat_grad = dwin.reshape(-1, self.DIM)
+        gE = np.zeros_like(self.p["E"])
+        for k in range(self.DIM):
+            gE[:, k] = np.bincount(flat_chars, weights=flat_grad[:, k], minlength=gE.shape[0])
+        g["E"] = gE
+        self.t += 1
+        for name, grad in g.items():
+            self.m[name] = 0.9 * self.m[name] + 0.1 * grad
+            self.v[name] = 0.999 * self.v[name] + 0.001 * grad * grad
+            mhat = self.m[name] / (1 - 0.9**self.t)
+            vhat = self.v[name] / (1 - 0.999**self.t)
+            self.p[name] -= lr * mhat / (np.sqrt(vhat) + 1e-8)
+
+
 def standardise(score: np.ndarray, cal: np.ndarray) -> np.ndarray:
     return (score - cal.mean()) / (cal.std() + 1e-12)
 
@@ -152,6 +246,8 @@ def main() -> int:
     ap.add_argument("--order", type=int, default=4)
     ap.add_argument("--augment", type=int, default=0,
                     help="also train the linear model with this many extra styled synthetic DGA labels")
+    ap.add_argument("--cnn", type=int, default=0, metavar="EPOCHS",
+                    help="also train the tiny character CNN for this many epochs per fold")
     args = ap.parse_args()
     t0 = time.perf_counter()
     corpus = T.load_corpus(ROOT, use_generators=False)
@@ -182,7 +278,7 @@ def main() -> int:
         b = np.searchsorted(edges, [len(x) for x in labels], side="right") - 1
         return (nll - mu[b]) / sd[b]
 
-    kinds = ("linear", "benign LM", "LM ratio", "benign LM/len") + (("linear+aug",) if args.augment else ())
+    kinds = ("linear", "benign LM", "LM ratio", "benign LM/len") + (("cnn",) if args.cnn else ()) + (("linear+aug",) if args.augment else ())
     neg: dict[str, list[np.ndarray]] = {k: [] for k in kinds}
     cal: dict[str, list[np.ndarray]] = {k: [] for k in kinds}
     pos: dict[str, dict[str, np.ndarray]] = {k: {} for k in kinds}
@@ -206,12 +302,24 @@ def main() -> int:
             finally:
                 T.synthetic_labels = plain
 
-        def scores(labels: list[str], lm: np.ndarray, model=model, dga_lm=dga_lm, aug=aug) -> dict[str, np.ndarray]:
+        cnn = None
+        if args.cnn:
+            # The linear model's training names: benign train, training families, uniform synthetic.
+            synth = T.synthetic_labels(T.SYNTHETIC_NAMES, 7 + k)
+            cnn_labels = train_benign + dga_train + synth
+            cnn_y = np.concatenate((np.zeros(len(train_benign), bool), np.ones(len(dga_train) + len(synth), bool)))
+            cnn = CharCNN(64, seed=7 + k)
+            cnn.fit(cnn_labels, cnn_y, epochs=args.cnn, seed=7 + k)
+
+        def scores(labels: list[str], lm: np.ndarray, model=model, dga_lm=dga_lm, aug=aug, cnn=cnn
+                   ) -> dict[str, np.ndarray]:
             enc = F.encode(labels)
             out = {"linear": model.logits(enc), "benign LM": lm, "LM ratio": lm - dga_lm.nll(labels),
                    "benign LM/len": by_length(labels, lm)}
             if aug is not None:
                 out["linear+aug"] = aug.logits(enc)
+            if cnn is not None:
+                out["cnn"] = cnn.logits(labels)
             return out
 
         for kind, s in scores(test_labels, lm_test).items():
@@ -251,6 +359,11 @@ def main() -> int:
         setups[f"linear + {w} x benign LM (weight seen on test)"] = {"linear": 1.0, "benign LM": w}
         setups[f"linear + {w} x LM ratio (weight seen on test)"] = {"linear": 1.0, "LM ratio": w}
         setups[f"linear + {w} x benign LM per length (weight seen on test)"] = {"linear": 1.0, "benign LM/len": w}
+    if args.cnn:
+        setups[f"character CNN alone ({args.cnn} epochs)"] = {"cnn": 1.0}
+        setups["linear + character CNN (equal weights)"] = {"linear": 1.0, "cnn": 1.0}
+        setups["linear + CNN + benign LM per length (equal weights)"] = {"linear": 1.0, "cnn": 1.0,
+                                                                         "benign LM/len": 1.0}
     if args.augment:
         setups[f"linear + {args.augment} styled synthetic labels"] = {"linear+aug": 1.0}
         setups["linear+aug + linear (equal weights)"] = {"linear+aug": 1.0, "linear": 1.0}
@@ -272,7 +385,10 @@ def main() -> int:
     print("Per-family TPR at the pooled 0.1 % FPR cut:")
     print()
     keys = list(setups)
-    shown = [0, 1, 3, 4, keys.index("linear + benign LM per length (equal weights)")] + ([keys.index(f"linear + {args.augment} styled synthetic labels")] if args.augment else [])
+    shown = [0, 1, 3, 4, keys.index("linear + benign LM per length (equal weights)")]
+    if args.cnn:
+        shown += [keys.index(f"character CNN alone ({args.cnn} epochs)"),
+                  keys.index("linear + character CNN (equal weights)")] + ([keys.index(f"linear + {args.augment} styled synthetic labels")] if args.augment else [])
     print("| family | names | " + " | ".join(keys[i] for i in shown) + " |")
     print("|---|---|" + "---|" * len(shown))
     for fam in sorted(families, key=lambda f: per_family[keys[0]][f]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import ipaddress
+import json
 import re
 import shutil
 import subprocess
@@ -92,9 +93,19 @@ def test_zeek_intel_is_strictly_valid_and_round_trips(tmp_path):
 def test_suricata_dataset_contents():
     files = suricata_datasets(INDICATORS)
     assert sorted(files) == [
-        "dnsguard-any.lst", "dnsguard-botnet.lst", "dnsguard-c2-ip.lst", "dnsguard-c2.lst", "dnsguard-dga.lst",
-        "dnsguard-iab.lst",
+        "dnsguard-any.lst", "dnsguard-botnet.json", "dnsguard-botnet.lst", "dnsguard-c2-ip.lst", "dnsguard-c2.json",
+        "dnsguard-c2.lst", "dnsguard-dga.json", "dnsguard-dga.lst", "dnsguard-iab.json", "dnsguard-iab.lst",
     ]  # fmt: skip
+    # Suricata 8's sets: one JSON line per name, what the alert will carry (issue 17 item 3);
+    # a feed's tab or newline stays escaped inside its line.
+    assert [json.loads(line) for line in files["dnsguard-c2.json"].splitlines()] == [
+        {"domain": "panel.asyncrat-c2.test", "family": "AsyncRAT", "threat": "c2", "confidence": 75,
+         "source": "threatfox,urlhaus"},
+        {"domain": "tab.test", "family": "Bad\tFamily;x", "threat": "c2", "confidence": 60, "source": "evil\nsource"},
+    ]
+    assert json.loads(files["dnsguard-dga.json"]) == {
+        "domain": "qsn7ab.test", "family": "QSnatch", "threat": "dga", "confidence": 95, "source": "dga-forecast"}
+    assert b"bank-verify" not in b"".join(v for k, v in files.items() if k.endswith(".json"))
     decode = lambda name: [base64.b64decode(line).decode() for line in files[name].decode().split()]  # noqa: E731
     assert decode("dnsguard-iab.lst") == ["update-check.invoice-portal.test"]
     assert decode("dnsguard-c2.lst") == ["panel.asyncrat-c2.test", "tab.test"]
@@ -103,7 +114,7 @@ def test_suricata_dataset_contents():
     assert decode("dnsguard-any.lst") == sorted(  # the union the pack's gate rules look up
         decode("dnsguard-iab.lst") + decode("dnsguard-c2.lst") + decode("dnsguard-botnet.lst") + decode("dnsguard-dga.lst"))
     assert files["dnsguard-c2-ip.lst"] == b"45.61.136.4\n45.61.136.30\n"  # numeric order, IPv4 only
-    string_sets = [c for name, c in files.items() if name != "dnsguard-c2-ip.lst"]
+    string_sets = [c for name, c in files.items() if name != "dnsguard-c2-ip.lst" and name.endswith(".lst")]
     assert all(b"bank-verify" not in base64.b64decode(line) for c in string_sets for line in c.split())
 
 
@@ -179,9 +190,10 @@ def test_suricata_update_archive_carries_rules_datasets_and_checksum(tmp_path):
         names = sorted(tar.getnames())
         assert names == sorted(info.members)
         assert names == [
-            "rules/datasets/dnsguard-any.lst", "rules/datasets/dnsguard-botnet.lst", "rules/datasets/dnsguard-c2-ip.lst",
-            "rules/datasets/dnsguard-c2.lst", "rules/datasets/dnsguard-dga.lst",
-            "rules/datasets/dnsguard-iab.lst", "rules/dnsguard-feeds.rules", "rules/dnsguard.rules", "rules/other.rules",
+            "rules/datasets/dnsguard-any.lst", "rules/datasets/dnsguard-botnet.json",
+            "rules/datasets/dnsguard-botnet.lst", "rules/datasets/dnsguard-c2-ip.lst", "rules/datasets/dnsguard-c2.json",
+            "rules/datasets/dnsguard-c2.lst", "rules/datasets/dnsguard-dga.json", "rules/datasets/dnsguard-dga.lst",
+            "rules/datasets/dnsguard-iab.json", "rules/datasets/dnsguard-iab.lst", "rules/dnsguard-feeds.rules", "rules/dnsguard.rules", "rules/other.rules",
         ]  # fmt: skip  (no dnsguard-lua.rules, no .lua: suricata-update installs no scripts)
         extract = tmp_path / "unpacked"
         tar.extractall(extract, filter="data")

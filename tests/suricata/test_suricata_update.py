@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import shutil
 import subprocess
 import tarfile
@@ -101,7 +102,7 @@ def _check_install(out: Path, listed: list[str]) -> str:
     for target in loads.values():
         installed = out / target.path
         assert installed.is_file(), target.path  # where Suricata resolves it: beside suricata.rules
-        if installed.read_bytes() and target.kind == "string":
+        if installed.read_bytes() and target.kind == "string" and target.format == "csv":
             union.extend(base64.b64decode(x).decode() for x in installed.read_bytes().split())
     assert set(listed) <= set(union)
     assert refresh.check_installed(out) == []
@@ -165,7 +166,7 @@ def test_unfit_archives_are_named(tmp_path, published):
     assert refresh.check_archive(tmp_path / "rulesless.tar.gz")
 
 
-def _install_and_detect(tmp_path: Path, published: Path, suricata: str, conf: Path) -> None:
+def _install_and_detect(tmp_path: Path, published: Path, suricata: str, conf: Path, v8: bool = False) -> None:
     up = Updater(tmp_path, suricata, conf)
     up.add_source(published / package.ARCHIVE_NAME)
     run = up.update("--fail")
@@ -174,7 +175,15 @@ def _install_and_detect(tmp_path: Path, published: Path, suricata: str, conf: Pa
     assert "Testing with suricata -T" in log and "Suricata test failed" not in log
     _check_install(up.out, [LISTED])
     sids = _alerts(suricata, conf, up.out / "suricata.rules", tmp_path, [LISTED, f"cdn.{LISTED}", "benign.example"])
-    assert sids == [9_070_100, 9_070_102]
+    if not v8:
+        assert sids == [9_070_100, 9_070_102]
+        return
+    # 8.0: the JSON-set twins (SID + 10), the listed name's line in the alert (issue 17 item 3).
+    assert sids == [9_070_110, 9_070_112]
+    contexts = [json.loads(line)["alert"].get("context") for line in (tmp_path / "logs" / "eve.json").open()
+                if '"event_type":"alert"' in line]
+    assert contexts == [{"dnsguard": {"domain": LISTED, "family": "AsyncRAT", "threat": "c2",
+                                      "confidence": 90, "source": "test"}}] * 2
 
 
 def test_suricata7_stock_debian_add_source_update_and_alert(tmp_path, published):
@@ -189,7 +198,7 @@ def test_suricata8_add_source_update_and_alert(tmp_path, published):
     """The same archive on Suricata 8.0 (its own /etc/suricata/suricata.yaml inside the tree)."""
     if not Path("/opt/dnsguard-suricata8/tree/tmp", tmp_path.relative_to("/tmp")).exists():
         pytest.skip("Suricata 8 tree does not see /tmp (run tools/suricata8/setup.sh to mount it)")
-    _install_and_detect(tmp_path, published, str(SURICATA8), SYSTEM_CONF)
+    _install_and_detect(tmp_path, published, str(SURICATA8), SYSTEM_CONF, v8=True)
 
 
 def test_poisoned_archive_leaves_installed_rules_intact(tmp_path, published):

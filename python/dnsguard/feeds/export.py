@@ -11,6 +11,7 @@ import re
 from binascii import b2a_base64
 from collections.abc import Iterable, Iterator
 from itertools import compress
+from json.encoder import encode_basestring_ascii
 from operator import attrgetter
 from pathlib import Path
 from socket import inet_aton
@@ -25,6 +26,8 @@ from dnsguard.suricata.archive import (
     load_targets,
     with_shipped,
 )
+from dnsguard.suricata.enrich import Listing, encode_line, json_file, placeholder
+from dnsguard.suricata.rules import VALUE_KEY
 from dnsguard.suricata.package import ArchiveInfo, publish
 
 ZEEK_FIELDS = ("indicator", "indicator_type", "meta.source", "meta.desc", "meta.do_notice")
@@ -102,16 +105,25 @@ def suricata_datasets(indicators: Iterable[Indicator]) -> dict[str, bytes]:
     produced, empty when nothing qualifies, so rules that ``load`` it
     always find it.  The union is sorted and encoded once; each per-type
     set is the union's lines filtered in order.
+
+    Each name set also goes out as JSON lines (``dnsguard-<threat>.json``,
+    :func:`json_datasets`): Suricata 8.0's rules load those and copy the
+    matched name's line (family, threat, confidence, source) into the alert.
     """
     bits = {ds: 1 << n for n, ds in enumerate(NAME_DATASETS.values())}
     by_threat = {threat: bits[ds] for threat, ds in NAME_DATASETS.items()}
     flags: dict[str, int] = {}  # name -> bit set of its datasets
+    best: dict[tuple[str, str], Indicator] = {}  # (threat, name) -> most confident record
     addresses: set[str] = set()
     for ind in indicators:
         if ind.kind == "domain":
             bit = by_threat.get(ind.threat)
             if bit is not None:
                 flags[ind.value] = flags.get(ind.value, 0) | bit
+                key = (ind.threat, ind.value)
+                old = best.get(key)
+                if old is None or ind.confidence > old.confidence:
+                    best[key] = ind
         elif ind.kind == "ipv4":
             addresses.add(ind.value)
     union = sorted(flags)
@@ -128,7 +140,30 @@ def suricata_datasets(indicators: Iterable[Indicator]) -> dict[str, bytes]:
     out[f"{UNION_DATASET}.lst"] = b"".join(encoded)
     ips = sorted(addresses, key=inet_aton)  # canonical dotted quads: byte order is numeric order
     out[f"{IP_DATASET}.lst"] = "".join(a + "\n" for a in ips).encode("ascii")
+    out.update(json_datasets(best))
     return out
+
+
+def json_datasets(best: dict[tuple[str, str], Indicator]) -> dict[str, bytes]:
+    """``dnsguard-<threat>.json`` -> JSON lines, one per listed name, sorted.
+
+    A set with no name holds the placeholder line: Suricata 8.0.8 refuses a
+    JSON set without one entry, and ``suricata -T`` with it (see
+    :data:`dnsguard.suricata.enrich.PLACEHOLDER_NAME`).  The part after the
+    name depends on five fields that a million names share in a few hundred
+    combinations: each is encoded once."""
+    lines: dict[str, list[str]] = {threat: [] for threat in NAME_DATASETS}
+    tails: dict[tuple, str] = {}
+    for threat, name in sorted(best):
+        ind = best[threat, name]
+        key = (ind.family, threat, ind.confidence, ind.sources)
+        tail = tails.get(key)
+        if tail is None:
+            line = encode_line(Listing("", ind.family, threat, ind.confidence, ",".join(ind.sources)))
+            tail = tails[key] = line[line.index(",\"family\""):]
+        lines[threat].append(f'{{"{VALUE_KEY}":{encode_basestring_ascii(name)}{tail}')
+    return {json_file(threat): ("\n".join(found or [encode_line(placeholder(threat))]) + "\n").encode("ascii")
+            for threat, found in lines.items()}
 
 
 def write_suricata_datasets(indicators: Iterable[Indicator], directory: Path) -> dict[str, int]:

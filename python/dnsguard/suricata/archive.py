@@ -32,11 +32,15 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import re
 import tarfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+DATASET_SUFFIXES = (".lst", ".json")
+"""Set files: one value a line (``.lst``), JSON lines for Suricata 8 (``.json``)."""
 
 MIN_PACK_RULES = 10
 """An archive with fewer dnsguard rules than this is broken, not small."""
@@ -44,6 +48,8 @@ MIN_PACK_RULES = 10
 _LOAD = re.compile(r"dataset\s*:[^;]*?\bload\s+([^,;\s]+)")
 _TYPE_AND_LOAD = re.compile(r"dataset\s*:[^;]*?\btype\s+(\w+)[^;]*?\bload\s+([^,;\s]+)")
 _STATE = re.compile(r"(dataset\s*:[^;]*?),\s*state\s+([^,;\s]+)")
+_FORMAT = re.compile(r"dataset\s*:[^;]*?\bformat\s+(\w+)")
+_VALUE_KEY = re.compile(r"dataset\s*:[^;]*?\bvalue_key\s+([^,;\s]+)")
 _LUA = re.compile(r";\s*lua(?:jit)?\s*:")
 _BASE64_LINES = re.compile(rb"(?:[A-Za-z0-9+/]+={0,2}\n)*")
 _OCTET = rb"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
@@ -60,18 +66,25 @@ class LoadTarget:
 
     path: str
     kind: str
+    format: str = "csv"
+    """``csv`` (one value a line) or, on Suricata 8, ``json``/``ndjson``."""
+    value_key: str = ""
+    """For JSON sets: the member holding the value."""
 
 
 def load_targets(rule_text: str) -> dict[str, LoadTarget]:
-    """basename -> where the rules load it from (``datasets/x.lst``) and its type."""
+    """basename -> where the rules load it from (``datasets/x.lst``), its type and format."""
     targets = {}
     for line in rule_text.splitlines():
         if line.lstrip().startswith("#"):
             continue
+        fmt = _FORMAT.search(line)
+        key = _VALUE_KEY.search(line)
+        extra = (fmt.group(1), key.group(1) if key else "") if fmt else ("csv", "")
         for kind, path in _TYPE_AND_LOAD.findall(line):
-            targets[Path(path).name] = LoadTarget(path, kind)
+            targets[Path(path).name] = LoadTarget(path, kind, *extra)
         for path in _LOAD.findall(line):
-            targets.setdefault(Path(path).name, LoadTarget(path, "string"))
+            targets.setdefault(Path(path).name, LoadTarget(path, "string", *extra))
     return targets
 
 
@@ -97,7 +110,8 @@ def with_shipped(rules_dir: Path, datasets: Mapping[str, bytes]) -> dict[str, by
     """``datasets`` plus the pack's own ``datasets/*.lst`` for any set they
     lack: a set nobody exports (a new rule's list, shipped in the pack) goes
     out as the pack has it instead of failing the archive."""
-    shipped = {p.name: p.read_bytes() for p in sorted((rules_dir / "datasets").glob("*.lst"))}
+    shipped = {p.name: p.read_bytes() for p in sorted((rules_dir / "datasets").glob("*"))
+               if p.suffix in DATASET_SUFFIXES}
     return {**shipped, **datasets}
 
 
@@ -127,9 +141,35 @@ def archive_members(rules_dir: Path, datasets: Mapping[str, bytes]) -> dict[str,
     return members
 
 
-def check_dataset(content: bytes, kind: str) -> str | None:
+def check_json_lines(content: bytes, value_key: str) -> str | None:
+    """Why a JSON-lines set (``format ndjson``) is unfit, or None.
+
+    Suricata 8.0.8 skips a line that is not a JSON object, and refuses the
+    whole file, fatally under ``-T`` (suricata-update's test step), when no
+    line holds ``value_key``: so every line must be an object whose
+    ``value_key`` is a string, and there must be one."""
+    if not content:
+        return f"no entry: Suricata 8 refuses a JSON set without one {value_key!r}"
+    if not content.endswith(b"\n"):
+        return "last line has no newline"
+    for line_no, line in enumerate(content.split(b"\n")[:-1], 1):
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            obj = None
+        if not isinstance(obj, dict) or not isinstance(obj.get(value_key), str):
+            return f"line {line_no} is not a JSON object with a string {value_key!r}: {line[:60]!r}"
+    return None
+
+
+def check_dataset(content: bytes, kind: str, target: LoadTarget | None = None) -> str | None:
     """Why Suricata would refuse this set file (it refuses the whole set on
-    one bad line), or None.  ``string`` sets hold base64, one per line."""
+    one bad line), or None.  ``string`` sets hold base64, one per line;
+    JSON sets (``target.format``) are checked by :func:`check_json_lines`."""
+    if target is not None and target.format in ("json", "ndjson"):
+        if target.format == "json":
+            return None  # one JSON document; the pack writes none
+        return check_json_lines(content, target.value_key)
     if content and not content.endswith(b"\n"):
         return "last line has no newline"
     pattern = {"string": _BASE64_LINES, "ipv4": _IPV4_LINES}.get(kind)
@@ -161,7 +201,7 @@ def check_members(members: Mapping[str, bytes], min_rules: int = MIN_PACK_RULES)
             if member not in members:
                 problems.append(f"{name}: loads {target.path}, which the archive lacks")
                 continue
-            why = check_dataset(members[member], target.kind)
+            why = check_dataset(members[member], target.kind, target)
             if why:
                 problems.append(f"{member}: {why}")
     return sorted(set(problems))

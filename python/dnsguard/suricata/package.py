@@ -27,6 +27,7 @@ import yaml
 
 from dnsguard.atomic import write_atomic
 from dnsguard.suricata.archive import (
+    DATASET_SUFFIXES,
     ArchiveError,
     archive_members,
     check_members,
@@ -88,8 +89,8 @@ def publish(members: Mapping[str, bytes], out_dir: Path, url: str = "", mtime: f
 
 
 def read_datasets(directory: Path) -> dict[str, bytes]:
-    """``*.lst`` files of a directory, by name."""
-    return {p.name: p.read_bytes() for p in sorted(directory.glob("*.lst"))}
+    """Set files (``*.lst``, and the ``*.json`` sets Suricata 8 loads) of a directory, by name."""
+    return {p.name: p.read_bytes() for p in sorted(directory.glob("*")) if p.suffix in DATASET_SUFFIXES}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     datasets_dir = args.datasets or args.out_dir / "datasets"
     rules_dir = args.rules_dir or suricata_rules_dir()
     datasets = read_datasets(datasets_dir) if datasets_dir.is_dir() else {}
-    if not any(datasets.values()) and not args.allow_empty:
+    # A JSON set is never empty (a placeholder line): count names in the .lst sets.
+    if not any(v for k, v in datasets.items() if k.endswith(".lst")) and not args.allow_empty:
         print(f"package: no indicators in {datasets_dir}/*.lst: run 'dnsguard feeds export --suricata "
               f"{args.out_dir}' (which writes the archive itself), give --datasets, or --allow-empty "
               "for a rules-only archive", file=sys.stderr)

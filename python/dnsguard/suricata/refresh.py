@@ -134,7 +134,7 @@ def check_installed(rules_dir: Path) -> list[str]:
     for target in load_targets("\n".join(ours)).values():
         path = rules_dir / target.path
         try:
-            why = check_dataset(path.read_bytes(), target.kind)
+            why = check_dataset(path.read_bytes(), target.kind, target)
         except OSError:
             why = "missing"
         if why:

@@ -158,6 +158,38 @@ _THREAT_TEXT = {
 _THREAT_BASE = {"c2": 9_070_100, "iab": 9_070_200, "botnet": 9_070_300, "dga": 9_070_400, "verdict": 9_070_500}
 
 
+FAMILY_CONTEXT = "2026_12_04"
+"""Date the listed-name rules were split by version (issue 17 item 3): on
+8.0 the per-type sets carry each name's family, threat, confidence and
+source (``CONTEXT_KEY``), on 7.x they stay plain string sets."""
+
+CONTEXT_KEY = "dnsguard"
+"""Suricata 8.0 writes the JSON line of the listed name that matched under
+``alert.context.<CONTEXT_KEY>`` (``dataset`` with ``format ndjson,
+context_key``; the 8.0.8 binary's names: the upstream docs in ``main`` say
+``format jsonline``/``enrichment_key``/``alert.extra``, which 8.0.8
+refuses)."""
+VALUE_KEY = "domain"
+"""The member of each JSON line that holds the listed name itself (raw,
+not base64)."""
+CONTEXT_FIELDS = (VALUE_KEY, "family", "threat", "confidence", "source")
+"""What every line of a JSON set holds, in this order."""
+V8_SID_OFFSET = 10
+"""An 8.0 JSON-set rule's SID is its 7.x twin's plus this (9070100 -> 9070110)."""
+
+
+def json_dataset_option(threat: str) -> str:
+    """The 8.0 declaration of a feed set: JSON lines, the line of the matched
+    name copied into the alert (``alert.context.dnsguard``).
+
+    A set of its own name (``dnsguard-c2-json``), never the 7.x string set's
+    name, so the two declarations cannot meet in one engine whatever
+    ``requires`` does."""
+    name = f"dnsguard-{threat}-json"
+    return (f"{name},type string,load datasets/dnsguard-{threat}.json,format ndjson,"
+            f"context_key {CONTEXT_KEY},value_key {VALUE_KEY},{DATASET_SIZING}")
+
+
 DATASET_SIZING = "memcap 256mb,hashsize 65536"
 """Per set.  Suricata's default hashsize (2048 buckets) makes loading 250k
 names take ~7 s per set (long bucket chains); 65536 buckets keep chains short
@@ -253,12 +285,29 @@ def indicator_rules() -> list[Rule]:
             # verdict set is filled at runtime and is not in the union.
             gate = "" if threat == "verdict" else f"flowbits:isset,{gate_flowbit(n)}; "
             what_part = "exact name" if n == 0 else f"parent domain, last {n} labels"
+            msg = f"DNSGUARD {cat} Listed {what} Query ({what_part})"
+            if threat == "verdict":
+                out.append(Rule(sid=base + n, msg=msg, body=f"{gate}{_lookup(n)} dataset:isset,{ds};",
+                                classtype=classtype, metadata=meta, rev=1))
+                continue
+            # Two twins per feed rule (FAMILY_CONTEXT): 7.x looks the name up
+            # in the string set, 8.0 in the JSON set whose line for the name
+            # (family, threat, confidence, source) lands in the alert.
+            changed = _meta(severity=severity, confidence=confidence, technique=technique,
+                            updated=FAMILY_CONTEXT)
             out.append(Rule(
-                sid=base + n,
-                msg=f"DNSGUARD {cat} Listed {what} Query ({what_part})",
-                body=f"{gate}{_lookup(n)} dataset:isset,{ds};",
-                classtype=classtype, metadata=meta,
-                rev=2 if n else 1,
+                sid=base + n, msg=msg,
+                body=f"requires: version < 8; {gate}{_lookup(n)} dataset:isset,{ds};",
+                classtype=classtype, metadata=changed, rev=3 if n else 2, tags=frozenset({"v7"}),
+            ))
+            out.append(Rule(
+                sid=base + V8_SID_OFFSET + n, msg=msg,
+                body=(f"requires: version >= 8; {gate}{_lookup(n)} "
+                      f"dataset:isset,{json_dataset_option(threat)};"),
+                classtype=classtype,
+                metadata=_meta(severity=severity, confidence=confidence, technique=technique,
+                               created=FAMILY_CONTEXT, updated=FAMILY_CONTEXT),
+                tags=frozenset({"v8"}),
             ))
     out.append(Rule(
         sid=9_070_600,
