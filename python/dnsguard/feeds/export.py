@@ -27,8 +27,8 @@ from dnsguard.suricata.archive import (
     with_shipped,
 )
 from dnsguard.suricata.enrich import Listing, encode_line, json_file, placeholder
-from dnsguard.suricata.rules import VALUE_KEY
 from dnsguard.suricata.package import ArchiveInfo, publish
+from dnsguard.suricata.rules import VALUE_KEY
 
 ZEEK_FIELDS = ("indicator", "indicator_type", "meta.source", "meta.desc", "meta.do_notice")
 ZEEK_TYPES = {"domain": "Intel::DOMAIN", "ipv4": "Intel::ADDR", "ipv6": "Intel::ADDR"}
