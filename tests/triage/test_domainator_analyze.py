@@ -154,3 +154,30 @@ def test_the_same_verdict_from_sensor_logs(name, fmt, config, tmp_path):
         (fmt, infected.evidence_counts)
     assert infected.family is not None and infected.family.family == TRUTH[name]["family"], (fmt, infected.family)
     assert [h.host for h in hosts.values() if h.verdict != "clean" and h.host != TRUTH[name]["client"]] == []
+
+
+def _channel_view(path: Path, rows: bool) -> set[tuple[str, str, int]]:
+    from dnsguard.analyze import run_analysis
+    from dnsguard.config import AnalysisSettings
+    from dnsguard.feeds.indicators import IndicatorIndex
+    from dnsguard.inputs import read_path
+    from dnsguard.records import InputStats
+
+    stats = InputStats()
+    analysis = run_analysis(read_path(path, stats, rows=rows), stats, AnalysisSettings.from_config(load_config(None)),
+                            IndicatorIndex.build([]), popular=analyze_cli.popular_domains())
+    return {(h.host, e.kind, e.count) for h in analysis.hosts for e in h.evidence
+            if e.kind in CHANNEL_KINDS + ("data-answers",)} | {(h.host, h.family.family if h.family else "", 0)
+                                                               for h in analysis.hosts}
+
+
+@pytest.mark.skipif(not zeek_available(), reason="needs Zeek")
+@pytest.mark.parametrize("name", ["iodine_handshake_240731.pcapng", "roguerobin-net_upload-ssh-ed25519_240319.pcapng",
+                                  "saitama_upload-ssh-ed25519_240223.pcapng"])
+def test_fast_paths_and_records_see_the_same_channel(name, tmp_path):
+    """dns.log rows (TSV and JSON fast paths, with their quiet-name shortcut)
+    and the same log read record by record give the same findings."""
+    for fmt in ("zeek-tsv", "zeek-json"):
+        log = _zeek_dns_log(DATA / name, tmp_path / fmt, fmt == "zeek-json")
+        fast, slow = _channel_view(log, rows=True), _channel_view(log, rows=False)
+        assert fast == slow and any(k in CHANNEL_KINDS for _, k, _ in fast), (fmt, fast, slow)
