@@ -272,3 +272,16 @@ def test_a_feed_whose_last_copy_no_longer_parses_does_not_stop_the_others(server
     assert [r.status for r in reports] == ["error", "offline"]
     assert "feed changed: update aborted: ThreatFox JSON unreadable" in caplog.text
     assert len(values_from(read_store(settings.store_path), "good")) == 3
+
+
+def test_an_optional_key_that_the_feed_now_wants_is_named_in_the_error(server, settings, caplog):
+    """abuse.ch answers 401 without an Auth-Key: the message must say which
+    variable to set, not just the HTTP status."""
+    url = server.add("/tf.csv", body=domains(5), require_header=("Auth-Key", "s3cret"))
+    feed = define("keyed", "plain", url, auth={"header": "Auth-Key", "env": "TEST_FEED_KEY", "required": False})
+    caplog.set_level(logging.INFO, "dnsguard.feeds")
+    (report,) = update_feeds([feed], settings, now=NOW, env={})
+    assert report.status == "error"
+    assert "HTTP 401" in report.message and "set $TEST_FEED_KEY" in report.message
+    (report,) = update_feeds([feed], settings, now=NOW, env={"TEST_FEED_KEY": "wrong"})
+    assert report.status == "error" and "$TEST_FEED_KEY" not in report.message

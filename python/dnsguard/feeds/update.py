@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -81,6 +82,15 @@ def _summary(result: ValidationResult) -> str:
 
 def _popular(result: ValidationResult) -> int:
     return sum(result.rejected.get(reason, 0) for reason in POPULAR_REASONS)
+
+
+def _auth_hint(definition: FeedDefinition, headers: Mapping[str, str], exc: Exception) -> str:
+    """Why a feed answered 401/403: abuse.ch now wants a key for every
+    download, and a bare "HTTP 401" sends the user looking in the wrong place."""
+    auth = definition.auth
+    if auth is None or auth.header in headers or not re.search(r"HTTP 40[13]\b", str(exc)):
+        return ""
+    return f" (the feed wants an {auth.header}: set ${auth.env}, see docs/feeds.md)"
 
 
 def one_line(exc: BaseException) -> str:
@@ -206,7 +216,8 @@ def update_feed(
     try:
         got = _download(definition, settings, headers, state, last_good is not None, sleep)
     except (FetchError, DecodeError, ParseError) as exc:
-        return finish("error", f"update failed: {exc}; {_in_force(state)}", logging.WARNING)
+        return finish("error", f"update failed: {exc}{_auth_hint(definition, headers, exc)}; {_in_force(state)}",
+                      logging.WARNING)  # fmt: skip
 
     if got.not_modified and last_good is not None:
         try:
