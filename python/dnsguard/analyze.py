@@ -1009,7 +1009,21 @@ class Analyzer:
                               alert.uid, MITRE["feed"], source="zeek", community_id=alert.community_id))
             return
         kind = "sensor-major" if major_alert(meta) else "sensor-alert"
-        host.add(Evidence(kind, alert.ts, alert.query, f"Suricata sid {alert.sid}: {alert.signature}",
+        detail = f"Suricata sid {alert.sid}: {alert.signature}"
+        # A listed-name rule names its set, not the family, and a fixed
+        # confidence (issue 17 item 3): Suricata 8.0 puts the data's line in
+        # the alert, a 7.0 alert is looked up the way its rule looked it up.
+        from dnsguard.suricata import enrich
+
+        listing = enrich.from_metadata(meta)
+        if listing is None and enrich.rule_lookup(alert.sid) is not None:
+            if getattr(self, "_listed", None) is None:
+                self._listed = enrich.table_from_indicators(self.indicators.domains.values())
+            listing = enrich.enrich_any(self._listed, alert.sid, alert.query)
+        if listing is not None:
+            family, threat = listing.family, listing.threat
+            detail += f" — {enrich.describe(listing)}"
+        host.add(Evidence(kind, alert.ts, alert.query, detail,
                           family, threat, score, alert.uid, MITRE[kind], source="suricata",
                           community_id=alert.community_id))
 

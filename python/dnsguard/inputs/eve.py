@@ -17,6 +17,7 @@ from dnsguard.communityid import community_id, valid
 from dnsguard.inputs.addresses import IpCache
 from dnsguard.inputs.textfile import json_object
 from dnsguard.records import DnsRecord, InputStats, SensorAlert, plausible_ts
+from dnsguard.suricata.enrich import from_context, to_metadata
 
 MAX_PENDING = 100_000
 
@@ -111,6 +112,10 @@ def _alert(obj: dict, ts: float, stats: InputStats, ip: IpCache) -> SensorAlert 
     dns = obj.get("dns") if isinstance(obj.get("dns"), dict) else {}
     query, _ = _query_of(dns)
     meta = alert.get("metadata") if isinstance(alert.get("metadata"), dict) else {}
+    metadata = {str(k): [str(x) for x in v] for k, v in meta.items() if isinstance(v, list)}
+    listing = from_context(alert)  # Suricata 8.0: the listed name's family, threat, confidence
+    if listing is not None:
+        metadata.update(to_metadata(listing))
     return SensorAlert(
         ts=ts,
         client=client or "",
@@ -118,7 +123,7 @@ def _alert(obj: dict, ts: float, stats: InputStats, ip: IpCache) -> SensorAlert 
         sid=_int(alert.get("signature_id")),
         query=query,
         uid=str(obj.get("flow_id", "")),
-        metadata={str(k): [str(x) for x in v] for k, v in meta.items() if isinstance(v, list)},
+        metadata=metadata,
         community_id=_community_id(obj),
     )
 

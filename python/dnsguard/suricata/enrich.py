@@ -190,3 +190,43 @@ def describe(listing: Listing) -> str:
     """One line for reports: family, threat, the data's confidence, sources."""
     return (f"{listing.family} ({listing.threat}), confidence {listing.confidence} "
             f"({listing.level}) from {listing.source}, listed {listing.domain}")
+
+
+def table_from_indicators(indicators: Iterable) -> dict[str, dict[str, Listing]]:
+    """The table the export would write from these indicators (objects with
+    ``value``, ``kind``, ``family``, ``threat``, ``confidence``, ``sources``):
+    what ``dnsguard analyze`` holds when no export is at hand."""
+    return table_from_listings(
+        Listing(i.value, i.family, i.threat, i.confidence, ",".join(i.sources))
+        for i in indicators if i.kind == "domain")
+
+
+def enrich_any(table: Table, sid: int, query: str) -> Listing | None:
+    """:func:`enrich_alert`, or the name at the rule's depth in another set:
+    a table built from one record per name (the most confident) holds a
+    name listed under two types in one set only."""
+    found = enrich_alert(table, sid, query)
+    if found is not None or rule_lookup(sid) is None:
+        return found
+    name = looked_up(query, rule_lookup(sid)[1])
+    return next((names[name] for names in table.values() if name and name in names), None)
+
+
+METADATA_KEYS = ("malware_family", "threat_type", "dnsguard_confidence", "dnsguard_source", "dnsguard_listed")
+"""Where an EVE reader puts a listing among an alert's metadata (lists of
+strings, as Suricata writes ``metadata``): the first two are the keys the
+analysis already reads for a rule's family and threat."""
+
+
+def to_metadata(listing: Listing) -> dict[str, list[str]]:
+    values = (listing.family, listing.threat, str(listing.confidence), listing.source, listing.domain)
+    return {k: [v] for k, v in zip(METADATA_KEYS, values, strict=True)}
+
+
+def from_metadata(meta: Mapping[str, list[str]]) -> Listing | None:
+    """The listing :func:`to_metadata` stored, or None (a 7.0 alert, another rule)."""
+    values = [(meta.get(k) or [""])[0] for k in METADATA_KEYS]
+    family, threat, confidence, source, domain = values
+    if not domain or not confidence.isdigit() or int(confidence) > 100:
+        return None
+    return Listing(domain, family, threat, int(confidence), source)
