@@ -385,3 +385,11 @@ def test_every_notice_of_the_episode_merges_into_one_piece_of_evidence():
     channel = sorted((e for e in host.evidence if e.kind == "dns-channel"), key=lambda e: e.ts)
     assert [e.source for e in channel] == ["zeek, dnsguard", "zeek"]  # the later episode stays its own
     assert host.evidence_counts["dns-channel"] == 2 and channel[0].count == 2
+
+
+def test_one_owner_under_several_tlds_is_not_a_rotation():
+    """Zeek's dns-edns-ecs trace: a resolver asks pdns154.ultradns.{net,biz,com,org}."""
+    det = RotationDetector(600, 4)
+    for i, tld in enumerate(("net", "biz", "com", "org", "info")):
+        det.observe("h", float(i), cname(f"pdns154.ultradns.{tld}", f"ultradns.{tld}"))
+    assert det.findings() == []

@@ -219,9 +219,19 @@ class RotationFinding:
                 f"({self.end - self.start:.0f} s)")
 
 
+def _owner(registered: str) -> str:
+    """The name a registered domain's owner chose (``ultradns`` for
+    ``ultradns.net``): one owner under several TLDs counts once."""
+    return registered.split(".", 1)[0]
+
+
 class RotationDetector:
     """``c2_rotation``: the same leftmost label below ``min_domains`` registered
-    domains within ``window`` seconds, per host."""
+    domains of different names (the label left of the public suffix) within
+    ``window`` seconds, per host.  A resolver asking ``pdns154.ultradns.net``,
+    ``.com``, ``.org`` and ``.biz`` (one DNS provider's name servers, in
+    Zeek's ``dns-edns-ecs`` trace) is one owner, not a rotation;
+    RogueRobin's lists are 7-12 different names."""
 
     MAX_LABELS = 20_000
     MAX_DOMAINS = 64
@@ -262,7 +272,7 @@ class RotationDetector:
             found.labels[name.leftmost].append(name.registered)
             found.end = max(found.end, ts)
             return None
-        if len({d for _, d in asks}) < self.min_domains:
+        if len({_owner(d) for _, d in asks}) < self.min_domains:
             return None
         domains = [d for _, d in asks]
         if found is None:
