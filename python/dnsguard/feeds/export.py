@@ -113,17 +113,17 @@ def suricata_datasets(indicators: Iterable[Indicator]) -> dict[str, bytes]:
     bits = {ds: 1 << n for n, ds in enumerate(NAME_DATASETS.values())}
     by_threat = {threat: bits[ds] for threat, ds in NAME_DATASETS.items()}
     flags: dict[str, int] = {}  # name -> bit set of its datasets
-    best: dict[tuple[str, str], Indicator] = {}  # (threat, name) -> most confident record
+    best: dict[str, dict[str, Indicator]] = {t: {} for t in NAME_DATASETS}  # most confident per name
     addresses: set[str] = set()
     for ind in indicators:
         if ind.kind == "domain":
             bit = by_threat.get(ind.threat)
             if bit is not None:
                 flags[ind.value] = flags.get(ind.value, 0) | bit
-                key = (ind.threat, ind.value)
-                old = best.get(key)
+                chosen = best[ind.threat]
+                old = chosen.get(ind.value)
                 if old is None or ind.confidence > old.confidence:
-                    best[key] = ind
+                    chosen[ind.value] = ind
         elif ind.kind == "ipv4":
             addresses.add(ind.value)
     union = sorted(flags)
@@ -144,26 +144,41 @@ def suricata_datasets(indicators: Iterable[Indicator]) -> dict[str, bytes]:
     return out
 
 
-def json_datasets(best: dict[tuple[str, str], Indicator]) -> dict[str, bytes]:
-    """``dnsguard-<threat>.json`` -> JSON lines, one per listed name, sorted.
+def json_datasets(best: dict[str, dict[str, Indicator]]) -> dict[str, bytes]:
+    """``dnsguard-<threat>.json`` -> JSON lines, one per listed name, sorted;
+    ``best`` is threat -> name -> the record exported for it.
 
     A set with no name holds the placeholder line: Suricata 8.0.8 refuses a
     JSON set without one entry, and ``suricata -T`` with it (see
-    :data:`dnsguard.suricata.enrich.PLACEHOLDER_NAME`).  The part after the
-    name depends on five fields that a million names share in a few hundred
-    combinations: each is encoded once."""
-    lines: dict[str, list[str]] = {threat: [] for threat in NAME_DATASETS}
-    tails: dict[tuple, str] = {}
-    for threat, name in sorted(best):
-        ind = best[threat, name]
-        key = (ind.family, threat, ind.confidence, ind.sources)
-        tail = tails.get(key)
-        if tail is None:
-            line = encode_line(Listing("", ind.family, threat, ind.confidence, ",".join(ind.sources)))
-            tail = tails[key] = line[line.index(",\"family\""):]
-        lines[threat].append(f'{{"{VALUE_KEY}":{encode_basestring_ascii(name)}{tail}')
-    return {json_file(threat): ("\n".join(found or [encode_line(placeholder(threat))]) + "\n").encode("ascii")
-            for threat, found in lines.items()}
+    :data:`dnsguard.suricata.enrich.PLACEHOLDER_NAME`).  A million names
+    take about a second: the part after the name depends on three fields
+    that they share in a few hundred combinations (each encoded once), and
+    the lines are sorted rather than the names looked up in sorted order
+    (the same order: ``"`` sorts before every character a name holds
+    unescaped; a name that needs escaping, which canonical names never do,
+    takes the slow path)."""
+    out = {}
+    for threat in NAME_DATASETS:
+        chosen = best.get(threat) or {}
+        tails: dict[tuple, str] = {}
+        lines = []
+        plain = not _NEEDS_ESCAPE.search("".join(chosen))
+        for name, ind in (chosen.items() if plain else sorted(chosen.items())):
+            key = (ind.family, ind.confidence, ind.sources)
+            tail = tails.get(key)
+            if tail is None:
+                line = encode_line(Listing("", ind.family, threat, ind.confidence, ",".join(ind.sources)))
+                tail = tails[key] = line[line.index(',"family"'):] + "\n"
+            head = f'"{name}"' if plain else encode_basestring_ascii(name)
+            lines.append(f'{{"{VALUE_KEY}":{head}{tail}')
+        if plain:
+            lines.sort()
+        out[json_file(threat)] = "".join(lines or [encode_line(placeholder(threat)) + "\n"]).encode("ascii")
+    return out
+
+
+_NEEDS_ESCAPE = re.compile(r'[^\x20-\x7e]|["\\]')
+"""A character a JSON string cannot hold as is (see ``encode_basestring_ascii``)."""
 
 
 def write_suricata_datasets(indicators: Iterable[Indicator], directory: Path) -> dict[str, int]:
