@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 from dnsguard.pcapgen import Answer
+from dnsguard.suricata import enrich, sandbox
 from dnsguard.suricata import rules as catalogue
-from dnsguard.suricata import sandbox
 from dnsguard.suricata.rules import SHAPES
 from suricata_support import (
     T0,
@@ -247,6 +247,10 @@ def detection(tmp_path_factory):
     for threat in catalogue.THREAT_DATASETS:
         extra = [UNGATED] if threat == "c2" else []
         write_dataset(box.rules / "datasets" / f"dnsguard-{threat}.lst", _listed(threat) + extra)
+        # 8.0 looks the feed names up in the JSON-lines twin of the set.
+        (box.rules / "datasets" / enrich.json_file(threat)).write_text("".join(
+            enrich.encode_line(enrich.Listing(n, "Test", threat, 50, "test")) + "\n"
+            for n in _listed(threat) + extra))
     # The gate rules' union set, as the exporter writes it.
     write_dataset(box.rules / "datasets" / f"{catalogue.UNION_DATASET}.lst",
                   [n for threat in catalogue.THREAT_DATASETS for n in _listed(threat)])
