@@ -26,7 +26,15 @@ from dnsguard.feeds.export import write_suricata_export
 from dnsguard.feeds.indicators import Indicator
 from dnsguard.suricata import package, refresh
 from dnsguard.suricata.archive import ArchiveError, check_members, pack_tarball, unpack_tarball
-from suricata_support import PACK, T0, Exchange, read_alerts, require_suricata, write_traffic
+from suricata_support import (
+    PACK,
+    T0,
+    Exchange,
+    read_alerts,
+    require_suricata,
+    suricata_major,
+    write_traffic,
+)
 
 SYSTEM_CONF = Path("/etc/suricata/suricata.yaml")
 SURICATA8 = Path("/opt/dnsguard-suricata8/wrapper/suricata")
@@ -190,7 +198,7 @@ def test_suricata7_stock_debian_add_source_update_and_alert(tmp_path, published)
     """On a stock Debian 12 (system config, no /var/lib/suricata/data) the test step passes."""
     suricata = require_suricata()
     assert SYSTEM_CONF.exists()
-    _install_and_detect(tmp_path, published, suricata, SYSTEM_CONF)
+    _install_and_detect(tmp_path, published, suricata, SYSTEM_CONF, v8=suricata_major() >= 8)  # 8.0 first on PATH
 
 
 @pytest.mark.skipif(not SURICATA8.exists(), reason="Suricata 8 tree not installed (tools/suricata8/setup.sh)")
@@ -210,7 +218,8 @@ def test_poisoned_archive_leaves_installed_rules_intact(tmp_path, published):
     assert up.update().returncode == 0
     good = _installed(up.out)
     members = unpack_tarball(archive.read_bytes())
-    members["rules/datasets/dnsguard-c2.lst"] = b"not base64 at all\n"
+    # The union set: loaded on 7.x and 8.0 alike (8.0 reads the per-type sets as JSON lines).
+    members["rules/datasets/dnsguard-any.lst"] = b"not base64 at all\n"
     _replace(archive, pack_tarball(members, 1))
     # suricata-update 1.3.4 sees only rule files: datasets alone changed, it
     # writes them untested ("No changes detected").  --force makes it test.
@@ -317,10 +326,10 @@ def test_dnsguard_suricata_test_command(tmp_path, capsys):
     assert cli.cmd_test(args, {"suricata": {"binary": "suricata", "rules_dir": ""}}) == 0
     broken = tmp_path / "pack"
     shutil.copytree(PACK, broken)
-    (broken / "datasets" / "dnsguard-dga.lst").write_text("%%%\n")
+    (broken / "datasets" / "dnsguard-any.lst").write_text("%%%\n")  # loaded on 7.x and 8.0
     args = argparse.Namespace(rules_dir=str(broken), lua=False)
     assert cli.cmd_test(args, {}) == cli.EXIT_ERROR
-    assert "dnsguard-dga" in capsys.readouterr().err
+    assert "dnsguard-any" in capsys.readouterr().err
 
 
 def test_security_onion_mode_unpacks_datasets_beside_rulecats_rules(tmp_path, published):
