@@ -135,3 +135,18 @@ def test_suricata7_analyze_reports_family_and_the_datas_confidence(tmp_path, pac
     sources = "threatfox,urlhaus" if suricata_major() >= 8 else "threatfox"
     assert f"AsyncRAT (c2), confidence 70 (Medium) from {sources}, listed {C2_LISTED}" in desk[0].detail
     assert BENIGN not in hosts or not [e for e in hosts[BENIGN].evidence if e.source == "suricata"]
+
+
+def test_archive_refuses_json_sets_suricata_8_would_not_take(tmp_path, pack):
+    """Every line an object with a string ``domain``, and at least one line
+    (8.0.8 drops other lines, and refuses an empty set under -T)."""
+    from dnsguard.suricata.archive import archive_members, check_members, with_shipped
+
+    members = archive_members(pack, with_shipped(pack, {}))
+    assert check_members(members) == []
+    bad = {**members, "rules/datasets/dnsguard-c2.json": b'{"domain":"a.example"}\n{not json\n'}
+    assert any("dnsguard-c2.json: line 2" in p for p in check_members(bad))
+    empty = {**members, "rules/datasets/dnsguard-dga.json": b""}
+    assert any("dnsguard-dga.json: no entry" in p for p in check_members(empty))
+    numeric = {**members, "rules/datasets/dnsguard-iab.json": b'{"domain":7}\n'}
+    assert any("dnsguard-iab.json: line 1" in p for p in check_members(numeric))
