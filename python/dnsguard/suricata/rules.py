@@ -634,6 +634,186 @@ def behaviour_rules() -> list[Rule]:
     ]
 
 
+TUNNEL_C2_DATE = "2026_12_04"
+_UDP_QUERY = "alert udp $HOME_NET any -> any 53"
+
+
+def _issue15_meta(**kw) -> tuple[tuple[str, str], ...]:
+    return _meta(technique="T1071.004", created=TUNNEL_C2_DATE, updated=TUNNEL_C2_DATE, **kw)
+
+
+def tunnel_c2_rules() -> list[Rule]:
+    """DNS tunnels and DNS C2 (issue 15), SIDs 9,074,xxx: label encodings,
+    tool structures (dnscat2, iodine, RogueRobin, Symbiote), query types,
+    beacon retries.  Thresholds: python/dnsguard/data/detections.yaml
+    (``suricata:`` entries), checked by tests/suricata/test_rule_definitions.py;
+    measured on tests/data/domainator (suricata-rules/README.md).  Every
+    rule loads on 7.0 and 8.0 alike (dns.query or the UDP payload)."""
+    return [
+        Rule(
+            sid=9_074_001,
+            msg='DNSGUARD TUNNEL Generic Non Hostname Byte Encoded Label Queries (base64, base128)',
+            body=r'flowbits:isset,dnsguard.longname; dns.query; content:!".sophosxl.net"; endswith; content:!".avqs.mcafee.com"; endswith; content:!".avts.mcafee.com"; endswith; content:!".e5.sk"; endswith; content:!".arpa"; endswith; pcre:"/[^a-z0-9._-]/i"; threshold:type both, track by_src, count 3, seconds 300;',
+            classtype='policy-violation',
+            metadata=_issue15_meta(severity='Major', confidence='Medium'),
+            tags=frozenset({"threshold"}),
+        ),
+        Rule(
+            sid=9_074_002,
+            msg='DNSGUARD TUNNEL Generic Short Hex Encoded Label Queries',
+            body=r'flowbits:isset,dnsguard.longname; dns.query; content:!".sophosxl.net"; endswith; content:!".avqs.mcafee.com"; endswith; content:!".avts.mcafee.com"; endswith; content:!".e5.sk"; endswith; content:!".arpa"; endswith; pcre:"/(?:^|\.)(?=[0-9a-f]{0,30}[0-9])(?=[0-9a-f]{0,30}[a-f])[0-9a-f]{16,31}\.(?:[^.]+\.)*[^.]+\.[^.]+$/i"; threshold:type both, track by_src, count 10, seconds 300;',
+            classtype='policy-violation',
+            metadata=_issue15_meta(severity='Major', confidence='Medium'),
+            tags=frozenset({"threshold"}),
+        ),
+        Rule(
+            sid=9_074_003,
+            msg='DNSGUARD TUNNEL Generic Base36 Encoded Label Below Registered Domain',
+            body=r'flowbits:isset,dnsguard.longname; dns.query; pcre:"/^(?=(?:[a-z]*[0-9]){3})(?=[0-9a-f]*[g-z])[a-z0-9]{20,51}\.[a-z0-9-]+\.[a-z]+$/i"; threshold:type both, track by_src, count 5, seconds 600;',
+            classtype='policy-violation',
+            metadata=_issue15_meta(severity='Major', confidence='Medium'),
+            tags=frozenset({"threshold"}),
+        ),
+        Rule(
+            sid=9_074_010,
+            msg='DNSGUARD TUNNEL dnscat2 Packet Header Hex Label TXT Queries',
+            header=_UDP_QUERY,
+            body=r'byte_test:1,!&,0x80,2; byte_test:1,&,0x01,2; content:"|00 00 10 00 01|"; byte_test:1,>,17,12; byte_test:1,<,64,12; pcre:"/^[\s\S]{12}[\x12-\x3f][0-9a-f]{4}(?:0[0-3]|ff)[0-9a-f]{12}[^\x00]*\x00\x00\x10\x00\x01/i"; threshold:type both, track by_src, count 5, seconds 300;',
+            classtype='trojan-activity',
+            family='dnscat2',
+            metadata=_issue15_meta(severity='Major', confidence='High', family='dnscat2'),
+            tags=frozenset({"threshold"}),
+        ),
+        Rule(
+            sid=9_074_016,
+            msg='DNSGUARD TUNNEL dnscat2 Packet Header Hex Label CNAME Queries',
+            header=_UDP_QUERY,
+            body=r'byte_test:1,!&,0x80,2; byte_test:1,&,0x01,2; content:"|00 00 05 00 01|"; byte_test:1,>,17,12; byte_test:1,<,64,12; pcre:"/^[\s\S]{12}[\x12-\x3f][0-9a-f]{4}(?:0[0-3]|ff)[0-9a-f]{12}[^\x00]*\x00\x00\x05\x00\x01/i"; threshold:type both, track by_src, count 5, seconds 300;',
+            classtype='trojan-activity',
+            family='dnscat2',
+            metadata=_issue15_meta(severity='Major', confidence='High', family='dnscat2'),
+            tags=frozenset({"threshold"}),
+        ),
+        Rule(
+            sid=9_074_017,
+            msg='DNSGUARD TUNNEL dnscat2 Packet Header Hex Label MX Queries',
+            header=_UDP_QUERY,
+            body=r'byte_test:1,!&,0x80,2; byte_test:1,&,0x01,2; content:"|00 00 0f 00 01|"; byte_test:1,>,17,12; byte_test:1,<,64,12; pcre:"/^[\s\S]{12}[\x12-\x3f][0-9a-f]{4}(?:0[0-3]|ff)[0-9a-f]{12}[^\x00]*\x00\x00\x0f\x00\x01/i"; threshold:type both, track by_src, count 5, seconds 300;',
+            classtype='trojan-activity',
+            family='dnscat2',
+            metadata=_issue15_meta(severity='Major', confidence='High', family='dnscat2'),
+            tags=frozenset({"threshold"}),
+        ),
+        Rule(
+            sid=9_074_011,
+            msg='DNSGUARD TUNNEL iodine Private Query Type 65399',
+            header=_UDP_QUERY,
+            body=r'byte_test:1,!&,0x80,2; byte_test:1,&,0x01,2; content:"|00 ff 77 00 01|"; pcre:"/^[\s\S]{12}[^\x00]{1,254}\x00\xff\x77\x00\x01/"; threshold:type limit, track by_src, count 1, seconds 600;',
+            classtype='trojan-activity',
+            family='iodine',
+            metadata=_issue15_meta(severity='Major', confidence='High', family='iodine'),
+            tags=frozenset({"threshold"}),
+        ),
+        Rule(
+            sid=9_074_012,
+            msg='DNSGUARD TUNNEL iodine Downstream Case Check Query',
+            body=r'dns.query; content:"aabbccddeeffgghhiijjkkllmmnnoopp"; nocase; fast_pattern; threshold:type limit, track by_src, count 1, seconds 600;',
+            classtype='trojan-activity',
+            family='iodine',
+            metadata=_issue15_meta(severity='Major', confidence='High', family='iodine'),
+            tags=frozenset({"threshold"}),
+        ),
+        Rule(
+            sid=9_074_013,
+            msg='DNSGUARD C2 RogueRobin Nibble Letter Encoded Label Queries',
+            body=r'flowbits:isset,dnsguard.longname; dns.query; pcre:"/[a-q]{24}/i"; threshold:type both, track by_src, count 3, seconds 300;',
+            classtype='trojan-activity',
+            family='RogueRobin',
+            metadata=_issue15_meta(severity='Major', confidence='High', family='RogueRobin'),
+            tags=frozenset({"threshold"}),
+        ),
+        Rule(
+            sid=9_074_014,
+            msg='DNSGUARD C2 RogueRobin Numbered Chunk Label Queries',
+            body=r'flowbits:isset,dnsguard.longname; dns.query; pcre:"/^[0-9]{2,4}-[0-9]{3,7}-[0-9]{1,6}-(?=[a-z0-9]{0,11}[a-z])[a-z0-9]{12,63}\./i"; threshold:type both, track by_src, count 3, seconds 300;',
+            classtype='trojan-activity',
+            family='RogueRobin',
+            metadata=_issue15_meta(severity='Major', confidence='High', family='RogueRobin'),
+            tags=frozenset({"threshold"}),
+        ),
+        Rule(
+            sid=9_074_015,
+            msg='DNSGUARD C2 Symbiote Counter Id Hex Label Queries',
+            body=r'flowbits:isset,dnsguard.longname; dns.query; pcre:"/^[0-9]{4,6}\.[0-9]{6,10}\.[0-9a-f]{16,63}\.x[0-9]{2,6}\./i"; threshold:type both, track by_src, count 3, seconds 300;',
+            classtype='trojan-activity',
+            family='Symbiote',
+            metadata=_issue15_meta(severity='Major', confidence='High', family='Symbiote'),
+            tags=frozenset({"threshold"}),
+        ),
+        Rule(
+            sid=9_074_020,
+            msg='DNSGUARD TUNNEL Generic Private Use Query Type From Client',
+            header=_UDP_QUERY,
+            body=r'byte_test:1,!&,0x80,2; byte_test:1,&,0x01,2; content:"|00 ff|"; fast_pattern; pcre:"/^[\s\S]{12}[^\x00]{1,254}\x00\xff(?!\x77)[\s\S]\x00\x01/"; threshold:type both, track by_src, count 2, seconds 600;',
+            classtype='policy-violation',
+            metadata=_issue15_meta(severity='Major', confidence='Medium'),
+            tags=frozenset({"threshold"}),
+        ),
+        Rule(
+            sid=9_074_021,
+            msg='DNSGUARD TUNNEL Generic SRV Query For Non-Service Name (no alert)',
+            header=_UDP_QUERY,
+            body=r'byte_test:1,!&,0x80,2; byte_test:1,&,0x01,2; content:"|00 00 21 00 01|"; pcre:"/^[\s\S]{12}[\x01-\x3f][^_][^\x00]*\x00\x00\x21\x00\x01/"; xbits:set,dnsguard.dq.srv,track ip_src,expire 600; noalert;',
+            classtype='policy-violation',
+            metadata=_issue15_meta(severity='Informational', confidence='Medium'),
+            tags=frozenset({"gate"}),
+        ),
+        Rule(
+            sid=9_074_022,
+            msg='DNSGUARD TUNNEL Generic SOA Query For Non-Service Name (no alert)',
+            header=_UDP_QUERY,
+            body=r'byte_test:1,!&,0x80,2; byte_test:1,&,0x01,2; content:"|00 00 06 00 01|"; pcre:"/^[\s\S]{12}[\x01-\x3f][^_][^\x00]*\x00\x00\x06\x00\x01/"; xbits:set,dnsguard.dq.soa,track ip_src,expire 600; noalert;',
+            classtype='policy-violation',
+            metadata=_issue15_meta(severity='Informational', confidence='Medium'),
+            tags=frozenset({"gate"}),
+        ),
+        Rule(
+            sid=9_074_023,
+            msg='DNSGUARD TUNNEL Generic CNAME Query Type (no alert)',
+            header=_UDP_QUERY,
+            body=r'byte_test:1,!&,0x80,2; byte_test:1,&,0x01,2; content:"|00 00 05 00 01|"; pcre:"/^[\s\S]{12}[\x01-\x3f][^_][^\x00]*\x00\x00\x05\x00\x01/"; xbits:set,dnsguard.dq.cname,track ip_src,expire 600; noalert;',
+            classtype='policy-violation',
+            metadata=_issue15_meta(severity='Informational', confidence='Medium'),
+            tags=frozenset({"gate"}),
+        ),
+        Rule(
+            sid=9_074_024,
+            msg='DNSGUARD C2 Generic Query Type Rotation SRV SOA CNAME For Non-Service Names',
+            header=_UDP_QUERY,
+            body=r'byte_test:1,!&,0x80,2; byte_test:1,&,0x01,2; content:"|00 00 21 00 01|"; pcre:"/^[\s\S]{12}[\x01-\x3f][^_][^\x00]*\x00\x00\x21\x00\x01/"; xbits:isset,dnsguard.dq.soa,track ip_src; xbits:isset,dnsguard.dq.cname,track ip_src; threshold:type limit, track by_src, count 1, seconds 600;',
+            classtype='trojan-activity',
+            metadata=_issue15_meta(severity='Major', confidence='Medium'),
+            tags=frozenset({"threshold"}),
+        ),
+        Rule(
+            sid=9_074_030,
+            msg='DNSGUARD C2 Generic Random Label Query Count (no alert)',
+            body=r'dns.query; bsize:<40; pcre:"/^(?=(?:[a-z]*[0-9]){2})(?=(?:[0-9]*[a-z]){2})[a-z0-9]{8,16}\.[a-z0-9-]+\.[a-z]{2,}$/i"; flowint:dnsguard.rq,+,1; noalert;',
+            classtype='trojan-activity',
+            metadata=_issue15_meta(severity='Informational', confidence='Medium'),
+            tags=frozenset({"gate"}),
+        ),
+        Rule(
+            sid=9_074_031,
+            msg='DNSGUARD C2 Generic Unanswered Random Label Beacon Retries',
+            body=r'flow:to_server; flowint:dnsguard.rq,>,1; dns.query; bsize:<40; pcre:"/^(?=(?:[a-z]*[0-9]){2})(?=(?:[0-9]*[a-z]){2})[a-z0-9]{8,16}\.[a-z0-9-]+\.[a-z]{2,}$/i"; threshold:type both, track by_src, count 16, seconds 3600;',
+            classtype='trojan-activity',
+            metadata=_issue15_meta(severity='Major', confidence='Medium'),
+            tags=frozenset({"threshold"}),
+        ),
+    ]
+
+
 def lua_rules() -> list[Rule]:
     return [Rule(
         sid=9_073_001,
@@ -651,7 +831,8 @@ FILES = {
     "dnsguard.rules": (
         "Indicator lookups (feeds, forecasts, runtime verdicts), DGA family shapes, "
         "DNS behaviour (NXDOMAIN bursts, tunnelling).",
-        lambda: gate_rules() + indicator_rules() + shape_rules() + behaviour_rules(),
+        lambda: gate_rules() + indicator_rules() + shape_rules() + behaviour_rules()
+        + tunnel_c2_rules(),
     ),
     "dnsguard-lua.rules": (
         "Optional Lua lexical DGA score. Needs security.lua.allow-rules: true and "
