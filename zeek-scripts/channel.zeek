@@ -262,8 +262,10 @@ export {
 
 # Patterns rebuilt from the options (channel_patterns_for).
 #
-# channel_gate: a name that can hold an encoded label (a byte outside
-# [a-z0-9_.-], or a run of channel_min_encoded_length letters/digits).
+# channel_gate: a name that can hold an encoded label: a byte outside
+# [a-z0-9_.-], or a run of channel_min_encoded_length letters/digits in a
+# label with two more labels after it (a long registered label, such as
+# ``averyveryverylongname.com``, is not left of its registered domain).
 global channel_gate: pattern = /./;
 global hex_label: pattern = /^$/;
 global nibble_label: pattern = /^$/;
@@ -275,12 +277,12 @@ global beacon_gate = /^[a-z0-9]*[0-9][a-z0-9]*[0-9][a-z0-9]*\./;
 
 global raw_byte = /[^a-z0-9_-]/;
 global a_digit = /[0-9]/;
-global a_letter = /[a-z]/;
 global hex_letter = /[a-f]/;
 global service_label = /(^|\.)_/;
 # DNS block lists and other reversed-IPv4 names.
 global reversed_ipv4 = /^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\./;
 global two_letters = /[a-z][^.]*[a-z]/;
+global two_dots = /\..*\./;
 # dnscat2's packet header: packet id (2 bytes), type (SYN 00, MSG 01,
 # FIN 02, ENC 03, PING ff), session id (2 bytes), in hex.
 global dnscat2_header = /^[0-9a-f]{4}(0[0-3]|ff)[0-9a-f]{4}/;
@@ -296,7 +298,8 @@ function channel_patterns_for(min_encoded: count, min_base: count)
 	local k = min_encoded < min_base ? min_encoded : min_base;
 	if ( k == 0 )
 		k = 1;
-	channel_gate = string_to_pattern(fmt("[^a-z0-9_.-]|[a-z0-9]{%d}", k), F);
+	channel_gate = string_to_pattern(fmt(
+	    "[^a-z0-9_.-]|[a-z0-9]{%d}[^.]*\\.[^.]*\\.", k), F);
 	hex_label = string_to_pattern(fmt("^[0-9a-f]{%d,}$", min_encoded), F);
 	nibble_label = string_to_pattern(fmt("^[a-p]{%d,}$", min_encoded), F);
 	base32_label = string_to_pattern(fmt("^[a-z2-7]{%d,}$", min_base), F);
@@ -380,21 +383,6 @@ function data_qtype(qtype: count): bool
 	return qtype in channel_data_qtypes || qtype > channel_unassigned_qtypes_over;
 	}
 
-# Answers to these query types are addresses (A, AAAA, HTTPS): a row of
-# one of them with answers got an address back.
-function address_qtype(qtype: count): bool
-	{
-	return qtype == 1 || qtype == 28 || qtype == 65;
-	}
-
-function channel_ignored(query: string, rd: string): bool
-	{
-	return rd in channel_ignore_domains
-	    || rd in tunnel_ignore_domains
-	    || is_ignored(query)
-	    || reversed_ipv4 in query;
-	}
-
 # The four bytes of an IPv4 answer all printable ASCII (not space).
 function printable_v4(a: string): bool
 	{
@@ -425,11 +413,6 @@ type ChannelHost: record {
 	counted: count &default=0;
 	## Tool tags and encodings seen, with their number of names.
 	tags: table[string] of count;
-	## Leftmost labels -> the registered domains they were sent to, and
-	## how many labels went to more than one (RogueRobin sends each
-	## message to several C2 domains).
-	label_domains: table[string] of set[string];
-	rotated: count &default=0;
 	encodings: table[string] of count;
 	qtypes: set[count];
 	samples: vector of string;
@@ -481,6 +464,8 @@ function beacon_rounds(times: vector of double): vector of double
 
 global beacons: table[addr, string] of Beacon &write_expire=beacon_window;
 
+global rotation_first: table[addr, string] of string
+    &create_expire=rotation_window;
 global rotation_labels: table[addr, string] of set[string]
     &create_expire=rotation_window;
 global rotation_fired: set[addr, string] &create_expire=rotation_window;
@@ -530,6 +515,31 @@ function channel_expire(s: ChannelHost, ts: time)
 	}
 
 # The tool behind a host's channel and why, as [family, why].
+# Leftmost labels of the host's channel names that were sent below two or
+# more registered domains (among its channel names, or unanswered as
+# rotation_name saw them): RogueRobin sends each message to several of its
+# C2 domains.  Worked out when the notice fires, not for every name.
+function rotated_labels(h: addr, s: ChannelHost): count
+	{
+	local label_domains: table[string] of set[string] = table();
+	local rotated: set[string] = set();
+	for ( name, rd in s$names )
+		{
+		local label = split_string1(name, /\./)[0];
+		if ( |label| < rotation_min_label_length )
+			next;
+		if ( [h, label] in rotation_labels && |rotation_labels[h, label]| >= 2 )
+			add rotated[label];
+		if ( label !in label_domains )
+			label_domains[label] = set();
+		local ds = label_domains[label];
+		add ds[rd];
+		if ( |ds| >= 2 )
+			add rotated[label];
+		}
+	return |rotated|;
+	}
+
 function channel_tool(h: addr, s: ChannelHost): string_vec
 	{
 	local best = "";
@@ -565,9 +575,10 @@ function channel_tool(h: addr, s: ChannelHost): string_vec
 			    best_n));
 		}
 
-	if ( s$rotated >= min_per_domain() )
+	local rotated = rotated_labels(h, s);
+	if ( rotated >= min_per_domain() )
 		return vector("RogueRobin", "medium", fmt(
-		    "%d labels each sent below 2+ of its domains", s$rotated));
+		    "%d labels each sent below 2+ of its domains", rotated));
 
 	if ( h in data_answer_hosts )
 		return vector("Saitama", "medium", data_answer_hosts[h]);
@@ -617,14 +628,15 @@ function channel_fire(h: addr, s: ChannelHost, ts: time)
 	report(f);
 	}
 
-# A data-carrying *name* (registered domain *rd*) asked by *h*.
-function channel_name(h: addr, uid: string, ts: time, name: string, rd: string,
+# Count a data-carrying *name* (registered domain *rd*) of *h* in the
+# host's window (second stage, see channel_name).
+function channel_count(h: addr, uid: string, ts: time, name: string, rd: string,
     qtype: count, encoding: string, tag: string)
 	{
 	if ( h !in channel_hosts )
 		channel_hosts[h] = ChannelHost($names=table(), $order=table(), $times=table(),
 		    $per_domain=table(), $tags=table(), $encodings=table(),
-		    $qtypes=set(), $samples=vector(), $label_domains=table());
+		    $qtypes=set(), $samples=vector());
 
 	local s = channel_hosts[h];
 	channel_expire(s, ts);
@@ -647,21 +659,6 @@ function channel_name(h: addr, uid: string, ts: time, name: string, rd: string,
 		s$tags[tag] = ( tag in s$tags ? s$tags[tag] : 0 ) + 1;
 	if ( |s$samples| < channel_samples )
 		s$samples += name;
-
-	local label = split_string1(name, /\./)[0];
-	if ( |label| >= rotation_min_label_length
-	    && |s$label_domains| < channel_max_names )
-		{
-		if ( label !in s$label_domains )
-			s$label_domains[label] = set();
-		local ds = s$label_domains[label];
-		if ( rd !in ds )
-			{
-			add ds[rd];
-			if ( |ds| == 2 )
-				++s$rotated;
-			}
-		}
 	s$last_uid = uid;
 
 	if ( s$counted < channel_min_names )
@@ -673,12 +670,81 @@ function channel_name(h: addr, uid: string, ts: time, name: string, rd: string,
 	channel_fire(h, s, ts);
 	}
 
+# A name waiting in the first stage (channel_name).
+type PendingName: record {
+	uid: string;
+	ts: time;
+	name: string;
+	qtype: count;
+	encoding: string;
+	tag: string;
+};
+
+# First stage: a host's names below one registered domain until there are
+# channel_min_per_domain of them.  Most (host, domain) pairs never get
+# there (a TXT look-up, an odd hashed name), and a domain with fewer names
+# does not count anyway; so the host's state is only built, and the held
+# names counted in their order, once a domain has that many.  The stage
+# lasts channel_window from the domain's first name.
+global channel_pending: table[addr, string] of vector of PendingName
+    &create_expire=channel_window;
+
+# A data-carrying *name* (registered domain *rd*) asked by *h*.
+function channel_name(h: addr, uid: string, ts: time, name: string, rd: string,
+    qtype: count, encoding: string, tag: string)
+	{
+	if ( h in channel_hosts && rd in channel_hosts[h]$per_domain )
+		{
+		channel_count(h, uid, ts, name, rd, qtype, encoding, tag);
+		return;
+		}
+
+	local n = PendingName($uid=uid, $ts=ts, $name=name, $qtype=qtype,
+	    $encoding=encoding, $tag=tag);
+
+	if ( [h, rd] !in channel_pending )
+		{
+		if ( min_per_domain() > 1 )
+			{
+			channel_pending[h, rd] = vector(n);
+			return;
+			}
+		channel_count(h, uid, ts, name, rd, qtype, encoding, tag);
+		return;
+		}
+
+	local held = channel_pending[h, rd];
+	for ( i, p in held )
+		if ( p$name == name )
+			return;
+
+	held += n;
+	if ( |held| < min_per_domain() )
+		return;
+
+	delete channel_pending[h, rd];
+	for ( j, q in held )
+		channel_count(h, q$uid, q$ts, q$name, rd, q$qtype, q$encoding, q$tag);
+	}
+
 # An unanswered *name* with leftmost *label* below *rd*, asked by *h*.
 function rotation_name(h: addr, uid: string, ts: time, name: string,
     label: string, rd: string)
 	{
+	# Most labels are seen below one domain only: a string until a
+	# second one comes.
+	if ( [h, label] !in rotation_first )
+		{
+		rotation_first[h, label] = rd;
+		return;
+		}
+
+	local first = rotation_first[h, label];
+	if ( first == rd )
+		return;
+
 	if ( [h, label] !in rotation_labels )
-		rotation_labels[h, label] = set();
+		rotation_labels[h, label] = set(first);
 
 	local domains = rotation_labels[h, label];
 	if ( rd in domains )
@@ -870,11 +936,19 @@ function send_beacon_name(h: addr, uid: string, ts: time, name: string,
 # so a channel's names are counted in that order.
 function channel_request(c: connection, query: string, qtype: count, rd: string)
 	{
-	if ( query == rd || channel_ignored(query, rd) )
+	# Bare registered domains (SPF, MX look-ups), ignored domains and
+	# suffixes, reversed-IPv4 (DNS block list) names never count.
+	if ( query == rd
+	    || rd in channel_ignore_domains
+	    || rd in tunnel_ignore_domains
+	    || ignore_pattern in query
+	    || reversed_ipv4 in query )
 		return;
 
 	local lead = query[: |query| - |rd| - 1];
-	local data_q = data_qtype(qtype) && service_label !in lead;
+	local data_q = ( qtype in channel_data_qtypes || qtype >
+	    channel_unassigned_qtypes_over )
+	    && service_label !in lead;
 	local encoding = channel_gate in query ? name_encoding(lead) : "";
 	if ( |encoding| == 0 && ! data_q )
 		return;
@@ -894,8 +968,12 @@ function channel_request(c: connection, query: string, qtype: count, rd: string)
 	else if ( roguerobin_ps_label in label )
 		tag = "roguerobin_ps";
 
-	send_channel_name(c$id$orig_h, c$uid, network_time(), query, rd, qtype,
-	    encoding, tag);
+	if ( manager_node )
+		channel_name(c$id$orig_h, c$uid, network_time(), query, rd, qtype, encoding,
+		    tag);
+	else
+		send_channel_name(c$id$orig_h, c$uid, network_time(), query, rd, qtype,
+		    encoding, tag);
 	}
 
 # One ``dns.log`` row, for c2_rotation and c2_beacon (which need to know
@@ -906,30 +984,43 @@ function channel_request(c: connection, query: string, qtype: count, rd: string)
 function channel_reply(rec: DNS::Info, query: string)
 	{
 	local qtype = rec?$qtype ? rec$qtype : 0;
-	local addressed = rec?$answers && address_qtype(qtype);
+	# Answers to A, AAAA and HTTPS are addresses.
+	local addressed = rec?$answers
+	    && ( qtype == 1 || qtype == 28 || qtype == 65 );
 	local random_label = beacon_gate in query;
 
-	if ( addressed && ! random_label )
+	# An empty NOERROR answer to AAAA or HTTPS is how IPv4-only services
+	# answer (a SaaS tenant name asked below several providers): only
+	# rows that got no address at all count for rotation.
+	local no_v6 = ( qtype == 28 || qtype == 65 ) && rec?$rcode && rec$rcode == 0;
+	local rotation = ! addressed && ! no_v6;
+
+	# A name of two labels has nothing left of its registered domain.
+	if ( ( ! rotation && ! random_label ) || two_dots !in query )
 		return;
 
 	local rd = registered_domain(query);
-	if ( query == rd || channel_ignored(query, rd) )
+	if ( query == rd
+	    || rd in channel_ignore_domains
+	    || rd in tunnel_ignore_domains
+	    || ignore_pattern in query
+	    || reversed_ipv4 in query )
 		return;
 
 	local h = rec$id$orig_h;
 	local lead = query[: |query| - |rd| - 1];
 	local label = split_string1(lead, /\./)[0];
 
-	# An empty NOERROR answer to AAAA or HTTPS is how IPv4-only services
-	# answer (a SaaS tenant name asked below several providers): only
-	# rows that got no address at all count for rotation.
-	local no_v6 = ( qtype == 28 || qtype == 65 ) && rec?$rcode && rec$rcode == 0;
-	if ( ! addressed
-	    && ! no_v6
+	if ( rotation
 	    && service_label !in lead
 	    && |label| >= rotation_min_label_length
 	    && label !in rotation_common_labels )
-		send_rotation_name(h, rec$uid, rec$ts, query, label, rd);
+		{
+		if ( manager_node )
+			rotation_name(h, rec$uid, rec$ts, query, label, rd);
+		else
+			send_rotation_name(h, rec$uid, rec$ts, query, label, rd);
+		}
 
 	if ( random_label
 	    && |label| >= beacon_min_label_length

@@ -33,10 +33,10 @@ event dns_request(c: connection, msg: dns_msg, query: string, qtype: count,
 	if ( qtype == 16 || qtype == 10 || tunnel_pattern in query )
 		tunnel_request(c, query, qtype, rd);
 
-	# Names that can hold an encoded label, and data query types.
+	# Names that can hold an encoded label, and data query types (A, AAAA
+	# and HTTPS, most queries, are turned away by one comparison).
 	if ( channel_gate in query
-	    || qtype in channel_data_qtypes
-	    || qtype > channel_unassigned_qtypes_over )
+	    || ( qtype != 1 && qtype != 28 && qtype != 65 && ( qtype in channel_data_qtypes || qtype > channel_unassigned_qtypes_over ) ) )
 		channel_request(c, query, qtype, rd);
 
 	if ( service_pattern in query )
@@ -54,15 +54,26 @@ event DNS::log_dns(rec: DNS::Info)
 	if ( nx && rec?$qtype && rec$qtype in nxdomain_qtypes )
 		nxdomain_reply(rec$id$orig_h, query);
 
-	# Rows without an address back, or with a random leftmost label.
-	if ( ! rec?$answers
-	    || ! rec?$qtype
-	    || ( rec$qtype != 1 && rec$qtype != 28 && rec$qtype != 65 )
-	    || beacon_gate in query )
-		channel_reply(rec, query);
+	if ( rec?$answers )
+		{
+		if ( |rec$answers| >= flux_min_records )
+			flux_reply(rec);
 
-	if ( rec?$answers && |rec$answers| >= flux_min_records )
-		flux_reply(rec);
+		# Answers that are not addresses, and random leftmost labels
+		# (a beacon that got an address is no beacon).
+		if ( beacon_gate in query
+		    || ! rec?$qtype
+		    || ( rec$qtype != 1 && rec$qtype != 28 && rec$qtype != 65 ) )
+			channel_reply(rec, query);
+		}
+	# No address back, except the empty NOERROR answers to AAAA and
+	# HTTPS that IPv4-only names get (see channel_reply).
+	else if ( beacon_gate in query
+	    || ! rec?$rcode
+	    || rec$rcode != 0
+	    || ! rec?$qtype
+	    || ( rec$qtype != 28 && rec$qtype != 65 ) )
+		channel_reply(rec, query);
 
 	# No answer, no rcode: the scorer is sent answered names only.  A
 	# manager (or standalone node) without an open scorer link and
