@@ -148,7 +148,9 @@ export {
 
 	## c2_rotation: registered domains one leftmost label must be asked
 	## below (none answered with an address) within
-	## :zeek:see:`DNSGuard::rotation_window`.
+	## :zeek:see:`DNSGuard::rotation_window`, counted by the name their
+	## owner chose (the registered label: ``ultradns.net`` and
+	## ``ultradns.com`` are one).
 	option rotation_min_domains = 4;
 
 	## c2_rotation: shortest leftmost label that counts.
@@ -754,11 +756,20 @@ function rotation_name(h: addr, uid: string, ts: time, name: string,
 	if ( |domains| < rotation_min_domains || [h, label] in rotation_fired )
 		return;
 
+	# Domains count by the name their owner chose (the registered
+	# label): ultradns.net, .com, .org and .biz are one provider's name
+	# servers, not four C2 domains.
+	local owners: set[string] = set();
+	for ( d in domains )
+		add owners[split_string1(d, /\./)[0]];
+	if ( |owners| < rotation_min_domains )
+		return;
+
 	add rotation_fired[h, label];
 
 	local names: vector of string = vector();
-	for ( d in domains )
-		names += d;
+	for ( d2 in domains )
+		names += d2;
 
 	local nibble = /^[a-p]+(-[a-z0-9]+)?$/ in label;
 	local why = nibble ?
@@ -768,9 +779,9 @@ function rotation_name(h: addr, uid: string, ts: time, name: string,
 	local f = Finding($note=C2_Rotation, $detection="c2_rotation",
 	    $what="C2 domain rotation", $host=h, $name=label, $uid=uid,
 	    $threat="c2", $family="RogueRobin");
-	f$score = ( |domains| + 0.0 ) / rotation_min_domains;
-	f$evidence = fmt("tool=RogueRobin confidence=medium (%s); label %s asked below %d registered domains without an address back: %s",
-	    why, label, |domains|, sorted_join(names));
+	f$score = ( |owners| + 0.0 ) / rotation_min_domains;
+	f$evidence = fmt("tool=RogueRobin confidence=medium (%s); label %s asked below %d registered domains (%d names) without an address back: %s",
+	    why, label, |domains|, |owners|, sorted_join(names));
 	f$identifier = cat(h, "/", label);
 	report(f);
 	}

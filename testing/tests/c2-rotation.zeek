@@ -8,7 +8,7 @@
 # @TEST-EXEC: zeek -b -C -r $DNSGUARD_ROOT/tests/data/domainator/roguerobin-net_handshake_240229.pcapng $PACKAGE %INPUT >>output 2>&1
 # @TEST-EXEC: zeek-cut note src < notice.log | sort >>notices
 # @TEST-EXEC: zeek-cut detection host name family < dnsguard.log >>dnsguard
-# @TEST-EXEC: zeek-cut evidence < dnsguard.log | grep -q 'label bikc asked below 4 registered domains without an address back'
+# @TEST-EXEC: zeek-cut evidence < dnsguard.log | grep -q 'label bikc asked below 4 registered domains (4 names) without an address back'
 # @TEST-EXEC: btest-diff notices
 # @TEST-EXEC: btest-diff dnsguard
 # @TEST-EXEC: test ! -s output

@@ -51,6 +51,10 @@ NEW_NOTICES = {"DNSGuard::DNS_Channel", "DNSGuard::C2_Rotation", "DNSGuard::C2_B
 
 RECORDINGS = sorted(name for name, t in TRUTH.items() if t["dns_rows"] >= 20)
 
+# Zeek's own DNS edge-case traces (EDNS, DNSSEC, SVCB, odd answers): no
+# tunnel or C2 on any of them.
+TRACES = sorted((REPO / "tests/data/traces").iterdir())
+
 
 def family_of(row: dict[str, str]) -> str:
     fields = dict(part.split("=", 1) for part in row["sub"].split(";") if "=" in part)
@@ -84,3 +88,13 @@ def test_zeek_alone_flags_the_infected_client_only(recording, tmp_path):
     rows = zeek_rows(tmp_path / "dnsguard.log")
     assert {r["host"] for r in rows if r["detection"] in {"dns_channel", "c2_rotation", "c2_beacon"}} \
         == {truth["client"]}
+
+
+@pytest.mark.parametrize("trace", TRACES, ids=[p.name for p in TRACES])
+def test_no_channel_notice_on_zeeks_dns_traces(trace, tmp_path):
+    """pdns154.ultradns.{net,biz,com,org} (dns-edns-ecs) is one provider's
+    name, not a rotation through four C2 domains."""
+    proc = run_zeek(["-b", "-C", "-r", str(trace), str(PACKAGE)], cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    notes = {r["note"] for r in zeek_rows(tmp_path / "notice.log")}
+    assert not notes & NEW_NOTICES, notes
