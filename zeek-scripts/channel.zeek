@@ -422,13 +422,15 @@ type ChannelHost: record {
 	fired: time &optional;
 };
 
-global channel_hosts: table[addr] of ChannelHost &write_expire=channel_window;
+# The records and sets below are changed in place, which is no write to
+# their table: they expire when not read (looked up) for a window.
+global channel_hosts: table[addr] of ChannelHost &read_expire=channel_window;
 
 # Distinct printable-ASCII A answers a host got for random-label names,
 # and the registered domains they came from.
-global data_answers: table[addr] of set[string] &write_expire=beacon_window;
+global data_answers: table[addr] of set[string] &read_expire=beacon_window;
 global data_answer_domains: table[addr] of set[string]
-    &write_expire=beacon_window;
+    &read_expire=beacon_window;
 global data_answer_hosts: table[addr] of string &write_expire=beacon_window;
 
 # Rows of unanswered queries reach DNS::log_dns when their connection
@@ -464,7 +466,7 @@ function beacon_rounds(times: vector of double): vector of double
 	return kept;
 	}
 
-global beacons: table[addr, string] of Beacon &write_expire=beacon_window;
+global beacons: table[addr, string] of Beacon &read_expire=beacon_window;
 
 global rotation_first: table[addr, string] of string
     &create_expire=rotation_window;
@@ -516,7 +518,6 @@ function channel_expire(s: ChannelHost, ts: time)
 		}
 	}
 
-# The tool behind a host's channel and why, as [family, why].
 # Leftmost labels of the host's channel names that were sent below two or
 # more registered domains (among its channel names, or unanswered as
 # rotation_name saw them): RogueRobin sends each message to several of its
@@ -542,6 +543,8 @@ function rotated_labels(h: addr, s: ChannelHost): count
 	return |rotated|;
 	}
 
+# The tool behind a host's channel, how sure and why, as [family,
+# confidence, why].
 function channel_tool(h: addr, s: ChannelHost): string_vec
 	{
 	local best = "";
