@@ -1,6 +1,7 @@
 ##! DNSGuard: detect malware talking over DNS.  ``@load`` this directory
 ##! (or the installed package) to load every part.  See docs/zeek.md.
 
+@load ./public-suffixes
 @load ./main
 @load ./cluster
 @load ./intel
