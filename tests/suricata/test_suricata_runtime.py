@@ -86,7 +86,7 @@ def sensor(tmp_path_factory):
 
 
 def _args(**kw) -> argparse.Namespace:
-    base = {"socket": None, "set": VERDICT, "timeout": 30.0, "state": None, "mirror": None}
+    base = {"socket": None, "set": VERDICT, "timeout": 30.0, "state": None, "mirror": None, "force": False}
     base.update(kw)
     return argparse.Namespace(**base)
 

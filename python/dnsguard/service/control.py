@@ -7,8 +7,8 @@ One JSON object per line each way.  Requests::
     {"command": "retract", "name": "bad.example", "host": "", "for": 86400, "by": "alice"}
 
 Replies are ``{"ok": true, ...}`` or ``{"ok": false, "error": "one line"}``.
-The socket is created owner-only (0600, under a umask that never leaves it
-open to others even for a moment) and a client whose user (SO_PEERCRED) is
+The socket is owner-only (0600, narrowed before it listens, so it is never
+open to others even for a moment: dnsguard.service.unixsock) and a client whose user (SO_PEERCRED) is
 not root or the service's own user is closed unanswered and counted: a
 retraction removes detection, so it is as sensitive as a verdict.
 """
@@ -19,7 +19,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import socket as _socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from dnsguard.service.eve_socket import peer_uid, trusted_uids
+from dnsguard.service.unixsock import bind_private
 
 MAX_REQUEST = 64 * 1024
 log = logging.getLogger("dnsguard.serve")
@@ -68,9 +68,8 @@ async def serve_control(
         finally:
             writer.close()
 
-    old_umask = os.umask(0o177)
     try:
-        server = await asyncio.start_unix_server(client, path, limit=MAX_REQUEST)
+        server = await asyncio.start_unix_server(client, sock=bind_private(path, 0o600), limit=MAX_REQUEST)
     except OSError as exc:
         # A path too long for a unix socket, a read-only state directory: the
         # service runs on; `dnsguard verdicts` then says no service answers.
@@ -78,9 +77,6 @@ async def serve_control(
                     exc.strerror or exc)
         await stop.wait()
         return
-    finally:
-        os.umask(old_umask)
-    os.chmod(path, 0o600)
     try:
         await stop.wait()
     finally:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dnsguard.service.lines import LineSplitter
+from dnsguard.service.unixsock import bind_private
 
 
 @dataclass
@@ -102,15 +103,9 @@ async def serve_eve_socket(
             if task is not None:
                 tasks.discard(task)
 
-    # Created under a umask that leaves no write bit for others: connecting
-    # needs write permission, so no other user can connect even before the
-    # chmod below.
-    old_umask = os.umask(0o117 if allowed_uids else 0o177)
-    try:
-        server = await asyncio.start_unix_server(client, path)
-    finally:
-        os.umask(old_umask)
-    os.chmod(path, 0o660 if allowed_uids else 0o600)
+    # Owner-only (or owner and group when other users are allowed) before it
+    # listens: see dnsguard.service.unixsock.
+    server = await asyncio.start_unix_server(client, sock=bind_private(path, 0o660 if allowed_uids else 0o600))
     try:
         await stop.wait()
     finally:
