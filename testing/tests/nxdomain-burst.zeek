@@ -8,6 +8,6 @@
 # @TEST-EXEC: zeek-cut note msg < notice.log | grep NXDOMAIN_Burst | grep -q 'threat=dga'
 # @TEST-EXEC: zeek-cut detection host threat device < dnsguard.log >dnsguard
 # @TEST-EXEC: btest-diff dnsguard
-# @TEST-EXEC: zeek-cut detection evidence < dnsguard.log | grep -q '12 NXDOMAIN answers for 12 distinct registered domains, registered labels of 3.8 characters on average'
+# @TEST-EXEC: zeek-cut detection evidence < dnsguard.log | grep -q '12 NXDOMAIN answers for 12 distinct registered domains, registered labels of 3.9 characters on average'
 
 redef DNSGuard::scorer_link = F;
