@@ -69,6 +69,11 @@ if [ "$WITH_TESTS" -eq 1 ]; then
     apt_update
     $SUDO "${APT[@]}" install chromium
   fi
+  # openssl: the Zeek TLS tests make their own CA and certificates.
+  if ! command -v openssl >/dev/null 2>&1; then
+    apt_update
+    $SUDO "${APT[@]}" install openssl
+  fi
 fi
 
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then

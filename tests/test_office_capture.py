@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -111,7 +110,7 @@ def test_pcap_parses_and_is_a_few_mb(office, capture):
     assert {p.src for p in answers} == {"10.10.0.10"}
 
 
-@pytest.mark.skipif(not shutil.which("suricata"), reason="suricata not on PATH")
+@pytest.mark.usefixtures("suricata_required")
 def test_suricata_reads_every_packet(capture, tmp_path):
     pcap, answers = capture
     rules = tmp_path / "empty.rules"

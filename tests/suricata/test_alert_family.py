@@ -81,10 +81,9 @@ def test_export_lines_are_what_enrichment_reads(pack):
     assert table["botnet"] == {}  # the placeholder is no listing
 
 
-@pytest.mark.skipif(not SURICATA8.exists(), reason="Suricata 8 tree not installed (tools/suricata8/setup.sh)")
+@pytest.mark.suricata8
 def test_suricata8_alert_carries_family_threat_and_confidence(tmp_path, pack):
-    if not Path("/opt/dnsguard-suricata8/tree/tmp", tmp_path.relative_to("/tmp")).exists():
-        pytest.skip("Suricata 8 tree does not see /tmp (run tools/suricata8/setup.sh to mount it)")
+    assert Path("/opt/dnsguard-suricata8/tree/tmp", tmp_path.relative_to("/tmp")).exists(), "the Suricata 8 tree does not see /tmp (tools/suricata8/setup.sh mounts it)"
     pcap = tmp_path / "office.pcap"
     qsnatch = _capture(pcap)
     box = sandbox.create(tmp_path / "box8", pack, binary=str(SURICATA8))

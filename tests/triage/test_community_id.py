@@ -9,7 +9,6 @@ traces that add TCP and IPv6 flows."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,8 +22,8 @@ from dnsguard.records import DnsRecord, InputStats
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "python/dnsguard/data/sample.pcap"
 TRACES = [SAMPLE, REPO / "tests/data/traces/dns-edns-ecs.pcap", REPO / "tests/data/traces/ipv6-fragmented-dns.trace"]
-needs_zeek = pytest.mark.skipif(shutil.which("zeek") is None, reason="Zeek not on PATH")
-needs_suricata = pytest.mark.skipif(shutil.which("suricata") is None, reason="Suricata not installed")
+needs_zeek = pytest.mark.usefixtures("zeek_required")
+needs_suricata = pytest.mark.usefixtures("suricata_required")
 
 
 def test_both_directions_give_one_id():

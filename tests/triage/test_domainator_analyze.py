@@ -26,16 +26,13 @@ import yaml
 from dnsguard import analyze_cli
 from dnsguard.analyze import CHANNEL_KINDS
 from dnsguard.config import load_config
-from dnsguard.inputs.zeek_run import zeek_available
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "domainator"
 TRUTH = yaml.safe_load((DATA / "truth.yaml").read_text())["recordings"]
 MIN_ROWS = 20
 TESTED = sorted(name for name, t in TRUTH.items() if t["dns_rows"] >= MIN_ROWS)
 
-needs_sensors = pytest.mark.skipif(
-    not zeek_available() or not any((Path(p) / "suricata").exists() for p in os.environ["PATH"].split(os.pathsep)),
-    reason="needs Zeek and Suricata on PATH (dnsguard analyze runs both on a pcap)")
+needs_sensors = pytest.mark.usefixtures("zeek_required", "suricata_required")  # analyze runs both on a pcap
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +168,7 @@ def _channel_view(path: Path, rows: bool) -> set[tuple[str, str, int]]:
                                                                for h in analysis.hosts}
 
 
-@pytest.mark.skipif(not zeek_available(), reason="needs Zeek")
+@pytest.mark.usefixtures("zeek_required")
 @pytest.mark.parametrize("name", ["iodine_handshake_240731.pcapng", "roguerobin-net_upload-ssh-ed25519_240319.pcapng",
                                   "saitama_upload-ssh-ed25519_240223.pcapng"])
 def test_fast_paths_and_records_see_the_same_channel(name, tmp_path):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import shutil
 
 import numpy as np
 import pytest
@@ -25,7 +24,7 @@ from dnsguard.hostfamily import LOG_FLOOR, LogSumRule, family_from_totals, log_s
 from dnsguard.records import DnsRecord
 from dnsguard.testdata.office import write_office
 
-needs_suricata = pytest.mark.skipif(shutil.which("suricata") is None, reason="Suricata not installed")
+needs_suricata = pytest.mark.usefixtures("suricata_required")
 FAMS = ("alpha", "beta", "gamma")
 
 

@@ -29,7 +29,7 @@ from .triage_png import count_colour, read_png
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "python/dnsguard/data/sample.pcap"
 NAS, TUNNEL, C2 = "192.168.10.50", "192.168.10.40", "192.168.10.31"
-pytestmark = pytest.mark.skipif(shutil.which("suricata") is None, reason="Suricata not installed")
+pytestmark = pytest.mark.usefixtures("suricata_required")
 
 
 def chromium() -> str:

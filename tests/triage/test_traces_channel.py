@@ -14,14 +14,13 @@ from dnsguard.analyze_cli import popular_domains
 from dnsguard.config import AnalysisSettings, load_config
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.inputs import read_path
-from dnsguard.inputs.zeek_run import zeek_available
 from dnsguard.records import InputStats
 
 TRACES = sorted(p for p in (Path(__file__).resolve().parents[1] / "data" / "traces").iterdir()
                 if p.suffix in (".pcap", ".trace"))
 
 
-@pytest.mark.skipif(not zeek_available(), reason="needs Zeek")
+@pytest.mark.usefixtures("zeek_required")
 def test_no_channel_finding_on_any_trace(tmp_path):
     settings = AnalysisSettings.from_config(load_config(None))
     popular = popular_domains()
