@@ -86,7 +86,8 @@ def sensor(tmp_path_factory):
 
 
 def _args(**kw) -> argparse.Namespace:
-    base = {"socket": None, "set": VERDICT, "timeout": 30.0, "state": None, "mirror": None, "force": False}
+    base = {"socket": None, "set": VERDICT, "timeout": 30.0, "state": None, "mirror": None, "force": False,
+            "state_dir": None}
     base.update(kw)
     return argparse.Namespace(**base)
 
@@ -126,7 +127,7 @@ def test_client_reconnects_after_suricata_restart(sensor):
         client.close()
 
 
-def test_cli_push_all_or_nothing(sensor, capsys):
+def test_cli_push_all_or_nothing(sensor, capsys, tmp_path):
     sock = str(sensor.box.socket)
     bad = cli.cmd_push(_args(socket=sock, names=["good-one.example", "bad..name", "-x-"]), {})
     assert bad == cli.EXIT_ERROR
@@ -134,7 +135,9 @@ def test_cli_push_all_or_nothing(sensor, capsys):
     assert "nothing pushed" in err and "bad..name" in err
     with sensor.client() as c:
         assert not c.dataset_lookup(VERDICT, "string", "good-one.example")
-    ok = cli.cmd_push(_args(socket=sock, names=["Good-One.Example.", "good-two.example"]), {})
+    # Into the verdict set a push is a journaled verdict (tests/service/test_push_expiry.py): a private journal.
+    ok = cli.cmd_push(_args(socket=sock, names=["Good-One.Example.", "good-two.example"],
+                            state_dir=str(tmp_path / "state")), {})
     assert ok == cli.EXIT_OK
     with sensor.client() as c:
         assert c.dataset_lookup(VERDICT, "string", "good-one.example")  # normalised

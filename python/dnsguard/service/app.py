@@ -280,6 +280,19 @@ class Service:
                 raise ValueError("'for' must be a number of seconds")
             return self.retract(str(request.get("name") or ""), str(request.get("host") or ""), seconds,
                                 str(request.get("by") or ""))
+        if command == "push":
+            # dnsguard suricata push: journaled (fsync'd), then to every sensor like any verdict.
+            from dnsguard.service.control import journal_push
+
+            seconds = request.get("for")
+            reply, fresh = journal_push(self.journal, request.get("names"),
+                                        self.settings.decide.verdict_ttl if seconds is None else seconds,
+                                        str(request.get("by") or ""), str(request.get("threat") or "c2"),
+                                        self.clock())
+            self.deliver(fresh)
+            log.info("pushed by hand: %s (by %s)", ", ".join(v.name for v in fresh) or "nothing new",
+                     request.get("by") or "?")
+            return reply
         return {"ok": False, "error": f"unknown command {str(command)[:40]!r}"}
 
     def _drop_refused_live(self) -> None:

@@ -5,6 +5,11 @@ One JSON object per line each way.  Requests::
 
     {"command": "list"}
     {"command": "retract", "name": "bad.example", "host": "", "for": 86400, "by": "alice"}
+    {"command": "push", "names": ["bad.example"], "for": 3600, "by": "alice", "threat": "c2"}
+
+``push`` is ``dnsguard suricata push`` into the verdict set: the names
+become journaled verdicts (source ``manual:<by>``) that lapse after
+``for`` seconds like the service's own (:func:`journal_push`).
 
 Replies are ``{"ok": true, ...}`` or ``{"ok": false, "error": "one line"}``.
 The socket is owner-only (0600, narrowed before it listens, so it is never
@@ -19,6 +24,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import socket as _socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from dnsguard.service.eve_socket import peer_uid, trusted_uids
+from dnsguard.service.model import THREATS, NameVerdict
 from dnsguard.service.unixsock import bind_private
 
 MAX_REQUEST = 64 * 1024
@@ -100,6 +107,66 @@ def answer(line: bytes, handle: Callable[[dict[str, Any]], dict[str, Any]], stat
         return handle(request)
     except (ValueError, TypeError, KeyError) as exc:
         return {"ok": False, "error": str(exc)[:300]}
+
+
+MANUAL_FAMILY = "manual"
+MAX_SPAN = 366 * 86_400
+
+
+def journal_push(journal: Any, names: list[str], seconds: float, by: str, threat: str,
+                 now: float) -> tuple[dict[str, Any], list[NameVerdict]]:
+    """Journal hand-pushed names as verdicts lasting ``seconds`` (fsync'd).
+
+    All or nothing: a bad name, a bad duration or a name whose retraction is
+    in force refuses the whole batch before anything is written.  A name
+    whose live verdict already lasts as long or longer keeps it (a push never
+    shortens a verdict).  Returns the reply and the verdicts written."""
+    from dnsguard.names import Name, normalize
+
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 1 <= seconds <= MAX_SPAN:
+        raise ValueError("'for' must be 1 s to 366 days")
+    if threat not in THREATS:
+        raise ValueError(f"threat must be one of {', '.join(THREATS)}")
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise ValueError("push needs a list of names")
+    parsed = []
+    for raw in names:
+        n = normalize(raw)
+        if not isinstance(n, Name):
+            raise ValueError(f"not a usable DNS name: {raw!r} ({getattr(n, 'reason', 'rejected')})")
+        parsed.append(n)
+    held = [f"{n.fqdn} (until {_utc(r.until)}, by {r.by or '?'})" for n in parsed
+            for r in journal.retracted(now) if r.key == "n:" + n.fqdn]
+    if held:
+        raise ValueError("retracted, no verdict until the retraction ends (dnsguard verdicts list): "
+                         + "; ".join(held))
+    live = {v.name: v for v in journal.live(now) if isinstance(v, NameVerdict)}
+    expire = max(1, math.ceil(seconds))
+    source = f"manual:{by}" if by else "manual"
+    out, new = [], []
+    for n in dict((p.fqdn, p) for p in parsed).values():
+        v = NameVerdict(n.fqdn, 1.0, MANUAL_FAMILY, threat, expire, now, n.registered, source,
+                        ("pushed by hand",))
+        old = live.get(n.fqdn)
+        if old is not None and old.expires_at >= v.expires_at:
+            out.append({"name": n.fqdn, "expires_at": old.expires_at, "source": old.source, "kept": True})
+            continue
+        new.append(v)
+        out.append({"name": n.fqdn, "expires_at": v.expires_at, "source": source, "kept": False})
+    fresh = journal.append(new, now) if new else []
+    written = {v.name for v in fresh}
+    for item in out:
+        old = live.get(item["name"])
+        if not item["kept"] and item["name"] not in written and old is not None:
+            # The journal's duplicate rule: not extending a live verdict by more than 10 %.
+            item.update(expires_at=old.expires_at, source=old.source, kept=True)
+    return {"ok": True, "pushed": out}, fresh
+
+
+def _utc(epoch: float) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
 class NoService(ConnectionError):
