@@ -223,3 +223,30 @@ def test_push_then_retract_and_other_sets_unchanged(tmp_path, capsys):
         assert settings.journal_path.stat().st_size == size
     finally:
         stop(proc)
+
+
+def test_a_suricata_that_refuses_the_add_after_the_journal_is_named_exit_1(tmp_path, capsys):
+    """The journal is written first: a Suricata without the verdict set
+    refuses the add, the command says so in one line and exits 1; the verdict
+    stays journaled (the service's link adds it at its next connection)."""
+    import shutil
+
+    from dnsguard.paths import suricata_rules_dir
+
+    pack = tmp_path / "pack"
+    shutil.copytree(suricata_rules_dir(), pack)
+    rules = pack / "dnsguard.rules"
+    rules.write_text("".join(line for line in rules.read_text().splitlines(keepends=True)
+                             if "sid:9070500;" not in line))
+    box = sandbox.create(tmp_path / "suricata", pack, socket=True)
+    proc = sandbox.start_socket_mode(box)
+    serve = _serve(box, tmp_path)
+    config = _config(tmp_path, serve)
+    try:
+        assert _cli(config, "suricata", "push", NAME, "--for", "1h") == 1
+        out = capsys.readouterr()
+        assert f"{NAME}: verdict until" in out.out and "no service running" in out.out
+        assert out.err.count("\n") == 1 and "journaled, but not added to dnsguard-verdict" in out.err
+        assert [x["key"] for x in _listed(config, capsys)["live"]] == ["n:" + NAME]
+    finally:
+        stop(proc)
