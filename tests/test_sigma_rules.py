@@ -107,7 +107,8 @@ def notice_line(note: str, with_conn: bool = True) -> dict:
         line |= {"uid": "CHhAvVGS1DHFjwGM9", "id.orig_h": "10.0.0.5", "id.orig_p": 53211,
                  "id.resp_h": "10.0.0.1", "id.resp_p": 53, "proto": "udp"}
     else:
-        line |= {"src": "10.0.0.5"}
+        # A notice about a host: Zeek's src, and the host at the start of msg.
+        line |= {"src": "10.0.0.5", "msg": f"10.0.0.5: {line['msg']}"}
     return line
 
 
@@ -154,6 +155,20 @@ def test_rule_fires_on_the_ingested_notice(path):
     other = "Host_Verdict" if note != "Host_Verdict" else "Intel_Domain"
     assert not matches(rule, ingest_notice(notice_line(other), mapping), mapping)
     assert not matches(rule, {"dns.query.name": "x.example", "event.module": "zeek"}, mapping)
+
+
+def test_every_notice_keeps_its_host_on_security_onion():
+    """A connection's notice keeps the host as source.ip (id.orig_h); a notice about a
+    host has only Zeek's src, which Security Onion drops, so main.zeek's report() puts
+    the host at the start of msg (notice.message)."""
+    mapping = so_fields()
+    assert mapping["zeek_notice"]["src"] is None and mapping["zeek_notice"]["id.orig_h"] == "source.ip"
+    with_conn = ingest_notice(notice_line("Intel_Domain"), mapping)
+    assert with_conn["source.ip"] == "10.0.0.5"
+    host_only = ingest_notice(notice_line("NXDOMAIN_Burst", with_conn=False), mapping)
+    assert "source.ip" not in host_only and "10.0.0.5" not in host_only.values()
+    # That Zeek writes msg so: testing/tests/nxdomain-burst.zeek and intel-exact-and-parent.zeek.
+    assert host_only["notice.message"].startswith("10.0.0.5: ")
 
 
 def test_the_old_zeek_field_names_never_fired():

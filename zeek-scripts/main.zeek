@@ -446,10 +446,24 @@ function report(f: Finding)
 
 	# Security Onion keeps only the mapped notice fields, so family,
 	# threat, score and device type go into msg and sub as text.
+	#
+	# Which host a notice is about (docs/security-onion.md): a notice
+	# raised on the DNS exchange itself (f$conn, intel matches) carries the
+	# connection, so Zeek fills id.orig_h, which Security Onion keeps as
+	# source.ip.  The others are about a host's queries over many
+	# exchanges, counted in SumStats or on the manager of a cluster, or
+	# come back from the scorer; no connection is at hand, so they set only
+	# src, as Zeek's own SSH::Password_Guessing does.  They get no id:
+	# taking the ports and resolver of whichever query crossed the
+	# threshold would present a behaviour as one connection.  Security
+	# Onion's notice pipeline drops src (it renames note, msg, sub, uid,
+	# id.* and a few more, and removes the rest), so for them msg starts
+	# with the host: "10.0.0.23: NXDOMAIN burst: 12 domains [...]".
 	local subject = f?$name ? f$name : "-";
+	local about = ( f?$host && ! f?$conn ) ? fmt("%s: ", f$host) : "";
 	local n = Notice::Info($note=f$note);
-	n$msg = fmt("%s: %s [family=%s threat=%s score=%.2f device=%s]", f$what,
-	    subject, f$family, f$threat, f$score, device);
+	n$msg = fmt("%s%s: %s [family=%s threat=%s score=%.2f device=%s]", about,
+	    f$what, subject, f$family, f$threat, f$score, device);
 	n$sub = fmt("family=%s;threat=%s;score=%.2f;device=%s;evidence=%s", f$family,
 	    f$threat, f$score, device, f$evidence);
 

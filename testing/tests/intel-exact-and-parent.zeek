@@ -10,6 +10,7 @@
 # @TEST-EXEC: zeek-cut detection host name family threat device < dnsguard.log | sort >dnsguard
 # @TEST-EXEC: btest-diff dnsguard
 # @TEST-EXEC: zeek-cut src msg < notice.log | grep 10.0.0.11 | grep 'beacon.x.dnsguard-demo-c2.example' | grep -q 'family=demo threat=c2 score=0.90 device=unknown'
+# @TEST-EXEC: zeek-cut id.orig_h msg < notice.log | grep -q '^10.0.0.11	DNS query matched intel: beacon.x.dnsguard-demo-c2.example \['
 # @TEST-EXEC: zeek-cut src sub < notice.log | grep 10.0.0.11 | grep -q 'evidence=parent match on dnsguard-demo-c2.example'
 # @TEST-EXEC: zeek-cut src sub < notice.log | grep 10.0.0.10 | grep -q 'evidence=exact match on dnsguard-demo-c2.example'
 

@@ -6,6 +6,7 @@
 # @TEST-EXEC: zeek-cut note src < notice.log | sort >notices
 # @TEST-EXEC: btest-diff notices
 # @TEST-EXEC: zeek-cut note msg < notice.log | grep NXDOMAIN_Burst | grep -q 'threat=dga'
+# @TEST-EXEC: zeek-cut note id.orig_h msg < notice.log | grep NXDOMAIN_Burst | grep -q '	-	10.0.0.23: NXDOMAIN burst: 12 domains \['
 # @TEST-EXEC: zeek-cut detection host threat device < dnsguard.log >dnsguard
 # @TEST-EXEC: btest-diff dnsguard
 # @TEST-EXEC: zeek-cut detection evidence < dnsguard.log | grep -q '12 NXDOMAIN answers for 12 distinct registered domains, registered labels of 3.9 characters on average'

@@ -9,7 +9,7 @@
 # @TEST-EXEC: grep -q 'refused a scorer verdict for mail.filelisted.example (allowlisted)' output
 # @TEST-EXEC: grep -q 'refused a scorer verdict for dns.resolver.example (never-listed (infrastructure))' output
 # @TEST-EXEC: grep -q '^refused 4, retracted 1$' output
-# @TEST-EXEC: zeek-cut note msg < notice.log | grep Scorer_Verdict | cut -f2 | cut -d' ' -f3 | sort >verdict-notices
+# @TEST-EXEC: zeek-cut note msg < notice.log | grep Scorer_Verdict | sed 's/.*Scorer verdict: //; s/ \[.*//' | sort >verdict-notices
 # @TEST-EXEC: printf 'badname.example\nlapsing.example\n' | diff - verdict-notices
 # @TEST-EXEC: zeek-cut ts seen.indicator < intel.log >intel
 # @TEST-EXEC: printf '1700000002.000000\tbadname.example\n1700000009.000000\tlapsing.example\n' | diff - intel

@@ -23,8 +23,9 @@ DNS_FIELDS = ["ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "
 
 def notice(ts, host, note, what, name, family="unknown", threat="dga", score=1.5, device="unknown",
            evidence="seen"):
-    """A notice.log row as the DNSGuard package writes it (zeek-scripts/main.zeek)."""
-    msg = f"{what}: {name} [family={family} threat={threat} score={score:.2f} device={device}]"
+    """A notice.log row as the DNSGuard package writes it (zeek-scripts/main.zeek) for a
+    notice about a host: ``src`` set, no connection, and ``msg`` starting with the host."""
+    msg = f"{host}: {what}: {name} [family={family} threat={threat} score={score:.2f} device={device}]"
     sub = f"family={family};threat={threat};score={score:.2f};device={device};evidence={evidence}"
     return "\t".join([f"{ts:.6f}", "-", "-", "-", "-", "-", note, msg, sub, host, "-", "-", "-",
                       "Notice::ACTION_LOG", "3600.000000"]) + "\n"
@@ -70,6 +71,43 @@ def test_dnsguard_notices_become_host_evidence(tmp_path):
     assert hosts["10.0.0.7"].verdict == "suspicious" and hosts["10.0.0.7"].evidence_counts == {"fast-flux": 1}
     assert hosts["10.0.0.8"].verdict == "compromised" and "T1048.003" in hosts["10.0.0.8"].mitre
     assert "10.0.0.9" not in hosts
+
+
+def test_host_is_read_from_msg_when_src_is_gone(tmp_path):
+    """A host-only notice keeps its host at the start of ``msg`` (Security Onion drops
+    ``src``): analyze takes it from there when the row has no src / id.orig_h, and never
+    reads it as part of the name; a connection's id.orig_h and src still win."""
+    rows = [
+        {"ts": 3000.0, "note": "DNSGuard::NXDOMAIN_Burst",
+         "msg": "10.0.0.23: NXDOMAIN burst: 12 domains [family=unknown threat=dga score=1.00 device=unknown]",
+         "sub": "family=unknown;threat=dga;score=1.00;device=unknown;evidence=12 NXDOMAIN answers"},
+        {"ts": 3001.0, "note": "DNSGuard::C2_Beacon", "uid": "Cbeacon",
+         "msg": "2001:db8::7: C2 beacon (one random name polled): k3j9x2.example [family=Saitama threat=c2 "
+                "score=1.00 device=unknown]",
+         "sub": "family=Saitama;threat=c2;score=1.00;device=unknown;evidence=3 rounds"},
+        {"ts": 3002.0, "note": "DNSGuard::Tunnel_Long_Label", "src": "10.0.0.40",
+         "msg": "10.0.0.40: Very long DNS labels: tunnel-demo.example [family=unknown threat=c2 score=1.00 "
+                "device=unknown]",
+         "sub": "family=unknown;threat=c2;score=1.00;device=unknown;evidence=10 names"},
+        {"ts": 3003.0, "note": "DNSGuard::Intel_Domain", "uid": "Cintel", "id.orig_h": "10.0.0.11",
+         "id.orig_p": 40000, "id.resp_h": "10.0.0.1", "id.resp_p": 53, "proto": "udp", "src": "10.0.0.11",
+         "msg": "DNS query matched intel: beacon.x.evil-c2.example [family=AsyncRAT threat=c2 score=0.90 "
+                "device=unknown]",
+         "sub": "family=AsyncRAT;threat=c2;score=0.90;device=unknown;evidence=parent match"},
+    ]
+    path = tmp_path / "notice.log"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    stats = InputStats()
+    alerts = [e for e in read_path(path, stats) if isinstance(e, SensorAlert)]
+    got = [(a.client, a.query, a.signature.split(" [", 1)[0]) for a in alerts]
+    assert got == [
+        ("10.0.0.23", "12 domains", "NXDOMAIN burst: 12 domains"),
+        ("2001:db8::7", "k3j9x2.example", "C2 beacon (one random name polled): k3j9x2.example"),
+        ("10.0.0.40", "tunnel-demo.example", "Very long DNS labels: tunnel-demo.example"),
+        ("10.0.0.11", "beacon.x.evil-c2.example", "DNS query matched intel: beacon.x.evil-c2.example"),
+    ]
+    hosts = {h.host for h in analyse(path).hosts}
+    assert {"10.0.0.23", "2001:db8::7", "10.0.0.40", "10.0.0.11"} <= hosts
 
 
 def test_intel_log_json_gets_family_from_desc_or_the_indicators(tmp_path):

@@ -152,6 +152,16 @@ def _notice(get: Callable[[str], object], ip: IpCache, stats: InputStats) -> Sen
         return None
     client = ip(str(get("src") or get("id.orig_h") or "")) or ""
     msg = str(get("msg") or "")
+    # A notice about a host rather than a connection starts its msg with the
+    # host ("10.0.0.23: NXDOMAIN burst: 12 domains [...]"; zeek-scripts/main.zeek,
+    # report()), because Security Onion drops ``src``.  The host is read from
+    # there when the row has no src / id.orig_h, and left out of the name and
+    # the signature either way.
+    head, sep, rest = msg.partition(": ")
+    about = ip(head) if sep else None
+    if about is not None:
+        client = client or about
+        msg = rest
     sub = parse_kv(str(get("sub") or ""))
     name = msg.split(": ", 1)[1].split(" [", 1)[0] if ": " in msg else ""
     meta = {k: [v] for k, v in sub.items() if v and v not in ("-", "unknown")}
