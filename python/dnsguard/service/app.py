@@ -30,8 +30,9 @@ from dnsguard.names import Name, normalize
 from dnsguard.records import InputStats
 from dnsguard.service.control import ControlStats, serve_control
 from dnsguard.service.decide import Decider
+from dnsguard.service.eve_alerts import AlertHit, AlertJudge
 from dnsguard.service.eve_follow import EveFollower, follow
-from dnsguard.service.eve_input import eve_candidates
+from dnsguard.service.eve_input import eve_items
 from dnsguard.service.eve_socket import SocketStats, serve_eve_socket
 from dnsguard.service.journal import Journal, key_of
 from dnsguard.service.metrics import Histogram, Sample, serve_metrics
@@ -64,6 +65,7 @@ class ServiceStats:
     reloads: int = 0
     reload_errors: int = 0
     eve_candidates: int = 0
+    eve_alerts: int = 0
     journal_errors: int = 0
     max_batch_seconds: float = 0.0
     started: float = field(default_factory=time.time)
@@ -84,7 +86,8 @@ class Service:
         self.reload_fn = reload
         self.stats = ServiceStats()
         self.decider = Decider(scorer, settings.decide, indicators or IndicatorIndex(), guard=guard)
-        self.queue: DropQueue[Candidate | HostTag | TraceDone] = DropQueue(settings.queue_size)
+        self.alerts = AlertJudge(self.decider)
+        self.queue: DropQueue[Candidate | HostTag | TraceDone | AlertHit] = DropQueue(settings.queue_size)
         self.journal = Journal(settings.journal_path, settings.host_verdict_ttl, settings.journal_max_live)
         self.siem = SiemLog(settings.verdict_log) if settings.verdict_log else None
         self.zeek = (
@@ -116,9 +119,11 @@ class Service:
 
     # -- inputs ---------------------------------------------------------------
     def ingest_eve(self, lines: list[str]) -> None:
-        cands = eve_candidates(lines, self.eve_stats)
-        self.stats.eve_candidates += len(cands)
-        self.queue.put_many(cands)
+        items = eve_items(lines, self.eve_stats)
+        hits = sum(isinstance(x, AlertHit) for x in items)
+        self.stats.eve_alerts += hits
+        self.stats.eve_candidates += len(items) - hits
+        self.queue.put_many(items)
 
     # -- the core step ----------------------------------------------------------
     def process(self, batch: list[Candidate | HostTag | TraceDone]) -> list[NameVerdict | HostVerdict]:
@@ -142,12 +147,20 @@ class Service:
         started = time.perf_counter()
         now = self.clock()
         cands: list[Candidate] = []
+        hits: list[AlertHit] = []
         for item in batch:
             if isinstance(item, HostTag):
                 self.decider.hosts.tag(item)
             elif isinstance(item, Candidate):
                 cands.append(item)
+            elif isinstance(item, AlertHit):
+                hits.append(item)
         outcome = self.decider.decide(cands, now)
+        if hits:
+            # After the dns records: a name already decided from its record is not counted again.
+            more = self.alerts.decide(hits, now)
+            outcome.names += more.names
+            outcome.hosts += more.hosts
         self.stats.batches += 1
         self.stats.max_batch_seconds = max(self.stats.max_batch_seconds, time.perf_counter() - started)
         return [*outcome.names, *outcome.hosts], now

@@ -5,6 +5,9 @@ Parsing EVE (DNS v2 and v3, query/answer pairing) is
 :class:`DnsRecord` to :class:`Candidate`.  Each batch of lines is parsed on
 its own, so a query whose answer arrives in the next batch yields two
 candidates (the second with its rcode); the name cache makes that cheap.
+
+:func:`eve_items` also keeps the pack's listed-name and Major tunnel/C2
+``alert`` records (:mod:`dnsguard.service.eve_alerts`), in line order.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from __future__ import annotations
 import time
 
 from dnsguard.inputs.eve import read_eve
-from dnsguard.records import DnsRecord, InputStats
+from dnsguard.records import DnsRecord, InputStats, SensorAlert
+from dnsguard.service.eve_alerts import AlertHit, alert_hit
 from dnsguard.service.model import Candidate
 
 RCODES = {
@@ -42,3 +46,18 @@ def eve_candidates(lines: list[str], stats: InputStats) -> list[Candidate]:
     """Candidates in ``lines``; bad lines are counted in ``stats``, never raised."""
     now = time.monotonic()
     return [candidate_of(r, now) for r in read_eve(lines, stats) if isinstance(r, DnsRecord)]
+
+
+def eve_items(lines: list[str], stats: InputStats) -> list[Candidate | AlertHit]:
+    """Candidates and usable alerts in ``lines``, in order; other alerts are
+    dropped, bad lines counted in ``stats``, never raised."""
+    now = time.monotonic()
+    out: list[Candidate | AlertHit] = []
+    for r in read_eve(lines, stats):
+        if isinstance(r, DnsRecord):
+            out.append(candidate_of(r, now))
+        elif isinstance(r, SensorAlert):
+            hit = alert_hit(r)
+            if hit is not None:
+                out.append(hit)
+    return out

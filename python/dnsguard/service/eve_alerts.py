@@ -1,0 +1,231 @@
+"""EVE ``alert`` records as service evidence (issue 17 item 3, the serve side).
+
+Two kinds of the pack's alerts reach the service's verdicts; every other
+alert is ignored (counted):
+
+* **Listed-name alerts** (9,070,1xx-4xx, 7.x and 8.0 twins): the host asked
+  for a name in a feed set.  The listing - family, threat, the data's
+  confidence, sources - comes from the alert itself on Suricata 8.0
+  (``alert.context.dnsguard``, which :func:`dnsguard.inputs.eve.read_eve`
+  keeps in the alert's metadata) and on 7.0 from the service's loaded feed
+  store: the SID says which depth the rule looked up, the query is cut the
+  same way (:func:`dnsguard.suricata.enrich.looked_up`) and the store's
+  record of that name is read - what :func:`enrich.enrich_any` over
+  :func:`enrich.table_from_indicators` would find, without building the
+  table.  The name becomes a feed hit (a :class:`NameVerdict`, as if the
+  dns record had been looked up) and the host gets a :class:`HostVerdict`
+  naming the family: a listed name is strong evidence on its own, as in
+  ``dnsguard analyze``.
+* **Major / Critical alerts of the pack's tunnel and C2 rules** (9,072,010+,
+  9,074,xxx, 9070600): a :class:`HostVerdict`, family from the rule's
+  ``malware_family`` metadata (``unknown`` for the generic tunnel rules),
+  threat ``c2``, score from the rule's ``confidence`` metadata.
+
+Not the service's own verdict rule (9070500, Minor): it only echoes names
+the service already decided.
+
+:func:`alert_hit` (EVE alert -> :class:`AlertHit`) is pure; the
+:class:`AlertJudge` keeps the little state the deduplication needs.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from dnsguard.feeds.indicators import IndicatorIndex
+from dnsguard.names import Name, normalize
+from dnsguard.records import SensorAlert
+from dnsguard.service.decide import Decider, Outcome, Scored
+from dnsguard.service.model import HostVerdict, NameVerdict
+from dnsguard.suricata.enrich import Listing, describe, from_metadata, looked_up, rule_lookup
+
+TUNNEL_C2_SIDS = (range(9_072_010, 9_072_100), range(9_074_000, 9_075_000), range(9_070_600, 9_070_601))
+"""The pack's tunnelling rules (9,072,010+), tunnel / DNS C2 rules (9,074,xxx)
+and the Feodo C2 address rule.  Not the DGA shape rules and NXDOMAIN
+rules (Major too, but a shape is a guess about a name the dns path's model
+judges better; one alerted on a benign ``.online`` site in issue 17), nor
+Major alerts of other rule sets (ET Open...)."""
+MAJOR = frozenset({"major", "critical"})
+RULE_CONFIDENCE = {"high": 90, "medium": 60, "low": 30}
+"""A Major rule's ``confidence`` metadata as a 0-100 figure (the host
+verdict's score is this / 100; Zeek notices from 0.5 on)."""
+UNLISTED_CONFIDENCE = 50
+"""A 7.0 listed-name alert whose name the service's store does not hold
+(the sensor's export is older or newer): still a host verdict, family
+``unknown``, no name verdict (nothing vouches for the name's data)."""
+MAX_SEEN = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class AlertHit:
+    """One usable EVE alert, as it waits in the service's queue."""
+
+    ts: float
+    orig_h: str
+    query: str
+    sid: int
+    signature: str
+    kind: str
+    """``listed`` (a listed-name rule) or ``major`` (a tunnel / C2 rule)."""
+    listing: Listing | None = None
+    """Suricata 8.0: the listed name's line from the alert's context."""
+    family: str = ""
+    """``major``: the rule's ``malware_family``."""
+    confidence: int = 0
+    """``major``: the rule's ``confidence`` metadata, 0-100."""
+
+
+def _first(meta: dict[str, list[str]], key: str) -> str:
+    values = meta.get(key) or [""]
+    return values[0].strip()
+
+
+def alert_hit(alert: SensorAlert) -> AlertHit | None:
+    """The evidence in one EVE alert, or None (another rule, no client)."""
+    if not alert.client:
+        return None
+    meta = alert.metadata
+    if rule_lookup(alert.sid) is not None:
+        if not alert.query:
+            return None
+        return AlertHit(alert.ts, alert.client, alert.query, alert.sid, alert.signature, "listed",
+                        listing=from_metadata(meta))
+    if not any(alert.sid in block for block in TUNNEL_C2_SIDS):
+        return None
+    if not {v.strip().lower() for v in meta.get("signature_severity") or ()} & MAJOR:
+        return None
+    return AlertHit(alert.ts, alert.client, alert.query, alert.sid, alert.signature, "major",
+                    family=_first(meta, "malware_family") or "unknown",
+                    confidence=RULE_CONFIDENCE.get(_first(meta, "confidence").lower(), 60))
+
+
+def store_listing(indicators: IndicatorIndex, sid: int, query: str, now: float) -> tuple[Listing, float | None] | None:
+    """Suricata 7.0: the store's record of the name a listed-name rule looked
+    up (and when it expires), or None when the store does not hold it."""
+    found = rule_lookup(sid)
+    name = looked_up(query, found[1]) if found else ""
+    ind = indicators.domains.get(name) if name else None
+    if ind is None or (ind.expires is not None and ind.expires <= now):
+        return None
+    return Listing(name, ind.family, ind.threat, ind.confidence, ",".join(ind.sources) or "unknown"), ind.expires
+
+
+@dataclass
+class AlertStats:
+    listed: int = 0
+    major: int = 0
+    duplicates: int = 0
+    """Alerts for a (host, name) - or (host, rule) - already counted in the window."""
+    enriched: int = 0
+    """7.0 alerts whose listing came from the store."""
+    unlisted: int = 0
+    refused: int = 0
+    rejected: int = 0
+
+
+@dataclass
+class AlertJudge:
+    """Turns :class:`AlertHit` into verdicts, next to the :class:`Decider`
+    whose feeds, guard, cache and host settings it shares.
+
+    Counting each name once, whichever way it arrives:
+
+    * *The name* (feed hit, name verdict): through the decider's cache,
+      keyed by the raw query string as the dns path keys it.  The service
+      decides a batch's dns records first, then its alerts.  A dns record
+      that came first left a verdict in the cache: the alert finds it and
+      makes no second feed hit or name verdict.  An alert that came first
+      puts its verdict there: the later dns record is a cache hit.
+    * *The host*: one piece of alert evidence per (host, name) - (host,
+      SID) for a Major alert - per ``hosts.window`` seconds of sensor time;
+      Suricata alerts on every query of a listed name, a beacon asks every
+      minute.  A dns record adds nothing to it: dns records count towards a
+      host only as distinct NXDOMAIN names in the host aggregation, where
+      the same name counts once per window too.  The journal then drops a
+      host verdict identical in family and threat to the live one.
+    """
+
+    decider: Decider
+    max_seen: int = MAX_SEEN
+    stats: AlertStats = field(default_factory=AlertStats)
+    _seen: OrderedDict[tuple[str, str], float] = field(default_factory=OrderedDict)
+
+    def _repeat(self, key: tuple[str, str], ts: float) -> bool:
+        last = self._seen.get(key)
+        if last is not None and abs(ts - last) < self.decider.settings.hosts.window:
+            return True
+        self._seen[key] = ts
+        self._seen.move_to_end(key)
+        while len(self._seen) > self.max_seen:
+            self._seen.popitem(last=False)
+        return False
+
+    def decide(self, hits: list[AlertHit], now: float) -> Outcome:
+        out = Outcome()
+        for hit in hits:
+            if hit.kind == "listed":
+                self._listed(hit, now, out)
+            elif not self._repeat((hit.orig_h, f"sid:{hit.sid}"), hit.ts):
+                self.stats.major += 1
+                evidence = (f"Suricata sid {hit.sid}: {hit.signature} (severity Major"
+                            + (f", family {hit.family}" if hit.family != "unknown" else "") + ")"
+                            + (f"; query {hit.query}" if hit.query else ""))
+                out.hosts.append(self._host(hit, hit.family, "c2", hit.confidence, evidence, (), now))
+            else:
+                self.stats.duplicates += 1
+        self.decider.stats.host_verdicts += len(out.hosts)
+        return out
+
+    def _listed(self, hit: AlertHit, now: float, out: Outcome) -> None:
+        d = self.decider
+        name = normalize(hit.query)
+        if not isinstance(name, Name) or not name.registered:
+            self.stats.rejected += 1
+            return
+        if self._repeat((hit.orig_h, name.fqdn), hit.ts):
+            self.stats.duplicates += 1
+            return
+        if d.refusal(name.fqdn, name.registered) is not None:
+            d.stats.refused += 1
+            self.stats.refused += 1
+            return
+        self.stats.listed += 1
+        listing, expires = hit.listing, None
+        if listing is None:
+            found = store_listing(d.indicators, hit.sid, hit.query, now)
+            if found is not None:
+                self.stats.enriched += 1
+                listing, expires = found
+        if listing is None:
+            self.stats.unlisted += 1
+            threat = rule_lookup(hit.sid)[0]  # type: ignore[index]
+            evidence = (f"Suricata sid {hit.sid}: {hit.signature} — {threat} set; "
+                        f"{name.fqdn} is not in the service's feeds")
+            out.hosts.append(self._host(hit, "unknown", threat, UNLISTED_CONFIDENCE, evidence, (name.fqdn,), now))
+            return
+        cached = d.cache.get(hit.query, now)
+        if cached is None or cached.verdict is None:
+            ttl = d.settings.verdict_ttl
+            if expires is not None:
+                ttl = max(1, min(ttl, int(expires - now)))
+            verdict = NameVerdict(
+                name.fqdn, round(listing.confidence / 100, 4), listing.family, listing.threat, ttl, now,
+                name.registered, "feed:" + listing.source, (f"listed: {listing.domain}", f"suricata sid {hit.sid}"),
+                hit.orig_h,
+            )
+            d.cache.put(hit.query, Scored(name.fqdn, name.registered, 1.0, listing.family, verdict),
+                        verdict.expires_at)
+            d.stats.feed_hits += 1
+            d.stats.name_verdicts += 1
+            out.names.append(verdict)
+        evidence = f"Suricata sid {hit.sid}: {hit.signature} — {describe(listing)}"
+        out.hosts.append(self._host(hit, listing.family, listing.threat, listing.confidence, evidence,
+                                    (name.fqdn,), now))
+
+    def _host(self, hit: AlertHit, family: str, threat: str, confidence: int, evidence: str,
+              names: tuple[str, ...], now: float) -> HostVerdict:
+        device = self.decider.hosts.device(hit.orig_h)
+        if device:
+            evidence += f"; device {device}"
+        return HostVerdict(hit.orig_h, family, threat, round(confidence / 100, 4), evidence, now, device, names)
