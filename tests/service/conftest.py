@@ -10,6 +10,7 @@ the shipped model is the DGA engineer's to test.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 from dataclasses import dataclass
 
@@ -64,3 +65,15 @@ async def wait_for(predicate, timeout: float = 10.0, interval: float = 0.02) -> 
         if loop.time() > deadline:
             raise AssertionError(f"condition not met within {timeout}s")
         await asyncio.sleep(interval)
+
+
+@contextlib.asynccontextmanager
+async def running(service, timeout: float = 30.0):
+    """``service`` running in this event loop for the body of the ``async with``;
+    stopped after it, however the body ends, and required to exit with 0."""
+    task = asyncio.create_task(service.run(install_signals=False))
+    try:
+        yield service
+    finally:
+        service.request_stop()
+        assert await asyncio.wait_for(task, timeout) == 0

@@ -43,7 +43,7 @@ from dnsguard.service.settings import ServeSettings
 from dnsguard.suricata import sandbox
 from dnsguard.suricata.socket import SuricataSocket
 
-from .conftest import RuleScorer, wait_for
+from .conftest import RuleScorer, running, wait_for
 from .test_suricata_e2e import service_settings, socket_mode_box, stop
 
 
@@ -64,9 +64,7 @@ def test_suricata_killed_and_restarted_while_verdicts_stream(tmp_path):
 
     async def go():
         nonlocal proc
-        service = Service(settings, RuleScorer())
-        task = asyncio.create_task(service.run(install_signals=False))
-        try:
+        async with running(Service(settings, RuleScorer())) as service:
             await wait_for(lambda: service.suricata.state.connected, 30)
             connects = service.suricata.state.connects
             for i in range(0, len(names), 20):
@@ -89,9 +87,6 @@ def test_suricata_killed_and_restarted_while_verdicts_stream(tmp_path):
             assert await asyncio.to_thread(missing) == []
             assert service.suricata.state.failures >= 1
             assert one_line(service.suricata.state.last_error), service.suricata.state.last_error
-        finally:
-            service.request_stop()
-            assert await asyncio.wait_for(task, 30) == 0
 
     try:
         asyncio.run(go())
@@ -265,9 +260,7 @@ def test_disk_full_under_the_running_service_delays_but_loses_no_verdict(tmp_pat
     names = dga_names(200, "full")
 
     async def go():
-        service = Service(settings, RuleScorer())
-        task = asyncio.create_task(service.run(install_signals=False))
-        try:
+        async with running(Service(settings, RuleScorer())) as service:
             await wait_for(lambda: settings.journal_path.exists(), 10)
             filler = await asyncio.to_thread(fill, tiny_fs)
             service.queue.put_many([Candidate(time.time(), "10.1.1.5", n, 1, 0) for n in names])
@@ -275,9 +268,6 @@ def test_disk_full_under_the_running_service_delays_but_loses_no_verdict(tmp_pat
             assert service.stats.verdicts_out == 0  # nobody is told of a verdict not on disk
             filler.unlink()
             await wait_for(lambda: service.stats.verdicts_out == len(names), 15)
-        finally:
-            service.request_stop()
-            assert await asyncio.wait_for(task, 30) == 0
         from dnsguard.service.journal import Journal
 
         j = Journal(settings.journal_path)

@@ -23,7 +23,7 @@ from dnsguard.service.settings import ServeSettings
 from dnsguard.suricata import cli as suricata_cli
 from dnsguard.suricata import sandbox
 
-from .conftest import RuleScorer, wait_for
+from .conftest import RuleScorer, running, wait_for
 from .test_suricata_e2e import (
     VERDICT_SID,
     eve_alerts,
@@ -117,9 +117,7 @@ def test_push_with_serve_running_alerts_then_lapses(tmp_path, capsys):
     settings = ServeSettings.from_dict(serve)
 
     async def go():
-        service = Service(settings, RuleScorer())
-        task = asyncio.create_task(service.run(install_signals=False))
-        try:
+        async with running(Service(settings, RuleScorer())) as service:
             await wait_for(lambda: service.suricata.state.connected and settings.control_socket.exists(), 30)
             code = await asyncio.to_thread(_cli, config, "suricata", "push", NAME, "--for", "5s", "--by", "tester")
             out = capsys.readouterr()
@@ -141,9 +139,6 @@ def test_push_with_serve_running_alerts_then_lapses(tmp_path, capsys):
             assert not await asyncio.to_thread(in_dataset, box, NAME)
             assert service.journal.live(time.time()) == [] and NAME in service.journal.gone(time.time())
             assert service.suricata.state.errors == 0
-        finally:
-            service.request_stop()
-            assert await asyncio.wait_for(task, 30) == 0
 
     try:
         asyncio.run(go())
@@ -171,16 +166,11 @@ def test_push_without_serve_is_journaled_and_the_next_serve_removes_it_once_laps
         assert in_dataset(box, NAME)
 
         async def go():
-            service = Service(settings, RuleScorer())
-            task = asyncio.create_task(service.run(install_signals=False))
-            try:
+            async with running(Service(settings, RuleScorer())) as service:
                 await wait_for(lambda: service.suricata.withdrawn >= 2, 30)
                 assert not await asyncio.to_thread(in_dataset, box, NAME)
                 assert not await asyncio.to_thread(in_dataset, box, "other-push.example")
                 assert service.suricata.state.errors == 0
-            finally:
-                service.request_stop()
-                assert await asyncio.wait_for(task, 30) == 0
 
         asyncio.run(go())
         assert _listed(config, capsys)["live"] == []

@@ -29,7 +29,7 @@ from dnsguard.service.settings import ServeSettings
 from dnsguard.suricata import sandbox
 from dnsguard.suricata.socket import SuricataSocket, read_set_file
 
-from .conftest import RuleScorer, wait_for
+from .conftest import RuleScorer, running, wait_for
 from .test_suricata_e2e import (
     DGA,
     in_dataset,
@@ -167,9 +167,7 @@ def test_control_socket_is_owner_only_and_answers_list_and_retract(tmp_path, sco
     settings = _settings(tmp_path)
 
     async def go():
-        service = Service(settings, scorer)
-        task = asyncio.create_task(service.run(install_signals=False))
-        try:
+        async with running(Service(settings, scorer)) as service:
             await wait_for(settings.control_socket.exists, 10)
             assert oct(settings.control_socket.stat().st_mode & 0o777) == "0o600"
             service.queue.put(Candidate(time.time(), "10.0.0.9", DGA))
@@ -189,9 +187,6 @@ def test_control_socket_is_owner_only_and_answers_list_and_retract(tmp_path, sco
             service.queue.put(Candidate(time.time(), "10.0.0.9", DGA))
             await wait_for(lambda: service.journal.stats.suppressed == 1, 10)
             assert len(service.journal) == 0
-        finally:
-            service.request_stop()
-            assert await asyncio.wait_for(task, 30) == 0
 
     asyncio.run(go())
 
@@ -231,9 +226,7 @@ def test_retract_reaches_suricata_through_the_running_service_and_survives_resta
 
     async def go():
         nonlocal proc
-        service = Service(settings, RuleScorer())
-        task = asyncio.create_task(service.run(install_signals=False))
-        try:
+        async with running(Service(settings, RuleScorer())) as service:
             await wait_for(lambda: service.suricata.state.connected, 30)
             await run_pcap(box, pcap(tmp_path / "1.pcap", "10.1.1.5", [DGA], 1764237600))
             await wait_for(lambda: service.suricata.state.sent >= 1, 30)
@@ -253,20 +246,12 @@ def test_retract_reaches_suricata_through_the_running_service_and_survives_resta
             await asyncio.sleep(0.5)
             assert not await asyncio.to_thread(in_dataset, box, DGA)
             assert service.suricata.state.errors == 0
-        finally:
-            service.request_stop()
-            assert await asyncio.wait_for(task, 30) == 0
         # The service restarts: the journal replays nothing for the name, a new query makes no verdict.
-        service = Service(settings, RuleScorer())
-        task = asyncio.create_task(service.run(install_signals=False))
-        try:
+        async with running(Service(settings, RuleScorer())) as service:
             await wait_for(lambda: service.suricata.state.connected, 30)
             await run_pcap(box, pcap(tmp_path / "2.pcap", "10.1.1.6", [DGA], 1764237700))
             await wait_for(lambda: service.journal.stats.suppressed >= 1, 30)
             assert not await asyncio.to_thread(in_dataset, box, DGA)
-        finally:
-            service.request_stop()
-            assert await asyncio.wait_for(task, 30) == 0
 
     try:
         asyncio.run(go())
@@ -284,15 +269,10 @@ def test_lapsed_name_reloaded_from_suricatas_state_file_is_removed_on_connect(tm
 
     async def go():
         nonlocal proc
-        service = Service(settings, RuleScorer())
-        task = asyncio.create_task(service.run(install_signals=False))
-        try:
+        async with running(Service(settings, RuleScorer())) as service:  # stops before the verdict lapses: the name stays in the set
             await wait_for(lambda: service.suricata.state.connected, 30)
             await run_pcap(box, pcap(tmp_path / "1.pcap", "10.1.1.5", [DGA], 1764237600))
             await wait_for(lambda: service.suricata.state.sent >= 1, 30)
-        finally:
-            service.request_stop()  # stops before the verdict lapses: the name stays in the set
-            assert await asyncio.wait_for(task, 30) == 0
         assert await asyncio.to_thread(in_dataset, box, DGA)
         await asyncio.sleep(3.5)  # lapsed, nobody connected
         proc.send_signal(signal.SIGTERM)
@@ -301,15 +281,10 @@ def test_lapsed_name_reloaded_from_suricatas_state_file_is_removed_on_connect(tm
         proc = await asyncio.to_thread(sandbox.start_socket_mode, box)
         assert await asyncio.to_thread(in_dataset, box, DGA)  # back from the state file
         # (Not following eve.json again: re-reading the old query would make a fresh verdict.)
-        service = Service(service_settings(box, tmp_path, verdict_ttl=3, eve={"files": []}), RuleScorer())
-        task = asyncio.create_task(service.run(install_signals=False))
-        try:
+        async with running(Service(service_settings(box, tmp_path, verdict_ttl=3, eve={"files": []}), RuleScorer())) as service:
             await wait_for(lambda: service.suricata.withdrawn >= 1, 30)
             assert not await asyncio.to_thread(in_dataset, box, DGA)
             assert service.suricata.state.errors == 0
-        finally:
-            service.request_stop()
-            assert await asyncio.wait_for(task, 30) == 0
 
     try:
         asyncio.run(go())
@@ -333,16 +308,11 @@ def test_state_file_reconcile_removes_members_the_journal_does_not_hold(tmp_path
         s.dataset_add("dnsguard-verdict", "string", "xstrayname123.com")
 
     async def go():
-        service = Service(settings, RuleScorer())
-        task = asyncio.create_task(service.run(install_signals=False))
-        try:
+        async with running(Service(settings, RuleScorer())) as service:
             await wait_for(lambda: service.suricata.state.replayed >= 1, 30)
             assert not await asyncio.to_thread(in_dataset, box, "xstrayname123.com")
             assert await asyncio.to_thread(in_dataset, box, "xlivelivelive.com")
             assert service.suricata.withdrawn == 1 and service.suricata.state.errors == 0
-        finally:
-            service.request_stop()
-            assert await asyncio.wait_for(task, 30) == 0
 
     try:
         asyncio.run(go())

@@ -23,7 +23,7 @@ from dnsguard.service.settings import ServeSettings
 from dnsguard.suricata import sandbox
 from dnsguard.suricata.socket import SuricataSocket
 
-from .conftest import wait_for
+from .conftest import running, wait_for
 
 DGA = "xqzkvbwpmlrt.com"
 VERDICT_SID = 9070500
@@ -112,9 +112,7 @@ def test_verdict_reaches_suricata_and_survives_a_crash(tmp_path, scorer):
 
     async def go() -> None:
         nonlocal proc
-        service = Service(settings, scorer)
-        task = asyncio.create_task(service.run(install_signals=False))
-        try:
+        async with running(Service(settings, scorer)) as service:
             await wait_for(lambda: service.suricata.state.connected, 30)
             # 1. The first query: no verdict yet, so no alert; the service learns it from eve.json.
             await run_pcap(box, pcap(tmp_path / "1.pcap", "10.1.1.5", ["www.example.com", DGA], 1764237600))
@@ -138,9 +136,6 @@ def test_verdict_reaches_suricata_and_survives_a_crash(tmp_path, scorer):
             await run_pcap(box, pcap(tmp_path / "3.pcap", "10.1.1.9", [DGA], 1764237800))
             await wait_for(lambda: len(eve_alerts(eve, VERDICT_SID)) > before, 10)
             assert service.suricata.state.errors == 0
-        finally:
-            service.request_stop()
-            assert await asyncio.wait_for(task, 30) == 0
 
     try:
         asyncio.run(go())
@@ -175,17 +170,12 @@ def test_eve_over_unix_socket_from_real_suricata(tmp_path, scorer):
     path = pcap(tmp_path / "s.pcap", "10.1.1.5", names, 1764237600)
 
     async def go() -> None:
-        service = Service(settings, scorer)
-        task = asyncio.create_task(service.run(install_signals=False))
-        try:
+        async with running(Service(settings, scorer)) as service:
             await wait_for(sock.exists, 10)
             await asyncio.to_thread(sandbox.run_pcap, box, path)
             await wait_for(lambda: service.stats.verdicts_out == 2, 30)
             assert service.eve_socket_stats.clients >= 1
             assert {v.name for v in service.journal.live(time.time())} == {DGA, "xsocketdganame.net"}
-        finally:
-            service.request_stop()
-            assert await asyncio.wait_for(task, 30) == 0
 
     asyncio.run(go())
 
@@ -199,9 +189,7 @@ def test_a_lapsed_verdict_leaves_suricatas_set(tmp_path, scorer):
     settings = service_settings(box, tmp_path, verdict_ttl=3)
 
     async def go() -> None:
-        service = Service(settings, scorer)
-        task = asyncio.create_task(service.run(install_signals=False))
-        try:
+        async with running(Service(settings, scorer)) as service:
             await wait_for(lambda: service.suricata.state.connected, 30)
             await run_pcap(box, pcap(tmp_path / "1.pcap", "10.1.1.5", [DGA], 1764237600))
             await wait_for(lambda: service.suricata.state.sent >= 1, 30)
@@ -209,9 +197,6 @@ def test_a_lapsed_verdict_leaves_suricatas_set(tmp_path, scorer):
             await wait_for(lambda: service.suricata.retired == 1, 15)
             assert not await asyncio.to_thread(in_dataset, box, DGA)
             assert service.suricata.state.errors == 0
-        finally:
-            service.request_stop()
-            assert await asyncio.wait_for(task, 30) == 0
 
     try:
         asyncio.run(go())
