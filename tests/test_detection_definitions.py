@@ -79,17 +79,24 @@ def test_ignored_suffixes_are_the_zeek_ones():
     assert listed == set(definitions()["ignored_suffixes"]["suffixes"])
 
 
-def test_the_drift_check_sees_a_change(monkeypatch):
-    """A definition edited without the sensors fails the check."""
+def assert_drift_noticed(monkeypatch, check, section: str, side: str, key: str) -> None:
+    """``check`` fails, naming ``key``, once ``section.side.key`` is edited in
+    the definitions alone."""
     changed = definitions()
-    changed["nxdomain_burst"]["zeek"]["nxdomain_unique_threshold"] = 99
+    changed[section][side][key] = 99
     monkeypatch.setattr(__import__(__name__), "definitions", lambda: changed)
     try:
-        test_zeek_defaults_follow_the_definitions()
+        check()
     except AssertionError as exc:
-        assert "nxdomain_unique_threshold" in str(exc)
+        assert key in str(exc)
     else:
         raise AssertionError("drift went unnoticed")
+
+
+def test_the_drift_check_sees_a_change(monkeypatch):
+    """A definition edited without the sensors fails the check."""
+    assert_drift_noticed(monkeypatch, test_zeek_defaults_follow_the_definitions,
+                         "nxdomain_burst", "zeek", "nxdomain_unique_threshold")
 
 
 # --------------------------------------------------------------------------- tunnels and DNS C2 (issue 15)
@@ -149,12 +156,5 @@ def test_python_channel_detections_follow_the_definitions():
 
 
 def test_the_python_drift_check_sees_a_change(monkeypatch):
-    changed = definitions()
-    changed["dns_channel"]["python"]["channel_min_names"] = 99
-    monkeypatch.setattr(__import__(__name__), "definitions", lambda: changed)
-    try:
-        test_python_defaults_follow_the_definitions()
-    except AssertionError as exc:
-        assert "channel_min_names" in str(exc)
-    else:
-        raise AssertionError("drift went unnoticed")
+    assert_drift_noticed(monkeypatch, test_python_defaults_follow_the_definitions,
+                         "dns_channel", "python", "channel_min_names")
