@@ -944,25 +944,28 @@ function send_beacon_name(h: addr, uid: string, ts: time, name: string,
 
 # -- The dns.log row -------------------------------------------------------
 
+# Bare registered domains (SPF, MX look-ups), ignored domains and suffixes,
+# reversed-IPv4 (DNS block list) names never count.
+function channel_ignored(query: string, rd: string): bool
+	{
+	return query == rd
+	    || rd in channel_ignore_domains
+	    || rd in tunnel_ignore_domains
+	    || ignore_pattern in query
+	    || reversed_ipv4 in query;
+	}
+
 # A query of *query* (registered domain *rd*) of type *qtype*; the DNS
 # request handler (events.zeek) calls this for names channel_gate matches
 # and for data query types.  Queries are seen in the order they were sent,
 # so a channel's names are counted in that order.
 function channel_request(c: connection, query: string, qtype: count, rd: string)
 	{
-	# Bare registered domains (SPF, MX look-ups), ignored domains and
-	# suffixes, reversed-IPv4 (DNS block list) names never count.
-	if ( query == rd
-	    || rd in channel_ignore_domains
-	    || rd in tunnel_ignore_domains
-	    || ignore_pattern in query
-	    || reversed_ipv4 in query )
+	if ( channel_ignored(query, rd) )
 		return;
 
 	local lead = query[: |query| - |rd| - 1];
-	local data_q = ( qtype in channel_data_qtypes || qtype >
-	    channel_unassigned_qtypes_over )
-	    && service_label !in lead;
+	local data_q = data_qtype(qtype) && service_label !in lead;
 	local encoding = channel_gate in query ? name_encoding(lead) : "";
 	if ( |encoding| == 0 && ! data_q )
 		return;
@@ -982,12 +985,8 @@ function channel_request(c: connection, query: string, qtype: count, rd: string)
 	else if ( roguerobin_ps_label in label )
 		tag = "roguerobin_ps";
 
-	if ( manager_node )
-		channel_name(c$id$orig_h, c$uid, network_time(), query, rd, qtype, encoding,
-		    tag);
-	else
-		send_channel_name(c$id$orig_h, c$uid, network_time(), query, rd, qtype,
-		    encoding, tag);
+	send_channel_name(c$id$orig_h, c$uid, network_time(), query, rd, qtype,
+	    encoding, tag);
 	}
 
 # One ``dns.log`` row, for c2_rotation and c2_beacon (which need to know
@@ -1014,11 +1013,7 @@ function channel_reply(rec: DNS::Info, query: string)
 		return;
 
 	local rd = registered_domain(query);
-	if ( query == rd
-	    || rd in channel_ignore_domains
-	    || rd in tunnel_ignore_domains
-	    || ignore_pattern in query
-	    || reversed_ipv4 in query )
+	if ( channel_ignored(query, rd) )
 		return;
 
 	local h = rec$id$orig_h;
@@ -1030,10 +1025,7 @@ function channel_reply(rec: DNS::Info, query: string)
 	    && |label| >= rotation_min_label_length
 	    && label !in rotation_common_labels )
 		{
-		if ( manager_node )
-			rotation_name(h, rec$uid, rec$ts, query, label, rd);
-		else
-			send_rotation_name(h, rec$uid, rec$ts, query, label, rd);
+		send_rotation_name(h, rec$uid, rec$ts, query, label, rd);
 		}
 
 	if ( random_label
