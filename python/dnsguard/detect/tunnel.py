@@ -10,9 +10,10 @@ names over hours and stay below it.
 
 from __future__ import annotations
 
-import math
 from collections import Counter, deque
 from dataclasses import dataclass, field
+
+from dnsguard.detect.encoding import shannon_entropy
 
 
 @dataclass
@@ -55,14 +56,6 @@ def label_encoding(label: str) -> str:
     if chars <= set("abcdefghijklmnopqrstuvwxyz0123456789-_"):
         return "base64ish" if shannon_entropy(label) > 4.0 else "text"
     return "other"
-
-
-def shannon_entropy(text: str) -> float:
-    if not text:
-        return 0.0
-    counts = Counter(text)
-    n = len(text)
-    return -sum(c / n * math.log2(c / n) for c in counts.values())
 
 
 class TunnelDetector:
