@@ -791,9 +791,11 @@ class Analyzer:
                 continue
             answers = row.answers
             if info[quiet_at] and not nxdomain and (answers is None or len(answers) < flux_min):
-                if info[_I_CHANNEL] is not None:  # the query type is not in JsonDns: read the row
-                    rec = block.full(lines[i])
-                    self._channel_event(host.client, ts, info[_I_CHANNEL], rec.qtype, rec.answers)
+                channel = info[_I_CHANNEL]
+                if channel is not None:  # from the decoded row: no second parse of the line
+                    qtype = row.qtype_name or ""
+                    self._channel_event(host.client, ts, channel, qtype,
+                                        tuple(answers) if answers and self._wants_answers(channel, qtype) else ())
                 continue
             rec = block.full(lines[i])
             self._name_event(host, host.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls, rec.qtype,

@@ -280,9 +280,10 @@ class JsonDns(msgspec.Struct, gc=False):
     through :func:`~dnsguard.inputs.textfile.json_object` and the dict
     converters.  msgspec is at least as strict as the stdlib json module, so
     these values are the ones the generic path reads.  The other fields
-    (uid, TTLs, id.resp_h, qtype_name) are not decoded here: a row that needs
+    (uid, TTLs, id.resp_h) are not decoded here: a row that needs
     them becomes a record the generic way (:meth:`DnsJsonRows.record`);
-    skipping them is about a third of the decoding time."""
+    skipping them is about a third of the decoding time.  ``qtype_name`` is:
+    the channel detections read it for quiet rows too."""
 
     ts: float | str | None
     query: str | None
@@ -290,6 +291,7 @@ class JsonDns(msgspec.Struct, gc=False):
     orig_h: str | None = msgspec.field(default=None, name="id.orig_h")
     rcode_name: str | None = None
     answers: list[str] | None = None
+    qtype_name: str | None = None
 
 
 decode_json_dns = msgspec.json.Decoder(JsonDns).decode
