@@ -45,7 +45,8 @@ def candidate_of(rec: DnsRecord, received: float = 0.0) -> Candidate:
 def eve_candidates(lines: list[str], stats: InputStats) -> list[Candidate]:
     """Candidates in ``lines``; bad lines are counted in ``stats``, never raised."""
     now = time.monotonic()
-    return [candidate_of(r, now) for r in read_eve(lines, stats) if isinstance(r, DnsRecord)]
+    return [candidate_of(r, now) for r in read_eve(lines, stats, community_ids=False)
+            if isinstance(r, DnsRecord)]
 
 
 def eve_items(lines: list[str], stats: InputStats) -> list[Candidate | AlertHit]:
@@ -53,7 +54,7 @@ def eve_items(lines: list[str], stats: InputStats) -> list[Candidate | AlertHit]
     dropped, bad lines counted in ``stats``, never raised."""
     now = time.monotonic()
     out: list[Candidate | AlertHit] = []
-    for r in read_eve(lines, stats):
+    for r in read_eve(lines, stats, community_ids=False):
         if isinstance(r, DnsRecord):
             out.append(candidate_of(r, now))
         elif isinstance(r, SensorAlert):
