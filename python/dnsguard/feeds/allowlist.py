@@ -300,28 +300,20 @@ class TopListRefresh:
     sha256: str
 
 
+TOP_LIST_MAX_BYTES = 256 << 20
+"""What a top list may decompress to (Tranco's and Umbrella's million rows: ~25 MB)."""
+
+
 def _top_list_text(path: Path) -> str:
     """The file's text: plain, gzip (``.csv.gz``) or the first member of a zip
-    (Tranco and Umbrella publish ``top-1m.csv.zip``)."""
-    import gzip
-    import zipfile
+    (Tranco and Umbrella publish ``top-1m.csv.zip``), as a feed body is read."""
+    from dnsguard.feeds.decompress import DecodeError, decode_body
 
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise TopListError(f"{path}: damaged gzip ({exc})") from None
-    elif raw[:4] == b"PK\x03\x04":
-        try:
-            with zipfile.ZipFile(path) as archive:
-                members = [m for m in archive.namelist() if not m.endswith("/")]
-                if not members:
-                    raise TopListError(f"{path}: empty zip")
-                raw = archive.read(members[0])
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise TopListError(f"{path}: damaged zip ({exc})") from None
-    return raw.decode("utf-8", errors="replace")
+    try:
+        data = decode_body(Path(path).read_bytes(), TOP_LIST_MAX_BYTES)
+    except DecodeError as exc:
+        raise TopListError(f"{path}: {exc}") from None
+    return data.decode("utf-8", errors="replace")
 
 
 def read_top_list(path: Path, top: int = DEFAULT_TOP) -> tuple[list[str], int, int]:
