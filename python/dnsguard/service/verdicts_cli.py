@@ -49,11 +49,7 @@ def _offline_retract(settings, name: str, host: str, seconds: float | None, by: 
     whether every reachable sensor took it."""
     from dnsguard.service.app import Service
 
-    class _NoScorer:
-        def score_batch(self, names):  # pragma: no cover - never called
-            return []
-
-    service = Service(settings, _NoScorer())
+    service = Service(settings, None)  # as cmd_list: nothing is scored, only the journal is written
     service.journal.open(time.time())
     try:
         reply = service.retract(name, host, seconds, by)
