@@ -240,13 +240,6 @@ event zeek_init() &priority=20
 global max_suffix_labels = 2;
 global ignore_pattern: pattern = /^$/;
 
-# The name registered_domain was last asked about, and its answer: the
-# detections of one dns.log row (nxdomain, fastflux, channel, prefilter)
-# each ask about the row's query, one after another.  Forgotten when the
-# public suffixes change.
-global rd_last_name = "";
-global rd_last = "";
-
 # A pattern matching *names* and every name below them (dots escaped;
 # entries with other than letters, digits, hyphens and dots are left out).
 function suffix_pattern(names: set[string]): pattern
@@ -266,8 +259,6 @@ function suffixes_changed(id: string, new_value: set[string]): set[string]
 	{
 	if ( id == "DNSGuard::public_suffixes" )
 		{
-		rd_last_name = "";
-		rd_last = "";
 		max_suffix_labels = 1;
 		for ( s in new_value )
 			{
@@ -328,9 +319,6 @@ global last_two_labels = /\.[^.]+\.[^.]+/;
 
 function registered_domain(name: string): string
 	{
-	if ( name == rd_last_name )
-		return rd_last;
-
 	# The common case without splitting: the last two labels, unless
 	# they are a listed suffix (or a listed suffix may be longer).
 	local m = find_last(name, last_two_labels);
@@ -338,10 +326,7 @@ function registered_domain(name: string): string
 	if ( max_suffix_labels > 2
 	    || rd in public_suffixes
 	    || odd_name_pattern in name )
-		rd = registered_of(split_string(name, /\./));
-
-	rd_last_name = name;
-	rd_last = rd;
+		return registered_of(split_string(name, /\./));
 	return rd;
 	}
 
