@@ -12,6 +12,7 @@ SIDs are in suricata-rules/README.md.
 
 from __future__ import annotations
 
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -43,9 +44,9 @@ def box(tmp_path_factory):
     return make_box(tmp_path_factory.mktemp("domainator"))
 
 
-def alerts_per_host(box, recording: str):
+def alerts_per_host(box, recording: str, data: Path = DATA):
     per = defaultdict(list)
-    for a in read_alerts(sandbox.run_pcap(box, DATA / recording)):
+    for a in read_alerts(sandbox.run_pcap(box, data / recording)):
         per[a.client].append(a)
     return per
 
@@ -94,9 +95,14 @@ def test_same_bar_on_suricata8(tmp_path):
     assert Path("/opt/dnsguard-suricata8/tree/tmp", tmp_path.relative_to("/tmp")).exists(), "the Suricata 8 tree does not see /tmp (tools/suricata8/setup.sh mounts it)"
     box8 = sandbox.create(tmp_path / "box8", PACK, binary=str(SURICATA8))
     sandbox.check(box8)
+    # The 8.0 binary runs chrooted and sees /tmp, not necessarily the
+    # checkout (CI clones it elsewhere): give it copies under /tmp.
+    copies = tmp_path / "recordings"
+    copies.mkdir()
     failed = {}
     for recording in RECORDINGS:
-        per = alerts_per_host(box8, recording)
+        shutil.copyfile(DATA / recording, copies / recording)
+        per = alerts_per_host(box8, recording, copies)
         client = TRUTH[recording]["client"]
         majors = [a for a in per.get(client, []) if a.metadata.get("signature_severity") == ["Major"]]
         if set(per) - {client} or not majors:
