@@ -167,12 +167,15 @@ def test_sighup_reloads_feeds_and_sigterm_drains(tmp_path):
         _until(lambda: _metric(_get(port, "/metrics")[1], "dnsguard_reloads_total") == 1)
         with eve.open("a") as fh:
             fh.write(eve_line("cdn.evil-c2.example", client="10.1.1.77", rcode="NOERROR") + "\n")
+        # The name verdict, and the asking host's verdict naming the family.
         _until(lambda: (tmp_path / "verdicts.json").exists()
-               and (tmp_path / "verdicts.json").read_text().count("\n") == 1)
-        doc = json.loads((tmp_path / "verdicts.json").read_text())
+               and (tmp_path / "verdicts.json").read_text().count("\n") == 2)
+        doc, host = (json.loads(line) for line in (tmp_path / "verdicts.json").read_text().splitlines())
         assert doc["dns"]["question"]["name"] == "cdn.evil-c2.example"
         assert doc["threat"]["software"]["name"] == "emotet" and doc["dnsguard"]["threat"] == "c2"
         assert doc["source"]["ip"] == "10.1.1.77" and doc["dnsguard"]["source"] == "feed:testfeed"
+        assert host["dnsguard"]["kind"] == "host" and host["source"]["ip"] == "10.1.1.77"
+        assert host["threat"]["software"]["name"] == "emotet" and host["dnsguard"]["names"] == ["cdn.evil-c2.example"]
 
         # A burst, then SIGTERM: whatever was read is decided and journaled before exit.
         with eve.open("a") as fh:
@@ -192,6 +195,6 @@ def test_sighup_reloads_feeds_and_sigterm_drains(tmp_path):
     logged = (tmp_path / "verdicts.json").read_text().count("\n")
     assert "n:cdn.evil-c2.example" in names
     assert sum(k.startswith("n:xburst") for k in names) == 3000  # read before SIGTERM: all decided
-    assert "h:10.1.1.5" in names
+    assert "h:10.1.1.5" in names and "h:10.1.1.77" in names
     assert logged == len(names)  # every journaled verdict was also logged, none twice
     assert os.path.getsize(tmp_path / "state" / "verdicts.journal") > 0

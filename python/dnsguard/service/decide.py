@@ -19,6 +19,7 @@ from dnsguard.feeds.allowlist import Allowlist
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.names import Name, Rejected, normalize
 from dnsguard.service.cache import ExpiringCache
+from dnsguard.service.hostevidence import OncePerWindow
 from dnsguard.service.hosts import Distribution, HostAggregator, HostSettings
 from dnsguard.service.model import Candidate, HostVerdict, NameVerdict
 from dnsguard.service.scoring import DgaScorer, result_of
@@ -86,6 +87,9 @@ class Decider:
     def __post_init__(self) -> None:
         self.cache: ExpiringCache[Scored] = ExpiringCache(self.settings.cache_entries)
         self.hosts = HostAggregator(self.settings.hosts)
+        self.once = OncePerWindow(self.settings.hosts.window)
+        """A listed name (or a rule's alert) counts once per host and window,
+        from a dns record or an alert alike (shared with the alert judge)."""
 
     def refusal(self, fqdn: str, registered: str) -> str | None:
         """Why no verdict may name ``fqdn`` (allowlisted / never-listed), or None."""
@@ -130,6 +134,9 @@ class Decider:
                     known.append((cand, scored))
         hs = self.settings.host_threshold
         for cand, scored in known:
+            listed = scored.verdict is not None and scored.verdict.source.startswith("feed:")
+            if listed and self.once.first((cand.orig_h, scored.fqdn), cand.ts):
+                out.hosts.append(self.listed_host(cand.orig_h, scored.verdict, now))  # type: ignore[arg-type]
             if cand.nxdomain and scored.score >= hs and scored.registered not in self.settings.allowlist:
                 host = self.hosts.observe(
                     cand.orig_h, cand.ts, scored.fqdn, scored.score, scored.family, scored.dist
@@ -140,6 +147,16 @@ class Decider:
                     out.hosts.append(replace(host, created=now))
         self.stats.host_verdicts += len(out.hosts)
         return out
+
+    def listed_host(self, orig_h: str, verdict: NameVerdict, now: float) -> HostVerdict:
+        """A host that asked for a listed name: strong evidence on its own
+        (as in ``dnsguard analyze``), family and threat from the listing."""
+        device = self.hosts.device(orig_h)
+        evidence = (f"asked for {verdict.name} ({'; '.join(verdict.reasons)}; {verdict.source}, "
+                    f"{verdict.threat}, family {verdict.family or 'unknown'})"
+                    + (f"; device {device}" if device else ""))
+        return HostVerdict(orig_h, verdict.family or "unknown", verdict.threat, verdict.score, evidence, now,
+                           device, (verdict.name,))
 
     def _expiry(self, scored: Scored, now: float) -> float:
         if scored.verdict is not None:

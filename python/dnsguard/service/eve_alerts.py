@@ -15,7 +15,8 @@ alert is ignored (counted):
   table.  The name becomes a feed hit (a :class:`NameVerdict`, as if the
   dns record had been looked up) and the host gets a :class:`HostVerdict`
   naming the family: a listed name is strong evidence on its own, as in
-  ``dnsguard analyze``.
+  ``dnsguard analyze`` (and as when the dns record itself reaches the
+  service first).
 * **Major / Critical alerts of the pack's tunnel and C2 rules** (9,072,010+,
   9,074,xxx, 9070600): a :class:`HostVerdict`, family from the rule's
   ``malware_family`` metadata (``unknown`` for the generic tunnel rules),
@@ -30,7 +31,6 @@ the service already decided.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from dnsguard.feeds.indicators import IndicatorIndex
@@ -54,7 +54,6 @@ UNLISTED_CONFIDENCE = 50
 """A 7.0 listed-name alert whose name the service's store does not hold
 (the sensor's export is older or newer): still a host verdict, family
 ``unknown``, no name verdict (nothing vouches for the name's data)."""
-MAX_SEEN = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,36 +136,24 @@ class AlertJudge:
       that came first left a verdict in the cache: the alert finds it and
       makes no second feed hit or name verdict.  An alert that came first
       puts its verdict there: the later dns record is a cache hit.
-    * *The host*: one piece of alert evidence per (host, name) - (host,
-      SID) for a Major alert - per ``hosts.window`` seconds of sensor time;
-      Suricata alerts on every query of a listed name, a beacon asks every
-      minute.  A dns record adds nothing to it: dns records count towards a
-      host only as distinct NXDOMAIN names in the host aggregation, where
-      the same name counts once per window too.  The journal then drops a
-      host verdict identical in family and threat to the live one.
+    * *The host*: one piece of evidence per (host, listed name) - (host,
+      SID) for a Major alert - per ``hosts.window`` seconds of sensor time,
+      whether the name came as a dns record (:meth:`Decider.listed_host`)
+      or as an alert: the decider's :class:`OncePerWindow` is shared.
+      The journal then drops a host verdict identical in family and threat
+      to the live one, and keeps the stronger of two that differ
+      (:func:`dnsguard.service.hostevidence.combine`).
     """
 
     decider: Decider
-    max_seen: int = MAX_SEEN
     stats: AlertStats = field(default_factory=AlertStats)
-    _seen: OrderedDict[tuple[str, str], float] = field(default_factory=OrderedDict)
-
-    def _repeat(self, key: tuple[str, str], ts: float) -> bool:
-        last = self._seen.get(key)
-        if last is not None and abs(ts - last) < self.decider.settings.hosts.window:
-            return True
-        self._seen[key] = ts
-        self._seen.move_to_end(key)
-        while len(self._seen) > self.max_seen:
-            self._seen.popitem(last=False)
-        return False
 
     def decide(self, hits: list[AlertHit], now: float) -> Outcome:
         out = Outcome()
         for hit in hits:
             if hit.kind == "listed":
                 self._listed(hit, now, out)
-            elif not self._repeat((hit.orig_h, f"sid:{hit.sid}"), hit.ts):
+            elif self.decider.once.first((hit.orig_h, f"sid:{hit.sid}"), hit.ts):
                 self.stats.major += 1
                 evidence = (f"Suricata sid {hit.sid}: {hit.signature} (severity Major"
                             + (f", family {hit.family}" if hit.family != "unknown" else "") + ")"
@@ -183,7 +170,7 @@ class AlertJudge:
         if not isinstance(name, Name) or not name.registered:
             self.stats.rejected += 1
             return
-        if self._repeat((hit.orig_h, name.fqdn), hit.ts):
+        if not d.once.first((hit.orig_h, name.fqdn), hit.ts):
             self.stats.duplicates += 1
             return
         if d.refusal(name.fqdn, name.registered) is not None:

@@ -42,6 +42,7 @@ from typing import Any
 import msgpack
 
 from dnsguard.atomic import write_atomic
+from dnsguard.service.hostevidence import combine
 from dnsguard.service.model import HostVerdict, NameVerdict
 
 Verdict = NameVerdict | HostVerdict
@@ -276,7 +277,9 @@ class Journal:
 
         A verdict identical in substance to a live one (same name, family,
         threat, not extending the expiry by more than 10 %) is a duplicate
-        and returned to nobody.
+        and returned to nobody.  A host verdict is first combined with the
+        host's live one (:func:`~dnsguard.service.hostevidence.combine`):
+        the stronger keeps its family.
         """
         fresh: list[Verdict] = []
         for v in verdicts:
@@ -286,7 +289,14 @@ class Journal:
                 self.stats.suppressed += 1
                 continue
             old = self._live.get(key)
-            if old is not None and self._same(old, v, now):
+            news = False
+            if isinstance(v, HostVerdict):
+                # One live verdict per host: a weaker finding must not overwrite a stronger one,
+                # but a different finding is news even when the family stays.
+                kept = combine(old, v, old is not None and self.expires_at(old) > now)  # type: ignore[arg-type]
+                news = kept is not v and old is not None and kept.evidence != old.evidence
+                v = kept
+            if old is not None and not news and self._same(old, v, now):
                 self.stats.duplicates += 1
                 continue
             fresh.append(v)
