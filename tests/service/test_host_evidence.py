@@ -99,3 +99,16 @@ def test_a_model_verdict_alone_is_not_host_evidence():
     d = Decider(RuleScorer())
     out = d.decide([Candidate(1.0, HOST, "xqzkvbwpmlrt.com")], now=1.0)
     assert [v.source for v in out.names] == ["dga"] and out.hosts == []
+
+
+def test_one_batch_with_two_findings_for_a_host_gives_one_verdict(tmp_path):
+    """A whole recording can arrive as one batch: a generic tunnel alert
+    (family unknown, confidence High) and the dnscat2 rule (Medium)."""
+    j = Journal(tmp_path / "j")
+    now = time.time()
+    j.open(now)
+    fresh = j.append([hv("unknown", "c2", 0.9, now, "generic tunnel"), hv("dnscat2", "c2", 0.6, now, "dnscat2 rule")],
+                     now)
+    assert [(v.family, v.evidence) for v in fresh] == [("dnscat2", "dnscat2 rule | also c2 unknown (0.90): generic tunnel")]
+    assert j.live(now) == fresh
+    j.close()

@@ -20,7 +20,9 @@ alert is ignored (counted):
 * **Major / Critical alerts of the pack's tunnel and C2 rules** (9,072,010+,
   9,074,xxx, 9070600): a :class:`HostVerdict`, family from the rule's
   ``malware_family`` metadata (``unknown`` for the generic tunnel rules),
-  threat ``c2``, score from the rule's ``confidence`` metadata.
+  threat ``c2``, score from the rule's ``confidence`` metadata.  The
+  registered-domain NXDOMAIN rule (9072003, Major) the same way, threat
+  ``dga``.
 
 Not the service's own verdict rule (9070500, Minor): it only echoes names
 the service already decided.
@@ -42,10 +44,17 @@ from dnsguard.suricata.enrich import Listing, describe, from_metadata, looked_up
 
 TUNNEL_C2_SIDS = (range(9_072_010, 9_072_100), range(9_074_000, 9_075_000), range(9_070_600, 9_070_601))
 """The pack's tunnelling rules (9,072,010+), tunnel / DNS C2 rules (9,074,xxx)
-and the Feodo C2 address rule.  Not the DGA shape rules and NXDOMAIN
-rules (Major too, but a shape is a guess about a name the dns path's model
-judges better; one alerted on a benign ``.online`` site in issue 17), nor
-Major alerts of other rule sets (ET Open...)."""
+and the Feodo C2 address rule.  Not the DGA shape rules (Major too, but a
+shape is a guess about a name the dns path's model judges better; one
+alerted on a benign ``.online`` site in issue 17), nor Major alerts of
+other rule sets (ET Open...)."""
+NX_REGISTERED_SIDS = frozenset({9_072_003})
+"""The pack's NXDOMAIN rule over registered-domain names (Major): a host
+whose look-ups of many distinct registered domains fail, what a DGA bot does
+at its real rate even when its names are too short or too word-like for the
+model (QSnatch).  Host evidence of threat ``dga``, family ``unknown`` (the
+model's family, when the names score, comes from the host aggregation).
+Not the generic burst rule 9,072,001 (Minor, confidence Low)."""
 MAJOR = frozenset({"major", "critical"})
 RULE_CONFIDENCE = {"high": 90, "medium": 60, "low": 30}
 """A Major rule's ``confidence`` metadata as a 0-100 figure (the host
@@ -90,7 +99,7 @@ def alert_hit(alert: SensorAlert) -> AlertHit | None:
             return None
         return AlertHit(alert.ts, alert.client, alert.query, alert.sid, alert.signature, "listed",
                         listing=from_metadata(meta))
-    if not any(alert.sid in block for block in TUNNEL_C2_SIDS):
+    if alert.sid not in NX_REGISTERED_SIDS and not any(alert.sid in block for block in TUNNEL_C2_SIDS):
         return None
     if not {v.strip().lower() for v in meta.get("signature_severity") or ()} & MAJOR:
         return None
@@ -158,7 +167,8 @@ class AlertJudge:
                 evidence = (f"Suricata sid {hit.sid}: {hit.signature} (severity Major"
                             + (f", family {hit.family}" if hit.family != "unknown" else "") + ")"
                             + (f"; query {hit.query}" if hit.query else ""))
-                out.hosts.append(self._host(hit, hit.family, "c2", hit.confidence, evidence, (), now))
+                threat = "dga" if hit.sid in NX_REGISTERED_SIDS else "c2"
+                out.hosts.append(self._host(hit, hit.family, threat, hit.confidence, evidence, (), now))
             else:
                 self.stats.duplicates += 1
         self.decider.stats.host_verdicts += len(out.hosts)

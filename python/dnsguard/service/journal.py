@@ -281,13 +281,22 @@ class Journal:
         host's live one (:func:`~dnsguard.service.hostevidence.combine`):
         the stronger keeps its family.
         """
-        fresh: list[Verdict] = []
+        batch: dict[str, Verdict] = {}
         for v in verdicts:
             key = key_of(v)
             held = self._retracted.get(key)
             if held is not None and held.until > now:
                 self.stats.suppressed += 1
                 continue
+            prior = batch.get(key)
+            if prior is not None:
+                # The same key twice in one batch: one verdict (a host's findings combined).
+                self.stats.duplicates += 1
+                if isinstance(v, HostVerdict):
+                    v = combine(prior, v)  # type: ignore[arg-type]
+            batch[key] = v
+        fresh: list[Verdict] = []
+        for key, v in batch.items():
             old = self._live.get(key)
             news = False
             if isinstance(v, HostVerdict):
