@@ -3,6 +3,7 @@
 Prints figures; never run by the test suite (it takes about ten minutes).
 
     .venv/bin/python bench/suricata_bench.py [--names 1000000] [--queries 1000000] [--runs 3]
+        [--baselines lean,sensor] [--disable SID,...] [--sensor-rules DIR_OR_FILE]
 
 Two baselines, each measured with and without the pack on the same
 synthetic trace (``--runmode single``, one worker, so the numbers are per
@@ -16,6 +17,10 @@ core):
   own event rules from ``/etc/suricata/rules`` (less the modbus/dnp3 files,
   whose protocols that config disables), i.e. what a sensor runs before
   anyone adds a rule set.
+
+``--sensor-rules DIR_OR_FILE`` adds a rule set to both sensor rows (e.g.
+ET Open's ``rules/``), so the pack's cost is measured beside the rules a
+Security Onion sensor actually runs.
 
 Lean rows: no rules; the pack with empty datasets; the pack with N names in
 the four feed datasets (and all N in their union, ``dnsguard-any``); the
@@ -151,9 +156,12 @@ SENSOR_YAML = Path("/etc/suricata/suricata.yaml")
 SENSOR_RULES = Path("/etc/suricata/rules")
 
 
-def sensor_config(label: str, root: Path, pack_rules: list[str], names: list[str] | None) -> Config:
+def sensor_config(label: str, root: Path, pack_rules: list[str], names: list[str] | None,
+                  extra_rules: Path | None = None) -> Config:
     """Debian's suricata.yaml as installed, pointed at a private rule
-    directory holding Suricata's event rules (and the pack, when given)."""
+    directory holding Suricata's event rules, ``extra_rules`` (a sensor's
+    own rule set, e.g. ET Open's ``rules/`` directory or one file) and the
+    pack, when given."""
     rules, logs, data = root / "rules", root / "logs", root / "data"
     for d in (rules, logs, data):
         d.mkdir(parents=True, exist_ok=True)
@@ -162,6 +170,11 @@ def sensor_config(label: str, root: Path, pack_rules: list[str], names: list[str
     for name in events:
         shutil.copy(SENSOR_RULES / name, rules / name)
     files = list(events)
+    if extra_rules is not None:
+        sources = sorted(extra_rules.glob("*.rules")) if extra_rules.is_dir() else [extra_rules]
+        for src in sources:
+            shutil.copy(src, rules / f"sensor-{src.name}")
+            files.append(f"sensor-{src.name}")
     if pack_rules:
         shutil.copytree(REPO / "suricata-rules" / "datasets", rules / "datasets")
         for name in pack_rules:
@@ -177,7 +190,8 @@ def sensor_config(label: str, root: Path, pack_rules: list[str], names: list[str
         raise SystemExit(f"{SENSOR_YAML}: no rule-files list to replace")
     (root / "suricata.yaml").write_text(text, "utf-8")
     etc = SENSOR_YAML.parent
-    return Config(label, "sensor: Suricata alone", [
+    baseline = label.split(":", 1)[0] + ": Suricata alone"
+    return Config(label, baseline, [
         sandbox.suricata_binary(), "-c", str(root / "suricata.yaml"), "-l", str(logs), "--data-dir", str(data),
         "--set", f"classification-file={etc / 'classification.config'}",
         "--set", f"reference-config-file={etc / 'reference.config'}",
@@ -225,7 +239,12 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--disable", default="", metavar="SID,...",
                     help="pack rules to disable in every pack row (as suricata-update's disable.conf would)")
     ap.add_argument("--baselines", default="lean,sensor", help="which baselines to run: lean, sensor or both")
+    ap.add_argument("--sensor-rules", type=Path, metavar="DIR_OR_FILE",
+                    help="a rule set the sensor rows run besides Suricata's event rules, with and without the "
+                         "pack (e.g. an unpacked ET Open rules/ directory: the pack's cost beside it)")
     args = ap.parse_args(argv)
+    if args.sensor_rules is not None and not args.sensor_rules.exists():
+        raise SystemExit(f"--sensor-rules {args.sensor_rules}: no such file or directory")
     disabled = {int(x) for x in args.disable.split(",") if x.strip()}
     baselines = {b.strip() for b in args.baselines.split(",") if b.strip()}
     if not baselines <= {"lean", "sensor"} or not baselines:
@@ -260,10 +279,11 @@ def main(argv: list[str]) -> int:
                 lean_config(tuned, lean, tuned_box, ("--set", "datasets.limits.single-hashsize=1048576")),
             ]
         if "sensor" in baselines and SENSOR_YAML.exists():
+            extra = f" + {args.sensor_rules.name}" if args.sensor_rules else ""
             configs += [
-                sensor_config("sensor: Suricata alone", root / "sensor-none", [], None),
-                sensor_config(f"sensor: pack, {args.names:,} names", root / "sensor-full",
-                              ["dnsguard.rules"], names),
+                sensor_config(f"sensor{extra}: Suricata alone", root / "sensor-none", [], None, args.sensor_rules),
+                sensor_config(f"sensor{extra}: pack, {args.names:,} names", root / "sensor-full",
+                              ["dnsguard.rules"], names, args.sensor_rules),
             ]
         elif "sensor" in baselines:
             print(f"{SENSOR_YAML} missing: sensor rows skipped")
