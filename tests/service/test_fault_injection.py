@@ -342,3 +342,25 @@ def test_log_rotation_during_analyze(tmp_path, command, capsys):
     assert "10.9.9.9" not in text  # the new file is not mixed into this run
     assert str(rows) in text  # every row of the file it opened was read
     assert leftovers(tmp_path) == []
+
+
+def test_rotation_between_sniffing_and_reading(tmp_path, monkeypatch):
+    """The race the watcher above can only sometimes hit: dns.log rotated
+    right after its first bytes were sniffed.  The run reads the file it
+    sniffed (one handle), never the new one."""
+    import dnsguard.inputs as inputs
+    from dnsguard.records import InputStats
+
+    log = tmp_path / "dns.log"
+    zeek_log(log, 1794000000.0, 5_000, "10.1.1.1")
+    sniffed = inputs.head_of
+
+    def sniff_then_rotate(fh, path, *args):
+        head = sniffed(fh, path, *args)
+        os.rename(log, log.with_name("dns.log.1"))
+        zeek_log(log, 1794900000.0, 10, "10.9.9.9")
+        return head
+
+    monkeypatch.setattr(inputs, "head_of", sniff_then_rotate)
+    hosts = {rec.client for rec in inputs.read_path(log, InputStats())}
+    assert hosts == {"10.1.1.1"} and (tmp_path / "dns.log.1").exists()

@@ -15,7 +15,14 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from dnsguard.inputs.detect import InputError, sniff_format, sniff_log
+from dnsguard.inputs.detect import (
+    InputError,
+    head_of,
+    open_input,
+    sniff_format,
+    sniff_head,
+    sniff_log,
+)
 from dnsguard.inputs.eve import read_eve
 from dnsguard.inputs.progress import Progress
 from dnsguard.inputs.textfile import open_blocks, open_lines
@@ -77,22 +84,31 @@ def read_path(
     :class:`DnsJsonRows` blocks (the analyzer's fast paths) instead of one
     :class:`DnsRecord` per line."""
     path = Path(path)
-    files = list_inputs(path, stats) if path.is_dir() else [(path, sniff_format(path))]
-    if progress is not None:
-        progress.total = max(1, sum(_size(p) for p, _ in files))
-    for file, fmt in files:
-        stats.files.append(str(file))
+    single = None if path.is_dir() else open_input(path)
+    try:
+        # A single file is sniffed and read through one handle (a rotation in
+        # between must not switch files); a directory's files are listed first.
+        files = list_inputs(path, stats) if single is None else [(path, sniff_head(head_of(single, path), path)[0])]
         if progress is not None:
-            progress.start_file(file.name)
-        advance = progress.advance if progress is not None else None
-        if fmt == "pcap":
-            yield from _read_pcap(file, stats, suricata_binary, rules_dir, timeout, several=len(files) > 1)
-        elif fmt == "eve":
-            yield from read_eve(open_lines(file, stats, advance), stats)
-        elif rows:
-            yield from read_zeek_blocks(open_blocks(file, stats, advance), stats)
-        else:
-            yield from read_zeek(open_lines(file, stats, advance), stats)
+            progress.total = max(1, sum(_size(p) for p, _ in files))
+        for file, fmt in files:
+            stats.files.append(str(file))
+            if progress is not None:
+                progress.start_file(file.name)
+            advance = progress.advance if progress is not None else None
+            if fmt == "pcap":
+                yield from _read_pcap(file, stats, suricata_binary, rules_dir, timeout, several=len(files) > 1)
+                continue
+            source = single if single is not None else file
+            if fmt == "eve":
+                yield from read_eve(open_lines(source, stats, advance), stats)
+            elif rows:
+                yield from read_zeek_blocks(open_blocks(source, stats, advance), stats)
+            else:
+                yield from read_zeek(open_lines(source, stats, advance), stats)
+    finally:
+        if single is not None:
+            single.close()
     if progress is not None:
         progress.close()
 

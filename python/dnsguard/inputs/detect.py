@@ -6,6 +6,7 @@ import json
 import struct
 import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 PCAP_MAGICS = {
     b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4",  # microsecond, both byte orders
@@ -18,16 +19,39 @@ class InputError(Exception):
     """A file that cannot be analysed at all; the message says why."""
 
 
-def _head(path: Path, size: int = 65536) -> bytes:
+def open_input(path: Path) -> BinaryIO:
+    """``path`` opened for reading, or :class:`InputError` saying why not.
+
+    A log is sniffed and read through this one handle: Zeek may rotate
+    dns.log between two opens, and the second would read another file."""
     try:
-        with path.open("rb") as fh:
-            raw = fh.read(size)
+        fh = path.open("rb")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory (give a file)") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    return fh
+
+
+def head_of(fh: BinaryIO, path: Path, size: int = 65536) -> bytes:
+    """The first ``size`` bytes of an open input (decompressed when gzipped);
+    the handle is left at the start."""
+    try:
+        raw = fh.read(size)
+        fh.seek(0)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    return _decompressed_head(raw, path, size)
+
+
+def _head(path: Path, size: int = 65536) -> bytes:
+    with open_input(path) as fh:
+        return head_of(fh, path, size)
+
+
+def _decompressed_head(raw: bytes, path: Path, size: int) -> bytes:
     if raw[:2] == b"\x1f\x8b":
         try:
             data = zlib.decompressobj(wbits=31).decompress(raw, size)
@@ -97,7 +121,11 @@ def sniff_log(path: Path) -> tuple[str, str | None]:
     """(format, Zeek log) of a file: format as :func:`sniff_format`; the Zeek
     log is ``dns``, ``notice``, ``intel``, another ``#path`` (``conn``...), or
     None when it is not a Zeek log or cannot be told."""
-    head = _head(path)
+    return sniff_head(_head(path), path)
+
+
+def sniff_head(head: bytes, path: Path) -> tuple[str, str | None]:
+    """:func:`sniff_log` of a file whose first bytes are ``head`` (:func:`head_of`)."""
     if not head:
         raise InputError(f"{path}: empty file")
     if head[:4] in PCAP_MAGICS:

@@ -10,11 +10,13 @@ matters for a day of dns.log.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import msgspec
 
@@ -37,7 +39,7 @@ def _decode(block: bytes, stats: InputStats) -> list[str]:
         return lines
 
 
-def open_blocks(path: Path, stats: InputStats,
+def open_blocks(path: Path | BinaryIO, stats: InputStats,
                 progress: Callable[[int], None] | None = None) -> Iterator[list[str]]:
     """Lists of decoded lines (no newline, ``\\r`` stripped); bad UTF-8 is
     replaced and counted per line.  ``progress`` gets the number of
@@ -47,7 +49,10 @@ def open_blocks(path: Path, stats: InputStats,
     gathered, so when a gzip stream breaks, everything before the break is
     still analysed."""
     count = 0
-    with path.open("rb") as raw:
+    if not isinstance(path, Path):
+        # An input already open (sniffed through the same handle): read it from the start.
+        path.seek(0)
+    with (path.open("rb") if isinstance(path, Path) else contextlib.nullcontext(path)) as raw:
         gzipped = raw.read(2) == b"\x1f\x8b"
         raw.seek(0)
         fh = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
@@ -82,10 +87,10 @@ def open_blocks(path: Path, stats: InputStats,
             if not piece:
                 break
         if damage is not None:
-            stats.warn(f"{path}: damaged gzip after {count} lines ({damage}); the rest is lost")
+            stats.warn(f"{getattr(path, 'name', path)}: damaged gzip after {count} lines ({damage}); the rest is lost")
 
 
-def open_lines(path: Path, stats: InputStats,
+def open_lines(path: Path | BinaryIO, stats: InputStats,
                progress: Callable[[int], None] | None = None) -> Iterator[str]:
     """Decoded lines one by one (see :func:`open_blocks`)."""
     for block in open_blocks(path, stats, progress):
