@@ -120,10 +120,9 @@ def test_channel_sections_agree_with_themselves():
 def test_python_channel_detections_follow_the_definitions():
     """The numbers analyze's channel code carries itself (not config keys)
     are the definitions' numbers."""
-    from dnsguard.analyze import IGNORED_SUFFIXES
     from dnsguard.config import AnalysisSettings
     from dnsguard.detect.answers import DataAnswersDetector
-    from dnsguard.detect.channel import BeaconDetector, RotationDetector
+    from dnsguard.detect.channel import IGNORED_SUFFIXES, BeaconDetector, RotationDetector
     from dnsguard.detect.encoding import DEFAULT_TESTS, ORDER
     from dnsguard.detect.qtypes import DEFAULT_DATA_QTYPES
 

@@ -27,21 +27,20 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
 from dnsguard.config import AnalysisSettings
-from dnsguard.detect.answers import DataAnswersDetector
+from dnsguard.detect.answers import DataAnswersDetector, is_address
 from dnsguard.detect.channel import (
     BeaconDetector,
     ChannelDetector,
     ChannelName,
     RotationDetector,
-    reversed_ipv4,
+    channel_name,
 )
 from dnsguard.detect.devices import DeviceTagger
-from dnsguard.detect.encoding import name_encoding
 from dnsguard.detect.fastflux import FastFluxDetector, FluxSettings
 from dnsguard.detect.nxdomain import NxdomainBurstDetector
 from dnsguard.detect.qtypes import DEFAULT_DATA_QTYPES, qtype_label, qtype_number
@@ -52,7 +51,7 @@ from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.hostfamily import FAMILY_MARGIN, LOG_FLOOR, FamilyCall, family_from_totals
 from dnsguard.inputs.addresses import IpCache
 from dnsguard.inputs.zeek import DnsJsonRows, DnsRows, unescape
-from dnsguard.names import Rejected, normalize, parents, split_raw
+from dnsguard.names import Rejected, normalize, parents
 from dnsguard.records import DnsRecord, InputStats, SensorAlert, plausible_ts
 
 MITRE = {
@@ -78,9 +77,6 @@ MAJOR_SEVERITIES = frozenset({"major", "critical"})
 """A Suricata alert whose ``signature_severity`` metadata is one of these (the
 pack's tunnel and C2 rules are Major) makes a host compromised on its own,
 as does metadata ``dnsguard_verdict: compromised``."""
-IGNORED_SUFFIXES = ("in-addr.arpa", "ip6.arpa", "home.arpa", "local", "localdomain", "lan", "internal",
-                    "localhost", "invalid", "test")
-"""detections.yaml ``ignored_suffixes``: never counted by the channel detections."""
 MAX_PROFILE_NAMES = 20_000
 """Distinct data-carrying names per host fed to tool identification."""
 REPEATED_BURSTS = 3
@@ -467,21 +463,8 @@ class Analyzer:
         return info
 
     def _channel_name(self, query: str, registered: str | None) -> ChannelName | None:
-        """The channel detections' view of a name: its raw labels (bytes no
-        host name has kept), or None when they do not look at it (no
-        subdomain, an ignored suffix, a popular registered domain)."""
-        raw = split_raw(query)
-        if raw is None or (registered is not None and raw.registered != registered):
-            return None
-        reg = raw.registered
-        if any(reg == s or reg.endswith("." + s) for s in IGNORED_SUFFIXES) or self._is_popular(reg):
-            return None
-        labels = raw.labels
-        name = ChannelName(raw.text, reg, labels, name_encoding(labels),
-                           service=any(x.startswith("_") for x in labels) or reg.startswith("_"),
-                           reversed_ip=reversed_ipv4(labels))
-        # Which per-row detections the name can take part in, decided once.
-        return replace(name, rotates=self.rotation.eligible(name), random=self.beacon.eligible(name))
+        """:func:`dnsguard.detect.channel.channel_name` with analyze's popular test."""
+        return channel_name(query, registered, self._is_popular, self.rotation, self.beacon)
 
     def _is_popular(self, registered: str) -> bool:
         known = self._popular.get(registered)
@@ -865,7 +848,7 @@ class Analyzer:
             self.rotation.observe(client, ts, name)
         random = name.random
         if random:
-            self.beacon.observe(client, ts, name, any(map(_is_address, answers)))
+            self.beacon.observe(client, ts, name, any(map(is_address, answers)))
         # Answers of names that carry data or look random only: a host's
         # ordinary browsing collects printable-looking A records by the
         # dozen (104.x.y.z reads "h..."); DKIM keys (s1._domainkey) are base64.
@@ -1382,14 +1365,6 @@ def next_steps(verdict: str, device: str, host: _Host) -> list[str]:
     if not steps:
         steps.append("Review the listed names and alerts; raise to compromised if confirmed.")
     return steps
-
-
-def _is_address(text: str) -> bool:
-    """An A or AAAA answer as sensors log it (not a name, TXT text or ``<unknown type>``)."""
-    if ":" in text:
-        return all(c in "0123456789abcdefABCDEF:." for c in text)
-    parts = text.split(".")
-    return len(parts) == 4 and all(p.isdigit() for p in parts)
 
 
 def _one(block: DnsRows, cols: list[str]) -> DnsRecord | None:

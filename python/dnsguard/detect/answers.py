@@ -79,6 +79,14 @@ class _Host:
     domains: Counter[str] = field(default_factory=Counter)
 
 
+def is_address(text: str) -> bool:
+    """An A or AAAA answer as sensors log it (not a name, TXT text or ``<unknown type>``)."""
+    if ":" in text:
+        return all(c in "0123456789abcdefABCDEF:." for c in text)
+    parts = text.split(".")
+    return len(parts) == 4 and all(p.isdigit() for p in parts)
+
+
 class DataAnswersDetector:
     """Distinct data-carrying answers per host (the caller gives only answers
     to names below unpopular domains)."""
@@ -111,4 +119,4 @@ class DataAnswersDetector:
                 for host, s in self._hosts.items() if len(s.seen) >= self.min_distinct_answers]
 
 
-__all__ = ["DataAnswersDetector", "DataAnswersFinding", "answer_data"]
+__all__ = ["DataAnswersDetector", "DataAnswersFinding", "answer_data", "is_address"]

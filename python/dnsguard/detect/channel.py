@@ -25,7 +25,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from dnsguard.detect.encoding import name_encoding
+from dnsguard.names import split_raw
+
+IGNORED_SUFFIXES = ("in-addr.arpa", "ip6.arpa", "home.arpa", "local", "localdomain", "lan", "internal",
+                    "localhost", "invalid", "test")
+"""detections.yaml ``ignored_suffixes``: never counted by the channel detections."""
 
 COMMON_LABELS = frozenset({
     "www", "www1", "www2", "mail", "smtp", "imap", "pop", "pop3", "mx", "mx1", "mx2", "ns1", "ns2", "ns3",
@@ -184,6 +192,16 @@ class ChannelDetector:
     def findings(self) -> list[ChannelFinding]:
         return self._done + [s.open for s in self._hosts.values() if s.open is not None]
 
+    def prune(self, now: float) -> None:
+        """Forget hosts silent for a window and closed findings: a caller
+        that runs for weeks (the service) reads findings as they open."""
+        stale = [h for h, st in self._hosts.items()
+                 if (st.open is None or now - st.open.end > self.window)
+                 and (not st.recent or now - st.recent[-1][0] > self.window)]
+        for h in stale:
+            del self._hosts[h]
+        self._done.clear()
+
 
 def _count(finding: ChannelFinding, text: str, registered: str, encoding: str, qtype: str) -> None:
     finding.names += 1
@@ -294,6 +312,12 @@ class RotationDetector:
     def findings(self) -> list[RotationFinding]:
         return list(self._found.values())
 
+    def prune(self, now: float) -> None:
+        """Forget labels and findings older than a window (see :meth:`ChannelDetector.prune`)."""
+        self._forget(now)
+        for host in [h for h, f in self._found.items() if now - f.end > self.window]:
+            del self._found[host]
+
 
 # --------------------------------------------------------------------------- c2_beacon
 
@@ -369,23 +393,61 @@ class BeaconDetector:
         for k in stale:
             del self._names[k]
 
+    def prune(self, now: float) -> None:
+        """Forget names silent for a window (see :meth:`ChannelDetector.prune`)."""
+        self._forget(now)
+        for key in [k for k, p in self._names.items() if now - p.last > self.window]:
+            del self._names[key]
+
+    def _best(self, polled: _Polled) -> int:
+        """Most rounds within one window (0 once an address answered it)."""
+        if polled.answered or len(polled.rounds) < self.min_rounds:
+            return 0
+        rounds = sorted(polled.rounds)
+        best = 0
+        j = 0
+        for i in range(len(rounds)):
+            while rounds[i] - rounds[j] > self.window:
+                j += 1
+            best = max(best, i - j + 1)
+        return best
+
+    def is_beacon(self, host: str, text: str) -> bool:
+        """Whether ``host``'s polling of ``text`` is a finding now (for a
+        caller that streams, as the service does)."""
+        polled = self._names.get((host, text))
+        return polled is not None and self._best(polled) >= self.min_rounds
+
     def findings(self) -> list[BeaconFinding]:
         out = []
         for (host, name), polled in self._names.items():
-            if polled.answered or len(polled.rounds) < self.min_rounds:
-                continue
-            rounds = sorted(polled.rounds)
-            best = 0
-            j = 0
-            for i in range(len(rounds)):  # most rounds within one window
-                while rounds[i] - rounds[j] > self.window:
-                    j += 1
-                best = max(best, i - j + 1)
-            if best >= self.min_rounds:
+            if self._best(polled) >= self.min_rounds:
+                rounds = sorted(polled.rounds)
                 gaps = [b - a for a, b in zip(rounds, rounds[1:], strict=False)]
                 out.append(BeaconFinding(host, name, len(rounds), rounds[0], polled.last, gaps))
         return out
 
 
-__all__ = ["COMMON_LABELS", "BeaconDetector", "BeaconFinding", "ChannelDetector", "ChannelFinding",
-           "ChannelName", "RotationDetector", "RotationFinding", "reversed_ipv4"]
+def channel_name(query: str | bytes, registered: str | None, is_popular: Callable[[str], bool],
+                 rotation: RotationDetector, beacon: BeaconDetector) -> ChannelName | None:
+    """The channel detections' view of a query: its raw labels (bytes no
+    host name has kept), or None when they do not look at it (no subdomain,
+    an ignored suffix, a popular registered domain).  ``registered`` is the
+    normalised name's registered domain when it has one (a raw split that
+    disagrees is not used).  Shared by ``dnsguard analyze`` and the service."""
+    raw = split_raw(query)
+    if raw is None or (registered is not None and raw.registered != registered):
+        return None
+    reg = raw.registered
+    if any(reg == s or reg.endswith("." + s) for s in IGNORED_SUFFIXES) or is_popular(reg):
+        return None
+    labels = raw.labels
+    name = ChannelName(raw.text, reg, labels, name_encoding(labels),
+                       service=any(x.startswith("_") for x in labels) or reg.startswith("_"),
+                       reversed_ip=reversed_ipv4(labels))
+    # Which per-row detections the name can take part in, decided once.
+    return replace(name, rotates=rotation.eligible(name), random=beacon.eligible(name))
+
+
+__all__ = ["COMMON_LABELS", "IGNORED_SUFFIXES", "BeaconDetector", "BeaconFinding", "ChannelDetector",
+           "ChannelFinding", "ChannelName", "RotationDetector", "RotationFinding", "channel_name", "reversed_ipv4"]

@@ -19,6 +19,7 @@ from dnsguard.feeds.allowlist import Allowlist
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.names import Name, Rejected, normalize
 from dnsguard.service.cache import ExpiringCache
+from dnsguard.service.channels import ChannelSettings, ChannelWatch
 from dnsguard.service.hostevidence import OncePerWindow
 from dnsguard.service.hosts import Distribution, HostAggregator, HostSettings
 from dnsguard.service.model import Candidate, HostVerdict, NameVerdict
@@ -39,6 +40,8 @@ class DecideSettings:
     allowlist: frozenset[str] = frozenset()
     """Registered domains that never produce a verdict."""
     hosts: HostSettings = field(default_factory=HostSettings)
+    channels: ChannelSettings | None = None
+    """The tunnel / DNS-C2 detections' thresholds (``serve.channels``), or None: off."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +86,31 @@ class Decider:
     """The feeds' allowlist and never-list: no verdict, from a feed or the
     model, on a name they cover (a poisoned feed or a model error must not
     flag google.com or 8.8.8.8's dns.google)."""
+    channels: ChannelWatch | None = None
+    """The tunnel / DNS-C2 detections over every candidate (raw invalid
+    names included), or None."""
 
     def __post_init__(self) -> None:
         self.cache: ExpiringCache[Scored] = ExpiringCache(self.settings.cache_entries)
         self.hosts = HostAggregator(self.settings.hosts)
         self.once = OncePerWindow(self.settings.hosts.window)
+        if self.channels is None and self.settings.channels is not None:
+            self.channels = ChannelWatch(self.settings.channels, self.popular,
+                                         max_names=self.settings.cache_entries, max_hosts=self.settings.hosts.max_hosts)
         """A listed name (or a rule's alert) counts once per host and window,
         from a dns record or an alert alike (shared with the alert judge)."""
+
+    def popular(self, registered: str) -> bool:
+        """A registered domain the tunnel / DNS-C2 detections never count
+        names below: allowlisted, or covered by the feeds' allowlist (the
+        shipped one when the service was given none), as in analyze."""
+        if registered in self.settings.allowlist:
+            return True
+        if self.guard is not None:
+            return self.guard.covers(registered)
+        from dnsguard.feeds.allowlist import shipped_allowlist
+
+        return shipped_allowlist().covers(registered)
 
     def refusal(self, fqdn: str, registered: str) -> str | None:
         """Why no verdict may name ``fqdn`` (allowlisted / never-listed), or None."""
@@ -115,6 +136,10 @@ class Decider:
         parsed: dict[str, Name] = {}
         for cand in batch:
             self.stats.candidates += 1
+            if self.channels is not None:
+                found = self.channels.observe(cand, now, self.hosts.device(cand.orig_h))
+                if found is not None:
+                    out.hosts.append(found)
             key = cand.query if isinstance(cand.query, str) else None
             hit = self.cache.get(key, now) if key is not None else None
             if hit is not None:

@@ -38,7 +38,7 @@ def _code(table: dict[str, int], value: str | None) -> int:
 def candidate_of(rec: DnsRecord, received: float = 0.0) -> Candidate:
     return Candidate(
         rec.ts, rec.client, rec.query, _code(QTYPES, rec.qtype), _code(RCODES, rec.rcode), rec.uid, "suricata",
-        received,
+        received, rec.answers,
     )
 
 

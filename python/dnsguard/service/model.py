@@ -30,6 +30,8 @@ class Candidate:
     source: str = "zeek"
     received: float = 0.0
     """time.monotonic() when the service got it (for the latency metric)."""
+    answers: tuple[str, ...] = ()
+    """As the sensor logged them (EVE; Zeek's candidate event has none)."""
 
     @property
     def nxdomain(self) -> bool:

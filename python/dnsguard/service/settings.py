@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dnsguard.service.channels import ChannelSettings
 from dnsguard.service.decide import DecideSettings
 from dnsguard.service.hosts import FAMILY_MARGIN, HostSettings
 from dnsguard.service.suricata_link import SuricataSettings
@@ -63,6 +64,7 @@ DEFAULTS: dict[str, Any] = {
               "family_margin": FAMILY_MARGIN},
     "drain_timeout": 10.0,
     "backoff": {"base": 0.25, "cap": 30.0},
+    "channels": True,
 }
 
 
@@ -146,7 +148,11 @@ class ServeSettings:
     drain_timeout: float
 
     @classmethod
-    def from_dict(cls, section: dict[str, Any] | None, extra_indicator_files: tuple[str, ...] = ()) -> ServeSettings:
+    def from_dict(cls, section: dict[str, Any] | None, extra_indicator_files: tuple[str, ...] = (),
+                  analysis: dict[str, Any] | None = None) -> ServeSettings:
+        """``analysis``: the config's ``analysis:`` section, whose channel and
+        rotation thresholds (detections.yaml) the service's tunnel and DNS-C2
+        detections use, as ``dnsguard analyze`` does."""
         s = merged(section)
         back = s["backoff"]
         for key in ("queue_size", "outbox_size", "batch_size", "cache_entries", "journal_max_live"):
@@ -202,6 +208,7 @@ class ServeSettings:
                 verdict_ttl=int(s["verdict_ttl"]),
                 benign_ttl=float(s["benign_ttl"]),
                 cache_entries=int(s["cache_entries"]),
+                channels=ChannelSettings.from_section(analysis or {}) if s["channels"] else None,
                 hosts=HostSettings(
                     window=float(h["window"]), min_names=int(h["min_names"]), cooldown=float(h["cooldown"]),
                     max_hosts=int(h["max_hosts"]), max_names=int(h["max_names"]),
