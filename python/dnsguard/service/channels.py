@@ -46,7 +46,8 @@ TOOL_SCORE = {"high": 0.9, "medium": 0.6}
 """A host verdict's score from the tool call's confidence."""
 UNNAMED_SCORE = 0.6
 """A channel whose tool is not recognised: a tunnel all the same."""
-MAX_NAME_CACHE = 200_000
+MAX_NAME_CACHE = 50_000
+"""Names whose channel view is remembered (repeats are mostly popular names)."""
 MAX_PROFILE_NAMES = 20_000
 MAX_HOSTS = 100_000
 MAX_ANSWERS = 1_000
@@ -111,8 +112,11 @@ class ChannelWatch:
 
     def _name(self, query: str | bytes) -> ChannelName | None:
         key = query if isinstance(query, str) else None
-        if key is not None and key in self._names:
-            return self._names[key]
+        if key is not None:
+            if key.count(".", 0, len(key) - 1) < 2:
+                return None  # two labels or fewer: no subdomain to carry anything
+            if key in self._names:
+                return self._names[key]
         parsed = normalize(query)
         if isinstance(parsed, Rejected):
             # Raw names that are no host name (dns2tcp's base64, iodine's 8-bit) are evidence here.

@@ -19,6 +19,7 @@ from dnsguard.feeds.allowlist import Allowlist
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.names import Name, Rejected, normalize
 from dnsguard.service.cache import ExpiringCache
+from dnsguard.service.channels import MAX_NAME_CACHE as MAX_CHANNEL_NAMES
 from dnsguard.service.channels import ChannelSettings, ChannelWatch
 from dnsguard.service.hostevidence import OncePerWindow
 from dnsguard.service.hosts import Distribution, HostAggregator, HostSettings
@@ -96,7 +97,8 @@ class Decider:
         self.once = OncePerWindow(self.settings.hosts.window)
         if self.channels is None and self.settings.channels is not None:
             self.channels = ChannelWatch(self.settings.channels, self.popular,
-                                         max_names=self.settings.cache_entries, max_hosts=self.settings.hosts.max_hosts)
+                                         max_names=min(self.settings.cache_entries, MAX_CHANNEL_NAMES),
+                                         max_hosts=self.settings.hosts.max_hosts)
         """A listed name (or a rule's alert) counts once per host and window,
         from a dns record or an alert alike (shared with the alert judge)."""
 
