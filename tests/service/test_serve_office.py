@@ -113,6 +113,10 @@ def test_serve_flags_exactly_the_infected_hosts(tmp_path, seed):
     assert len([h for h in office.hosts if h.infected]) == 6
     assert unflagged == []
     assert set(per_host) <= set(hosts)  # nothing on the resolver or outside the truth
+    # The device type from the names the host resolved (no Zeek host_tag on this path).
+    [nas] = [h for h in office.hosts if h.infected and h.family == "QSnatch"]
+    last = [r for r in per_host[nas.ip] if r["dnsguard"]["kind"] == "host"][-1]
+    assert last["dnsguard"]["device"] == nas.device == "nas-qnap"
 
 
 def test_serve_with_the_forecast_names_qsnatch_on_the_nas(tmp_path):

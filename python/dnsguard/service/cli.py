@@ -22,7 +22,8 @@ from dnsguard.service.settings import ServeSettings, SettingsError
 def build_settings(config: dict[str, Any], args: argparse.Namespace) -> ServeSettings:
     section = dict(config.get("serve") or {})
     analysis = config.get("analysis") or {}
-    settings = ServeSettings.from_dict(section, tuple(analysis.get("indicator_files") or ()), analysis)
+    settings = ServeSettings.from_dict(section, tuple(analysis.get("indicator_files") or ()), analysis,
+                                       config.get("devices"))
     overrides: dict[str, Any] = {}
     if getattr(args, "state_dir", None):
         overrides["state_dir"] = Path(args.state_dir)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from dnsguard.detect.devices import DeviceTagger
 from dnsguard.feeds.allowlist import Allowlist
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.names import Name, Rejected, normalize
@@ -23,7 +24,7 @@ from dnsguard.service.channels import MAX_NAME_CACHE as MAX_CHANNEL_NAMES
 from dnsguard.service.channels import ChannelSettings, ChannelWatch
 from dnsguard.service.hostevidence import OncePerWindow
 from dnsguard.service.hosts import Distribution, HostAggregator, HostSettings
-from dnsguard.service.model import Candidate, HostVerdict, NameVerdict
+from dnsguard.service.model import Candidate, HostTag, HostVerdict, NameVerdict
 from dnsguard.service.scoring import DgaScorer, result_of
 
 
@@ -43,6 +44,11 @@ class DecideSettings:
     hosts: HostSettings = field(default_factory=HostSettings)
     channels: ChannelSettings | None = None
     """The tunnel / DNS-C2 detections' thresholds (``serve.channels``), or None: off."""
+    devices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """NAS vendors' service names (the config's ``devices:``, as analyze
+    uses them): a host resolving them is tagged, on the EVE path too, where
+    no Zeek ``host_tag`` arrives."""
+    device_min_names: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +101,8 @@ class Decider:
         self.cache: ExpiringCache[Scored] = ExpiringCache(self.settings.cache_entries)
         self.hosts = HostAggregator(self.settings.hosts)
         self.once = OncePerWindow(self.settings.hosts.window)
+        self.tagger = (DeviceTagger(self.settings.devices, self.settings.device_min_names)
+                       if self.settings.devices else None)
         if self.channels is None and self.settings.channels is not None:
             self.channels = ChannelWatch(self.settings.channels, self.popular,
                                          max_names=min(self.settings.cache_entries, MAX_CHANNEL_NAMES),
@@ -160,7 +168,12 @@ class Decider:
                         self.cache.put(cand.query, scored, self._expiry(scored, now))
                     known.append((cand, scored))
         hs = self.settings.host_threshold
+        tagger = self.tagger
         for cand, scored in known:
+            if tagger is not None and tagger.knows(scored.registered):
+                tag = tagger.observe(cand.orig_h, scored.fqdn, scored.registered)
+                if tag is not None:
+                    self.hosts.tag(HostTag(cand.orig_h, tag.device, tag.evidence))
             listed = scored.verdict is not None and scored.verdict.source.startswith("feed:")
             if listed and self.once.first((cand.orig_h, scored.fqdn), cand.ts):
                 out.hosts.append(self.listed_host(cand.orig_h, scored.verdict, now))  # type: ignore[arg-type]

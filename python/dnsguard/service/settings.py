@@ -149,10 +149,11 @@ class ServeSettings:
 
     @classmethod
     def from_dict(cls, section: dict[str, Any] | None, extra_indicator_files: tuple[str, ...] = (),
-                  analysis: dict[str, Any] | None = None) -> ServeSettings:
+                  analysis: dict[str, Any] | None = None, devices: dict[str, Any] | None = None) -> ServeSettings:
         """``analysis``: the config's ``analysis:`` section, whose channel and
         rotation thresholds (detections.yaml) the service's tunnel and DNS-C2
-        detections use, as ``dnsguard analyze`` does."""
+        detections use, as ``dnsguard analyze`` does; ``devices``: the
+        config's ``devices:`` section (NAS vendors' service names)."""
         s = merged(section)
         back = s["backoff"]
         for key in ("queue_size", "outbox_size", "batch_size", "cache_entries", "journal_max_live"):
@@ -209,6 +210,8 @@ class ServeSettings:
                 benign_ttl=float(s["benign_ttl"]),
                 cache_entries=int(s["cache_entries"]),
                 channels=ChannelSettings.from_section(analysis or {}) if s["channels"] else None,
+                devices={k: tuple(v) for k, v in (devices or {}).items() if k != "min_names"},
+                device_min_names=int((devices or {}).get("min_names", 2)),
                 hosts=HostSettings(
                     window=float(h["window"]), min_names=int(h["min_names"]), cooldown=float(h["cooldown"]),
                     max_hosts=int(h["max_hosts"]), max_names=int(h["max_names"]),
