@@ -117,6 +117,7 @@ def test_serve_flags_exactly_the_infected_hosts(tmp_path, seed):
     [nas] = [h for h in office.hosts if h.infected and h.family == "QSnatch"]
     last = [r for r in per_host[nas.ip] if r["dnsguard"]["kind"] == "host"][-1]
     assert last["dnsguard"]["device"] == nas.device == "nas-qnap"
+    assert last["dnsguard"]["next_step"].startswith("Cut the NAS off from the internet")
 
 
 def test_serve_with_the_forecast_names_qsnatch_on_the_nas(tmp_path):

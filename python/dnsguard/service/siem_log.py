@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from dnsguard.service.advice import next_step
 from dnsguard.service.model import HostVerdict, NameVerdict
 
 
@@ -74,6 +75,7 @@ def ecs_record(v: NameVerdict | HostVerdict) -> dict[str, Any]:
             "score": v.score,
             "device": v.device,
             "names": list(v.names[:50]),
+            "next_step": next_step(v),
         },
     }
 
