@@ -59,6 +59,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "python"))
 
+from dnsguard.feeds.export import json_datasets  # noqa: E402
+from dnsguard.feeds.indicators import Indicator  # noqa: E402
 from dnsguard.pcapgen import Exchange, write_pcap  # noqa: E402
 from dnsguard.suricata import sandbox  # noqa: E402
 
@@ -80,12 +82,17 @@ def write_feeds(box: sandbox.Sandbox, names: list[str]) -> None:
 
 def write_feed_files(rules: Path, names: list[str]) -> None:
     """The four feed sets (a quarter of the names each) and their union, as
-    the exporter writes them."""
+    the exporter writes them: base64 lines for 7.x, and the JSON-lines twins
+    that the 8.0 rules read (``feeds.export.json_datasets``)."""
     per = len(names) // len(FEEDS) + 1
+    best = {}
     for k, feed in enumerate(FEEDS):
         chunk = names[k * per:(k + 1) * per]
         text = "".join(base64.b64encode(n.encode()).decode() + "\n" for n in chunk)
         (rules / "datasets" / f"dnsguard-{feed}.lst").write_text(text, "ascii")
+        best[feed] = {n: Indicator(n, "domain", "benchfamily", feed, 90, ("bench",)) for n in chunk}
+    for name, data in json_datasets(best).items():
+        (rules / "datasets" / name).write_bytes(data)
     text = "".join(base64.b64encode(n.encode()).decode() + "\n" for n in names)
     (rules / "datasets" / "dnsguard-any.lst").write_text(text, "ascii")
 
