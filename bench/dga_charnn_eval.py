@@ -60,7 +60,7 @@ from dnsguard.dga import train as T
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dga_ensemble_eval import ALPHABET, CharLM, standardise  # noqa: E402
-from dga_eval import auc, folds_of, tpr_at  # noqa: E402
+from dga_eval import auc, benign_split, folds_of, tpr_at  # noqa: E402
 
 try:
     import torch
@@ -344,13 +344,8 @@ def main() -> int:
     archs = ("cnn", "gru") if args.arch == "both" else (args.arch,)
     t0 = time.perf_counter()
     corpus = T.load_corpus(ROOT, use_generators=False)
-    is_dga = corpus.is_dga
     # The benign slices exactly as bench/dga_eval.py draws them.
-    rng = np.random.default_rng(args.seed)
-    benign_idx = np.flatnonzero(~is_dga)
-    rng.shuffle(benign_idx)
-    n_test, n_cal = len(benign_idx) // 5, len(benign_idx) // 10
-    test_b, cal_b, train_b = benign_idx[:n_test], benign_idx[n_test : n_test + n_cal], benign_idx[n_test + n_cal :]
+    test_b, cal_b, train_b = benign_split(corpus, args.seed)
     test_labels = [corpus.labels[i] for i in test_b]
     cal_labels = [corpus.labels[i] for i in cal_b]
     train_benign = [corpus.labels[i] for i in train_b]

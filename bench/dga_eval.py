@@ -162,6 +162,17 @@ def service_rule(named: Sequence[str], groups: Sequence[np.ndarray], share: floa
     return [service_vote([named[i] for i in rows], share)[0] for rows in groups]
 
 
+def benign_split(corpus: T.Corpus, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Indices of the benign names for test (a fifth), calibration (a tenth)
+    and training (the rest), drawn by ``seed``: every evaluation script of
+    issue 19 draws exactly this split."""
+    rng = np.random.default_rng(seed)
+    benign_idx = np.flatnonzero(~corpus.is_dga)
+    rng.shuffle(benign_idx)
+    n_test, n_cal = len(benign_idx) // 5, len(benign_idx) // 10
+    return benign_idx[:n_test], benign_idx[n_test : n_test + n_cal], benign_idx[n_test + n_cal :]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--folds", type=int, default=5)
@@ -175,12 +186,7 @@ def main() -> int:
     t0 = time.perf_counter()
     corpus = T.load_corpus(ROOT, use_generators=False)
     is_dga = corpus.is_dga
-    rng = np.random.default_rng(args.seed)
-    benign_idx = np.flatnonzero(~is_dga)
-    rng.shuffle(benign_idx)
-    n_test = len(benign_idx) // 5
-    n_cal = len(benign_idx) // 10
-    test_b, cal_b, train_b = benign_idx[:n_test], benign_idx[n_test : n_test + n_cal], benign_idx[n_test + n_cal :]
+    test_b, cal_b, train_b = benign_split(corpus, args.seed)
     test_labels = [corpus.labels[i] for i in test_b]
     cal_labels = [corpus.labels[i] for i in cal_b]
     test_registered = [f"{corpus.labels[i]}.{corpus.suffixes[i]}" for i in test_b]
