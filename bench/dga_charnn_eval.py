@@ -60,7 +60,7 @@ from dnsguard.dga import train as T
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dga_ensemble_eval import ALPHABET, CharLM, standardise  # noqa: E402
-from dga_eval import auc, benign_split, folds_of, tpr_at  # noqa: E402
+from dga_eval import auc, benign_split, fold_train_mask, folds_of, tpr_at  # noqa: E402
 
 try:
     import torch
@@ -387,11 +387,7 @@ def main() -> int:
     else:
         for k, held in enumerate(folds):
             held_set = set(held)
-            train_mask = np.zeros(len(corpus), dtype=bool)
-            train_mask[train_b] = True
-            for i, fam in enumerate(corpus.family):
-                if fam and T.fold_group(fam) not in held_set:
-                    train_mask[i] = True
+            train_mask = fold_train_mask(corpus, train_b, held)
             tl = time.perf_counter()
             model = T.fit(corpus.subset(train_mask), cal_labels, seed=7 + k, attribute=False)
             lin_s = time.perf_counter() - tl

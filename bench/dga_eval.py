@@ -173,6 +173,18 @@ def benign_split(corpus: T.Corpus, seed: int) -> tuple[np.ndarray, np.ndarray, n
     return benign_idx[:n_test], benign_idx[n_test : n_test + n_cal], benign_idx[n_test + n_cal :]
 
 
+def fold_train_mask(corpus: T.Corpus, train_b: np.ndarray, held: Sequence[str]) -> np.ndarray:
+    """The rows a fold trains on: the benign training names and every DGA
+    name whose family group is not held out."""
+    held_set = set(held)
+    mask = np.zeros(len(corpus), dtype=bool)
+    mask[train_b] = True
+    for i, fam in enumerate(corpus.family):
+        if fam and T.fold_group(fam) not in held_set:
+            mask[i] = True
+    return mask
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--folds", type=int, default=5)
@@ -209,11 +221,7 @@ def main() -> int:
     fq_model, fq_scorer, cdn_model, cdn_scorer = [], [], [], []
     for k, held in enumerate(folds):
         held_set = set(held)
-        train_mask = np.zeros(len(corpus), dtype=bool)
-        train_mask[train_b] = True
-        for i, fam in enumerate(corpus.family):
-            if fam and T.fold_group(fam) not in held_set:
-                train_mask[i] = True
+        train_mask = fold_train_mask(corpus, train_b, held)
         model = T.fit(corpus.subset(train_mask), cal_labels, seed=7 + k, attribute=False)
         neg_scores.append(model.scores(F.encode(test_labels)))
         for fam in families:
