@@ -5,6 +5,7 @@ alone, state forgotten after a window of silence."""
 from __future__ import annotations
 
 from dnsguard.config import AnalysisSettings
+from dnsguard.names import Rejected, normalize
 from dnsguard.service.channels import ChannelSettings, ChannelWatch
 from dnsguard.service.model import Candidate
 
@@ -12,8 +13,18 @@ SETTINGS = ChannelSettings.from_section({})
 TUNNEL, OFFICE = "10.0.0.9", "10.0.0.10"
 
 
+class Watch(ChannelWatch):
+    """The watch as the decider drives it: each candidate with its normalised facts."""
+
+    def observe(self, cand: Candidate, now: float):  # type: ignore[override]
+        name = normalize(cand.query)
+        if isinstance(name, Rejected):
+            return super().observe(cand, now, None, False)
+        return super().observe(cand, now, name.registered, bool(name.subdomain))
+
+
 def watch() -> ChannelWatch:
-    return ChannelWatch(SETTINGS, is_popular=lambda reg: reg in {"popular.example"})
+    return Watch(SETTINGS, is_popular=lambda reg: reg in {"popular.example"})
 
 
 def test_settings_come_from_the_analysis_section():

@@ -39,7 +39,6 @@ from dnsguard.detect.channel import (
 )
 from dnsguard.detect.qtypes import DEFAULT_DATA_QTYPES, qtype_label
 from dnsguard.detect.tools import UNKNOWN_TOOL, ChannelProfile, identify
-from dnsguard.names import Rejected, normalize
 from dnsguard.service.model import Candidate, HostVerdict
 
 TOOL_SCORE = {"high": 0.9, "medium": 0.6}
@@ -110,21 +109,14 @@ class ChannelWatch:
         self._hosts: OrderedDict[str, _Profiled] = OrderedDict()
         self.findings = 0
 
-    def _name(self, query: str | bytes) -> ChannelName | None:
+    def _name(self, query: str | bytes, registered: str | None, subdomain: bool) -> ChannelName | None:
+        if registered is not None and not subdomain:
+            return None  # a valid name with no subdomain carries nothing
         key = query if isinstance(query, str) else None
-        if key is not None:
-            if key.count(".", 0, len(key) - 1) < 2:
-                return None  # two labels or fewer: no subdomain to carry anything
-            if key in self._names:
-                return self._names[key]
-        parsed = normalize(query)
-        if isinstance(parsed, Rejected):
-            # Raw names that are no host name (dns2tcp's base64, iodine's 8-bit) are evidence here.
-            name = channel_name(query, None, self.is_popular, self.rotation, self.beacon)
-        elif not parsed.subdomain:
-            name = None
-        else:
-            name = channel_name(query, parsed.registered, self.is_popular, self.rotation, self.beacon)
+        if key is not None and key in self._names:
+            return self._names[key]
+        # registered None: a raw name that is no host name (dns2tcp's base64, iodine's 8-bit) - evidence here.
+        name = channel_name(query, registered, self.is_popular, self.rotation, self.beacon)
         if key is not None:
             if len(self._names) >= self.max_names:
                 self._names.clear()
@@ -151,12 +143,15 @@ class ChannelWatch:
             del self._hosts[host]
         self._pruned = now
 
-    def observe(self, cand: Candidate, now: float, device: str = "") -> HostVerdict | None:
-        """One candidate; a host verdict when this host's finding opens or
-        its profile has doubled since it was last reported."""
+    def observe(self, cand: Candidate, now: float, registered: str | None, subdomain: bool,
+                device: str = "") -> HostVerdict | None:
+        """One candidate, with what the caller's normalisation found
+        (``registered`` None: not a valid host name); a host verdict when
+        this host's finding opens or its profile has doubled since it was
+        last reported."""
         if cand.ts - self._pruned > self.idle:
             self.prune(cand.ts)
-        name = self._name(cand.query)
+        name = self._name(cand.query, registered, subdomain)
         if name is None or name.reversed_ip:
             return None
         host = cand.orig_h

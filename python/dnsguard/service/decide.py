@@ -144,18 +144,22 @@ class Decider:
         known: list[tuple[Candidate, Scored]] = []
         unseen: dict[str, list[Candidate]] = {}
         parsed: dict[str, Name] = {}
+        watch = self.channels
         for cand in batch:
             self.stats.candidates += 1
-            if self.channels is not None:
-                found = self.channels.observe(cand, now, self.hosts.device(cand.orig_h))
-                if found is not None:
-                    out.hosts.append(found)
             key = cand.query if isinstance(cand.query, str) else None
             hit = self.cache.get(key, now) if key is not None else None
             if hit is not None:
+                if watch is not None:
+                    self._watch(watch, cand, now, hit.registered, hit.fqdn != hit.registered, out)
                 known.append((cand, hit))
                 continue
             name = normalize(cand.query)
+            if watch is not None:
+                if isinstance(name, Rejected):
+                    self._watch(watch, cand, now, None, False, out)
+                else:
+                    self._watch(watch, cand, now, name.registered, bool(name.subdomain), out)
             if isinstance(name, Rejected) or not name.registered:
                 self.stats.rejected += 1
                 continue
@@ -187,6 +191,13 @@ class Decider:
                     out.hosts.append(replace(host, created=now))
         self.stats.host_verdicts += len(out.hosts)
         return out
+
+    def _watch(self, watch: ChannelWatch, cand: Candidate, now: float, registered: str | None, subdomain: bool,
+               out: Outcome) -> None:
+        """The channel detections see every candidate, raw invalid names included."""
+        found = watch.observe(cand, now, registered, subdomain, self.hosts.device(cand.orig_h))
+        if found is not None:
+            out.hosts.append(found)
 
     def listed_host(self, orig_h: str, verdict: NameVerdict, now: float) -> HostVerdict:
         """A host that asked for a listed name: strong evidence on its own
