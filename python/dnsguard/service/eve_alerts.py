@@ -41,20 +41,31 @@ from dnsguard.records import SensorAlert
 from dnsguard.service.decide import Decider, Outcome, Scored
 from dnsguard.service.model import HostVerdict, NameVerdict
 from dnsguard.suricata.enrich import Listing, describe, from_metadata, looked_up, rule_lookup
+from dnsguard.suricata.rules import NX_REGISTERED_SID
 
-TUNNEL_C2_SIDS = (range(9_072_010, 9_072_100), range(9_074_000, 9_075_000), range(9_070_600, 9_070_601))
-"""The pack's tunnelling rules (9,072,010+), tunnel / DNS C2 rules (9,074,xxx)
-and the Feodo C2 address rule.  Not the DGA shape rules (Major too, but a
-shape is a guess about a name the dns path's model judges better; one
-alerted on a benign ``.online`` site in issue 17), nor Major alerts of
-other rule sets (ET Open...)."""
-NX_REGISTERED_SIDS = frozenset({9_072_003})
-"""The pack's NXDOMAIN rule over registered-domain names (Major): a host
-whose look-ups of many distinct registered domains fail, what a DGA bot does
-at its real rate even when its names are too short or too word-like for the
-model (QSnatch).  Host evidence of threat ``dga``, family ``unknown`` (the
-model's family, when the names score, comes from the host aggregation).
-Not the generic burst rule 9,072,001 (Minor, confidence Low)."""
+HOST_RULES: tuple[tuple[range, str], ...] = (
+    (range(9_072_010, 9_072_100), "c2"),
+    (range(9_074_000, 9_075_000), "c2"),
+    (range(9_070_600, 9_070_601), "c2"),
+    (range(NX_REGISTERED_SID, NX_REGISTERED_SID + 1), "dga"),
+)
+"""The pack's rules whose Major alerts are host evidence, with the threat
+they stand for: the tunnelling rules (9,072,010+), the tunnel / DNS C2
+rules (9,074,xxx) and the Feodo C2 address rule (``c2``); the NXDOMAIN
+rule over registered-domain names (``dga``: what a DGA bot does at its real
+rate even when its names are too short or too word-like for the model,
+QSnatch; its family comes from the host aggregation when the names score).
+Not the DGA shape rules (Major too, but a shape is a guess about a name the
+dns path's model judges better; one alerted on a benign ``.online`` site in
+issue 17), the generic burst rule 9,072,001 (Minor, confidence Low), nor
+Major alerts of other rule sets (ET Open...)."""
+
+
+def host_rule_threat(sid: int) -> str | None:
+    """The threat a Major alert of ``sid`` is host evidence of, or None."""
+    return next((threat for block, threat in HOST_RULES if sid in block), None)
+
+
 MAJOR = frozenset({"major", "critical"})
 RULE_CONFIDENCE = {"high": 90, "medium": 60, "low": 30}
 """A Major rule's ``confidence`` metadata as a 0-100 figure (the host
@@ -82,6 +93,8 @@ class AlertHit:
     """``major``: the rule's ``malware_family``."""
     confidence: int = 0
     """``major``: the rule's ``confidence`` metadata, 0-100."""
+    threat: str = ""
+    """``major``: the threat the rule stands for (:data:`HOST_RULES`)."""
 
 
 def _first(meta: dict[str, list[str]], key: str) -> str:
@@ -99,12 +112,13 @@ def alert_hit(alert: SensorAlert) -> AlertHit | None:
             return None
         return AlertHit(alert.ts, alert.client, alert.query, alert.sid, alert.signature, "listed",
                         listing=from_metadata(meta))
-    if alert.sid not in NX_REGISTERED_SIDS and not any(alert.sid in block for block in TUNNEL_C2_SIDS):
+    threat = host_rule_threat(alert.sid)
+    if threat is None:
         return None
     if not {v.strip().lower() for v in meta.get("signature_severity") or ()} & MAJOR:
         return None
     return AlertHit(alert.ts, alert.client, alert.query, alert.sid, alert.signature, "major",
-                    family=_first(meta, "malware_family") or "unknown",
+                    family=_first(meta, "malware_family") or "unknown", threat=threat,
                     confidence=RULE_CONFIDENCE.get(_first(meta, "confidence").lower(), 60))
 
 
@@ -167,8 +181,7 @@ class AlertJudge:
                 evidence = (f"Suricata sid {hit.sid}: {hit.signature} (severity Major"
                             + (f", family {hit.family}" if hit.family != "unknown" else "") + ")"
                             + (f"; query {hit.query}" if hit.query else ""))
-                threat = "dga" if hit.sid in NX_REGISTERED_SIDS else "c2"
-                out.hosts.append(self._host(hit, hit.family, threat, hit.confidence, evidence, (), now))
+                out.hosts.append(self._host(hit, hit.family, hit.threat, hit.confidence, evidence, (), now))
             else:
                 self.stats.duplicates += 1
         self.decider.stats.host_verdicts += len(out.hosts)
