@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 
 import pytest
 import yaml
-from dnsguard.feeds.cli import register
 from dnsguard.feeds.definitions import load_definitions
 from dnsguard.feeds.settings import FeedsConfigError, feeds_config
 from dnsguard.paths import pack_root
-
-
-def run(argv, config):
-    parser = argparse.ArgumentParser(prog="dnsguard")
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return args.func(args, config)
+from feeds_cli import run
 
 
 @pytest.fixture

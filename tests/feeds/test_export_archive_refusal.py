@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 import shutil
 
-from dnsguard.feeds.cli import register
 from dnsguard.feeds.indicators import Indicator
 from dnsguard.feeds.store import merge_into_store
 from dnsguard.paths import suricata_rules_dir
+from feeds_cli import run
 
 NOW = 1_800_000_000.0
-
-
-def run(argv, config):
-    parser = argparse.ArgumentParser(prog="dnsguard")
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return args.func(args, config)
 
 
 def test_a_rule_loading_a_set_nobody_has_stops_the_export(tmp_path, capsys):

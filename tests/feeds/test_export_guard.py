@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
-from dnsguard.feeds.cli import register
 from dnsguard.feeds.indicators import Indicator
 from dnsguard.feeds.store import merge_into_store
+from feeds_cli import run
 
 NOW = 1_800_000_000.0
-
-
-def run(argv, config):
-    parser = argparse.ArgumentParser(prog="dnsguard")
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return args.func(args, config)
 
 
 def indicators(n, prefix="c2"):

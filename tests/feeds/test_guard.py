@@ -5,7 +5,6 @@ listed name."""
 
 from __future__ import annotations
 
-import argparse
 import io
 import logging
 import zipfile
@@ -21,12 +20,12 @@ from dnsguard.feeds.allowlist import (
     refreshed_path,
     shipped_allowlist,
 )
-from dnsguard.feeds.cli import register
 from dnsguard.feeds.definitions import DefinitionError, parse_definition
 from dnsguard.feeds.indicators import Indicator
 from dnsguard.feeds.state import read_state
 from dnsguard.feeds.store import merge_into_store, read_store
 from dnsguard.feeds.update import UpdateSettings, update_feeds
+from feeds_cli import run
 
 NOW = 1_800_000_000.0
 MODERN = ["chatgpt.com", "openai.com", "tiktok.com", "discord.com", "x.com", "claude.ai", "api.openai.com",
@@ -214,13 +213,6 @@ def test_refresh_refuses_a_bad_file_and_keeps_the_list_in_force(tmp_path, conten
     with pytest.raises(TopListError):
         refresh_top_list(bad, tmp_path / "state", top=100_000)
     assert refreshed_path(tmp_path / "state").read_bytes() == before
-
-
-def run(argv, config):
-    parser = argparse.ArgumentParser(prog="dnsguard")
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    return args.func(args, config)
 
 
 @pytest.fixture

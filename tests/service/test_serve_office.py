@@ -25,7 +25,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -35,19 +34,17 @@ from dnsguard.suricata import sandbox
 from dnsguard.testdata.office import DEFAULT_SEED, write_office
 
 from .conftest import free_port
+from .test_faults import _get, _metric
 
 SEEDS = (DEFAULT_SEED, 1, 2)
 
 
-def metric(port: int, name: str) -> float:
+def lines_read(port: int) -> float:
+    """EVE lines the service has read, -1 while its metrics endpoint is not up yet."""
     try:
-        body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+        return _metric(_get(port, "/metrics")[1], "dnsguard_eve_lines_total")
     except OSError:
         return -1.0
-    for line in body.splitlines():
-        if line.split(" ")[0] == name:
-            return float(line.split()[-1])
-    return 0.0
 
 
 def serve_over(root: Path, eve: Path, indicator_files: list[str]) -> list[dict]:
@@ -65,7 +62,7 @@ def serve_over(root: Path, eve: Path, indicator_files: list[str]) -> list[dict]:
                              "--no-zeek", "--no-suricata"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 180
-        while metric(port, "dnsguard_eve_lines_total") < lines:
+        while lines_read(port) < lines:
             assert proc.poll() is None, proc.stderr.read()
             assert time.monotonic() < deadline, "serve did not read the whole eve.json in time"
             time.sleep(0.1)

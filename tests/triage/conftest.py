@@ -1,5 +1,6 @@
 """Shared fixtures for the triage tests: the day-of-logs generator, one
-generated day, and one ``dnsguard report`` run over it (JSON and HTML)."""
+generated day, one ``dnsguard report`` run over it (JSON and HTML), and the
+default configuration without the user's feed store."""
 
 from __future__ import annotations
 
@@ -10,8 +11,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from dnsguard.config import load_config
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory):
+    """The default configuration, with a state directory of its own (no user feed store)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DNSGUARD_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+        yield load_config()
 
 
 def load_daylogs():

@@ -36,13 +36,6 @@ needs_sensors = pytest.mark.usefixtures("zeek_required", "suricata_required")  #
 
 
 @pytest.fixture(scope="module")
-def config(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DNSGUARD_STATE_DIR", str(tmp_path_factory.mktemp("state")))  # no user feed store
-        yield load_config()
-
-
-@pytest.fixture(scope="module")
 def analyses(config):
     """recording -> Analysis, every tested recording analysed once."""
     def one(name):

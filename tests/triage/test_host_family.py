@@ -17,7 +17,7 @@ import pytest
 from dnsguard import analyze_cli
 from dnsguard.analyze import MAX_FORECAST_DAYS, Analyzer
 from dnsguard.cli import main
-from dnsguard.config import AnalysisSettings, load_config
+from dnsguard.config import AnalysisSettings
 from dnsguard.dga.families import generate
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.hostfamily import LOG_FLOOR, LogSumRule, family_from_totals, log_sum_family
@@ -66,13 +66,6 @@ def test_rule_leaves_out_unscored_names():
 
 
 # ----------------------------------------------------------------- office capture
-
-
-@pytest.fixture(scope="module")
-def config(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("DNSGUARD_STATE_DIR", str(tmp_path_factory.mktemp("state")))  # no user feed store
-        yield load_config()
 
 
 @pytest.fixture(scope="module")

@@ -22,13 +22,7 @@ import pytest
 from dnsguard.service.app import Service
 from dnsguard.service.settings import ServeSettings
 from websockets.sync.client import connect
-from zeek_support import PACKAGE, zeek_bin_dir, zeek_env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from zeek_support import PACKAGE, NoScorer, free_port, zeek_bin_dir, zeek_env
 
 
 def openssl(*args: str, cwd: Path) -> None:
@@ -46,10 +40,6 @@ def make_pki(d: Path) -> None:
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "rogue.key", "-out", "rogue.pem",
             "-days", "2", "-subj", "/CN=rogue", cwd=d)
 
-
-class NoScorer:
-    def score_batch(self, names):
-        return []
 
 
 def subscribe(port: int, ca: Path, cert: Path | None, key: Path | None) -> str:

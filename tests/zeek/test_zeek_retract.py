@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import subprocess
 import time
 
@@ -24,20 +23,11 @@ from dnsguard.service.journal import Journal
 from dnsguard.service.model import NameVerdict
 from dnsguard.service.settings import ServeSettings
 from websockets.sync.client import connect
-from zeek_support import PACKAGE, zeek_bin_dir, zeek_env
+from zeek_support import PACKAGE, NoScorer, free_port, zeek_bin_dir, zeek_env
 
 NAME = "xretractme12.com"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class NoScorer:
-    def score_batch(self, names):
-        return []
 
 
 SCRIPT = """

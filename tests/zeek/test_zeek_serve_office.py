@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 import signal
-import socket
 import subprocess
 import sys
 
@@ -23,13 +22,7 @@ import pytest
 import yaml
 from dnsguard.testdata.office import write_office
 from test_zeek_office import zeek_rows
-from zeek_support import PACKAGE, run_zeek
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from zeek_support import PACKAGE, free_port, run_zeek
 
 
 @pytest.mark.parametrize("seed", [None, 1])

@@ -10,25 +10,11 @@ must speak ``wss://``.
 from __future__ import annotations
 
 import asyncio
-import socket
 import subprocess
 
 from dnsguard.service.app import Service
 from dnsguard.service.settings import ServeSettings
-from zeek_support import PACKAGE, zeek_bin_dir, zeek_env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class NoScorer:
-    """No candidate reaches it in this test."""
-
-    def score_batch(self, names):
-        return []
+from zeek_support import PACKAGE, NoScorer, free_port, zeek_bin_dir, zeek_env
 
 
 def test_serve_connects_over_wss_to_zeeks_default_tls(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,17 @@ def run_zeek(args: list[str], cwd: Path, timeout: float = 120, extra_env: dict[s
 
 # The btest run's one-line summary, for the terminal summary (conftest.py).
 BTEST_SUMMARY = pytest.StashKey[str]()
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now (for Zeek's WebSocket listener)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class NoScorer:
+    """A scorer for the link tests: no candidate is scored there."""
+
+    def score_batch(self, names):
+        return []
