@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import json
 import os
 import signal
@@ -30,6 +31,7 @@ import subprocess
 import threading
 import time
 import uuid
+import zlib
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,14 @@ def one_line(text: str) -> bool:
     return text.strip() != "" and "\n" not in text.strip() and "Traceback" not in text
 
 
+def draws(names: list[str]) -> list[Candidate]:
+    """One NXDOMAIN DGA draw per name, each from a host of its own: every name
+    makes exactly one name verdict and no host reaches a host verdict, so the
+    journal holds one entry per name."""
+    return [Candidate(time.time(), str(ipaddress.IPv4Address(0x0A000000 + (zlib.crc32(n.encode()) & 0xFFFFFF))),
+                      n, 1, 3) for n in names]
+
+
 # ----------------------------------------------------------------------------- Suricata killed
 def test_suricata_killed_and_restarted_while_verdicts_stream(tmp_path):
     box = socket_mode_box(tmp_path)
@@ -68,7 +78,7 @@ def test_suricata_killed_and_restarted_while_verdicts_stream(tmp_path):
             await wait_for(lambda: service.suricata.state.connected, 30)
             connects = service.suricata.state.connects
             for i in range(0, len(names), 20):
-                service.queue.put_many([Candidate(time.time(), "10.1.1.5", n, 1, 0) for n in names[i:i + 20]])
+                service.queue.put_many(draws(names[i:i + 20]))
                 await asyncio.sleep(0.02)
                 if i == 100:  # mid-stream: Suricata dies, its in-memory set with it
                     proc.send_signal(signal.SIGKILL)
@@ -121,7 +131,7 @@ def test_zeek_link_dropped_mid_frame_loses_no_verdict(tmp_path):
             frame = hub.event_frame("dnsguard/candidates", "DNSGuard::candidate", *[])  # any text will do
             payload = (frame + " " * 400).encode()
             for i in range(0, len(names), 30):
-                service.queue.put_many([Candidate(time.time(), "10.1.1.5", n, 1, 0) for n in names[i:i + 30]])
+                service.queue.put_many(draws(names[i:i + 30]))
                 await asyncio.sleep(0.01)
                 if i == 120:
                     # Zeek's side dies half-way through a frame.
@@ -263,7 +273,7 @@ def test_disk_full_under_the_running_service_delays_but_loses_no_verdict(tmp_pat
         async with running(Service(settings, RuleScorer())) as service:
             await wait_for(lambda: settings.journal_path.exists(), 10)
             filler = await asyncio.to_thread(fill, tiny_fs)
-            service.queue.put_many([Candidate(time.time(), "10.1.1.5", n, 1, 0) for n in names])
+            service.queue.put_many(draws(names))
             await wait_for(lambda: service.stats.journal_errors >= 2, 15)
             assert service.stats.verdicts_out == 0  # nobody is told of a verdict not on disk
             filler.unlink()

@@ -97,7 +97,7 @@ def test_a_dns_record_for_a_listed_name_gives_its_host_a_verdict():
 
 def test_a_model_verdict_alone_is_not_host_evidence():
     d = Decider(RuleScorer())
-    out = d.decide([Candidate(1.0, HOST, "xqzkvbwpmlrt.com")], now=1.0)
+    out = d.decide([Candidate(1.0, HOST, "xqzkvbwpmlrt.com", rcode=3)], now=1.0)
     assert [v.source for v in out.names] == ["dga"] and out.hosts == []
 
 

@@ -114,7 +114,7 @@ def test_allowlisted_and_never_listed_names_get_no_verdict():
     index = IndicatorIndex()
     decider = Decider(RuleScorer(), indicators=index, guard=guard)
     names = ["xqzkvbwpmlrt.popular.example", "xqzkvbwpmlrt.com", "xabcdefghijk.dns.resolver.example"]
-    out = decider.decide([Candidate(0.0, "10.0.0.1", n) for n in names], now=0.0)
+    out = decider.decide([Candidate(0.0, "10.0.0.1", n, rcode=3) for n in names], now=0.0)
     assert [v.name for v in out.names] == ["xqzkvbwpmlrt.com"]
     assert decider.stats.refused == 2
     assert decider.refusal("mx.resolver.example", "resolver.example") is None  # a sibling is not covered
@@ -170,7 +170,7 @@ def test_control_socket_is_owner_only_and_answers_list_and_retract(tmp_path, sco
         async with running(Service(settings, scorer)) as service:
             await wait_for(settings.control_socket.exists, 10)
             assert oct(settings.control_socket.stat().st_mode & 0o777) == "0o600"
-            service.queue.put(Candidate(time.time(), "10.0.0.9", DGA))
+            service.queue.put(Candidate(time.time(), "10.0.0.9", DGA, rcode=3))
             await wait_for(lambda: len(service.journal) == 1, 10)
             sock = settings.control_socket
             listed = await asyncio.to_thread(request, sock, {"command": "list"})
@@ -184,7 +184,7 @@ def test_control_socket_is_owner_only_and_answers_list_and_retract(tmp_path, sco
             assert len(service.journal) == 0
             # The same name again from the sensor: no new verdict while retracted.
             service.decider.cache.clear()
-            service.queue.put(Candidate(time.time(), "10.0.0.9", DGA))
+            service.queue.put(Candidate(time.time(), "10.0.0.9", DGA, rcode=3))
             await wait_for(lambda: service.journal.stats.suppressed == 1, 10)
             assert len(service.journal) == 0
 

@@ -177,8 +177,9 @@ def test_verdicts_survive_a_service_restart_and_a_full_outbox(tmp_path, scorer):
         _, writer = await asyncio.open_unix_connection(str(sock))
         writer.write("".join(json.dumps({
             "timestamp": "2026-11-27T10:00:00.000000+0000", "flow_id": i, "event_type": "dns",
-            "src_ip": "10.1.1.5", "src_port": 4000 + i, "dest_ip": "10.0.0.53", "dest_port": 53,
-            "dns": {"version": 2, "type": "answer", "id": i, "rrname": n, "rrtype": "A", "rcode": "NOERROR"},
+            # NXDOMAIN draws from a host each: ten name verdicts, no host verdict
+            "src_ip": f"10.1.2.{i + 1}", "src_port": 4000 + i, "dest_ip": "10.0.0.53", "dest_port": 53,
+            "dns": {"version": 2, "type": "answer", "id": i, "rrname": n, "rrtype": "A", "rcode": "NXDOMAIN"},
         }) + "\n" for i, n in enumerate(names)).encode())
         await writer.drain()
         writer.close()

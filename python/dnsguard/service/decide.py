@@ -31,7 +31,9 @@ from dnsguard.service.scoring import DgaScorer, result_of
 @dataclass(frozen=True)
 class DecideSettings:
     verdict_threshold: float = 0.9
-    """DGA score at which a name alone becomes a verdict for the sensors."""
+    """DGA score at which a name becomes a verdict for the sensors: when it
+    did not resolve, or when the host asking it already drew DGA-like
+    NXDOMAIN names (see ``Decider.may_name``)."""
     host_threshold: float = 0.5
     """DGA score at which an NXDOMAIN counts towards a host verdict."""
     verdict_ttl: int = 86_400
@@ -63,6 +65,12 @@ class Scored:
     dist: Distribution | None = None
     """The scorer's family distribution (names at or above ``host_threshold``,
     when the scorer has ``family_distribution``); host aggregation sums it."""
+    reasons: tuple[str, ...] = ()
+    """The scorer's reasons, for a model verdict made later (``held``)."""
+
+    def held(self, threshold: float) -> bool:
+        """Scored at or above the verdict threshold by the model, no verdict yet."""
+        return self.verdict is None and self.score >= threshold
 
 
 @dataclass
@@ -171,8 +179,9 @@ class Decider:
                     if isinstance(cand.query, str):
                         self.cache.put(cand.query, scored, self._expiry(scored, now))
                     known.append((cand, scored))
-        hs = self.settings.host_threshold
+        hs, vt = self.settings.host_threshold, self.settings.verdict_threshold
         tagger = self.tagger
+        named: dict[str, Scored] = {}
         for cand, scored in known:
             if tagger is not None and tagger.knows(scored.registered):
                 tag = tagger.observe(cand.orig_h, scored.fqdn, scored.registered)
@@ -189,8 +198,41 @@ class Decider:
                     # Windows run on sensor time (pcaps replay the past); the verdict's
                     # lifetime in the journal runs on service time, like name verdicts.
                     out.hosts.append(replace(host, created=now))
+            if scored.held(vt) and self.may_name(cand):
+                scored = named.get(scored.fqdn) or self._name(cand, scored, now, out, named)
         self.stats.host_verdicts += len(out.hosts)
         return out
+
+    def may_name(self, cand: Candidate) -> bool:
+        """Whether a name the model scores at or above ``verdict_threshold`` may
+        become a verdict that every sensor alerts on, from this candidate.
+
+        Yes when the name did not resolve (a DGA's unregistered draw: other
+        hosts drawing it are infected too), or when the host asking it
+        already drew DGA-like NXDOMAIN names (a resolving name from such a
+        host is likely the live C2).  A name that resolves, asked by a host
+        with nothing else, stays host evidence only: today's popular
+        ad-tech and CDN domains include random-looking names
+        (``kbz0pwvxmv.com``: 0.98 with the shipped model, in a 2025 top
+        list; docs/dga-model.md), and a verdict would make the sensors
+        alert on every host that visits them."""
+        return cand.nxdomain or self.hosts.drawing_dga(cand.orig_h, cand.ts)
+
+    def _name(self, cand: Candidate, scored: Scored, now: float, out: Outcome,
+              named: dict[str, Scored]) -> Scored:
+        """Make the held model verdict for ``scored`` now, cache it, and report it."""
+        s = self.settings
+        name_verdict = NameVerdict(
+            scored.fqdn, round(scored.score, 4), scored.family, "dga", s.verdict_ttl, now,
+            scored.registered, "dga", scored.reasons, cand.orig_h,
+        )
+        made = replace(scored, verdict=name_verdict)
+        named[scored.fqdn] = made
+        if isinstance(cand.query, str):
+            self.cache.put(cand.query, made, name_verdict.expires_at)
+        out.names.append(name_verdict)
+        self.stats.name_verdicts += 1
+        return made
 
     def _watch(self, watch: ChannelWatch, cand: Candidate, now: float, registered: str | None, subdomain: bool,
                out: Outcome) -> None:
@@ -247,15 +289,9 @@ class Decider:
                 [f for f, r in zip(to_model, results, strict=True) if r.score >= s.host_threshold]
             )
             for fqdn, r in zip(to_model, results, strict=True):
-                name = parsed[fqdn]
-                verdict = None
-                if r.score >= s.verdict_threshold:
-                    verdict = NameVerdict(
-                        fqdn, round(r.score, 4), r.family, "dga", s.verdict_ttl, now,
-                        name.registered, "dga", r.reasons, unseen[fqdn][0].orig_h,
-                    )
-                    out.names.append(verdict)
-                result[fqdn] = Scored(fqdn, name.registered, r.score, r.family, verdict, dists.get(fqdn))
+                # a model verdict is made per candidate, in decide() (may_name)
+                result[fqdn] = Scored(fqdn, parsed[fqdn].registered, r.score, r.family, None, dists.get(fqdn),
+                                      r.reasons)
         self.stats.name_verdicts += sum(1 for v in result.values() if v.verdict is not None)
         return result
 

@@ -116,6 +116,17 @@ class HostAggregator:
         self.stats.verdicts += 1
         return self._verdict(orig_h, host, ts)
 
+    def drawing_dga(self, orig_h: str, ts: float) -> bool:
+        """Whether the host drew a DGA-like NXDOMAIN name within the window, or
+        was reported within the cooldown (read-only: no host is created)."""
+        host = self._hosts.get(orig_h)
+        if host is None:
+            return False
+        if ts - host.reported < self.settings.cooldown:
+            return True
+        cutoff = ts - self.settings.window
+        return any(entry[0] >= cutoff for entry in reversed(host.seen))
+
     def _expire(self, host: _Host, cutoff: float) -> None:
         while host.seen and host.seen[0][0] < cutoff:
             old = host.seen.popleft()[1]
