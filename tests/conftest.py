@@ -3,8 +3,10 @@ whole session, and a fresh config for each test."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,19 @@ def repo() -> Path:
 def config(monkeypatch) -> dict:
     monkeypatch.delenv("DNSGUARD_CONFIG", raising=False)
     return load_config(None)
+
+
+@pytest.fixture(scope="session")
+def recent_browsing():
+    """tools/browsing/recent_browsing.py: hosts browsing 2024/2025's popular
+    names, every one benign (the false-positive capture of every path)."""
+    if "recent_browsing" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("recent_browsing",
+                                                      REPO / "tools" / "browsing" / "recent_browsing.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["recent_browsing"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["recent_browsing"]
 
 
 # ----------------------------------------------------------------------------- sensors
