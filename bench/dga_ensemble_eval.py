@@ -40,7 +40,7 @@ from dnsguard.dga import features as F
 from dnsguard.dga import train as T
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dga_eval import auc, benign_split, folds_of, tpr_at  # noqa: E402
+from dga_eval import auc, folds_of, labelled_split, tpr_at  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -252,9 +252,7 @@ def main() -> int:
     t0 = time.perf_counter()
     corpus = T.load_corpus(ROOT, use_generators=False)
     # The benign slices exactly as bench/dga_eval.py draws them.
-    test_b, cal_b, train_b = benign_split(corpus, args.seed)
-    test_labels = [corpus.labels[i] for i in test_b]
-    cal_labels = [corpus.labels[i] for i in cal_b]
+    test_b, cal_b, train_b, test_labels, cal_labels = labelled_split(corpus, args.seed)
     train_benign = [corpus.labels[i] for i in train_b]
     families = sorted({f for f in corpus.family if f})
     folds = folds_of(families, args.folds, args.seed)

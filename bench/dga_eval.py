@@ -173,6 +173,22 @@ def benign_split(corpus: T.Corpus, seed: int) -> tuple[np.ndarray, np.ndarray, n
     return benign_idx[:n_test], benign_idx[n_test : n_test + n_cal], benign_idx[n_test + n_cal :]
 
 
+class LabelledSplit(NamedTuple):
+    """``benign_split`` with the test and calibration names as label lists."""
+
+    test: np.ndarray
+    cal: np.ndarray
+    train: np.ndarray
+    test_labels: list[str]
+    cal_labels: list[str]
+
+
+def labelled_split(corpus: T.Corpus, seed: int) -> LabelledSplit:
+    test_b, cal_b, train_b = benign_split(corpus, seed)
+    return LabelledSplit(test_b, cal_b, train_b, [corpus.labels[i] for i in test_b],
+                         [corpus.labels[i] for i in cal_b])
+
+
 def fold_train_mask(corpus: T.Corpus, train_b: np.ndarray, held: Sequence[str]) -> np.ndarray:
     """The rows a fold trains on: the benign training names and every DGA
     name whose family group is not held out."""
@@ -198,9 +214,7 @@ def main() -> int:
     t0 = time.perf_counter()
     corpus = T.load_corpus(ROOT, use_generators=False)
     is_dga = corpus.is_dga
-    test_b, cal_b, train_b = benign_split(corpus, args.seed)
-    test_labels = [corpus.labels[i] for i in test_b]
-    cal_labels = [corpus.labels[i] for i in cal_b]
+    test_b, cal_b, train_b, test_labels, cal_labels = labelled_split(corpus, args.seed)
     test_registered = [f"{corpus.labels[i]}.{corpus.suffixes[i]}" for i in test_b]
     fq_rng = np.random.default_rng(args.seed + 100)
     fqdn_benign = benign_fqdns(test_registered[:20000], fq_rng)

@@ -33,7 +33,7 @@ from dnsguard.dga.allowlist import build, read_entries
 from dnsguard.dga.scoring import Scorer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dga_eval import CDN_FILE, ROOT, auc, benign_split, fold_train_mask, folds_of, tpr_at  # noqa: E402
+from dga_eval import CDN_FILE, ROOT, auc, fold_train_mask, folds_of, labelled_split, tpr_at  # noqa: E402
 
 DEFAULT_BENIGN = ROOT / "data" / "benign" / "recent-popular-2025.txt"
 FPRS = (0.01, 0.001, 0.0001)
@@ -74,9 +74,7 @@ def main() -> int:
     t0 = time.perf_counter()
 
     corpus = T.load_corpus(ROOT, use_generators=False)
-    test_b, cal_b, train_b = benign_split(corpus, args.seed)
-    test_labels = [corpus.labels[i] for i in test_b]
-    cal_labels = [corpus.labels[i] for i in cal_b]
+    test_b, cal_b, train_b, test_labels, cal_labels = labelled_split(corpus, args.seed)
     trained = {f"{corpus.labels[i]}.{corpus.suffixes[i]}" for i in np.flatnonzero(~corpus.is_dga)}
     cdn_allow = build(read_entries(CDN_FILE))
     shipped = Scorer()  # the shipped model with its default allowlists
