@@ -20,6 +20,8 @@ from dnsguard.names import Rejected, normalize
 
 SOURCE = Path("data/benign/top-registered-domains.txt")
 TARGET = Path("python/dnsguard/data/allowlist-top-domains.txt")
+RECENT_SOURCES = (Path("data/benign/recent-popular-2025.txt"), Path("data/benign/recent-popular-fqdn-2025.txt"))
+RECENT_TARGET = Path("python/dnsguard/data/popular-recent.txt")
 
 # Dynamic-DNS / free-hosting providers and shared-platform host names: one
 # definition, shared with ``dnsguard feeds allowlist refresh``.
@@ -34,6 +36,28 @@ HEADER = """\
 # domains of their own (see the script).
 # One registered domain a line; it covers the domain and all its sub-domains.
 """
+
+
+RECENT_HEADER = """\
+# dnsguard: registered domains popular in 2024/2025, matched exactly (no sub-domains).
+# Derived by feeds/make_allowlist.py from data/benign/recent-popular-2025.txt (ranks
+# 1-7,419 of a Tranco-style top list) and the registered domains of
+# data/benign/recent-popular-fqdn-2025.txt (Umbrella's top 10,000 host names of 2025-10-22).
+# Only the known-DGA forecast reads it: a short-name algorithm (QSnatch: 3-6 letters on
+# 100+ suffixes) computes real popular domains (nic.de, ddns.net, gov.ru, cutt.ly), and
+# such a name must not become an indicator.  Exact match, so that a dynamic-DNS apex
+# listed here (ddns.net) never hides a family's names below it (Symmi's <x>.ddns.net).
+"""
+
+
+def registered_domains(lines: list[str]) -> set[str]:
+    """The registered domains of host names, public suffixes and invalid lines left out."""
+    out = set()
+    for line in lines:
+        parsed = normalize(line.strip())
+        if not isinstance(parsed, Rejected) and not parsed.is_public_suffix and parsed.registered:
+            out.add(parsed.registered)
+    return out
 
 
 def main() -> int:
@@ -52,6 +76,10 @@ def main() -> int:
     kept = sorted(set(kept))
     TARGET.write_text(HEADER + "\n".join(kept) + "\n", "utf-8")
     print(f"{TARGET}: {len(kept)} names", file=sys.stderr)
+    recent = sorted(registered_domains([line for path in RECENT_SOURCES
+                                        for line in path.read_text("utf-8").splitlines()]))
+    RECENT_TARGET.write_text(RECENT_HEADER + "\n".join(recent) + "\n", "utf-8")
+    print(f"{RECENT_TARGET}: {len(recent)} names", file=sys.stderr)
     return 0
 
 

@@ -10,7 +10,7 @@ import time
 import pytest
 from dnsguard.dga.families import generate
 from dnsguard.dga.families.base import GeneratorError
-from dnsguard.dga.forecast import FORECAST_SOURCE, days_around, forecast
+from dnsguard.dga.forecast import FORECAST_SOURCE, days_around, forecast, never_forecast
 from dnsguard.feeds.allowlist import Allowlist, shipped_allowlist
 from dnsguard.feeds.store import load_indicators
 
@@ -55,7 +55,7 @@ def test_cli_forecast_feeds_the_indicator_store(tmp_path):
     assert proc.returncode == 0, proc.stderr
     stored = {i.value: i for i in load_indicators(tmp_path / "indicators.msgpack")}
     expected = set(generate("qsnatch", today)) | set(generate("mirai", today + dt.timedelta(days=2)))
-    popular = {n for n in expected if shipped_allowlist().covers(n)}
+    popular = {n for n in expected if shipped_allowlist().covers(n) or never_forecast(n)}
     assert expected - popular <= set(stored)
     assert not popular & set(stored)
     sample = stored[next(n for n in generate("qsnatch", today) if n in stored)]
@@ -69,7 +69,8 @@ def test_popular_domains_the_algorithm_computes_are_left_out():
     assert popular in forecast([day], ["qsnatch"]).names
     result = forecast([day], ["qsnatch"], exclude=shipped_allowlist().covers)
     assert popular not in result.names
-    assert set(result.names) == {n for n in generate("qsnatch", day) if not shipped_allowlist().covers(n)}
+    assert set(result.names) == {n for n in generate("qsnatch", day)
+                                 if not shipped_allowlist().covers(n) and not never_forecast(n)}
     assert any("qsnatch:" in note and "allowlisted" in note for note in result.notes)
 
 
@@ -88,3 +89,31 @@ def test_allowlist_covers_names_and_their_parents():
     assert allow.covers("x.corp.example.org")
     assert not allow.covers("example.org") and not allow.covers("notexample.com")
     assert not allow.covers("com") and not Allowlist().covers("example.com")
+
+
+# QSnatch names of 2025-2026 days that are real domains the 2015/2016
+# allowlist does not know (popular in a 2024/2025 top list), and a public
+# suffix (ddns.net: PSL private section) that it also computes.
+RECENT_POPULAR_QSNATCH_DAYS = (
+    (dt.date(2025, 4, 3), "vivo.com"), (dt.date(2025, 9, 13), "nic.fr"), (dt.date(2026, 3, 31), "gov.ru"),
+    (dt.date(2026, 4, 9), "nic.de"), (dt.date(2026, 6, 29), "cutt.ly"),
+)
+PUBLIC_SUFFIX_QSNATCH_DAY = (dt.date(2026, 4, 11), "ddns.net")
+
+
+@pytest.mark.parametrize("day,name", [*RECENT_POPULAR_QSNATCH_DAYS, PUBLIC_SUFFIX_QSNATCH_DAY])
+def test_recent_popular_domains_and_public_suffixes_are_never_forecast(day, name):
+    assert name in generate("qsnatch", day)  # the algorithm does compute it that day
+    assert not shipped_allowlist().covers(name) or name == "ddns.net"  # not the caller's allowlist's doing
+    result = forecast([day], ["qsnatch"])  # no exclude passed: the forecast drops it itself
+    assert name not in result.names
+    assert any("left out" in note for note in result.notes)
+
+
+def test_a_public_suffix_apex_does_not_hide_a_family_below_it():
+    """ddns.net is dropped as a name, exactly: Symmi's <letters>.ddns.net names stay."""
+    day = PUBLIC_SUFFIX_QSNATCH_DAY[0]
+    names = forecast([day], ["symmi", "qsnatch"]).names
+    symmi = [n for n, item in names.items() if item.family.lower() == "symmi"]
+    assert len(symmi) >= 20 and all(n.endswith(".ddns.net") for n in symmi)
+    assert "ddns.net" not in names

@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from dnsguard.dga.families import forecast_names, registry
 from dnsguard.dga.families.base import GeneratorError
 from dnsguard.feeds.families import canonical_family, is_iab
 from dnsguard.feeds.indicators import Indicator
+from dnsguard.names import default_suffix_list
 
 FORECAST_SOURCE = "dga-forecast"
 FORECAST_CONFIDENCE = 95
@@ -67,8 +70,15 @@ def forecast(
     algorithm computes: short-name DGAs such as QSnatch produce real popular
     domains (``bmw.es``, ``mtv.de``, ``car.de`` in one 38-day window), and a
     forecast listing them would flag every host that visits them.  Pass
-    ``Allowlist.covers`` of the feeds' allowlist.
+    ``Allowlist.covers`` of the feeds' allowlist.  Whatever the caller
+    passes, two kinds of names are always dropped: the registered domains
+    popular in 2024/2025 (``data/popular-recent.txt``: ``nic.de``,
+    ``gov.ru``, ``cutt.ly``, ``vivo.com`` are QSnatch names of 2025-2026
+    days that the 2015/2016 allowlist does not know), and public suffixes
+    (``ddns.net``, ``com.se``, ``org.ru``: QSnatch computes them too; as
+    indicators they would cover every name below them).
     """
+    never = _never_forecast()
     wanted = list(families) if families is not None else list(registry())
     modules = registry()
     names: dict[str, ForecastName] = {}
@@ -101,7 +111,7 @@ def forecast(
             for name in forecast_names(family, day):
                 if name in names:
                     continue
-                if exclude is not None and exclude(name):
+                if never(name) or (exclude is not None and exclude(name)):
                     excluded.setdefault(family, set()).add(name)
                     continue
                 names[name] = ForecastName(name, display, day, threat)
@@ -110,5 +120,37 @@ def forecast(
         if day_list and day_list[-1] < first:
             notes.append(f"{family}: first seen {first.isoformat()}, after the forecast window")
     for family, left_out in excluded.items():
-        notes.append(f"{family}: {len(left_out):,} computed names left out: allowlisted (popular) domains")
+        notes.append(f"{family}: {len(left_out):,} computed names left out: allowlisted (popular) domains "
+                     "or public suffixes")
     return Forecast(names, notes)
+
+
+RECENT_POPULAR = "data/popular-recent.txt"
+
+
+@cache
+def recent_popular() -> frozenset[str]:
+    """Registered domains popular in 2024/2025, exact (feeds/make_allowlist.py writes the file)."""
+    text = resources.files("dnsguard").joinpath(RECENT_POPULAR).read_text("utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def never_forecast(name: str) -> bool:
+    """Whether ``forecast`` always drops ``name``: a recent popular domain or a public suffix."""
+    return _never_forecast()(name)
+
+
+@cache
+def _never_forecast() -> Callable[[str], bool]:
+    """Whether a computed name is a recent popular domain or a public suffix
+    (two set lookups: the forecast computes millions of names)."""
+    popular = recent_popular()
+    psl = default_suffix_list()
+
+    def never(name: str) -> bool:
+        if name in popular or name in psl.rules:
+            return True
+        parent = name.partition(".")[2]
+        return parent in psl.wildcards and name not in psl.exceptions
+
+    return never
