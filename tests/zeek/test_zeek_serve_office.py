@@ -25,9 +25,10 @@ from test_zeek_office import zeek_rows
 from zeek_support import PACKAGE, free_port, run_zeek
 
 
-@pytest.mark.parametrize("seed", [None, 1])
-def test_zeek_and_serve_flag_exactly_the_infected_hosts(seed, tmp_path):
-    office = write_office(tmp_path / "office.pcap", **({} if seed is None else {"seed": seed}))
+def zeek_with_serve(tmp_path, pcap: str) -> tuple[int, list[dict[str, str]], list[dict]]:
+    """Zeek with the package reads ``pcap`` (in ``tmp_path``) while a real
+    ``dnsguard serve`` answers its candidates: (candidates sent, notice.log
+    rows, the service's SIEM records)."""
     port = free_port()
     (tmp_path / "serve.yaml").write_text(yaml.safe_dump({"serve": {
         "zeek": {"url": f"ws://127.0.0.1:{port}/v1/messages/json"},
@@ -42,7 +43,7 @@ def test_zeek_and_serve_flag_exactly_the_infected_hosts(seed, tmp_path):
             "redef DNSGuard::scorer_link_offline = T;\n"
             f"redef DNSGuard::scorer_port = {port}/tcp;\n"
             'event zeek_done() { print "candidates sent", DNSGuard::candidates_sent; }\n')
-        zeek = run_zeek(["-b", "-C", "-r", "office.pcap", str(PACKAGE), "link.zeek"], cwd=tmp_path, timeout=300)
+        zeek = run_zeek(["-b", "-C", "-r", pcap, str(PACKAGE), "link.zeek"], cwd=tmp_path, timeout=300)
         assert zeek.returncode == 0, zeek.stderr
     finally:
         serve.send_signal(signal.SIGTERM)
@@ -50,13 +51,19 @@ def test_zeek_and_serve_flag_exactly_the_infected_hosts(seed, tmp_path):
     assert serve.returncode == 0, err
     found = re.search(r"candidates sent, (\d+)", zeek.stdout)
     assert found, zeek.stdout + zeek.stderr
-    sent = int(found.group(1))
-    assert sent > 100, zeek.stdout  # the link carried the capture's candidates
+    log = tmp_path / "verdicts.json"
+    siem = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+    return int(found.group(1)), zeek_rows(tmp_path / "notice.log"), siem
 
-    notices = zeek_rows(tmp_path / "notice.log")
+
+@pytest.mark.parametrize("seed", [None, 1])
+def test_zeek_and_serve_flag_exactly_the_infected_hosts(seed, tmp_path):
+    office = write_office(tmp_path / "office.pcap", **({} if seed is None else {"seed": seed}))
+    sent, notices, siem = zeek_with_serve(tmp_path, "office.pcap")
+    assert sent > 100  # the link carried the capture's candidates
+
     from_serve = [r for r in notices if r["note"] in ("DNSGuard::Host_Verdict", "DNSGuard::Scorer_Verdict")]
     assert from_serve, "no verdict of the service came back into Zeek"
-    siem = [json.loads(line) for line in (tmp_path / "verdicts.json").read_text().splitlines()]
 
     flagged: dict[str, set[str]] = {}
     for r in notices:
@@ -73,3 +80,14 @@ def test_zeek_and_serve_flag_exactly_the_infected_hosts(seed, tmp_path):
     served = {rec["source"]["ip"] for rec in siem if rec["dnsguard"]["kind"] == "host"}
     dga_hosts = {h.ip for h in office.hosts if h.infected and h.family in {"Locky", "Ramnit", "Zloader"}}
     assert dga_hosts <= served, sorted(dga_hosts - served)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_zeek_and_serve_flag_no_host_browsing_recent_popular_names(seed, tmp_path, recent_browsing):
+    """The pair on tools/browsing's capture (31 benign hosts browsing 2024/2025's
+    popular names): nothing in notice.log, nothing in the SIEM log."""
+    recent_browsing.write(tmp_path / "browsing.pcap", seed)
+    sent, notices, siem = zeek_with_serve(tmp_path, "browsing.pcap")
+    assert sent > 0  # Zeek did ask the service about some of these names
+    assert [(r["src"], r["note"]) for r in notices] == []
+    assert [(r["source"]["ip"], r["dnsguard"]["kind"]) for r in siem] == []
