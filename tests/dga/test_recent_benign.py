@@ -81,3 +81,18 @@ def test_recent_lists_are_not_training_data():
     assert len(only_recent) > 5000
     assert not only_recent & trained, sorted(only_recent & trained)[:10]
 
+
+
+def test_the_forecast_guard_is_the_recent_lists_registered_domains():
+    """python/dnsguard/data/popular-recent.txt is exactly what feeds/make_allowlist.py
+    derives from the two lists (rebuild it with that script when they change)."""
+    import importlib.util
+
+    from dnsguard.dga.forecast import recent_popular
+
+    spec = importlib.util.spec_from_file_location("make_allowlist", BENIGN.parents[1] / "feeds" / "make_allowlist.py")
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    expected = make.registered_domains([n for f in RECENT for n in recent_names(f)])
+    assert recent_popular() == expected
+    assert {"nic.de", "vivo.com", "cutt.ly", "chatgpt.com"} <= expected
