@@ -60,7 +60,7 @@ from dnsguard.dga import train as T
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dga_ensemble_eval import ALPHABET, CharLM, standardise  # noqa: E402
-from dga_eval import auc, fold_train_mask, folds_of, labelled_split, tpr_at  # noqa: E402
+from dga_eval import auc, fold_train_mask, folds_of, load_split, tpr_at  # noqa: E402
 
 try:
     import torch
@@ -343,9 +343,7 @@ def main() -> int:
         print("note: set OMP_NUM_THREADS=1 for one-thread numpy timings", file=sys.stderr)
     archs = ("cnn", "gru") if args.arch == "both" else (args.arch,)
     t0 = time.perf_counter()
-    corpus = T.load_corpus(ROOT, use_generators=False)
-    # The benign slices exactly as bench/dga_eval.py draws them.
-    test_b, cal_b, train_b, test_labels, cal_labels = labelled_split(corpus, args.seed)
+    corpus, (test_b, cal_b, train_b, test_labels, cal_labels) = load_split(args.seed)  # as dga_eval.py draws it
     train_benign = [corpus.labels[i] for i in train_b]
     families = sorted({f for f in corpus.family if f})
     folds = folds_of(families, args.folds, args.seed)

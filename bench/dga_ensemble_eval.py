@@ -40,7 +40,7 @@ from dnsguard.dga import features as F
 from dnsguard.dga import train as T
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dga_eval import auc, folds_of, labelled_split, tpr_at  # noqa: E402
+from dga_eval import auc, folds_of, load_split, tpr_at  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -250,9 +250,7 @@ def main() -> int:
                     help="also train the tiny character CNN for this many epochs per fold")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    corpus = T.load_corpus(ROOT, use_generators=False)
-    # The benign slices exactly as bench/dga_eval.py draws them.
-    test_b, cal_b, train_b, test_labels, cal_labels = labelled_split(corpus, args.seed)
+    corpus, (test_b, cal_b, train_b, test_labels, cal_labels) = load_split(args.seed)  # as dga_eval.py draws it
     train_benign = [corpus.labels[i] for i in train_b]
     families = sorted({f for f in corpus.family if f})
     folds = folds_of(families, args.folds, args.seed)

@@ -189,6 +189,13 @@ def labelled_split(corpus: T.Corpus, seed: int) -> LabelledSplit:
                          [corpus.labels[i] for i in cal_b])
 
 
+def load_split(seed: int) -> tuple[T.Corpus, LabelledSplit]:
+    """The training corpus (no generators) and its benign split drawn by
+    ``seed``: where every issue-19 evaluation script starts."""
+    corpus = T.load_corpus(ROOT, use_generators=False)
+    return corpus, labelled_split(corpus, seed)
+
+
 def fold_train_mask(corpus: T.Corpus, train_b: np.ndarray, held: Sequence[str]) -> np.ndarray:
     """The rows a fold trains on: the benign training names and every DGA
     name whose family group is not held out."""
@@ -212,9 +219,8 @@ def main() -> int:
                          "abstain study (each is a full training run)")
     args = ap.parse_args()
     t0 = time.perf_counter()
-    corpus = T.load_corpus(ROOT, use_generators=False)
+    corpus, (test_b, cal_b, train_b, test_labels, cal_labels) = load_split(args.seed)
     is_dga = corpus.is_dga
-    test_b, cal_b, train_b, test_labels, cal_labels = labelled_split(corpus, args.seed)
     test_registered = [f"{corpus.labels[i]}.{corpus.suffixes[i]}" for i in test_b]
     fq_rng = np.random.default_rng(args.seed + 100)
     fqdn_benign = benign_fqdns(test_registered[:20000], fq_rng)

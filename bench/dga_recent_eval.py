@@ -33,7 +33,7 @@ from dnsguard.dga.allowlist import build, read_entries
 from dnsguard.dga.scoring import Scorer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dga_eval import CDN_FILE, ROOT, auc, fold_train_mask, folds_of, labelled_split, tpr_at  # noqa: E402
+from dga_eval import CDN_FILE, ROOT, auc, fold_train_mask, folds_of, load_split, tpr_at  # noqa: E402
 
 DEFAULT_BENIGN = ROOT / "data" / "benign" / "recent-popular-2025.txt"
 FPRS = (0.01, 0.001, 0.0001)
@@ -49,10 +49,9 @@ def read_names(path: Path) -> list[str]:
     return list(seen)
 
 
-def new_to_training(names: list[str], scorer: Scorer, trained: set[str]) -> tuple[list[str], int]:
+def new_to_training(names: list[str], registered: list[str], trained: set[str]) -> tuple[list[str], int]:
     """The names whose registered domain is not in the training list, and how many were dropped."""
-    split = scorer.score_arrays(names).split
-    keep = [n for n, reg in zip(names, split.registered, strict=True) if not reg or reg not in trained]
+    keep = [n for n, reg in zip(names, registered, strict=True) if not reg or reg not in trained]
     return keep, len(names) - len(keep)
 
 
@@ -73,8 +72,7 @@ def main() -> int:
     args = ap.parse_args()
     t0 = time.perf_counter()
 
-    corpus = T.load_corpus(ROOT, use_generators=False)
-    test_b, cal_b, train_b, test_labels, cal_labels = labelled_split(corpus, args.seed)
+    corpus, (test_b, cal_b, train_b, test_labels, cal_labels) = load_split(args.seed)
     trained = {f"{corpus.labels[i]}.{corpus.suffixes[i]}" for i in np.flatnonzero(~corpus.is_dga)}
     cdn_allow = build(read_entries(CDN_FILE))
     shipped = Scorer()  # the shipped model with its default allowlists
@@ -83,7 +81,8 @@ def main() -> int:
     for path in args.benign:
         recent_all += read_names(path)
     recent_all = list(dict.fromkeys(recent_all))
-    recent, dropped = new_to_training(recent_all, shipped, trained)
+    shipped_res = shipped.score_arrays(recent_all)  # what a user sees; its split says which names are new
+    recent, dropped = new_to_training(recent_all, shipped_res.split.registered, trained)
 
     families = sorted({f for f in corpus.family if f})
     folds = folds_of(families, args.folds, args.seed)
@@ -130,7 +129,7 @@ def main() -> int:
     print()
     print("## The shipped model on the whole recent list (default allowlists)")
     print()
-    res = shipped.score_arrays(recent_all)
+    res = shipped_res
     flagged = np.flatnonzero(res.score >= shipped.threshold)
     allowed = sum(1 for r in res.reasons if r and r[0].startswith("allowlisted:"))
     print(f"{len(recent_all)} names, {allowed} allowlisted, threshold {shipped.threshold:.2f}: "

@@ -1,5 +1,12 @@
 import pytest
-from dnsguard.names import Name, Rejected, normalize, parents, registered_domain
+from dnsguard.names import (
+    Name,
+    Rejected,
+    default_suffix_list,
+    normalize,
+    parents,
+    registered_domain,
+)
 
 
 @pytest.mark.parametrize(
@@ -92,3 +99,11 @@ def test_split_raw_without_a_subdomain_or_registered_domain(raw):
     from dnsguard.names import split_raw
 
     assert split_raw(raw) is None
+
+
+@pytest.mark.parametrize("name", ["com.se", "org.ru", "ddns.net", "foo.ck", "www.ck", "nic.de", "bmw.es",
+                                  "x.y.kawasaki.jp", "city.kawasaki.jp", "a.b", "github.io", "co.uk", "bbc.co.uk"])
+def test_is_suffix_agrees_with_the_psl_walk(name):
+    """The forecast's two-lookup test gives the same answer as the full walk."""
+    psl = default_suffix_list()
+    assert psl.is_suffix(name) == (psl.public_suffix(name.split(".")) == 0)

@@ -108,6 +108,16 @@ class SuffixList:
             candidate = labels[i] + "." + candidate
 
 
+    def is_suffix(self, name: str) -> bool:
+        """Whether the whole of a multi-label ``name`` is a public suffix: a
+        rule, or a child of a wildcard rule that no exception saves.  Same
+        answer as ``public_suffix(name.split(".")) == 0`` in two set lookups,
+        for callers that test millions of names (the known-DGA forecast)."""
+        if name in self.rules:
+            return True
+        return name not in self.exceptions and name.partition(".")[2] in self.wildcards
+
+
 def parse_suffix_list(text: str) -> SuffixList:
     """Parse the PSL file format (one rule a line, ``//`` comments)."""
     rules: set[str] = set()

@@ -145,12 +145,9 @@ def _never_forecast() -> Callable[[str], bool]:
     """Whether a computed name is a recent popular domain or a public suffix
     (two set lookups: the forecast computes millions of names)."""
     popular = recent_popular()
-    psl = default_suffix_list()
+    is_suffix = default_suffix_list().is_suffix
 
     def never(name: str) -> bool:
-        if name in popular or name in psl.rules:
-            return True
-        parent = name.partition(".")[2]
-        return parent in psl.wildcards and name not in psl.exceptions
+        return name in popular or is_suffix(name)
 
     return never

@@ -181,7 +181,7 @@ class Decider:
                     known.append((cand, scored))
         hs, vt = self.settings.host_threshold, self.settings.verdict_threshold
         tagger = self.tagger
-        named: dict[str, Scored] = {}
+        named: set[str] = set()  # held names made verdicts in this batch (later candidates still carry them held)
         for cand, scored in known:
             if tagger is not None and tagger.knows(scored.registered):
                 tag = tagger.observe(cand.orig_h, scored.fqdn, scored.registered)
@@ -198,8 +198,9 @@ class Decider:
                     # Windows run on sensor time (pcaps replay the past); the verdict's
                     # lifetime in the journal runs on service time, like name verdicts.
                     out.hosts.append(replace(host, created=now))
-            if scored.held(vt) and self.may_name(cand):
-                scored = named.get(scored.fqdn) or self._name(cand, scored, now, out, named)
+            if scored.held(vt) and scored.fqdn not in named and self.may_name(cand):
+                named.add(scored.fqdn)
+                self._name(cand, scored, now, out)
         self.stats.host_verdicts += len(out.hosts)
         return out
 
@@ -218,21 +219,17 @@ class Decider:
         alert on every host that visits them."""
         return cand.nxdomain or self.hosts.drawing_dga(cand.orig_h, cand.ts)
 
-    def _name(self, cand: Candidate, scored: Scored, now: float, out: Outcome,
-              named: dict[str, Scored]) -> Scored:
+    def _name(self, cand: Candidate, scored: Scored, now: float, out: Outcome) -> None:
         """Make the held model verdict for ``scored`` now, cache it, and report it."""
         s = self.settings
         name_verdict = NameVerdict(
             scored.fqdn, round(scored.score, 4), scored.family, "dga", s.verdict_ttl, now,
             scored.registered, "dga", scored.reasons, cand.orig_h,
         )
-        made = replace(scored, verdict=name_verdict)
-        named[scored.fqdn] = made
         if isinstance(cand.query, str):
-            self.cache.put(cand.query, made, name_verdict.expires_at)
+            self.cache.put(cand.query, replace(scored, verdict=name_verdict), name_verdict.expires_at)
         out.names.append(name_verdict)
         self.stats.name_verdicts += 1
-        return made
 
     def _watch(self, watch: ChannelWatch, cand: Candidate, now: float, registered: str | None, subdomain: bool,
                out: Outcome) -> None:
