@@ -1,10 +1,19 @@
 -- dnsguard lexical DGA score for Suricata 7.0 Lua rules (sid 9073001).
 --
 -- Scores the label its owner chose (left of the public suffix; a short list
--- of two-level suffixes is known) on five lexical features and matches when
--- at least three hold.  The same score is implemented in Python in
--- dnsguard/suricata/lexical.py, where its false-positive rate on
--- data/benign is measured; keep the two in step.
+-- of two-level suffixes is known) on five lexical features; a label scores
+-- when at least three hold.  The rule matches when a source has asked for
+-- MIN_NAMES distinct scoring labels within WINDOW seconds: one such name is
+-- what 0.1 % of benign names look like (one host in thirty on a capture of
+-- people browsing popular sites), a host drawing DGA names asks for dozens.
+-- The same logic is implemented in Python in dnsguard/suricata/lexical.py,
+-- where its false-positive rate on data/benign is measured; keep the two in
+-- step.
+--
+-- The counts live in this script's state, which is per detection thread: on
+-- a sensor with several worker threads one host's queries spread over them,
+-- so a host needs up to MIN_NAMES names per thread.  The state is bounded
+-- (MIN_NAMES labels per source, MAX_SOURCES sources, then it starts over).
 --
 -- Needs `security: lua: allow-rules: true` in suricata.yaml and this file in
 -- default-rule-path.  Suricata 7.0 API (needs["buffer"] on dns.query).
@@ -18,6 +27,13 @@ local TWO_LEVEL = {
 local VOWELS = { a = true, e = true, i = true, o = true, u = true, y = true }
 local MIN_LENGTH = 10
 local THRESHOLD = 3
+local MIN_NAMES = 3
+local WINDOW = 300
+local MAX_SOURCES = 65536
+
+-- source address -> up to MIN_NAMES {label, last seen} pairs, newest last
+local recent = {}
+local sources = 0
 
 function init(args)
   local needs = {}
@@ -81,12 +97,48 @@ local function score(label)
   return s
 end
 
+-- Records a scoring label for a source at time now; true once the source
+-- has MIN_NAMES distinct scoring labels within WINDOW seconds.
+local function enough_names(source, label, now)
+  local seen = recent[source]
+  if seen == nil then
+    if sources >= MAX_SOURCES then
+      recent = {}
+      sources = 0
+    end
+    seen = {}
+    recent[source] = seen
+    sources = sources + 1
+  end
+  local kept = {}
+  for _, entry in ipairs(seen) do
+    if entry[1] ~= label and now - entry[2] <= WINDOW then
+      kept[#kept + 1] = entry
+    end
+  end
+  kept[#kept + 1] = { label, now }
+  if #kept > MIN_NAMES then
+    table.remove(kept, 1)
+  end
+  recent[source] = kept
+  return #kept >= MIN_NAMES
+end
+
 function match(args)
   local name = args["buffer"]
   if name == nil or #name == 0 then
     return 0
   end
-  if score(chosen_label(string.lower(tostring(name)))) >= THRESHOLD then
+  local label = chosen_label(string.lower(tostring(name)))
+  if score(label) < THRESHOLD then
+    return 0
+  end
+  local ok, _, source = pcall(SCFlowTuple)
+  local ok_time, _, now = pcall(SCFlowTimestamps)
+  if not ok or source == nil or not ok_time or now == nil then
+    return 0
+  end
+  if enough_names(source, label, now) then
     return 1
   end
   return 0

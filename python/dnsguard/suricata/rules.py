@@ -817,13 +817,13 @@ def tunnel_c2_rules() -> list[Rule]:
 def lua_rules() -> list[Rule]:
     return [Rule(
         sid=9_073_001,
-        msg="DNSGUARD DGA Generic High Lexical DGA Score Query",
+        msg="DNSGUARD DGA Generic Multiple High Lexical DGA Score Queries",
         body='requires: version < 8; dns.query; lua:dnsguard-dga.lua; '
              "threshold:type limit, track by_src, count 1, seconds 300;",
         classtype="bad-unknown",
         metadata=_meta(severity="Minor", confidence="Low", technique="T1568.002",
                        updated=OFFICE_TUNING),
-        rev=2,
+        rev=3,  # 3: three distinct scoring labels from one source within 300 s (the script)
     )]
 
 
