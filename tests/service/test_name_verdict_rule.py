@@ -75,3 +75,18 @@ def test_a_reported_host_counts_as_drawing_for_the_cooldown():
     # Long after the window, within the cooldown: the host is still a known bot.
     assert [v.name for v in d.decide([Candidate(900.0, BOT, "xresolving03.com", rcode=OK)], now=900.0).names] \
         == ["xresolving03.com"]
+
+
+def test_another_spelling_of_a_named_name_gets_no_second_verdict():
+    """The decision cache is keyed by the query as asked; the verdict is per name."""
+    d = Decider(RuleScorer(), DecideSettings(verdict_ttl=600))
+    for spelling, ts in ((ADTECH, 1.0), (ADTECH.upper(), 1.5), (ADTECH + ".", 1.7)):
+        assert d.decide([Candidate(ts, BROWSER, spelling, rcode=OK)], now=ts).names == []  # each held, cached
+    d.decide([Candidate(2.0, BOT, "xbbbbbbbbbbb.com", rcode=NX)], now=2.0)
+    out = d.decide([Candidate(3.0, BOT, ADTECH, rcode=OK)], now=3.0)
+    assert [v.name for v in out.names] == [ADTECH]
+    later = [Candidate(4.0, BOT, ADTECH.upper(), rcode=OK), Candidate(4.5, BOT, ADTECH + ".", rcode=OK)]
+    assert d.decide(later, now=4.5).names == []
+    # Once the verdict has expired, the name may be named again.
+    d.decide([Candidate(700.0, BOT, "xcccccccccccc.com", rcode=NX)], now=700.0)
+    assert [v.name for v in d.decide([Candidate(701.0, BOT, ADTECH.upper(), rcode=OK)], now=701.0).names] == [ADTECH]

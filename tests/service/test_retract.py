@@ -183,7 +183,7 @@ def test_control_socket_is_owner_only_and_answers_list_and_retract(tmp_path, sco
             assert done["ok"] and done["retracted"] == [{"key": "n:" + DGA, "had_verdict": True}]
             assert len(service.journal) == 0
             # The same name again from the sensor: no new verdict while retracted.
-            service.decider.cache.clear()
+            assert len(service.decider.cache) == 0 and len(service.decider.named) == 0  # the retraction forgot them
             service.queue.put(Candidate(time.time(), "10.0.0.9", DGA, rcode=3))
             await wait_for(lambda: service.journal.stats.suppressed == 1, 10)
             assert len(service.journal) == 0

@@ -268,7 +268,7 @@ class Service:
                 for sink in (self.zeek, self.suricata):
                     if sink is not None:
                         sink.offer([retraction])
-        self.decider.cache.clear()
+        self.decider.forget()
         log.info("retracted %s (by %s)", ", ".join(keys), by or "?")
         return {"ok": True, "retracted": out, "until": now + span}
 

@@ -107,6 +107,10 @@ class Decider:
 
     def __post_init__(self) -> None:
         self.cache: ExpiringCache[Scored] = ExpiringCache(self.settings.cache_entries)
+        self.named: ExpiringCache[bool] = ExpiringCache(self.settings.cache_entries)
+        """Names that got a model verdict, until it expires.  The cache above is
+        keyed by the query as asked, so another spelling of a named name
+        (``KBZ.com``, ``kbz.com.``) still holds it as held."""
         self.hosts = HostAggregator(self.settings.hosts)
         self.once = OncePerWindow(self.settings.hosts.window)
         self.tagger = (DeviceTagger(self.settings.devices, self.settings.device_min_names)
@@ -145,7 +149,13 @@ class Decider:
             self.scorer = scorer
         if indicators is not None:
             self.indicators = indicators
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop every cached decision and the memory of names already named
+        (after a reload or a retraction, what was decided may be stale)."""
         self.cache.clear()
+        self.named.clear()
 
     def decide(self, batch: Iterable[Candidate], now: float) -> Outcome:
         out = Outcome()
@@ -181,7 +191,6 @@ class Decider:
                     known.append((cand, scored))
         hs, vt = self.settings.host_threshold, self.settings.verdict_threshold
         tagger = self.tagger
-        named: set[str] = set()  # held names made verdicts in this batch (later candidates still carry them held)
         for cand, scored in known:
             if tagger is not None and tagger.knows(scored.registered):
                 tag = tagger.observe(cand.orig_h, scored.fqdn, scored.registered)
@@ -198,8 +207,7 @@ class Decider:
                     # Windows run on sensor time (pcaps replay the past); the verdict's
                     # lifetime in the journal runs on service time, like name verdicts.
                     out.hosts.append(replace(host, created=now))
-            if scored.held(vt) and scored.fqdn not in named and self.may_name(cand):
-                named.add(scored.fqdn)
+            if scored.held(vt) and self.named.get(scored.fqdn, now) is None and self.may_name(cand):
                 self._name(cand, scored, now, out)
         self.stats.host_verdicts += len(out.hosts)
         return out
@@ -228,6 +236,7 @@ class Decider:
         )
         if isinstance(cand.query, str):
             self.cache.put(cand.query, replace(scored, verdict=name_verdict), name_verdict.expires_at)
+        self.named.put(scored.fqdn, True, name_verdict.expires_at)
         out.names.append(name_verdict)
         self.stats.name_verdicts += 1
 
