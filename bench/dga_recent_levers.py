@@ -47,7 +47,7 @@ from dga_eval import CDN_FILE, ROOT, fold_train_mask, folds_of, load_split, tpr_
 from dga_recent_eval import read_names  # noqa: E402
 
 BENIGN = ROOT / "data" / "benign"
-REGISTERED, FQDNS = "recent-popular-2025.txt", "recent-popular-fqdn-2025.txt"
+REGISTERED, FQDNS, FQDNS_MORE = "recent-popular-2025.txt", "recent-popular-fqdn-2025.txt", "recent-popular-fqdn-2025-more.txt"
 SUFFIX_SALT = 0x51FF1C
 LEVERS = ("base", "suffix", "suffix-half", "clean-0.001", "clean-0.01", "recent-fqdn")
 NOT_SCORED = ("allowlisted:", "invalid:", "public-suffix")
@@ -72,9 +72,10 @@ class Negatives:
         return [r.split(".", 1)[1] for r, s in zip(self.registered, self.scored, strict=True) if s]
 
 
-def recent_negatives(trained: set[str], scorer: Scorer) -> Negatives:
+def recent_negatives(trained: set[str], scorer: Scorer, fqdn_files: list[Path]) -> Negatives:
     registered = read_names(BENIGN / REGISTERED)
-    names = list(dict.fromkeys(registered + read_names(BENIGN / FQDNS)))
+    fqdns = [n for path in fqdn_files for n in read_names(path)]
+    names = list(dict.fromkeys(registered + fqdns))
     res = scorer.score_arrays(names)
     new = [i for i, reg in enumerate(res.split.registered) if not reg or reg not in trained]
     reg_set = set(registered)
@@ -154,6 +155,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--lever", nargs="+", choices=LEVERS, default=list(LEVERS))
+    ap.add_argument("--fqdns", type=Path, nargs="+", default=[BENIGN / FQDNS, BENIGN / FQDNS_MORE],
+                    help="the FQDN lists (default: Umbrella's top 28,567, both files)")
     ap.add_argument("--bootstrap", type=int, default=500,
                     help="resamples of the recent names for the intervals (0: none)")
     args = ap.parse_args()
@@ -162,8 +165,9 @@ def main() -> int:
     corpus, split = load_split(args.seed)
     trained = {f"{corpus.labels[i]}.{corpus.suffixes[i]}" for i in np.flatnonzero(~corpus.is_dga)}
     scorer = Scorer(allowlist=build(read_entries(CDN_FILE)))
-    recent = recent_negatives(trained, scorer)
+    recent = recent_negatives(trained, scorer, args.fqdns)
     fqdn_train = sorted({r for r in scorer.score_arrays(read_names(BENIGN / FQDNS)).split.registered if r} - trained)
+    fqdn_train = [] if "recent-fqdn" not in args.lever else fqdn_train
     test_suffixes = [corpus.suffixes[i] for i in split.test]
     cal_suffixes = [corpus.suffixes[i] for i in split.cal]
     benign_suffixes = [corpus.suffixes[i] for i in split.train]

@@ -20,7 +20,8 @@ from dnsguard.names import Rejected, normalize
 
 SOURCE = Path("data/benign/top-registered-domains.txt")
 TARGET = Path("python/dnsguard/data/allowlist-top-domains.txt")
-RECENT_SOURCES = (Path("data/benign/recent-popular-2025.txt"), Path("data/benign/recent-popular-fqdn-2025.txt"))
+RECENT_SOURCES = (Path("data/benign/recent-popular-2025.txt"), Path("data/benign/recent-popular-fqdn-2025.txt"),
+                  Path("data/benign/recent-popular-fqdn-2025-more.txt"))
 RECENT_TARGET = Path("python/dnsguard/data/popular-recent.txt")
 
 # Dynamic-DNS / free-hosting providers and shared-platform host names: one
@@ -42,7 +43,8 @@ RECENT_HEADER = """\
 # dnsguard: registered domains popular in 2024/2025, matched exactly (no sub-domains).
 # Derived by feeds/make_allowlist.py from data/benign/recent-popular-2025.txt (ranks
 # 1-7,419 of a Tranco-style top list) and the registered domains of
-# data/benign/recent-popular-fqdn-2025.txt (Umbrella's top 10,000 host names of 2025-10-22).
+# data/benign/recent-popular-fqdn-2025.txt and recent-popular-fqdn-2025-more.txt (Umbrella's
+# top 28,567 host names of 2025-10-22).
 # Only the known-DGA forecast reads it: a short-name algorithm (QSnatch: 3-6 letters on
 # 100+ suffixes) computes real popular domains (nic.de, ddns.net, gov.ru, cutt.ly), and
 # such a name must not become an indicator.  Exact match, so that a dynamic-DNS apex

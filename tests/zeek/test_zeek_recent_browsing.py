@@ -1,5 +1,5 @@
 """Zeek alone on hosts browsing today's popular Internet (tools/browsing):
-31 benign hosts resolving only names of two 2024/2025 popularity lists,
+31 benign hosts resolving only names of the 2024/2025 popularity lists,
 one with every random-looking name of them.  No host may get a notice or a
 dnsguard.log detection (the other paths: tests/service/test_recent_browsing.py)."""
 
