@@ -17,6 +17,7 @@ then scores the whole recent list with its default allowlists: what a user
 would see.
 
 Usage: .venv/bin/python bench/dga_recent_eval.py [--benign FILE ...] [--folds 5] [--seed 3] [--top 25]
+(by default all three recent lists: a row for each, and one for the pool)
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from dnsguard.dga.scoring import Scorer
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dga_eval import CDN_FILE, ROOT, auc, fold_train_mask, folds_of, load_split, tpr_at  # noqa: E402
 
-DEFAULT_BENIGN = ROOT / "data" / "benign" / "recent-popular-2025.txt"
+DEFAULT_BENIGN = [ROOT / "data" / "benign" / f for f in (
+    "recent-popular-2025.txt", "recent-popular-fqdn-2025.txt", "recent-popular-fqdn-2025-more.txt")]
 FPRS = (0.01, 0.001, 0.0001)
 
 
@@ -65,7 +67,8 @@ def row(label: str, names: int, neg: np.ndarray, pos: np.ndarray, thr: float) ->
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--benign", type=Path, nargs="+", default=[DEFAULT_BENIGN])
+    ap.add_argument("--benign", type=Path, nargs="+", default=DEFAULT_BENIGN,
+                    help="recent lists (default: all three in data/benign); a row per list and one pooled")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--top", type=int, default=25, help="how many of the highest-scoring recent names to list")
@@ -116,7 +119,14 @@ def main() -> int:
           "| FPR @ score>=0.5 |")
     print("|---|---|---|---|---|---|---|---|")
     print(row("2015/16 list, held-out slice (dga_eval.py)", len(test_labels), o, p, thr))
-    print(row("recent list, names new to training", len(recent), n, p, thr))
+    if len(args.benign) > 1:
+        for path in args.benign:
+            members = set(read_names(path))
+            mask = np.array([name in members for name in recent])
+            print(row(f"{path.name}, names new to training", int(mask.sum()),
+                      np.concatenate([fold[mask] for fold in new_neg]), p, thr))
+    print(row("recent lists pooled, names new to training" if len(args.benign) > 1
+              else "recent list, names new to training", len(recent), n, p, thr))
     print()
     print(f"## The {args.top} highest-scoring recent names (mean over the folds' models)")
     print()
