@@ -385,7 +385,7 @@ def main() -> int:
             held_set = set(held)
             train_mask = fold_train_mask(corpus, train_b, held)
             tl = time.perf_counter()
-            model = T.fit(corpus.subset(train_mask), cal_labels, seed=7 + k, attribute=False)
+            model = T.fit(corpus.subset(train_mask), cal_labels, seed=7 + k, attribute=False, suffix_token=False)
             lin_s = time.perf_counter() - tl
 
             # The linear model's training names (its synthetic labels with its seed), less an inner

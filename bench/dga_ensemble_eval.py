@@ -282,14 +282,14 @@ def main() -> int:
             if fam and T.fold_group(fam) not in held_set:
                 train_mask[i] = True
                 dga_train.append(corpus.labels[i])
-        model = T.fit(corpus.subset(train_mask), cal_labels, seed=7 + k, attribute=False)
+        model = T.fit(corpus.subset(train_mask), cal_labels, seed=7 + k, attribute=False, suffix_token=False)
         dga_lm = CharLM(dga_train, args.order)
         aug = None
         if args.augment:
             plain = T.synthetic_labels
             T.synthetic_labels = lambda n, seed, plain=plain: plain(n, seed) + styled_labels(args.augment, seed)
             try:
-                aug = T.fit(corpus.subset(train_mask), cal_labels, seed=7 + k, attribute=False)
+                aug = T.fit(corpus.subset(train_mask), cal_labels, seed=7 + k, attribute=False, suffix_token=False)
             finally:
                 T.synthetic_labels = plain
 

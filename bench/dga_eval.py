@@ -220,6 +220,9 @@ def main() -> int:
     args = ap.parse_args()
     t0 = time.perf_counter()
     corpus, (test_b, cal_b, train_b, test_labels, cal_labels) = load_split(args.seed)
+    # the detector weighs the public suffix too (train.SUFFIX_TOKEN): labels travel with their suffixes
+    cal = (cal_labels, [corpus.suffixes[i] for i in cal_b])
+    test = (test_labels, [corpus.suffixes[i] for i in test_b])
     is_dga = corpus.is_dga
     test_registered = [f"{corpus.labels[i]}.{corpus.suffixes[i]}" for i in test_b]
     fq_rng = np.random.default_rng(args.seed + 100)
@@ -230,7 +233,7 @@ def main() -> int:
     families = sorted({f for f in corpus.family if f})
     folds = folds_of(families, args.folds, args.seed)
     if args.only_attribution:
-        attribution(corpus, train_b, cal_labels, test_labels, args.seed, folds[: args.heldout_folds])
+        attribution(corpus, train_b, cal, test, args.seed, folds[: args.heldout_folds])
         return 0
     print(f"# leave-families-out, {args.folds} folds; {len(families)} families "
           f"({int(is_dga.sum())} DGA names), benign train {len(train_b)}, calibration {len(cal_b)}, "
@@ -242,13 +245,13 @@ def main() -> int:
     for k, held in enumerate(folds):
         held_set = set(held)
         train_mask = fold_train_mask(corpus, train_b, held)
-        model = T.fit(corpus.subset(train_mask), cal_labels, seed=7 + k, attribute=False)
-        neg_scores.append(model.scores(F.encode(test_labels)))
+        model = T.fit(corpus.subset(train_mask), cal[0], seed=7 + k, attribute=False, calibration_suffixes=cal[1])
+        neg_scores.append(model.scores(F.encode(test[0]), None, test[1]))
         for fam in families:
             if T.fold_group(fam) in held_set:
-                labels = [corpus.labels[i] for i, f in enumerate(corpus.family) if f == fam]
-                enc = F.encode(labels)
-                pos_scores[fam] = model.scores(enc)
+                rows = [i for i, f in enumerate(corpus.family) if f == fam]
+                enc = F.encode([corpus.labels[i] for i in rows])
+                pos_scores[fam] = model.scores(enc, None, [corpus.suffixes[i] for i in rows])
                 base_pos[fam] = F.lexical_stats(enc).entropy
         scorer = Scorer(model, allowlist=cdn_allow)
         for names, raw_out, full_out in ((fqdn_benign, fq_model, fq_scorer), (fqdn_cdn, cdn_model, cdn_scorer)):
@@ -294,7 +297,7 @@ def main() -> int:
         print(f"| {fam} | {fold_of[T.fold_group(fam)]} | {len(s)} | {(s >= thr).mean():.3f} | {np.median(s):.3f} |")
 
     if not args.skip_attribution:
-        attribution(corpus, train_b, cal_labels, test_labels, args.seed, folds[: args.heldout_folds])
+        attribution(corpus, train_b, cal, test, args.seed, folds[: args.heldout_folds])
     print(f"\n(evaluation took {time.perf_counter() - t0:.0f}s)")
     return 0
 
@@ -302,8 +305,8 @@ def main() -> int:
 def attribution(
     corpus: T.Corpus,
     train_b: np.ndarray,
-    cal_labels: list[str],
-    test_labels: list[str],
+    cal: tuple[list[str], list[str]],
+    test: tuple[list[str], list[str]],
     seed: int,
     heldout: Sequence[Sequence[str]] = (),
 ) -> None:
@@ -318,12 +321,12 @@ def attribution(
                 train_mask[i] = True
             else:
                 test_rows.append(i)
-    model = T.fit(corpus.subset(train_mask), cal_labels, seed=seed)
+    model = T.fit(corpus.subset(train_mask), cal[0], seed=seed, calibration_suffixes=cal[1])
     labels = [corpus.labels[i] for i in test_rows]
     truth = [corpus.family[i] for i in test_rows]
     enc = F.encode(labels)
-    s = model.scores(enc)
-    neg = model.scores(F.encode(test_labels))
+    s = model.scores(enc, None, [corpus.suffixes[i] for i in test_rows])
+    neg = model.scores(F.encode(test[0]), None, test[1])
     probs = model.family_probabilities(model.family_tokens(enc), [corpus.suffixes[i] for i in test_rows], enc.lengths)
     best = probs.argmax(axis=1)
     top = probs.max(axis=1)
@@ -357,7 +360,7 @@ def attribution(
     logp = model.family_log_probabilities(model.family_tokens(enc), [corpus.suffixes[i] for i in test_rows], enc.lengths)
     column = {f: c for c, f in enumerate(model.families)}
     seen = StudySet(logp, np.array([column[t] for t in truth]), s >= model.threshold, named, model.families, truth)
-    unseen = [heldout_fold(corpus, train_b, cal_labels, held, seed, k) for k, held in enumerate(heldout)]
+    unseen = [heldout_fold(corpus, train_b, cal, held, seed, k) for k, held in enumerate(heldout)]
     abstain_study(seen, one_host, unseen, seed)
 
 
@@ -531,7 +534,7 @@ def generator_hosts(
         flat = [sp for h in hosts for sp in h]
         host_of = np.repeat(np.arange(len(hosts)), [len(h) for h in hosts])
         enc = F.encode([a for a, _ in flat])
-        flagged = model.scores(enc) >= model.threshold
+        flagged = model.scores(enc, None, [b for _, b in flat]) >= model.threshold
         probs = model.family_probabilities(model.family_tokens(enc), [b for _, b in flat], enc.lengths)
         named = [model.families[b] if p >= model.family_min_probability else "unknown"
                  for b, p in zip(probs.argmax(axis=1), probs.max(axis=1), strict=True)]
@@ -648,7 +651,8 @@ def rates(decided: np.ndarray, truth: np.ndarray) -> tuple[float, float, float]:
 
 
 def heldout_fold(
-    corpus: T.Corpus, train_b: np.ndarray, cal_labels: list[str], held: Sequence[str], seed: int, k: int
+    corpus: T.Corpus, train_b: np.ndarray, cal: tuple[list[str], list[str]], held: Sequence[str], seed: int,
+    k: int,
 ) -> StudySet:
     """Retrain detector and attributor without the fold's families; their names as a study set."""
     t0 = time.perf_counter()
@@ -662,7 +666,7 @@ def heldout_fold(
                 rows.append(i)
             else:
                 train_mask[i] = True
-    model = T.fit(corpus.subset(train_mask), cal_labels, seed=7 + k)
+    model = T.fit(corpus.subset(train_mask), cal[0], seed=7 + k, calibration_suffixes=cal[1])
     labels = [corpus.labels[i] for i in rows]
     suffixes = [corpus.suffixes[i] for i in rows]
     enc = F.encode(labels)
@@ -673,7 +677,7 @@ def heldout_fold(
     logp = model.family_log_probabilities(tokens, suffixes, enc.lengths)
     print(f"held-out fold {k} ({', '.join(held)}): trained with attributor in "
           f"{time.perf_counter() - t0:.0f}s", file=sys.stderr)
-    return StudySet(logp, np.full(len(rows), -1), model.scores(enc) >= model.threshold, named,
+    return StudySet(logp, np.full(len(rows), -1), model.scores(enc, None, suffixes) >= model.threshold, named,
                     model.families, [corpus.family[i] for i in rows], f"fold {k}")
 
 

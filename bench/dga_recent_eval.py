@@ -71,6 +71,8 @@ def main() -> int:
                     help="recent lists (default: all three in data/benign); a row per list and one pooled")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--suffix-token", action="store_true",
+                    help="train the detector with train.fit's public-suffix token (off in the shipped model)")
     ap.add_argument("--top", type=int, default=25, help="how many of the highest-scoring recent names to list")
     args = ap.parse_args()
     t0 = time.perf_counter()
@@ -99,12 +101,14 @@ def main() -> int:
     for k, held in enumerate(folds):
         held_set = set(held)
         model = T.fit(corpus.subset(fold_train_mask(corpus, train_b, held)), cal_labels, seed=7 + k,
-                      attribute=False)
-        old_neg.append(model.scores(F.encode(test_labels)))
+                      attribute=False, calibration_suffixes=[corpus.suffixes[i] for i in cal_b],
+                      suffix_token=args.suffix_token)
+        old_neg.append(model.scores(F.encode(test_labels), None, [corpus.suffixes[i] for i in test_b]))
         for fam in families:
             if T.fold_group(fam) in held_set:
-                pos.append(model.scores(F.encode([corpus.labels[i] for i, f in enumerate(corpus.family)
-                                                  if f == fam])))
+                rows = [i for i, f in enumerate(corpus.family) if f == fam]
+                pos.append(model.scores(F.encode([corpus.labels[i] for i in rows]), None,
+                                        [corpus.suffixes[i] for i in rows]))
         s = Scorer(model, allowlist=cdn_allow).score_arrays(recent).score
         new_neg.append(s)
         per_name += s / len(folds)

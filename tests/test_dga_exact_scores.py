@@ -86,7 +86,7 @@ def ref_grams(enc: F.Encoded, orders) -> tuple[list[np.ndarray], list[np.ndarray
     return hashes, valid
 
 
-def ref_detector_scores(model: M.Model, labels: list[str]) -> np.ndarray:
+def ref_detector_scores(model: M.Model, labels: list[str], suffixes: list[str]) -> np.ndarray:
     enc = F.encode(labels)
     if enc.count == 0:
         return np.zeros(0)
@@ -103,7 +103,11 @@ def ref_detector_scores(model: M.Model, labels: list[str]) -> np.ndarray:
     for kind, b in enumerate(F.meta_buckets(stats)):
         h = np.asarray(b, dtype=np.uint32) * np.uint32(64) + np.uint32(kind + 1) + np.uint32(0x27D4EB2F)
         meta += model.weights[(h * np.uint32(0x9E3779B1)) >> shift]
-    z = (grams + meta) * (enc.lengths.astype(np.float64) + 2.0) ** (-model.scale_power) + model.bias
+    total = grams + meta
+    if model.detector_suffix:  # one token for the public suffix (models from 2026-12-04 on)
+        total = total + np.array([model.weights[int(F.string_hashes([suf], M.DETECTOR_SUFFIX_SALT)[0] >> shift)]
+                                  for suf in suffixes], dtype=np.float64)
+    z = total * (enc.lengths.astype(np.float64) + 2.0) ** (-model.scale_power) + model.bias
     return 1.0 / (1.0 + np.exp(-np.clip(z, -60.0, 60.0)))
 
 
@@ -137,7 +141,7 @@ def reference(scorer: Scorer, names: list[str | bytes], allow: list[str] | None 
     labels = [rows[i][3] for i in scored]
     suffixes = [rows[i][2] for i in scored]
     score = np.zeros(len(names))
-    score[scored] = ref_detector_scores(model, labels)
+    score[scored] = ref_detector_scores(model, labels, suffixes)
     logits = ref_family_logits(model, labels, suffixes) if scored else np.zeros((0, len(model.families)))
     z = logits.astype(np.float64)
     z -= z.max(axis=1, keepdims=True)

@@ -31,14 +31,16 @@ def test_corpus_skips_reserved_families_and_bad_lines(tmp_path):
 
 def test_same_data_same_weights_and_model_round_trips(tmp_path):
     corpus = T.load_corpus(fake_repo(tmp_path), use_generators=False)
-    a = T.fit(corpus, BENIGN, seed=3, epochs=2, synthetic=50)
-    b = T.fit(corpus, BENIGN, seed=3, epochs=2, synthetic=50)
+    suffixes = ["com"] * len(BENIGN)
+    a = T.fit(corpus, BENIGN, seed=3, epochs=2, synthetic=50, calibration_suffixes=suffixes)
+    b = T.fit(corpus, BENIGN, seed=3, epochs=2, synthetic=50, calibration_suffixes=suffixes)
     np.testing.assert_array_equal(a.weights, b.weights)
     assert a.bias == b.bias and a.families == ("ramnit",)
     path = tmp_path / "m.npz"
     a.save(path)
     loaded = M.load(path)
     assert loaded.families == a.families and loaded.bits == a.bits
+    assert loaded.detector_suffix == T.SUFFIX_TOKEN
     np.testing.assert_allclose(loaded.weights, a.weights)
 
 
@@ -47,3 +49,42 @@ def test_variant_files_merge_into_one_family():
     assert T.family_of("qsnatch_b") == "qsnatch"
     assert T.fold_group("mirai") == T.fold_group("ranbyus")
     assert not T.RESERVED & {T.family_of(s) for s in ("murofet", "ramnit", "qsnatch")}
+
+
+def test_a_suffix_token_detector_scores_the_suffix_and_round_trips(tmp_path):
+    """With ``suffix_token`` the detector weighs the public suffix: the scorer's
+    fast path gives the training reference's logits, and the flag survives a
+    save and load (files without it read as a label-only detector)."""
+    import pytest
+    from dnsguard.dga import features as F
+    from dnsguard.dga.allowlist import build
+    from dnsguard.dga.scoring import Scorer
+
+    corpus = T.load_corpus(fake_repo(tmp_path), use_generators=False)
+    cal = ["bakery", "library", "cinema"]
+    with pytest.raises(ValueError, match="suffixes"):
+        T.fit(corpus, cal, seed=3, epochs=2, synthetic=50, suffix_token=True)
+    model = T.fit(corpus, cal, seed=3, epochs=2, synthetic=50, suffix_token=True,
+                  calibration_suffixes=["com", "org", "co.uk"])
+    assert model.detector_suffix
+    labels = ["qwxzkvjrtplm", "qwxzkvjrtplm", "google", "bookshop"]
+    suffixes = ["com", "ru", "com", "co.uk"]
+    reference = T.detector_logits(
+        T.sparse_tokens(labels, model.bits, extra=T.suffix_tokens(suffixes)), model.weights, model.bias)
+    np.testing.assert_allclose(model.logits(F.encode(labels), None, suffixes), reference, rtol=1e-6, atol=1e-6)
+    # The same label under two suffixes scores differently, and only by the suffix weight.
+    z = model.logits(F.encode(labels), None, suffixes)
+    assert z[0] != z[1]
+    with pytest.raises(ValueError, match="suffix"):
+        model.scores(F.encode(labels))
+    # The scorer passes each name's public suffix.
+    names = [f"{lab}.{suf}" for lab, suf in zip(labels, suffixes, strict=True)]
+    res = Scorer(model, allowlist=build([])).score_arrays(names)
+    np.testing.assert_allclose(res.score, 1 / (1 + np.exp(-reference)), rtol=1e-6)
+    path = tmp_path / "suffix.npz"
+    model.save(path)
+    assert M.load(path).detector_suffix
+    plain = T.fit(corpus, cal, seed=3, epochs=2, synthetic=50, suffix_token=False)
+    plain.save(path)
+    assert not M.load(path).detector_suffix
+    np.testing.assert_allclose(plain.scores(F.encode(labels)), plain.scores(F.encode(labels), None, suffixes))

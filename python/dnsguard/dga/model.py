@@ -21,6 +21,7 @@ Weights are plain numpy arrays in one ``.npz`` file; nothing is pickled.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -32,6 +33,8 @@ from dnsguard.dga import features as F
 
 FORMAT_VERSION = 1
 SUFFIX_SALT = 0x5F3759DF
+DETECTOR_SUFFIX_SALT = 0x51FF1C
+"""Salt of the detector's public-suffix token (``Model.detector_suffix``)."""
 DEFAULT_MODEL = "data/dga-model.npz"
 
 
@@ -58,6 +61,10 @@ class Model:
     """Detector n-gram orders (1-5 in models before family_scheme 2)."""
     scale_power: float = F.DETECTOR_SCALE_POWER
     """Detector length scaling exponent (0.5 in older models)."""
+    detector_suffix: bool = False
+    """The detector also has one token for the public suffix (a training
+    option since 2026-12-04, docs/dga-model.md); its logits then need the
+    names' suffixes."""
     """Attributor token set: 1 = the detector's 1-5-grams and statistics
     (models trained before it existed), 2 = ``features.attribution_tokens``."""
     _fast: dict = field(default_factory=dict, compare=False, repr=False, init=False)
@@ -69,19 +76,37 @@ class Model:
             return F.tokens(enc, stats)
         return F.attribution_tokens(enc, stats)
 
-    def logits(self, enc: F.Encoded, stats: F.LexicalStats | None = None) -> np.ndarray:
-        """Detector logits, one per label, without building sparse tokens."""
+    def logits(
+        self, enc: F.Encoded, stats: F.LexicalStats | None = None, suffixes: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """Detector logits, one per label, without building sparse tokens.
+
+        ``suffixes`` (the public suffix of each label's name) are needed, and
+        only read, when the model has a suffix token."""
         if enc.count == 0:
             return np.zeros(0, dtype=np.float64)
         if stats is None:
             stats = F.lexical_stats(enc, entropy=False)
         grams = self.detector_tables().gram_sums(enc)
         total = grams + F.meta_sums(stats, self.weights, self.bits)
+        if self.detector_suffix:
+            total = total + self.suffix_weights(suffixes, enc.count)
         return total * F.length_scale(enc.lengths, self.scale_power) + self.bias
 
-    def scores(self, enc: F.Encoded, stats: F.LexicalStats | None = None) -> np.ndarray:
+    def suffix_weights(self, suffixes: Sequence[str] | None, count: int) -> np.ndarray:
+        """The detector weight of each name's public-suffix token (one lookup per distinct suffix)."""
+        if suffixes is None or len(suffixes) != count:
+            raise ValueError("this model's detector scores the public suffix too: pass one suffix per label")
+        distinct: dict[str, int] = {}
+        inverse = np.fromiter((distinct.setdefault(x, len(distinct)) for x in suffixes), dtype=np.intp, count=count)
+        rows = F.table_index(F.string_hashes(list(distinct), DETECTOR_SUFFIX_SALT), self.bits)
+        return self.weights[rows].astype(np.float64)[inverse]
+
+    def scores(
+        self, enc: F.Encoded, stats: F.LexicalStats | None = None, suffixes: Sequence[str] | None = None
+    ) -> np.ndarray:
         """DGA-likeness in [0, 1]."""
-        z = np.clip(self.logits(enc, stats), -60.0, 60.0)
+        z = np.clip(self.logits(enc, stats, suffixes), -60.0, 60.0)
         return 1.0 / (1.0 + np.exp(-z))
 
     def family_logits(self, tokens: F.Tokens, suffixes: list[str], lengths: np.ndarray) -> np.ndarray:
@@ -156,6 +181,7 @@ class Model:
             family_scheme=np.int64(self.family_scheme),
             orders=np.array(self.orders, dtype=np.int64),
             scale_power=np.float64(self.scale_power),
+            detector_suffix=np.int64(self.detector_suffix),
         )
 
 
@@ -220,4 +246,5 @@ def _read(path: Path) -> Model:
             family_scheme=int(z["family_scheme"]) if "family_scheme" in z.files else 1,
             orders=tuple(int(k) for k in z["orders"]) if "orders" in z.files else F.ORDERS,
             scale_power=float(z["scale_power"]) if "scale_power" in z.files else 0.5,
+            detector_suffix=bool(int(z["detector_suffix"])) if "detector_suffix" in z.files else False,
         )

@@ -199,7 +199,9 @@ class Scorer:
             labels = split.label if scored.size == n else _pick(split.label, scored)
             enc = F.encode(labels)
             stats = F.lexical_stats(enc, entropy=False)
-            s = self.model.scores(enc, stats)
+            suffixes = (split.suffix if scored.size == n else _pick(split.suffix, scored)) \
+                if self.model.detector_suffix else None
+            s = self.model.scores(enc, stats, suffixes)
             score[scored] = s
             flagged = np.flatnonzero(s >= self.model.threshold)
             if flagged.size:

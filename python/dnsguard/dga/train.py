@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from dnsguard.dga import features as F
-from dnsguard.dga.model import Model, family_context
+from dnsguard.dga.model import DETECTOR_SUFFIX_SALT, Model, family_context
 
 RESERVED = frozenset(
     ["bazarbackdoor", "bigviktor", "chinad", "corebot", "darkcracks", "dircrypt", "enviserv", "gozi", "locky", "m0yv", "matsnu", "monerodownloader", "mydoom", "ngioweb", "padcrypt", "qadars", "reconyc", "sharkbot", "tinba", "vawtrak", "vidro", "zloader"]
@@ -54,6 +54,13 @@ FAMILY_BITS = 16
 TARGET_FPR = 0.001
 SYNTHETIC_NAMES = 30_000
 CLEAN_FRACTION = 0.0
+SUFFIX_TOKEN = False
+"""Whether the detector gets a public-suffix token (an option since
+2026-12-04, off: docs/dga-model.md, "Three more levers").  It raises TPR at
+0.1 % FPR on recent FQDNs by 0.13-0.14, because those negatives are mostly
+``.com`` and most DGA names are not; the same prior drops ``.com`` DGA names
+(dnschanger 0.43 -> 0.13 of names at score >= 0.5, torpig's ``.com`` names
+0.60 -> 0.16), and a family that picks ``.com`` would walk past it."""
 
 
 @dataclass(frozen=True)
@@ -352,6 +359,23 @@ def synthetic_labels(n: int, seed: int) -> list[str]:
     return out
 
 
+def synthetic_suffixes(corpus: Corpus, n: int, seed: int) -> list[str]:
+    """Suffixes for the synthetic labels, drawn from the benign training names
+    (so the suffix token learns only from real names)."""
+    benign = [suf for suf, fam in zip(corpus.suffixes, corpus.family, strict=True) if not fam]
+    if n <= 0 or not benign:
+        return ["com"] * max(n, 0)
+    rng = np.random.default_rng(seed + 2000)
+    return [benign[i] for i in rng.integers(0, len(benign), n)]
+
+
+def suffix_tokens(suffixes: Sequence[str] | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """The detector's public-suffix token per row (``Model.detector_suffix``), or None."""
+    if suffixes is None:
+        return None
+    return F.string_hashes(list(suffixes), DETECTOR_SUFFIX_SALT), np.arange(len(suffixes), dtype=np.int64)
+
+
 def fit(
     train: Corpus,
     calibration_benign: Sequence[str],
@@ -362,18 +386,27 @@ def fit(
     attribute: bool = True,
     synthetic: int = SYNTHETIC_NAMES,
     clean: float = CLEAN_FRACTION,
+    suffix_token: bool = SUFFIX_TOKEN,
+    calibration_suffixes: Sequence[str] | None = None,
 ) -> Model:
-    """Train detector and attributor; shift the detector so 0.5 = target FPR."""
+    """Train detector and attributor; shift the detector so 0.5 = target FPR.
+
+    With ``suffix_token`` the detector also weighs the public suffix; the
+    synthetic random labels then get suffixes drawn from the benign training
+    names, so they teach nothing about suffixes, and ``calibration_suffixes``
+    (one per calibration label) are required."""
     t0 = time.perf_counter()
     rng = np.random.default_rng(seed)
     corpus = train
     extra = synthetic_labels(synthetic, seed)
     all_labels = [*corpus.labels, *extra]
+    all_suffixes = [*corpus.suffixes, *synthetic_suffixes(corpus, len(extra), seed)] if suffix_token else None
     all_y = np.concatenate((corpus.is_dga, np.ones(len(extra), dtype=bool)))
     perm = rng.permutation(len(all_labels))
     labels = [all_labels[i] for i in perm]
+    suffixes = [all_suffixes[i] for i in perm] if all_suffixes is not None else None
     y = all_y[perm]
-    x = sparse_tokens(labels, DETECTOR_BITS)
+    x = sparse_tokens(labels, DETECTOR_BITS, extra=suffix_tokens(suffixes))
     w, b = fit_detector(x, y, DETECTOR_BITS, epochs=epochs, seed=seed)
     if clean > 0:
         # the popularity lists hold some real DGA names: drop the benign
@@ -383,13 +416,18 @@ def fit(
         cut = np.quantile(z[benign], 1.0 - clean)
         keep = y | (z < cut)
         labels = [lab for lab, k in zip(labels, keep.tolist(), strict=True) if k]
+        if suffixes is not None:
+            suffixes = [suf for suf, k in zip(suffixes, keep.tolist(), strict=True) if k]
         y = y[keep]
-        x = sparse_tokens(labels, DETECTOR_BITS)
+        x = sparse_tokens(labels, DETECTOR_BITS, extra=suffix_tokens(suffixes))
         w, b = fit_detector(x, y, DETECTOR_BITS, epochs=epochs, seed=seed)
     if log:
         print(f"detector trained in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
 
-    calib = sparse_tokens(list(calibration_benign), DETECTOR_BITS)
+    if suffix_token and (calibration_suffixes is None or len(calibration_suffixes) != len(calibration_benign)):
+        raise ValueError("a suffix-token detector is calibrated on labels with their suffixes")
+    calib = sparse_tokens(list(calibration_benign), DETECTOR_BITS,
+                          extra=suffix_tokens(list(calibration_suffixes)) if suffix_token else None)
     z = detector_logits(calib, w, b)
     cut = float(np.quantile(z, 1.0 - TARGET_FPR)) if z.size else 0.0
     b -= cut
@@ -413,6 +451,7 @@ def fit(
     if log:
         print(f"attributor trained at {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     return Model(
+        detector_suffix=suffix_token,
         bits=DETECTOR_BITS,
         weights=w,
         bias=b,
@@ -438,17 +477,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=repo_root(), help="repository root")
     parser.add_argument("--out", type=Path, default=None, help="model file to write")
     parser.add_argument("--no-generators", action="store_true", help="data files only")
+    parser.add_argument("--suffix-token", action=argparse.BooleanOptionalAction, default=SUFFIX_TOKEN,
+                        help="give the detector a public-suffix token (docs/dga-model.md)")
     args = parser.parse_args(argv)
     out = args.out or args.root / "python" / "dnsguard" / "data" / "dga-model.npz"
     corpus = load_corpus(args.root, use_generators=not args.no_generators)
     train_mask, calib_mask = split_benign(corpus, 0.1, seed=11)
-    calib = corpus.subset(calib_mask).labels
+    calibration = corpus.subset(calib_mask)
+    calib = calibration.labels
     print(
         f"{int(corpus.is_dga.sum())} DGA names, {int((~corpus.is_dga).sum())} benign "
         f"({len(calib)} kept for calibration)",
         file=sys.stderr,
     )
-    model = fit(corpus.subset(train_mask), calib, log=True)
+    model = fit(corpus.subset(train_mask), calib, log=True, suffix_token=args.suffix_token,
+                calibration_suffixes=calibration.suffixes)
     model.save(out)
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)", file=sys.stderr)
     return 0
