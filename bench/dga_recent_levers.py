@@ -2,8 +2,8 @@
 
 `bench/dga_recent_eval.py` measures the shipped model type with negatives
 from 2024/2025 popularity lists that no fold trained on.  This script
-retrains the same detector (same split, folds, seeds, synthetic labels and
-length scale as `train.fit`) with one change at a time and reports TPR at
+trains each fold's detector with `train.fit` (same split, folds and seeds),
+one of its options changed at a time, and reports TPR at
 1 % and 0.1 % FPR against three negative sets: the 2015/16 held-out slice,
 the recent registered domains and the recent FQDNs (names new to training
 only, scored through the suffix walk and the CDN/cloud allowlist as a user's
@@ -12,16 +12,15 @@ scorer scores them).  Nothing here is shipped.
 Levers (``--lever``, several allowed):
 
 * ``base``: the shipped model type, for reference in the same run;
-* ``suffix``: one hashed token for the public suffix in the detector
-  (the attributor already has one; the detector has seen the label only);
-  the synthetic random labels get suffixes drawn from the benign training
-  names, so they teach nothing about suffixes;
+* ``suffix``: `train.fit`'s ``suffix_token`` option, one hashed token for
+  the public suffix in the detector (the attributor already has one; the
+  detector has seen the label only);
 * ``suffix-half``: the same with the suffix weights halved after training
   (a weaker prior; the factor was picked after seeing ``suffix``);
 * ``clean-0.001``, ``clean-0.01``: `train.fit`'s ``clean`` option, which
   drops the benign training names the first model finds most DGA-like and
   refits (the popularity lists hold some real DGA names);
-* ``recent-fqdn``: the registered domains of the Umbrella list added to the
+* ``recent-fqdn``: the registered domains of Umbrella's top 10,000 added to the
   benign training names; judged on the recent registered domains that
   neither list has (a newer benign list in training).
 
@@ -33,13 +32,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from dnsguard.dga import features as F
 from dnsguard.dga import train as T
 from dnsguard.dga.allowlist import build, read_entries
+from dnsguard.dga.model import DETECTOR_SUFFIX_SALT, Model
 from dnsguard.dga.scoring import Scorer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -48,7 +48,6 @@ from dga_recent_eval import read_names  # noqa: E402
 
 BENIGN = ROOT / "data" / "benign"
 REGISTERED, FQDNS, FQDNS_MORE = "recent-popular-2025.txt", "recent-popular-fqdn-2025.txt", "recent-popular-fqdn-2025-more.txt"
-SUFFIX_SALT = 0x51FF1C
 LEVERS = ("base", "suffix", "suffix-half", "clean-0.001", "clean-0.01", "recent-fqdn")
 NOT_SCORED = ("allowlisted:", "invalid:", "public-suffix")
 
@@ -88,30 +87,24 @@ def recent_negatives(trained: set[str], scorer: Scorer, fqdn_files: list[Path]) 
     )
 
 
-def suffix_tokens(suffixes: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    return F.string_hashes(suffixes, SUFFIX_SALT), np.arange(len(suffixes), dtype=np.int64)
-
-
-def detector(lever: str, labels: list[str], suffixes: list[str], y: np.ndarray, seed: int):
-    """Train one fold's detector; returns logit(labels, suffixes)."""
-    with_suffix = lever.startswith("suffix")
-
-    def tokens(lab: list[str], suf: list[str]) -> T.Sparse:
-        return T.sparse_tokens(lab, T.DETECTOR_BITS, extra=suffix_tokens(suf) if with_suffix else None)
-
-    x = tokens(labels, suffixes)
-    w, b = T.fit_detector(x, y, T.DETECTOR_BITS, seed=seed)
-    if lever.startswith("clean-"):
-        z = T.detector_logits(x, w, b)
-        cut = np.quantile(z[~y], 1.0 - float(lever.split("-")[1]))
-        keep = y | (z < cut)
-        labels = [lab for lab, k in zip(labels, keep.tolist(), strict=True) if k]
-        x, y = tokens(labels, [s for s, k in zip(suffixes, keep.tolist(), strict=True) if k]), y[keep]
-        w, b = T.fit_detector(x, y, T.DETECTOR_BITS, seed=seed)
+def fold_model(lever: str, train: T.Corpus, cal_labels: list[str], cal_suffixes: list[str], seed: int) -> Model:
+    """One fold's detector as ``train.fit`` trains it, with the lever's option."""
+    model = T.fit(train, cal_labels, seed=seed, attribute=False, suffix_token=lever.startswith("suffix"),
+                  clean=float(lever.split("-")[1]) if lever.startswith("clean-") else 0.0,
+                  calibration_suffixes=cal_suffixes)
     if lever == "suffix-half":
-        w = w.copy()
-        w[np.unique(F.table_index(F.string_hashes(sorted(set(suffixes)), SUFFIX_SALT), T.DETECTOR_BITS))] *= 0.5
-    return lambda lab, suf: T.detector_logits(tokens(lab, suf), w, b)
+        slots = F.table_index(F.string_hashes(sorted(set(train.suffixes)), DETECTOR_SUFFIX_SALT), model.bits)
+        weights = model.weights.copy()
+        weights[np.unique(slots)] *= 0.5
+        model = replace(model, weights=weights)
+    return model
+
+
+def with_benign(corpus: T.Corpus, registered: list[str]) -> T.Corpus:
+    """``corpus`` plus benign training names (registered domains split into label and suffix)."""
+    parts = [name.split(".", 1) for name in registered]
+    return T.Corpus([*corpus.labels, *(p[0] for p in parts)], [*corpus.suffixes, *(p[1] for p in parts)],
+                    [*corpus.family, *([""] * len(parts))], [*corpus.source, *(["recent"] * len(parts))])
 
 
 def tpr_sorted(pos_sorted: np.ndarray, neg: np.ndarray, fpr: float) -> float:
@@ -170,7 +163,6 @@ def main() -> int:
     fqdn_train = [] if "recent-fqdn" not in args.lever else fqdn_train
     test_suffixes = [corpus.suffixes[i] for i in split.test]
     cal_suffixes = [corpus.suffixes[i] for i in split.cal]
-    benign_suffixes = [corpus.suffixes[i] for i in split.train]
     families = sorted({f for f in corpus.family if f})
     folds = folds_of(families, args.folds, args.seed)
     print(f"# seed {args.seed}, {args.folds} folds, {len(families)} families; negatives: "
@@ -189,15 +181,14 @@ def main() -> int:
         judged = np.array([r not in drop for r in recent.registered])
         for k, held in enumerate(folds):
             sub = corpus.subset(fold_train_mask(corpus, split.train, held))
-            rng = np.random.default_rng(7 + k)
-            synthetic = T.synthetic_labels(T.SYNTHETIC_NAMES, 7 + k)
-            syn_suffixes = [benign_suffixes[j] for j in rng.integers(0, len(benign_suffixes), len(synthetic))]
-            extra = [n.split(".", 1) for n in fqdn_train] if lever == "recent-fqdn" else []
-            labels = [*sub.labels, *synthetic, *(e[0] for e in extra)]
-            suffixes = [*sub.suffixes, *syn_suffixes, *(e[1] for e in extra)]
-            y = np.concatenate((sub.is_dga, np.ones(len(synthetic), bool), np.zeros(len(extra), bool)))
-            perm = rng.permutation(len(labels))
-            logit = detector(lever, [labels[i] for i in perm], [suffixes[i] for i in perm], y[perm], 7 + k)
+            if lever == "recent-fqdn":
+                sub = with_benign(sub, fqdn_train)
+            model = fold_model(lever, sub, split.cal_labels, cal_suffixes, 7 + k)
+
+            def logit(labels: list[str], suffixes: list[str], model: Model = model) -> np.ndarray:
+                return model.logits(F.encode(labels), None, suffixes)
+
+            # the suffix-half lever changes weights after calibration: recalibrate (~0 for the others)
             cut = float(np.quantile(logit(split.cal_labels, cal_suffixes), 1.0 - T.TARGET_FPR))
             old.append(logit(split.test_labels, test_suffixes) - cut)
             scores = np.full(len(recent.names), -np.inf)

@@ -107,7 +107,6 @@ local function enough_names(source, label, now)
       sources = 0
     end
     seen = {}
-    recent[source] = seen
     sources = sources + 1
   end
   local kept = {}

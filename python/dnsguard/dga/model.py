@@ -57,6 +57,8 @@ class Model:
     family_min_probability: float = 0.5
     """Below this the family is reported as ``unknown``."""
     family_scheme: int = 2
+    """Attributor token set: 1 = the detector's 1-5-grams and statistics
+    (models trained before it existed), 2 = ``features.attribution_tokens``."""
     orders: tuple[int, ...] = F.DETECTOR_ORDERS
     """Detector n-gram orders (1-5 in models before family_scheme 2)."""
     scale_power: float = F.DETECTOR_SCALE_POWER
@@ -65,8 +67,6 @@ class Model:
     """The detector also has one token for the public suffix (a training
     option since 2026-12-04, docs/dga-model.md); its logits then need the
     names' suffixes."""
-    """Attributor token set: 1 = the detector's 1-5-grams and statistics
-    (models trained before it existed), 2 = ``features.attribution_tokens``."""
     _fast: dict = field(default_factory=dict, compare=False, repr=False, init=False)
     """Lazily built inference tables (:mod:`dnsguard.dga.fastlinear`)."""
 

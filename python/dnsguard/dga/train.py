@@ -57,7 +57,7 @@ CLEAN_FRACTION = 0.0
 SUFFIX_TOKEN = False
 """Whether the detector gets a public-suffix token (an option since
 2026-12-04, off: docs/dga-model.md, "Three more levers").  It raises TPR at
-0.1 % FPR on recent FQDNs by 0.13-0.14, because those negatives are mostly
+0.1 % FPR on recent FQDNs by 0.13-0.15, because those negatives are mostly
 ``.com`` and most DGA names are not; the same prior drops ``.com`` DGA names
 (dnschanger 0.43 -> 0.13 of names at score >= 0.5, torpig's ``.com`` names
 0.60 -> 0.16), and a family that picks ``.com`` would walk past it."""
