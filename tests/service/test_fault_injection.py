@@ -8,8 +8,9 @@ clear line about what happened.
 * The Zeek link drops in the middle of a WebSocket frame (the hub writes
   half a frame and aborts the TCP connection) while verdicts stream: the
   service reconnects and the hub ends up with every verdict.
-* The disk fills up - a real 256 KiB tmpfs mounted for the test (root
-  needed; the test is skipped, saying so, where mount is not allowed):
+* The disk fills up - a real 256 KiB tmpfs mounted for the test (as root,
+  or without root in a private user and mount namespace; skipped, saying
+  so, only where neither is allowed):
   during ``feeds export`` and ``verdicts refuse-list`` (old files intact, no
   temporary file left, one line, exit 2), during ``verdicts retract`` (the
   journal unchanged) and under the running service (verdicts wait, are
@@ -26,6 +27,7 @@ import contextlib
 import ipaddress
 import json
 import os
+import shlex
 import signal
 import subprocess
 import threading
@@ -160,17 +162,35 @@ def test_zeek_link_dropped_mid_frame_loses_no_verdict(tmp_path):
 # ----------------------------------------------------------------------------- disk full
 @pytest.fixture
 def tiny_fs(tmp_path):
-    """A 256 KiB tmpfs: a real ENOSPC, not a monkeypatched one."""
+    """A 256 KiB tmpfs: a real ENOSPC, not a monkeypatched one.
+
+    As root the tmpfs is mounted here.  Without root it is mounted in a
+    private user and mount namespace (``unshare -rm``) held open by a
+    sleeping child, and the test reaches it through the child's
+    ``/proc/<pid>/root``: the same kernel file system, the same ENOSPC.  Only
+    where neither is allowed is the test skipped, saying why.
+    """
     mnt = tmp_path / f"tiny-{uuid.uuid4().hex[:6]}"
     mnt.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", str(mnt)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip()}): run as root to test a full disk")
+    mount = ["mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", str(mnt)]
+    done = subprocess.run(mount, capture_output=True, text=True)
+    if done.returncode == 0:
+        try:
+            yield mnt
+        finally:
+            subprocess.run(["umount", "-l", str(mnt)], check=False)
+        return
+    holder = subprocess.Popen(["unshare", "-rm", "sh", "-c", f"{shlex.join(mount)} && echo ready && exec sleep 3600"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if holder.stdout.readline().strip() != "ready":
+        holder.kill()
+        why = (done.stderr.strip(), holder.communicate()[1].strip())
+        pytest.skip(f"cannot mount a tmpfs here (mount: {why[0]}; unshare -rm: {why[1]})")
     try:
-        yield mnt
+        yield Path(f"/proc/{holder.pid}/root") / mnt.relative_to("/")
     finally:
-        subprocess.run(["umount", "-l", str(mnt)], check=False)
+        holder.kill()
+        holder.wait()
 
 
 def fill(mnt: Path) -> Path:
