@@ -32,7 +32,10 @@ benign calibration slice (mean, standard deviation; no DGA name), equal
 weights fixed in advance.  Prints pooled AUC and TPR at 1 %, 0.1 %, 0.01 %
 FPR, macro TPR at 0.1 %, per-family recall at the 0.1 % cut, training time,
 and what a numpy forward pass of the last fold's trained weights costs per
-name with one thread (``--numpy-names``).
+name with one thread (``--numpy-names``).  With ``--recent`` every row is also
+measured against ``bench/dga_recent_eval.py``'s negatives: the names of the
+recent popularity lists in data/benign that no fold trained on, scored by the
+label the scorer would score (the CDN/cloud allowlist's names rank last).
 
 Nothing here changes the shipped model or the scorer, and torch is no
 dependency of dnsguard: it runs in a separate virtualenv that also sees the
@@ -42,7 +45,7 @@ package source::
     /tmp/torchvenv/bin/pip install torch==2.13.0 numpy pyyaml msgpack idna msgspec
     echo "$PWD/python" > /tmp/torchvenv/lib/python3.11/site-packages/dnsguard_src.pth
     OMP_NUM_THREADS=1 nice -n 10 /tmp/torchvenv/bin/python bench/dga_charnn_eval.py \\
-        [--folds 5] [--seed 3] [--arch cnn|gru|both] [--epochs 10] [--max-minutes 60]
+        [--folds 5] [--seed 3] [--arch cnn|gru|both] [--epochs 10] [--max-minutes 60] [--recent]
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ from dnsguard.dga import train as T
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dga_ensemble_eval import ALPHABET, CharLM, standardise  # noqa: E402
 from dga_eval import auc, fold_train_mask, folds_of, load_split, tpr_at  # noqa: E402
+from dga_recent_eval import DEFAULT_BENIGN, recent_negatives  # noqa: E402
+from dga_recent_levers import bootstrap_table  # noqa: E402
 
 try:
     import torch
@@ -333,6 +338,13 @@ def main() -> int:
     ap.add_argument("--order", type=int, default=4, help="benign character LM order (reference rows)")
     ap.add_argument("--numpy-names", type=int, default=100_000,
                     help="time a numpy forward pass of the last fold's networks on this many names (0: skip)")
+    ap.add_argument("--recent", action="store_true",
+                    help="also score the recent popularity lists of data/benign (bench/dga_recent_eval.py's "
+                         "negatives: names new to training, the scorer's label, the CDN/cloud allowlist) and print "
+                         "every row against them, pooled and per list")
+    ap.add_argument("--bootstrap", type=int, default=500,
+                    help="with --recent: resample the recent names this many times for 5-95 %% intervals of TPR at "
+                         "0.1 %% FPR and of each network row's difference from linear (0: skip)")
     ap.add_argument("--save", type=Path, default=None, help="write all scores to this .npz")
     ap.add_argument("--load", type=Path, nargs="+", default=None,
                     help="train nothing: print the tables from scores earlier --save runs wrote (same --seed and "
@@ -360,6 +372,9 @@ def main() -> int:
         b = np.searchsorted(edges, [len(x) for x in labels], side="right") - 1
         return (benign_lm.nll(labels) - mu[b]) / sd[b]
 
+    if args.recent:
+        _, rec_labels, rec_scored, rec_lists = recent_negatives(DEFAULT_BENIGN, corpus)
+        rec_fit = [lab for lab, ok in zip(rec_labels, rec_scored.tolist(), strict=True) if ok]
     if args.load:
         saved: dict[str, np.ndarray] = {}
         for path in args.load:
@@ -370,6 +385,7 @@ def main() -> int:
     neg: dict[str, list[np.ndarray]] = {k: [] for k in kinds}
     cal: dict[str, list[np.ndarray]] = {k: [] for k in kinds}
     pos: dict[str, dict[str, tuple[np.ndarray, int]]] = {k: {} for k in kinds}
+    rec: dict[str, list[np.ndarray]] = {k: [] for k in kinds}  # recent names the scorer scores, per fold
     train_s: dict[str, list[float]] = {a: [] for a in archs}
     nets: dict[str, nn.Module] = {}
     budget = args.max_minutes * 60 / (args.folds * len(archs))
@@ -378,6 +394,10 @@ def main() -> int:
             neg[kd] = [saved[f"neg/{kd}/{k}"] for k in range(len(folds))]
             cal[kd] = [saved[f"cal/{kd}/{k}"] for k in range(len(folds))]
             pos[kd] = {f: (saved[f"pos/{kd}/{f}"], int(k)) for f, k in zip(families, saved["fold_of"], strict=True)}
+            if args.recent:
+                if f"rec/{kd}/0" not in saved:
+                    sys.exit(f"--recent: {kd}'s recent scores are not in the --load files (saved without --recent)")
+                rec[kd] = [saved[f"rec/{kd}/{k}"] for k in range(len(folds))]
         for a in archs:
             train_s[a] = saved[f"train_s/{a}"].tolist() if f"train_s/{a}" in saved else []
     else:
@@ -419,6 +439,9 @@ def main() -> int:
                 neg[kind].append(s)
             for kind, s in scores(cal_labels).items():
                 cal[kind].append(s)
+            if args.recent:
+                for kind, s in scores(rec_fit).items():
+                    rec[kind].append(s)
             for fam in families:
                 if T.fold_group(fam) in held_set:
                     for kind, s in scores(names_of[fam]).items():
@@ -432,6 +455,7 @@ def main() -> int:
             **{f"neg/{kd}/{k}": v for kd in kinds for k, v in enumerate(neg[kd])},
             **{f"cal/{kd}/{k}": v for kd in kinds for k, v in enumerate(cal[kd])},
             **{f"pos/{kd}/{f}": v[0] for kd in kinds for f, v in pos[kd].items()},
+            **{f"rec/{kd}/{k}": v for kd in kinds for k, v in enumerate(rec[kd])},
             **{f"train_s/{a}": np.array(train_s[a]) for a in archs},
             fold_of=np.array([pos["linear"][f][1] for f in families]), families=np.array(families),
         )
@@ -501,6 +525,40 @@ def main() -> int:
         cells = [per_family[s][fam] for s in shown]
         print(f"| {fam} | {len(pos['linear'][fam][0])} | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
     print()
+    if args.recent:
+        def recent_z(weights: dict[str, float]) -> np.ndarray:
+            """Pooled over folds: every recent name once per fold; unscored names rank last."""
+            out = []
+            for k in range(len(folds)):
+                z = sum(w * standardise(rec[kd][k], cal[kd][k]) for kd, w in weights.items() if kd != "gate")
+                if "gate" in weights:
+                    z = np.where(rec["linear"][k] > gate[k], z, -1e9)
+                full = np.full(len(rec_scored), -1e9)
+                full[rec_scored] = z
+                out.append(full)
+            return np.concatenate(out)
+
+        lists = {"all recent lists pooled": np.ones(len(rec_scored), bool), **rec_lists}
+        print(f"TPR at 0.1 % FPR against the recent lists' names new to training ({len(rec_scored)}, "
+              f"{int(rec_scored.sum())} scored; bench/dga_recent_eval.py's negatives), each row's combination:")
+        print()
+        print("| score | " + " | ".join(f"{name} ({int(m.sum())})" for name, m in lists.items()) + " |")
+        print("|---|" + "---|" * len(lists))
+        for name, weights in setups.items():
+            _, p, _ = combined(weights)
+            zr = recent_z(weights)
+            cells = [f"{tpr_at(zr[np.tile(m, len(folds))], p, 0.001)[0]:.3f}" for m in lists.values()]
+            print(f"| {name} | " + " | ".join(cells) + " |")
+        print()
+        if args.bootstrap:
+            # Rows as bench/dga_recent_levers.py prints them: "base" is the linear model.
+            rows = {"base": "linear (shipped model type, retrained per fold)"}
+            rows |= {f"linear + {a}": f"linear + {a} (equal weights)" for a in archs}
+            rows |= {f"linear + LM/len + {a}": f"linear + benign LM per length + {a} (equal weights)" for a in archs}
+            kept = {short: (np.sort(combined(setups[name])[1]),
+                            recent_z(setups[name]).reshape(len(folds), -1)) for short, name in rows.items()}
+            print(bootstrap_table(kept, rec_lists[DEFAULT_BENIGN[0].name], args.bootstrap, args.seed))
+            print()
     n_gate = np.concatenate([neg["linear"][k] > gate[k] for k in range(len(folds))])
     p_gate = np.concatenate([pos["linear"][f][0] > gate[pos["linear"][f][1]] for f in families])
     print(f"Stage one (linear logit above the calibration 1 % cut) passes {n_gate.mean():.4f} of benign test "

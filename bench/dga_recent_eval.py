@@ -57,6 +57,27 @@ def new_to_training(names: list[str], registered: list[str], trained: set[str]) 
     return keep, len(names) - len(keep)
 
 
+def recent_negatives(paths: list[Path], corpus) -> tuple[list[str], list[str], np.ndarray, dict[str, np.ndarray]]:
+    """The recent names new to training, for scripts that score labels themselves
+    (``dga_charnn_eval.py --recent``): the names, the label the scorer would
+    score for each, whether it scores it at all (False: the CDN/cloud allowlist,
+    an invalid name, a bare public suffix; such names rank last), and a mask
+    per list file."""
+    trained = {f"{corpus.labels[i]}.{corpus.suffixes[i]}" for i in np.flatnonzero(~corpus.is_dga)}
+    names = list(dict.fromkeys(n for path in paths for n in read_names(path)))
+    res = Scorer(allowlist=build(read_entries(CDN_FILE))).score_arrays(names)
+    keep = [i for i, reg in enumerate(res.split.registered) if not reg or reg not in trained]
+    unscored = ("allowlisted:", "invalid:", "public-suffix")
+    scored = np.array([not (res.reasons[i] and res.reasons[i][0].startswith(unscored)) for i in keep])
+    names = [names[i] for i in keep]
+    labels = [res.split.label[i] for i in keep]
+    per_list = {}
+    for path in paths:
+        members = set(read_names(path))
+        per_list[path.name] = np.array([n in members for n in names])
+    return names, labels, scored, per_list
+
+
 def row(label: str, names: int, neg: np.ndarray, pos: np.ndarray, thr: float) -> str:
     # a rate is only measured where the list has at least one negative above the cut
     cells = [f"{auc(neg, pos):.4f}"] + [f"{tpr_at(neg, pos, r)[0]:.3f}" if names * r >= 1 else "-"
