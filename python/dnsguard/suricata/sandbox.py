@@ -19,7 +19,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -184,11 +184,15 @@ def check(box: Sandbox, timeout: float = 300) -> subprocess.CompletedProcess[str
     return proc
 
 
-def run_pcap(box: Sandbox, pcap: Path, timeout: float = 600) -> Path:
-    """Run over ``pcap`` once (fresh eve.json); returns the eve path."""
+def run_pcap(box: Sandbox, pcap: Path, timeout: float = 600,
+             runmode: Sequence[str] = ("--runmode", "single")) -> Path:
+    """Run over ``pcap`` once (fresh eve.json); returns the eve path.
+
+    ``runmode`` defaults to one thread, so a run's alerts do not depend on how
+    packets fall on threads; tests of threading pass their own options."""
     for name in ("eve.json", "fast.log"):
         (box.logs / name).unlink(missing_ok=True)
-    cmd = _base_cmd(box) + ["-r", str(pcap), "-k", "none", "--runmode", "single"]
+    cmd = _base_cmd(box) + ["-r", str(pcap), "-k", "none", *runmode]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     if proc.returncode != 0:
         detail = "; ".join(log_errors(box)[-5:]) or proc.stderr.strip()[-800:]
