@@ -122,7 +122,7 @@ def test_lua_host_rule_on_eight_threads_with_ip_pair_balancing(tmp_path):
     box = make_box(tmp_path / "box", lua=True, rule_files=["dnsguard-lua.rules"])
     one = alerts_by_client(read_alerts(sandbox.run_pcap(box, pcap)))
     eight = ["--runmode", "autofp", "--set", "threading.detect-thread-ratio=4", "--set", "autofp-scheduler=ippair"]
-    eve = sandbox.run_pcap(box, pcap, runmode=eight)
+    eve = sandbox.run_pcap(box, pcap, timeout=120, runmode=eight)  # 0.3 s here; bounded if it ever hangs
     assert "W: 8" in (box.logs / "suricata.log").read_text(), "Suricata did not start 8 detection threads"
     balanced = alerts_by_client(read_alerts(eve))
     counts = {ip: len(sids) for ip, sids in balanced.items()}
