@@ -75,7 +75,8 @@ STRONG_KINDS = ("feed", "forecast", "tunnel", "host-verdict", "sensor-major") + 
 """One of these alone makes a host compromised."""
 MAJOR_SEVERITIES = frozenset({"major", "critical"})
 """A Suricata alert whose ``signature_severity`` metadata is one of these (the
-pack's tunnel and C2 rules are Major) makes a host compromised on its own,
+pack's listed-domain, DGA-shape, repeated-NXDOMAIN, tunnel and C2 rules
+are Major) makes a host compromised on its own,
 as does metadata ``dnsguard_verdict: compromised``."""
 MAX_PROFILE_NAMES = 20_000
 """Distinct data-carrying names per host fed to tool identification."""
@@ -1247,7 +1248,8 @@ class Analyzer:
 
 def major_alert(meta: dict[str, list[str]]) -> bool:
     """A Suricata alert that makes a host compromised on its own: severity
-    Major/Critical in its metadata (the pack's tunnel and C2 rules), or
+    Major/Critical in its metadata (the pack's listed-domain, DGA-shape,
+    repeated-NXDOMAIN, tunnel and C2 rules), or
     ``dnsguard_verdict: compromised``."""
     severity = {v.strip().lower() for v in meta.get("signature_severity") or ()}
     verdict = {v.strip().lower() for v in meta.get("dnsguard_verdict") or ()}

@@ -134,8 +134,8 @@ def host_lines(h: HostReport) -> list[str]:
 def _group_line(g: EvidenceGroup) -> str:
     cid = f" [Community ID {g.community_ids[0]}{' +' + str(len(g.community_ids) - 1) if len(g.community_ids) > 1 else ''}]" \
         if g.community_ids else ""
-    return (f"    {_when(g.first)}  {label(g.kind)}{many(g)}: {safe(short_list(g.names, 3), 90)}"
-            f" — {safe(g.detail, 140)}{cid}")
+    names = f": {safe(short_list(g.names, 3), 90)}" if g.names else ""  # a rule on answers has no query name
+    return f"    {_when(g.first)}  {label(g.kind)}{many(g)}{names} — {safe(g.detail, 140)}{cid}"
 
 
 def write_json_atomic(path: Path, data: object) -> None:

@@ -55,7 +55,7 @@ KIND_TERMS = {"feed": "threat-feed match", "forecast": "known-DGA name (forecast
 """Finding kind -> its glossary entry."""
 STRONG_UNNAMED = {"tunnel": "data encoded in query names", "dns-channel": "data moving over DNS",
                   "c2-rotation": "a C2 client walking its domain list", "c2-beacon": "a C2 client polling on a timer",
-                  "sensor-major": "Suricata's tunnel or C2 rule fired"}
+                  "sensor-major": "a Suricata rule of Major severity fired"}
 """Kinds that make a host compromised on their own without naming the malware
 (:data:`dnsguard.analyze.STRONG_KINDS`), and what they mean."""
 
@@ -86,7 +86,7 @@ GLOSSARY: dict[str, str] = {
                  "servers behind it (botnets, phishing).",
     "sensor alert": "An alert from Suricata (rule sid and message) or a Zeek notice that is not by itself "
                     "proof of compromise; it supports the other evidence.",
-    "major sensor alert": "A Suricata alert of severity Major or Critical (the rule pack's tunnel and C2 rules) "
+    "major sensor alert": "A Suricata alert of severity Major or Critical (the rule pack's listed-domain, DGA-shape, repeated-NXDOMAIN, tunnel and C2 rules) "
                           "or marked dnsguard_verdict compromised: enough on its own to treat the host as "
                           "compromised.",
     "DNS data channel": "Data moving over DNS: many distinct data-carrying names (encoded labels, TXT/NULL "
@@ -232,7 +232,10 @@ def why(h: HostReport) -> list[str]:
         out.append("dnsguard's live scorer judged the host infected (high confidence).")
     for kind, meaning in STRONG_UNNAMED.items():
         if c.get(kind):
-            names = list(dict.fromkeys(_cut(e.name) for e in ev if e.kind == kind and e.name))
+            # A Major alert is told by its rule: the query is in its evidence line, and a
+            # rule on answers (9072003) has none.
+            field = "detail" if kind == "sensor-major" else "name"
+            names = list(dict.fromkeys(_cut(getattr(e, field)) for e in ev if e.kind == kind and getattr(e, field)))
             what = f"{label(kind)} ({c[kind]})" + (f", {short_list(names, 3)}" if names else "")
             out.append(f"{what[0].upper()}{what[1:]}: {meaning}, a strong sign on its own.")
     behaviour = []

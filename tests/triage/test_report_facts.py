@@ -134,3 +134,19 @@ def test_text_report_per_host_and_its_glossary():
     for term in ("iab", "known-DGA name (forecast)", "NAS", "Community ID", "compromised"):
         assert f"  {term}: " in glossary, term
     assert "  fast flux: " not in glossary  # not used above
+
+
+def test_a_major_alert_is_told_by_its_rule():
+    """The repeated-NXDOMAIN rule (9072003) fires on answers and carries no
+    query name: its why line and its evidence line name the rule, with no
+    empty name list; a tunnel rule's why line names the rule too."""
+    rule = "Suricata sid 9072003: DNSGUARD DGA Generic Repeated NXDOMAIN For Registered Domain Names To Client"
+    h = host([Evidence("sensor-major", 1000.0, "", rule)], {"sensor-major": 1}, confidence="medium")
+    (line,) = [x for x in why(h) if x.startswith("Major sensor alert")]
+    assert "Suricata sid 9072003: DNSGUARD DGA Generic" in line and "Major severity" in line
+    text = render_text(Analysis([h], InputStats(records=10), Counter(), 1000.0, 2000.0, []), "src")
+    assert "major sensor alert — Suricata sid 9072003" in text and "alert:  —" not in text
+    tunnel = host([Evidence("sensor-major", 1.0, "7f71.0019.x.t.example", "Suricata sid 9072010: DNSGUARD TUNNEL")],
+                  {"sensor-major": 1}, confidence="medium")
+    (line,) = [x for x in why(tunnel) if x.startswith("Major sensor alert")]
+    assert "sid 9072010" in line and "7f71" not in line
