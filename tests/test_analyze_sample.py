@@ -91,6 +91,10 @@ def test_tunnel_evidence(sample_result):
     assert ev["name"] == "dnsexfil-collector.example"
     assert "40 unique hex subdomains" in ev["detail"]
     assert "T1048.003" in t["mitre"]
+    # Seen as a tunnel and as a data channel, it is one channel: one step for it.
+    assert {e["kind"] for e in t["evidence"]} >= {"tunnel", "dns-channel"}
+    steps = [s for s in t["next_steps"] if "DNS tunnel" in s]
+    assert len(steps) == 1 and "dnsexfil-collector.example" in steps[0] and "what left" in steps[0], steps
 
 
 def test_terminal_summary_names_the_hosts(sample_result):

@@ -1347,17 +1347,18 @@ def next_steps(verdict: str, device: str, host: _Host) -> list[str]:
     if c["feed"] or c["forecast"]:
         domains = sorted({e.name for e in host.evidence if e.kind in ("feed", "forecast")})[:3]
         steps.append(f"Block {', '.join(domains)} at the resolver and find the process that resolves them.")
-    if c["tunnel"]:
-        domains = sorted({e.name for e in host.evidence if e.kind == "tunnel"})
-        steps.append(f"DNS tunnel to {', '.join(domains)}: capture the full queries, identify the process, "
-                     "estimate what left the network, block the domain.")
+    tunnels = {e.name for e in host.evidence if e.kind == "tunnel"}
     if any(c[k] for k in CHANNEL_KINDS):
-        domains = sorted({d for e in host.evidence if e.kind in CHANNEL_KINDS + ("data-answers",)
-                          for d in e.name.split(", ")})[:5]
+        # One step for one channel: the tunnel finding on the same domains says nothing more to do.
+        domains = sorted(tunnels | {d for e in host.evidence if e.kind in CHANNEL_KINDS + ("data-answers",)
+                                    for d in e.name.split(", ")})[:5]
         tools = [f for f, t in host.families.items() if t == "c2"]
         steps.append(f"DNS tunnel / C2 ({', '.join(tools) or 'tool unknown'}): isolate the host, block "
-                     f"{', '.join(domains)} at the resolver, capture the full queries to see what left, "
-                     "and find the process.")
+                     f"{', '.join(domains)} at the resolver, capture the full queries to see what left "
+                     "and how much, and find the process.")
+    elif c["tunnel"]:
+        steps.append(f"DNS tunnel to {', '.join(sorted(tunnels))}: capture the full queries, identify the process, "
+                     "estimate what left the network, block the domain.")
     if c["fast-flux"]:
         domains = sorted({e.name for e in host.evidence if e.kind == "fast-flux"})[:3]
         steps.append(f"Fast-flux name(s) {', '.join(domains)}: block them and check what the host fetched there.")
