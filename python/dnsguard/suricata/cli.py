@@ -255,6 +255,20 @@ def cmd_sync(args: argparse.Namespace, config: dict[str, Any]) -> int:
     return EXIT_OK
 
 
+def cmd_check_config(args: argparse.Namespace, config: dict[str, Any]) -> int:
+    from dnsguard.suricata import sensor_config
+
+    try:
+        files = sensor_config.load(Path(args.config_file), Path(args.rule_path) if args.rule_path else None)
+    except sensor_config.ConfigError as exc:
+        print(f"dnsguard suricata check-config: {exc}", file=sys.stderr)
+        return 2
+    findings = sensor_config.check(files.config, files.rule_texts, files.lua_script)
+    for finding in findings:
+        print(f"{finding.level}: {finding.message}")
+    return 1 if any(f.level == "warn" for f in findings) else 0
+
+
 def cmd_test(args: argparse.Namespace, config: dict[str, Any]) -> int:
     settings = config.get("suricata", {}) if isinstance(config, dict) else {}
     binary = settings.get("binary") or "suricata"
@@ -319,6 +333,14 @@ def register(subparsers: Any) -> None:
     sync_p.add_argument("--mirror", metavar="PATH",
                         help="local record of the last sync (default in the dnsguard state directory)")
     sync_p.set_defaults(func=cmd_sync)
+
+    check_p = sub.add_parser("check-config", help="does a sensor's suricata.yaml let the Lua host rule see "
+                                                   "whole hosts (thread balancing); exit 1 on a warning")
+    check_p.add_argument("config_file", metavar="SURICATA_YAML")
+    check_p.add_argument("--rule-path", metavar="DIR",
+                         help="where the rule files are, if not at the file's default-rule-path (a container's "
+                              "path seen from the host: /opt/so/conf/suricata/rules on Security Onion)")
+    check_p.set_defaults(func=cmd_check_config)
 
     test = sub.add_parser("test", help="check that the rule pack loads (suricata -T)")
     test.add_argument("--rules-dir", help="pack directory (default: the shipped suricata-rules/)")
