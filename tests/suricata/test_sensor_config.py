@@ -45,6 +45,7 @@ def test_security_onion_workers_balanced_by_flow_warn():
     ({**ALLOW, "af-packet": [{"interface": "eth1"}, {"interface": "default", "cluster-type": "cluster_cpu"}]},
      ["ok", "warn"]),
     ({"af-packet": [{"interface": "eth1", "threads": 1}]}, ["ok", "warn", "ok"]),  # allow-rules off
+    ({**ALLOW, "runmode": "single", "include": ["af.yaml"]}, ["ok", "check", "ok"]),  # not followed, said so
 ])
 def test_balancing_and_lua_settings(config, expected):
     assert levels(config) == expected
@@ -66,7 +67,7 @@ def test_cli_on_files(tmp_path, capsys):
     assert dnsguard_main(["suricata", "check-config", str(conf)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("check: rule file(s) not found") and "gone.rules" in out[0]
-    assert out[1] == "ok: sid 9073001 is enabled in dnsguard-lua.rules"
+    assert out[1] == "ok: sid 9073001 is enabled in dnsguard-lua.rules (Suricata 7; 8.0 skips it)"
     assert out[2].startswith("warn: dnsguard-dga.lua is not in default-rule-path")
     assert out[3].startswith("warn: af-packet bond0: 4 threads balanced by cluster_flow")
     # The script in place and IP-pair balancing: nothing to warn about.

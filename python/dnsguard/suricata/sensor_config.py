@@ -94,7 +94,10 @@ def check(config: Mapping[str, Any], rule_texts: Mapping[str, str | None],
         out.append(Finding("ok", f"sid {LUA_SID} (the Lua host rule) is not enabled in the rule files: "
                                  "no rule of the pack depends on how packets are balanced"))
         return out
-    out.append(Finding("ok", f"sid {LUA_SID} is enabled in {', '.join(loaded)}"))
+    out.append(Finding("ok", f"sid {LUA_SID} is enabled in {', '.join(loaded)} (Suricata 7; 8.0 skips it)"))
+    if config.get("include"):
+        out.append(Finding("check", "the file includes others (include:), which this check does not read: "
+                                    "settings there are not seen"))
     security = config.get("security") or {}
     lua = security.get("lua") if isinstance(security, Mapping) else None
     if not (isinstance(lua, Mapping) and _on(lua.get("allow-rules"))):
