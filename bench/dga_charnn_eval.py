@@ -373,8 +373,8 @@ def main() -> int:
         return (benign_lm.nll(labels) - mu[b]) / sd[b]
 
     if args.recent:
-        _, rec_labels, rec_scored, rec_lists = recent_negatives(DEFAULT_BENIGN, corpus)
-        rec_fit = [lab for lab, ok in zip(rec_labels, rec_scored.tolist(), strict=True) if ok]
+        negatives = recent_negatives(DEFAULT_BENIGN, corpus)
+        rec_scored, rec_lists, rec_fit = negatives.scored, negatives.lists, negatives.scored_labels()
     if args.load:
         saved: dict[str, np.ndarray] = {}
         for path in args.load:

@@ -47,16 +47,17 @@ def main() -> int:
     corpus, (_, _, train_b, test_labels, cal_labels) = load_split(args.seed)
     families = sorted({f for f in corpus.family if f})
     folds = folds_of(families, args.folds, args.seed)
-    _, labels, scored, lists = recent_negatives(DEFAULT_BENIGN, corpus)
-    rec_labels = [lab for lab, ok in zip(labels, scored.tolist(), strict=True) if ok]
+    negatives = recent_negatives(DEFAULT_BENIGN, corpus)
+    scored, lists, rec_labels = negatives.scored, negatives.lists, negatives.scored_labels()
+    names_of = {f: [corpus.labels[i] for i, g in enumerate(corpus.family) if g == f] for f in families}
     lengths = {key: np.array([len(x) for x in labs]) for key, labs in
                (("test", test_labels), ("cal", cal_labels), ("rec", rec_labels))}
+    family_lengths = {f: np.array([len(x) for x in labs]) for f, labs in names_of.items()}
     fold_logits = []
     for k, held in enumerate(folds):
         model = T.fit(corpus.subset(fold_train_mask(corpus, train_b, held)), cal_labels, seed=7 + k,
                       attribute=False, suffix_token=False)
-        pos = {f: model.logits(F.encode(labs)) for f in families if T.fold_group(f) in set(held)
-               for labs in [[corpus.labels[i] for i, g in enumerate(corpus.family) if g == f]]}
+        pos = {f: model.logits(F.encode(names_of[f])) for f in families if T.fold_group(f) in set(held)}
         fold_logits.append((model.logits(F.encode(test_labels)), model.logits(F.encode(cal_labels)),
                             model.logits(F.encode(rec_labels)), pos))
         print(f"fold {k} trained", file=sys.stderr)
@@ -73,8 +74,7 @@ def main() -> int:
             full[scored] = per_length(recent, lengths["rec"], cal, lengths["cal"], e)
             rec.append(full)
             for f, logit in fams.items():
-                name_lengths = np.array([len(corpus.labels[i]) for i, g in enumerate(corpus.family) if g == f])
-                pos.append(per_length(logit, name_lengths, cal, lengths["cal"], e))
+                pos.append(per_length(logit, family_lengths[f], cal, lengths["cal"], e))
         n, r, p = np.concatenate(neg), np.concatenate(rec), np.concatenate(pos)
         cells = [tpr_at(n, p, 0.001)[0], tpr_at(r, p, 0.001)[0]]
         cells += [tpr_at(r[np.tile(m, len(folds))], p, 0.001)[0] for m in lists.values()]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -51,31 +52,49 @@ def read_names(path: Path) -> list[str]:
     return list(seen)
 
 
-def new_to_training(names: list[str], registered: list[str], trained: set[str]) -> tuple[list[str], int]:
-    """The names whose registered domain is not in the training list, and how many were dropped."""
-    keep = [n for n, reg in zip(names, registered, strict=True) if not reg or reg not in trained]
-    return keep, len(names) - len(keep)
+@dataclass(frozen=True)
+class RecentNegatives:
+    """The names of the recent lists whose registered domain no fold trained
+    on, split the way a user's scorer splits them (CDN/cloud allowlist, not
+    the popular-domain allowlist, which is built from the training list)."""
+
+    names: list[str]
+    registered: list[str]
+    label: list[str]
+    """The label the scorer scores (left of the public suffix)."""
+    suffix: list[str]
+    scored: np.ndarray
+    """False where the scorer gives no score (allowlisted, invalid, a bare
+    public suffix): such names count as negatives at the bottom."""
+    lists: dict[str, np.ndarray]
+    """Per list file (by name), which of ``names`` it holds."""
+    dropped: int
+    """Names left out because the training list has their registered domain."""
+
+    def scored_labels(self) -> list[str]:
+        return [lab for lab, ok in zip(self.label, self.scored.tolist(), strict=True) if ok]
+
+    def scored_suffixes(self) -> list[str]:
+        return [suf for suf, ok in zip(self.suffix, self.scored.tolist(), strict=True) if ok]
 
 
-def recent_negatives(paths: list[Path], corpus) -> tuple[list[str], list[str], np.ndarray, dict[str, np.ndarray]]:
-    """The recent names new to training, for scripts that score labels themselves
-    (``dga_charnn_eval.py --recent``): the names, the label the scorer would
-    score for each, whether it scores it at all (False: the CDN/cloud allowlist,
-    an invalid name, a bare public suffix; such names rank last), and a mask
-    per list file."""
+def recent_negatives(paths: list[Path], corpus: T.Corpus) -> RecentNegatives:
+    """The recent lists' names new to training (one entry per distinct name, in list order)."""
     trained = {f"{corpus.labels[i]}.{corpus.suffixes[i]}" for i in np.flatnonzero(~corpus.is_dga)}
     names = list(dict.fromkeys(n for path in paths for n in read_names(path)))
     res = Scorer(allowlist=build(read_entries(CDN_FILE))).score_arrays(names)
-    keep = [i for i, reg in enumerate(res.split.registered) if not reg or reg not in trained]
+    split = res.split
+    keep = [i for i, reg in enumerate(split.registered) if not reg or reg not in trained]
     unscored = ("allowlisted:", "invalid:", "public-suffix")
-    scored = np.array([not (res.reasons[i] and res.reasons[i][0].startswith(unscored)) for i in keep])
-    names = [names[i] for i in keep]
-    labels = [res.split.label[i] for i in keep]
-    per_list = {}
+    kept = [names[i] for i in keep]
+    lists = {}
     for path in paths:
         members = set(read_names(path))
-        per_list[path.name] = np.array([n in members for n in names])
-    return names, labels, scored, per_list
+        lists[path.name] = np.array([n in members for n in kept])
+    return RecentNegatives(
+        kept, [split.registered[i] for i in keep], [split.label[i] for i in keep], [split.suffix[i] for i in keep],
+        np.array([not (res.reasons[i] and res.reasons[i][0].startswith(unscored)) for i in keep]),
+        lists, len(names) - len(keep))
 
 
 def row(label: str, names: int, neg: np.ndarray, pos: np.ndarray, thr: float) -> str:
@@ -99,16 +118,13 @@ def main() -> int:
     t0 = time.perf_counter()
 
     corpus, (test_b, cal_b, train_b, test_labels, cal_labels) = load_split(args.seed)
-    trained = {f"{corpus.labels[i]}.{corpus.suffixes[i]}" for i in np.flatnonzero(~corpus.is_dga)}
     cdn_allow = build(read_entries(CDN_FILE))
     shipped = Scorer()  # the shipped model with its default allowlists
 
-    recent_all: list[str] = []
-    for path in args.benign:
-        recent_all += read_names(path)
-    recent_all = list(dict.fromkeys(recent_all))
-    shipped_res = shipped.score_arrays(recent_all)  # what a user sees; its split says which names are new
-    recent, dropped = new_to_training(recent_all, shipped_res.split.registered, trained)
+    recent_all = list(dict.fromkeys(n for path in args.benign for n in read_names(path)))
+    shipped_res = shipped.score_arrays(recent_all)  # what a user sees
+    negatives = recent_negatives(args.benign, corpus)
+    recent, dropped = negatives.names, negatives.dropped
 
     families = sorted({f for f in corpus.family if f})
     folds = folds_of(families, args.folds, args.seed)
@@ -146,8 +162,7 @@ def main() -> int:
     print(row("2015/16 list, held-out slice (dga_eval.py)", len(test_labels), o, p, thr))
     if len(args.benign) > 1:
         for path in args.benign:
-            members = set(read_names(path))
-            mask = np.array([name in members for name in recent])
+            mask = negatives.lists[path.name]
             print(row(f"{path.name}, names new to training", int(mask.sum()),
                       np.concatenate([fold[mask] for fold in new_neg]), p, thr))
     print(row("recent lists pooled, names new to training" if len(args.benign) > 1

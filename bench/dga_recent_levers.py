@@ -32,7 +32,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -44,47 +44,11 @@ from dnsguard.dga.scoring import Scorer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dga_eval import CDN_FILE, ROOT, fold_train_mask, folds_of, load_split, tpr_at  # noqa: E402
-from dga_recent_eval import read_names  # noqa: E402
+from dga_recent_eval import read_names, recent_negatives  # noqa: E402
 
 BENIGN = ROOT / "data" / "benign"
 REGISTERED, FQDNS, FQDNS_MORE = "recent-popular-2025.txt", "recent-popular-fqdn-2025.txt", "recent-popular-fqdn-2025-more.txt"
 LEVERS = ("base", "suffix", "suffix-half", "clean-0.001", "clean-0.01", "recent-fqdn")
-NOT_SCORED = ("allowlisted:", "invalid:", "public-suffix")
-
-
-@dataclass(frozen=True)
-class Negatives:
-    """The recent names new to training.  ``scored`` marks those a user's
-    scorer would score (the rest are allowlisted and count at the bottom)."""
-
-    names: list[str]
-    registered: list[str]
-    scored: np.ndarray
-    registered_list: np.ndarray
-
-    @property
-    def labels(self) -> list[str]:
-        return [r.split(".", 1)[0] for r, s in zip(self.registered, self.scored, strict=True) if s]
-
-    @property
-    def suffixes(self) -> list[str]:
-        return [r.split(".", 1)[1] for r, s in zip(self.registered, self.scored, strict=True) if s]
-
-
-def recent_negatives(trained: set[str], scorer: Scorer, fqdn_files: list[Path]) -> Negatives:
-    registered = read_names(BENIGN / REGISTERED)
-    fqdns = [n for path in fqdn_files for n in read_names(path)]
-    names = list(dict.fromkeys(registered + fqdns))
-    res = scorer.score_arrays(names)
-    new = [i for i, reg in enumerate(res.split.registered) if not reg or reg not in trained]
-    reg_set = set(registered)
-    return Negatives(
-        [names[i] for i in new],
-        [res.split.registered[i] for i in new],
-        np.array([bool(res.split.registered[i]) and not (res.reasons[i] and res.reasons[i][0].startswith(NOT_SCORED))
-                  for i in new]),
-        np.array([names[i] in reg_set for i in new]),
-    )
 
 
 def fold_model(lever: str, train: T.Corpus, cal_labels: list[str], cal_suffixes: list[str], seed: int) -> Model:
@@ -158,7 +122,9 @@ def main() -> int:
     corpus, split = load_split(args.seed)
     trained = {f"{corpus.labels[i]}.{corpus.suffixes[i]}" for i in np.flatnonzero(~corpus.is_dga)}
     scorer = Scorer(allowlist=build(read_entries(CDN_FILE)))
-    recent = recent_negatives(trained, scorer, args.fqdns)
+    recent = recent_negatives([BENIGN / REGISTERED, *args.fqdns], corpus)
+    registered_list = recent.lists[REGISTERED]
+    recent_labels, recent_suffixes = recent.scored_labels(), recent.scored_suffixes()
     fqdn_train = sorted({r for r in scorer.score_arrays(read_names(BENIGN / FQDNS)).split.registered if r} - trained)
     fqdn_train = [] if "recent-fqdn" not in args.lever else fqdn_train
     test_suffixes = [corpus.suffixes[i] for i in split.test]
@@ -166,8 +132,8 @@ def main() -> int:
     families = sorted({f for f in corpus.family if f})
     folds = folds_of(families, args.folds, args.seed)
     print(f"# seed {args.seed}, {args.folds} folds, {len(families)} families; negatives: "
-          f"{len(split.test_labels)} old held-out, {int(recent.registered_list.sum())} recent registered, "
-          f"{int((~recent.registered_list).sum())} recent FQDNs (new to training; "
+          f"{len(split.test_labels)} old held-out, {int(registered_list.sum())} recent registered, "
+          f"{int((~registered_list).sum())} recent FQDNs (new to training; "
           f"{int((~recent.scored).sum())} of all these allowlisted or not registrable, at the bottom); "
           f"recent-fqdn adds {len(fqdn_train)} benign training names")
     print()
@@ -192,21 +158,21 @@ def main() -> int:
             cut = float(np.quantile(logit(split.cal_labels, cal_suffixes), 1.0 - T.TARGET_FPR))
             old.append(logit(split.test_labels, test_suffixes) - cut)
             scores = np.full(len(recent.names), -np.inf)
-            scores[recent.scored] = logit(recent.labels, recent.suffixes) - cut
+            scores[recent.scored] = logit(recent_labels, recent_suffixes) - cut
             new.append(scores)
             held_set = set(held)
             rows = [i for i, f in enumerate(corpus.family) if f and T.fold_group(f) in held_set]
             pos.append(logit([corpus.labels[i] for i in rows], [corpus.suffixes[i] for i in rows]) - cut)
         p, o = np.concatenate(pos), np.concatenate(old)
-        reg = np.concatenate([s[recent.registered_list & judged] for s in new])
-        fq = np.concatenate([s[~recent.registered_list & judged] for s in new])
+        reg = np.concatenate([s[registered_list & judged] for s in new])
+        fq = np.concatenate([s[~registered_list & judged] for s in new])
         cells = [f"{tpr_at(neg, p, r)[0]:.3f}" if neg.size else "-" for neg in (o, reg, fq) for r in (0.01, 0.001)]
         print(f"| {lever} | " + " | ".join(cells) + " |", flush=True)
         if lever != "recent-fqdn":  # the others judge the same names, so they can be compared pairwise
             kept[lever] = (np.sort(p), np.stack(new))
     if args.bootstrap and "base" in kept:
         print()
-        print(bootstrap_table(kept, recent.registered_list, args.bootstrap, args.seed))
+        print(bootstrap_table(kept, registered_list, args.bootstrap, args.seed))
     print(f"\n(took {time.perf_counter() - t0:.0f}s)")
     return 0
 

@@ -12,7 +12,9 @@
 --
 -- The counts live in this script's state, which is per detection thread: on
 -- a sensor with several worker threads one host's queries spread over them,
--- so a host needs up to MIN_NAMES names per thread.  The state is bounded
+-- so a host needs up to MIN_NAMES names per thread unless Suricata balances
+-- by IP pair (docs/suricata.md; `dnsguard suricata check-config` tells a
+-- sensor's case).  The state is bounded
 -- (MIN_NAMES labels per source, MAX_SOURCES sources, then it starts over).
 --
 -- Needs `security: lua: allow-rules: true` in suricata.yaml and this file in
