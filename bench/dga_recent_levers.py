@@ -22,7 +22,11 @@ Levers (``--lever``, several allowed):
   refits (the popularity lists hold some real DGA names);
 * ``recent-fqdn``: the registered domains of Umbrella's top 10,000 added to the
   benign training names; judged on the recent registered domains that
-  neither list has (a newer benign list in training).
+  neither list has (a newer benign list in training);
+* ``soup-3``: the detector weights averaged over three trainings with
+  different seeds (other synthetic labels, other shuffles).  The detector is
+  linear in its weights, so the average is one model of the same size and
+  cost: an ensemble that the speed target allows.
 
 Usage: .venv/bin/python bench/dga_recent_levers.py [--seed 3] [--lever base suffix ...]
 """
@@ -48,7 +52,8 @@ from dga_recent_eval import read_names, recent_negatives  # noqa: E402
 
 BENIGN = ROOT / "data" / "benign"
 REGISTERED, FQDNS, FQDNS_MORE = "recent-popular-2025.txt", "recent-popular-fqdn-2025.txt", "recent-popular-fqdn-2025-more.txt"
-LEVERS = ("base", "suffix", "suffix-half", "clean-0.001", "clean-0.01", "recent-fqdn")
+LEVERS = ("base", "suffix", "suffix-half", "clean-0.001", "clean-0.01", "recent-fqdn", "soup-3")
+SOUP_SEEDS = (0, 100, 200)
 
 
 def fold_model(lever: str, train: T.Corpus, cal_labels: list[str], cal_suffixes: list[str], seed: int) -> Model:
@@ -56,6 +61,11 @@ def fold_model(lever: str, train: T.Corpus, cal_labels: list[str], cal_suffixes:
     model = T.fit(train, cal_labels, seed=seed, attribute=False, suffix_token=lever.startswith("suffix"),
                   clean=float(lever.split("-")[1]) if lever.startswith("clean-") else 0.0,
                   calibration_suffixes=cal_suffixes)
+    if lever == "soup-3":
+        models = [T.fit(train, cal_labels, seed=seed + s, attribute=False, calibration_suffixes=cal_suffixes)
+                  for s in SOUP_SEEDS]
+        return replace(models[0], weights=np.mean([m.weights for m in models], axis=0).astype(np.float32),
+                       bias=float(np.mean([m.bias for m in models])))
     if lever == "suffix-half":
         slots = F.table_index(F.string_hashes(sorted(set(train.suffixes)), DETECTOR_SUFFIX_SALT), model.bits)
         weights = model.weights.copy()
