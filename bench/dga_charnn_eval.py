@@ -510,9 +510,10 @@ def main() -> int:
         setups[f"{title[a]} alone"] = {a: 1.0}
         setups[f"linear + {a} (equal weights)"] = {"linear": 1.0, a: 1.0}
         setups[f"linear + benign LM per length + {a} (equal weights)"] = {"linear": 1.0, "LM/len": 1.0, a: 1.0}
-    if len(archs) == 2:
-        setups["cnn + gru (equal weights)"] = {"cnn": 1.0, "gru": 1.0}
-        setups["linear + cnn + gru (equal weights)"] = {"linear": 1.0, "cnn": 1.0, "gru": 1.0}
+    if len(archs) >= 2:
+        nets_only = " + ".join(archs)
+        setups[f"{nets_only} (equal weights)"] = dict.fromkeys(archs, 1.0)
+        setups[f"linear + {nets_only} (equal weights)"] = {"linear": 1.0, **dict.fromkeys(archs, 1.0)}
     for a in archs:
         setups[f"two-stage: linear 1 % cut, then linear + {a}"] = {"gate": 1.0, "linear": 1.0, a: 1.0}
     n_dga = sum(len(pos["linear"][f][0]) for f in families)
