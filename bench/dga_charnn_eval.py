@@ -359,6 +359,10 @@ def main() -> int:
     ap.add_argument("--order", type=int, default=4, help="benign character LM order (reference rows)")
     ap.add_argument("--numpy-names", type=int, default=100_000,
                     help="time a numpy forward pass of the last fold's networks on this many names (0: skip)")
+    ap.add_argument("--whole-name", action="store_true",
+                    help="the networks read label + '.' + public suffix (as dgaintel reads a name) instead of the "
+                         "label; synthetic labels get suffixes drawn from the benign training names, as "
+                         "train.fit's suffix token does ('.' shares the code of '_')")
     ap.add_argument("--recent", action="store_true",
                     help="also score the recent popularity lists of data/benign (bench/dga_recent_eval.py's "
                          "negatives: names new to training, the scorer's label, the CDN/cloud allowlist) and print "
@@ -382,6 +386,15 @@ def main() -> int:
     folds = folds_of(families, args.folds, args.seed)
     names_of = {f: [corpus.labels[i] for i, g in enumerate(corpus.family) if g == f] for f in families}
 
+    def text(rows) -> list[str]:
+        """What the networks read of corpus rows: the label, or with --whole-name label.suffix."""
+        if not args.whole_name:
+            return [corpus.labels[i] for i in rows]
+        return [f"{corpus.labels[i]}.{corpus.suffixes[i]}" if corpus.suffixes[i] else corpus.labels[i] for i in rows]
+
+    net_benign, net_test, net_cal = text(train_b), text(test_b), text(cal_b)
+    net_names_of = {f: text([i for i, g in enumerate(corpus.family) if g == f]) for f in families}
+
     benign_lm = CharLM(train_benign, args.order)
     edges = np.array([0, 4, 6, 8, 10, 13, 17, 1000])
     lm_cal = benign_lm.nll(cal_labels)
@@ -396,6 +409,9 @@ def main() -> int:
     if args.recent:
         negatives = recent_negatives(DEFAULT_BENIGN, corpus)
         rec_scored, rec_lists, rec_fit = negatives.scored, negatives.lists, negatives.scored_labels()
+        net_rec = rec_fit if not args.whole_name else [
+            f"{lab}.{suf}" if suf else lab
+            for lab, suf in zip(rec_fit, negatives.scored_suffixes(), strict=True)]
     if args.load:
         saved: dict[str, np.ndarray] = {}
         for path in args.load:
@@ -435,13 +451,17 @@ def main() -> int:
             groups = sorted({T.fold_group(f) for f in families} - held_set)
             val_groups = set(vr.permutation(groups)[: max(2, round(len(groups) / 6))].tolist())
             val_b = vr.random(len(train_benign)) < 0.08
-            fit_dga = [lab for f in families if T.fold_group(f) not in held_set | val_groups for lab in names_of[f]]
+            fit_dga = [lab for f in families if T.fold_group(f) not in held_set | val_groups
+                       for lab in net_names_of[f]]
             synth = T.synthetic_labels(T.SYNTHETIC_NAMES, 7 + k)
-            fit_benign = [lab for lab, v in zip(train_benign, val_b.tolist(), strict=True) if not v]
+            if args.whole_name:
+                sfx = T.synthetic_suffixes(corpus.subset(train_mask), len(synth), 7 + k)
+                synth = [f"{lab}.{suf}" for lab, suf in zip(synth, sfx, strict=True)]
+            fit_benign = [lab for lab, v in zip(net_benign, val_b.tolist(), strict=True) if not v]
             fit_labels = fit_benign + fit_dga + synth
             fit_y = np.concatenate((np.zeros(len(fit_benign), bool), np.ones(len(fit_dga) + len(synth), bool)))
-            val_neg = [lab for lab, v in zip(train_benign, val_b.tolist(), strict=True) if v]
-            val_pos = [names_of[f] for f in families if T.fold_group(f) in val_groups]
+            val_neg = [lab for lab, v in zip(net_benign, val_b.tolist(), strict=True) if v]
+            val_pos = [net_names_of[f] for f in families if T.fold_group(f) in val_groups]
             for arch in archs:
                 net, log, secs = train_net(arch, fit_labels, fit_y, val_neg, val_pos, epochs=args.epochs,
                                            patience=args.patience, budget_s=budget, seed=7 + k)
@@ -450,22 +470,22 @@ def main() -> int:
                 print(f"fold {k} {arch}: {secs / 60:.1f} min; validation families {', '.join(sorted(val_groups))}; "
                       + "; ".join(log), file=sys.stderr)
 
-            def scores(labels: list[str], model=model) -> dict[str, np.ndarray]:
+            def scores(labels: list[str], net_text: list[str], model=model) -> dict[str, np.ndarray]:
                 out = {"linear": model.logits(F.encode(labels)), "LM/len": lm_len(labels)}
                 for arch in archs:
-                    out[arch] = logits_of(nets[arch], labels)
+                    out[arch] = logits_of(nets[arch], net_text)
                 return out
 
-            for kind, s in scores(test_labels).items():
+            for kind, s in scores(test_labels, net_test).items():
                 neg[kind].append(s)
-            for kind, s in scores(cal_labels).items():
+            for kind, s in scores(cal_labels, net_cal).items():
                 cal[kind].append(s)
             if args.recent:
-                for kind, s in scores(rec_fit).items():
+                for kind, s in scores(rec_fit, net_rec).items():
                     rec[kind].append(s)
             for fam in families:
                 if T.fold_group(fam) in held_set:
-                    for kind, s in scores(names_of[fam]).items():
+                    for kind, s in scores(names_of[fam], net_names_of[fam]).items():
                         pos[kind][fam] = (s, k)
             print(f"fold {k}: held out {', '.join(held)}; linear {lin_s:.0f}s ({time.perf_counter() - t0:.0f}s)",
                   file=sys.stderr)
@@ -502,6 +522,8 @@ def main() -> int:
         return np.concatenate(n_out), np.concatenate([p_out[f] for f in families]), p_out
 
     title = {"cnn": "multi-width CNN", "gru": "bidirectional GRU", "cnnlstm": "CNN + LSTM (dgaintel's shapes)"}
+    if args.whole_name:
+        title = {a: f"{name}, whole name" for a, name in title.items()}
     setups: dict[str, dict[str, float]] = {
         "linear (shipped model type, retrained per fold)": {"linear": 1.0},
         "linear + benign LM per length (equal weights)": {"linear": 1.0, "LM/len": 1.0},
