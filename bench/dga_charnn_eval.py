@@ -363,6 +363,10 @@ def main() -> int:
                     help="the networks read label + '.' + public suffix (as dgaintel reads a name) instead of the "
                          "label; synthetic labels get suffixes drawn from the benign training names, as "
                          "train.fit's suffix token does ('.' shares the code of '_')")
+    ap.add_argument("--seen", action="store_true",
+                    help="seen families instead of held-out ones: one split, 20 %% of every family's names "
+                         "(by name) kept out of training and scored as the positives; the networks validate "
+                         "on 10 %% of the remaining names of every family")
     ap.add_argument("--recent", action="store_true",
                     help="also score the recent popularity lists of data/benign (bench/dga_recent_eval.py's "
                          "negatives: names new to training, the scorer's label, the CDN/cloud allowlist) and print "
@@ -384,7 +388,14 @@ def main() -> int:
     train_benign = [corpus.labels[i] for i in train_b]
     families = sorted({f for f in corpus.family if f})
     folds = folds_of(families, args.folds, args.seed)
-    names_of = {f: [corpus.labels[i] for i, g in enumerate(corpus.family) if g == f] for f in families}
+    seen_test = np.zeros(len(corpus), bool)  # --seen: the DGA names kept out of training
+    if args.seen:
+        args.folds, folds = 1, [[]]
+        dga_rows = np.flatnonzero(corpus.is_dga)
+        seen_test[dga_rows[np.random.default_rng((args.seed, 80)).random(dga_rows.size) < 0.2]] = True
+    rows_of = {f: [i for i, g in enumerate(corpus.family) if g == f and not seen_test[i]] for f in families}
+    test_rows_of = {f: [i for i, g in enumerate(corpus.family) if g == f and seen_test[i]] for f in families}
+    names_of = {f: [corpus.labels[i] for i in rows_of[f]] for f in families}
 
     def text(rows) -> list[str]:
         """What the networks read of corpus rows: the label, or with --whole-name label.suffix."""
@@ -393,7 +404,12 @@ def main() -> int:
         return [f"{corpus.labels[i]}.{corpus.suffixes[i]}" if corpus.suffixes[i] else corpus.labels[i] for i in rows]
 
     net_benign, net_test, net_cal = text(train_b), text(test_b), text(cal_b)
-    net_names_of = {f: text([i for i, g in enumerate(corpus.family) if g == f]) for f in families}
+    net_names_of = {f: text(rows_of[f]) for f in families}
+    if args.seen:  # positives: the kept-out names
+        names_of = {f: [corpus.labels[i] for i in test_rows_of[f]] for f in families}
+        pos_net_names_of = {f: text(test_rows_of[f]) for f in families}
+    else:
+        pos_net_names_of = net_names_of
 
     benign_lm = CharLM(train_benign, args.order)
     edges = np.array([0, 4, 6, 8, 10, 13, 17, 1000])
@@ -440,7 +456,7 @@ def main() -> int:
     else:
         for k, held in enumerate(folds):
             held_set = set(held)
-            train_mask = fold_train_mask(corpus, train_b, held)
+            train_mask = fold_train_mask(corpus, train_b, held) & ~seen_test
             tl = time.perf_counter()
             model = T.fit(corpus.subset(train_mask), cal_labels, seed=7 + k, attribute=False, suffix_token=False)
             lin_s = time.perf_counter() - tl
@@ -449,10 +465,14 @@ def main() -> int:
             # validation slice: some training family groups and 8 % of the benign training labels.
             vr = np.random.default_rng((args.seed, k, 99))
             groups = sorted({T.fold_group(f) for f in families} - held_set)
-            val_groups = set(vr.permutation(groups)[: max(2, round(len(groups) / 6))].tolist())
+            val_groups = set() if args.seen else set(vr.permutation(groups)[: max(2, round(len(groups) / 6))].tolist())
             val_b = vr.random(len(train_benign)) < 0.08
             fit_dga = [lab for f in families if T.fold_group(f) not in held_set | val_groups
                        for lab in net_names_of[f]]
+            if args.seen:  # validate on 10 % of every family's training names instead of on whole families
+                val_n = vr.random(len(fit_dga)) < 0.1
+                seen_val = [lab for lab, v in zip(fit_dga, val_n.tolist(), strict=True) if v]
+                fit_dga = [lab for lab, v in zip(fit_dga, val_n.tolist(), strict=True) if not v]
             synth = T.synthetic_labels(T.SYNTHETIC_NAMES, 7 + k)
             if args.whole_name:
                 sfx = T.synthetic_suffixes(corpus.subset(train_mask), len(synth), 7 + k)
@@ -462,6 +482,8 @@ def main() -> int:
             fit_y = np.concatenate((np.zeros(len(fit_benign), bool), np.ones(len(fit_dga) + len(synth), bool)))
             val_neg = [lab for lab, v in zip(net_benign, val_b.tolist(), strict=True) if v]
             val_pos = [net_names_of[f] for f in families if T.fold_group(f) in val_groups]
+            if args.seen:
+                val_pos = [seen_val]
             for arch in archs:
                 net, log, secs = train_net(arch, fit_labels, fit_y, val_neg, val_pos, epochs=args.epochs,
                                            patience=args.patience, budget_s=budget, seed=7 + k)
@@ -484,8 +506,8 @@ def main() -> int:
                 for kind, s in scores(rec_fit, net_rec).items():
                     rec[kind].append(s)
             for fam in families:
-                if T.fold_group(fam) in held_set:
-                    for kind, s in scores(names_of[fam], net_names_of[fam]).items():
+                if args.seen or T.fold_group(fam) in held_set:
+                    for kind, s in scores(names_of[fam], pos_net_names_of[fam]).items():
                         pos[kind][fam] = (s, k)
             print(f"fold {k}: held out {', '.join(held)}; linear {lin_s:.0f}s ({time.perf_counter() - t0:.0f}s)",
                   file=sys.stderr)
@@ -539,7 +561,8 @@ def main() -> int:
     for a in archs:
         setups[f"two-stage: linear 1 % cut, then linear + {a}"] = {"gate": 1.0, "linear": 1.0, a: 1.0}
     n_dga = sum(len(pos["linear"][f][0]) for f in families)
-    print(f"# leave-families-out, {args.folds} folds, seed {args.seed}; {len(families)} families "
+    split_name = "seen families, 20 % of each family's names kept out" if args.seen else "leave-families-out"
+    print(f"# {split_name}, {args.folds} folds, seed {args.seed}; {len(families)} families "
           f"({n_dga} DGA names); benign test {len(test_labels)}, calibration {len(cal_labels)}")
     print()
     print("| score | AUC | TPR @1% FPR | TPR @0.1% FPR | TPR @0.01% FPR | macro TPR @0.1% |")
