@@ -89,15 +89,17 @@ def predict(model, x: np.ndarray) -> np.ndarray:
     return model.predict(x, batch_size=4096, verbose=0).reshape(-1).astype(np.float64)
 
 
-def dgad_scores(model, labels_per_name: list[list[str]]) -> np.ndarray:
-    """Maximum over each name's labels (the package's "any label is DGA" rule)."""
+def dgad_scores(model, labels_per_name: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Per name: the maximum over its labels (the package's "any label is DGA" rule) and the
+    registered label's own score (the first label), from one pass of the network."""
     flat = [lab for labels in labels_per_name for lab in labels]
     p = predict(model, encode_dgad(flat, model.input_shape[1]))
-    out, i = np.zeros(len(labels_per_name)), 0
+    any_label, registered = np.zeros(len(labels_per_name)), np.zeros(len(labels_per_name))
+    i = 0
     for r, labels in enumerate(labels_per_name):
-        out[r] = p[i:i + len(labels)].max()
+        any_label[r], registered[r] = p[i:i + len(labels)].max(), p[i]
         i += len(labels)
-    return out
+    return any_label, registered
 
 
 def labels_of(name: str, registered: str, label: str) -> list[str]:
@@ -127,21 +129,22 @@ def main() -> int:
     dgad = tf.keras.models.load_model(args.dgad, compile=False)
     shipped = Scorer()
 
-    def score_all(names: list[str], split_labels: list[list[str]]) -> dict[str, np.ndarray]:
+    def score_all(names: list[str]) -> dict[str, np.ndarray]:
+        res = shipped.score_arrays(names)  # the shipped score, and the split dgad reads
+        s = res.split
+        split_labels = [labels_of(n, r or "", lab or "")
+                        for n, r, lab in zip(names, s.registered, s.label, strict=True)]
+        any_label, registered = dgad_scores(dgad, split_labels)
         return {
             "dgaintel 2.3": predict(intel, encode_dgaintel(names, intel.input_shape[1])),
-            "dgad 3.1.4 (LSTM)": dgad_scores(dgad, split_labels),
-            "dgad 3.1.4, registered label only": dgad_scores(dgad, [labels[:1] for labels in split_labels]),
-            SHIPPED: shipped.score_arrays(names).score.astype(np.float64),
+            "dgad 3.1.4 (LSTM)": any_label,
+            "dgad 3.1.4, registered label only": registered,
+            SHIPPED: res.score.astype(np.float64),
         }
 
-    def split_of(names: list[str]) -> list[list[str]]:
-        s = shipped.score_arrays(names).split
-        return [labels_of(n, r or "", lab or "") for n, r, lab in zip(names, s.registered, s.label, strict=True)]
-
-    pos = score_all(pos_names, split_of(pos_names))
-    old = score_all(old_names, split_of(old_names))
-    rec = score_all(recent.names, split_of(recent.names))
+    pos = score_all(pos_names)
+    old = score_all(old_names)
+    rec = score_all(recent.names)
     for kind in rec:  # names dnsguard's scorer does not score (CDN/cloud allowlist...) rank last for all
         rec[kind] = np.where(recent.scored, rec[kind], -1.0)
     print(f"# {len(pos_names)} DGA names of {len(set(families))} families (seen by every detector here); "
