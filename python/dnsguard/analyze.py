@@ -1194,7 +1194,8 @@ class Analyzer:
                     else:
                         total += row
                     counts[ip] += 1
-        return {ip: family_from_totals(families, total, counts[ip], self.family_margin)
+        shown = tuple(canonical_family(f) for f in families)  # the calls carry the report's spelling
+        return {ip: family_from_totals(shown, total, counts[ip], self.family_margin)
                 for ip, total in totals.items()}
 
     def _host_family(self, host: _Host, call: FamilyCall | None) -> HostFamily | None:
@@ -1258,12 +1259,15 @@ def major_alert(meta: dict[str, list[str]]) -> bool:
 
 def _family_threat(family: str) -> str:
     """The threat type the forecast and the feeds give a family (iab, botnet, ...), ``dga`` if unknown."""
-    from dnsguard.dga.families import registry
+    from dnsguard.dga.families import GeneratorError, get
 
     if is_iab(family):
         return "iab"
-    module = registry().get(family.lower())
-    return getattr(getattr(module, "INFO", None), "threat", "") or "dga"
+    try:
+        module = get(family)  # an id or an alias, any case ("Unnamed JavaScript DGA")
+    except GeneratorError:  # a family the model knows but no generator implements
+        return "dga"
+    return module.INFO.threat or "dga"
 
 
 def judge(counts: Counter[str], device: str, dga_min_names: int) -> tuple[str, str]:

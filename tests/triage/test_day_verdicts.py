@@ -36,7 +36,7 @@ def test_families_devices_and_evidence_kinds(day_report):
         if t.role == "dga-unknown":
             # ranbyus with an unpublished seed: never in the forecast, but the
             # host-level log-sum rule names the algorithm from the names' shape.
-            assert got["family"]["source"] == "log-sum" and got["family"]["family"] == "ranbyus", got["family"]
+            assert got["family"]["source"] == "log-sum" and got["family"]["family"] == "Ranbyus", got["family"]
             assert got["family"]["names"] >= 5 and got["family"]["margin"] >= 0.75
             expected["ranbyus"] = "dga"
         elif t.role == "tunnel":

@@ -232,11 +232,11 @@ def test_since_until_limit_records_and_forecast_days(tmp_path, monkeypatch, caps
     assert report["input"]["skipped"] == {"records outside the --since/--until window": 80}
     hosts = {h["host"]: h for h in report["hosts"]}
     assert hosts["10.0.0.5"]["queries"] == 20 and hosts["10.0.0.7"]["queries"] == 20
-    assert hosts["10.0.0.5"]["family"]["family"] == "pykspa" and hosts["10.0.0.5"]["family"]["source"] == "forecast"
+    assert hosts["10.0.0.5"]["family"]["family"] == "Pykspa" and hosts["10.0.0.5"]["family"]["source"] == "forecast"
     # the forecast covers the window's day and a day either side, not the whole log
     assert sorted(set(asked)) == [dt.date(2025, 3, 10), dt.date(2025, 3, 11), dt.date(2025, 3, 12)]
     assert "time window: 2025-03-11 00:00:00 .. 2025-03-12 00:00:00 UTC" in text
-    assert "family: pykspa: 20 names computed by the pykspa DGA" in text
+    assert "family: Pykspa: 20 names computed by the Pykspa DGA" in text
 
 
 def test_since_only_and_bad_order(tmp_path, monkeypatch, capsys):

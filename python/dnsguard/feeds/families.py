@@ -34,6 +34,23 @@ IAB_FAMILIES: dict[str, tuple[str, ...]] = {
 }
 """Canonical name -> aliases (lower case, Malpedia ids included)."""
 
+DGA_FAMILY_NAMES: dict[str, str] = {
+    "bamital": "Bamital", "banjori": "Banjori", "bumblebee": "Bumblebee", "ccleaner": "CCleaner",
+    "conficker": "Conficker", "cryptolocker": "CryptoLocker", "dmsniff": "DMSniff", "dnschanger": "DNSChanger",
+    "dyre": "Dyre", "flubot": "FluBot", "fobber": "Fobber", "fosniw": "Fosniw", "kraken": "Kraken",
+    "mirai": "Mirai", "murofet": "Murofet", "necurs": "Necurs", "newgoz": "newGOZ", "nymaim": "Nymaim",
+    "nymaim2": "Nymaim2", "proslikefan": "ProsLikeFan", "pushdo": "Pushdo", "pykspa": "Pykspa",
+    "qakbot": "QakBot", "qsnatch": "QSnatch", "ramdo": "Ramdo", "ramnit": "Ramnit", "ranbyus": "Ranbyus",
+    "rovnix": "Rovnix", "shiotob": "Shiotob", "simda": "Simda", "sisron": "Sisron", "suppobox": "Suppobox",
+    "symmi": "Symmi", "tempedreve": "Tempedreve", "tofsee": "Tofsee", "torpig": "Torpig", "tufik": "Tufik",
+    "unnamed_javascript": "Unnamed JavaScript DGA", "verblecon": "Verblecon", "xshellghost": "XShellGhost",
+}
+"""The DGA model's and generators' family ids (lower case, file names) -> the
+spelling an analyst reads.  The scorer, the model file and the generators
+keep the ids; every report, notice and verdict shows this spelling, so one
+host's family reads the same in ``analyze``, ``serve``, Zeek and the feeds.
+Every id must be here (tests/triage/test_family_names.py)."""
+
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -42,7 +59,7 @@ def _key(name: str) -> str:
     return _NON_ALNUM.sub("", name.lower())
 
 
-_CANONICAL: dict[str, str] = {}
+_CANONICAL: dict[str, str] = {_key(_id): _name for _id, _name in DGA_FAMILY_NAMES.items()}
 for _name, _aliases in IAB_FAMILIES.items():
     _CANONICAL[_key(_name)] = _name
     for _alias in _aliases:
@@ -53,7 +70,7 @@ for _name, _aliases in IAB_FAMILIES.items():
 
 @lru_cache(maxsize=4096)
 def canonical_family(name: str) -> str:
-    """The table's spelling of an IAB family, or ``name`` tidied.
+    """The table's spelling of an IAB or DGA family, or ``name`` tidied.
 
     Unknown families keep their feed spelling (stripped); empty or
     placeholder names become ``unknown``.  Cached: merges ask this for
@@ -66,6 +83,11 @@ def canonical_family(name: str) -> str:
     if found is None and "." in text:
         found = _CANONICAL.get(_key(text.split(".", 1)[1]))
     return found or text
+
+
+def display_family(name: str) -> str:
+    """:func:`canonical_family` for a name that may be empty (no family yet): empty stays empty."""
+    return canonical_family(name) if name else name
 
 
 def is_iab(family: str) -> bool:

@@ -17,6 +17,7 @@ import numpy as np
 
 from dnsguard.detect.devices import DeviceTagger
 from dnsguard.feeds.allowlist import Allowlist
+from dnsguard.feeds.families import display_family
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.names import Name, Rejected, normalize
 from dnsguard.service.cache import ExpiringCache
@@ -296,8 +297,8 @@ class Decider:
             )
             for fqdn, r in zip(to_model, results, strict=True):
                 # a model verdict is made per candidate, in decide() (may_name)
-                result[fqdn] = Scored(fqdn, parsed[fqdn].registered, r.score, r.family, None, dists.get(fqdn),
-                                      r.reasons)
+                result[fqdn] = Scored(fqdn, parsed[fqdn].registered, r.score, display_family(r.family), None,
+                                      dists.get(fqdn), r.reasons)
         self.stats.name_verdicts += sum(1 for v in result.values() if v.verdict is not None)
         return result
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dnsguard.feeds.families import display_family
 from dnsguard.hostfamily import FAMILY_MARGIN, LOG_FLOOR, LogSumRule, vote
 from dnsguard.service.model import HostTag, HostVerdict
 
@@ -165,7 +166,8 @@ class HostAggregator:
             families = dists[-1][0]
             rows = [row for fams, row in dists if fams is families or fams == families]
             if 2 * len(rows) >= len(entries):
-                call = LogSumRule(s.family_margin).call(families, rows)
+                shown = [display_family(f) for f in families]  # the verdict's spelling (Pykspa, QSnatch)
+                call = LogSumRule(s.family_margin).call(shown, rows)
                 runner = f", runner-up {call.runner_up}" if call.runner_up else ""
                 return call.family, (f"family log-sum {call.family} (margin {call.margin:.2f} nats/name over "
                                      f"{call.names} names{runner})")
