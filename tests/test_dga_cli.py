@@ -145,3 +145,14 @@ def test_model_that_is_a_directory(tmp_path, capsys):
     code, _ = run(["--model", str(tmp_path), "a.com"])
     assert code == 2
     assert capsys.readouterr().err == f"dnsguard score: cannot read model {tmp_path}: Is a directory\n"
+
+
+def test_table_shows_the_reports_family_spelling_and_json_the_model_id():
+    """The table is for people (the spelling of analyze and serve); --json keeps the model's id."""
+    from dnsguard.dga.scoring import Verdict
+
+    v = Verdict("xkqzvbtrwplm.com", "xkqzvbtrwplm.com", 0.97, "newgoz", 0.81, ())
+    assert "newGOZ (0.81)" in cli.format_row(v, "dga", None)
+    assert v.as_dict()["family"] == "newgoz"
+    unknown = Verdict("example.com", "example.com", 0.01, "unknown", 0.0, ())
+    assert cli.format_row(unknown, "benign", None).split()[2] == "-"

@@ -23,6 +23,7 @@ from typing import Any
 
 from dnsguard.dga.judgeable import cannot_judge
 from dnsguard.dga.scoring import Scorer, Verdict
+from dnsguard.feeds.families import canonical_family
 
 BATCH = 50_000
 EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
@@ -156,7 +157,7 @@ def format_row(v: Verdict, verdict: str, note: str | None, width: int = 0) -> st
         score, family, reasons = "-", "-", f"invalid: {note}"
     else:
         score = f"{v.score:.3f}"
-        family = f"{v.family} ({v.family_probability:.2f})" if v.family != "unknown" else "-"
+        family = f"{canonical_family(v.family)} ({v.family_probability:.2f})" if v.family != "unknown" else "-"
         reasons = ", ".join([*v.reasons, *([f"cannot judge: {note}"] if note else [])])
     return f"{verdict:8s}  {score:>5s}  {family:24s}  {v.name:{width}s}  {reasons}".rstrip()
 
