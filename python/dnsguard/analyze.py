@@ -46,7 +46,7 @@ from dnsguard.detect.nxdomain import NxdomainBurstDetector
 from dnsguard.detect.qtypes import DEFAULT_DATA_QTYPES, qtype_label, qtype_number
 from dnsguard.detect.tools import UNKNOWN_TOOL, ChannelProfile, ToolCall, identify
 from dnsguard.detect.tunnel import TunnelDetector
-from dnsguard.feeds.families import canonical_family, is_iab
+from dnsguard.feeds.families import canonical_family, display_family, is_iab
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.hostfamily import FAMILY_MARGIN, LOG_FLOOR, FamilyCall, family_from_totals
 from dnsguard.inputs.addresses import IpCache
@@ -966,7 +966,7 @@ class Analyzer:
             return
         host = self._host(alert.client, alert.ts)
         meta = alert.metadata
-        family = (meta.get("malware_family") or meta.get("family") or [""])[0]
+        family = display_family((meta.get("malware_family") or meta.get("family") or [""])[0])
         threat = (meta.get("threat_type") or meta.get("threat") or [""])[0]
         score = _float((meta.get("score") or [""])[0])
         if alert.sensor == "zeek-notice":

@@ -88,3 +88,27 @@ def test_analyze_names_the_family_as_serve_does(tmp_path, monkeypatch, scorer):
     # per name the attributor may pick another family (0.85 top-1 per name); the spelling is the reports'
     named = [v.family for v in out.names]
     assert named and "Necurs" in named and set(named) <= {*DGA_FAMILY_NAMES.values(), "unknown"}, named
+
+
+def test_a_sensor_rules_family_joins_the_same_spelling(tmp_path, monkeypatch):
+    """Suricata's shape rule says ``CCleaner_Floxif`` (metadata has no spaces), Zeek's notice the
+    service's ``CryptoLocker`` or an id: the host's families column holds one spelling each."""
+    monkeypatch.setenv("DNSGUARD_STATE_DIR", str(tmp_path / "state"))
+
+    def alert(ts: str, sid: int, family: str, name: str) -> dict:
+        return {"timestamp": f"2025-03-10T09:00:{ts}.000000+0000", "flow_id": sid, "event_type": "alert",
+                "src_ip": "10.0.0.9", "src_port": 5002, "dest_ip": "10.0.0.1", "dest_port": 53,
+                "alert": {"signature": f"DNSGUARD DGA {family} Domain Shape Query", "signature_id": sid,
+                          "metadata": {"malware_family": [family], "signature_severity": ["Major"]}},
+                "dns": {"query": [{"type": "query", "rrname": name}]}}
+
+    eve = tmp_path / "eve.json"
+    eve.write_text("\n".join(json.dumps(e) for e in (
+        alert("01", 9071004, "CCleaner_Floxif", "ab1234567a9.com"),
+        alert("02", 9071004, "ccleaner", "ab7654321b9.com"),
+        alert("03", 9071099, "pykspa", "qwhzkkwcys.net"),
+    )) + "\n")
+    out = tmp_path / "r.json"
+    assert main(["analyze", str(eve), "--json", str(out), "--all"]) == 0
+    (host,) = json.loads(out.read_text())["hosts"]
+    assert set(host["families"]) == {"CCleaner", "Pykspa"}, host["families"]

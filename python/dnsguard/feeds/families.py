@@ -60,6 +60,7 @@ def _key(name: str) -> str:
 
 
 _CANONICAL: dict[str, str] = {_key(_id): _name for _id, _name in DGA_FAMILY_NAMES.items()}
+_CANONICAL[_key("CCleaner_Floxif")] = "CCleaner"  # the Suricata shape rule's malware_family (no spaces there)
 for _name, _aliases in IAB_FAMILIES.items():
     _CANONICAL[_key(_name)] = _name
     for _alias in _aliases:

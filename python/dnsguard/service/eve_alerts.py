@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dnsguard.feeds.families import display_family
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.names import Name, normalize
 from dnsguard.records import SensorAlert
@@ -118,7 +119,7 @@ def alert_hit(alert: SensorAlert) -> AlertHit | None:
     if not {v.strip().lower() for v in meta.get("signature_severity") or ()} & MAJOR:
         return None
     return AlertHit(alert.ts, alert.client, alert.query, alert.sid, alert.signature, "major",
-                    family=_first(meta, "malware_family") or "unknown", threat=threat,
+                    family=display_family(_first(meta, "malware_family")) or "unknown", threat=threat,
                     confidence=RULE_CONFIDENCE.get(_first(meta, "confidence").lower(), 60))
 
 
