@@ -114,6 +114,8 @@ def main() -> int:
     ap.add_argument("--dgaintel", type=Path, required=True, help="dgaintel's domain_classifier_model.h5")
     ap.add_argument("--dgad", type=Path, required=True, help="dgad's models/lstm_best.h5")
     ap.add_argument("--seed", type=int, default=3, help="which benign slice is the old held-out one")
+    ap.add_argument("--benign", type=Path, nargs="+", default=DEFAULT_BENIGN,
+                    help="recent lists (default: dga_recent_eval.py's three)")
     args = ap.parse_args()
     tf.config.threading.set_intra_op_parallelism_threads(2)
     t0 = time.perf_counter()
@@ -122,7 +124,7 @@ def main() -> int:
     dga_rows = np.flatnonzero(corpus.is_dga)
     pos_names = [full[i] for i in dga_rows]
     old_names = [full[i] for i in test_b]
-    recent = recent_negatives(DEFAULT_BENIGN, corpus)
+    recent = recent_negatives(args.benign, corpus)
     families = np.array([corpus.family[i] for i in dga_rows])
 
     intel = tf.keras.models.load_model(args.dgaintel, compile=False)
