@@ -375,6 +375,9 @@ def main() -> int:
     ap.add_argument("--bootstrap", type=int, default=500,
                     help="with --recent: resample the recent names this many times for 5-95 %% intervals of TPR at "
                          "0.1 %% FPR and of each network row's difference from linear (0: skip)")
+    ap.add_argument("--benign", type=Path, nargs="+", default=DEFAULT_BENIGN,
+                    help="--recent's lists (default: dga_recent_eval.py's three; the first must be the "
+                         "registered-domain list, which the resampling table reads)")
     ap.add_argument("--units", type=int, default=UNITS,
                     help="recurrent units (GRU: each way; LSTM); smaller is cheaper to run in the scorer")
     ap.add_argument("--save", type=Path, default=None, help="write all scores to this .npz")
@@ -427,7 +430,7 @@ def main() -> int:
         return (benign_lm.nll(labels) - mu[b]) / sd[b]
 
     if args.recent:
-        negatives = recent_negatives(DEFAULT_BENIGN, corpus)
+        negatives = recent_negatives(args.benign, corpus)
         rec_scored, rec_lists, rec_fit = negatives.scored, negatives.lists, negatives.scored_labels()
         net_rec = rec_fit if not args.whole_name else [
             f"{lab}.{suf}" if suf else lab
@@ -641,7 +644,7 @@ def main() -> int:
             rows |= {f"linear + LM/len + {a}": f"linear + benign LM per length + {a} (equal weights)" for a in archs}
             kept = {short: (np.sort(combined(setups[name])[1]),
                             recent_z(setups[name]).reshape(len(folds), -1)) for short, name in rows.items()}
-            print(bootstrap_table(kept, rec_lists[DEFAULT_BENIGN[0].name], args.bootstrap, args.seed))
+            print(bootstrap_table(kept, rec_lists[args.benign[0].name], args.bootstrap, args.seed))
             print()
     n_gate = np.concatenate([neg["linear"][k] > gate[k] for k in range(len(folds))])
     p_gate = np.concatenate([pos["linear"][f][0] > gate[pos["linear"][f][1]] for f in families])
