@@ -89,6 +89,11 @@ WIDTHS, FILTERS, EMB, DENSE, UNITS = (2, 3, 4, 5), 128, 32, 64, 64
 TAIL = max(WIDTHS) - 1  # padding after the end mark so every window start inside the label exists
 
 
+def whole_name(label: str, suffix: str) -> str:
+    """What --whole-name networks read: label.suffix (the label alone for a bare label)."""
+    return f"{label}.{suffix}" if suffix else label
+
+
 def encode(labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Codes [n, longest + 2 + TAIL] (begin mark, characters, end mark, padding) and lengths with marks."""
     n = np.fromiter((len(x) + 2 for x in labels), dtype=np.int64, count=len(labels))
@@ -408,7 +413,7 @@ def main() -> int:
         """What the networks read of corpus rows: the label, or with --whole-name label.suffix."""
         if not args.whole_name:
             return [corpus.labels[i] for i in rows]
-        return [f"{corpus.labels[i]}.{corpus.suffixes[i]}" if corpus.suffixes[i] else corpus.labels[i] for i in rows]
+        return [whole_name(corpus.labels[i], corpus.suffixes[i]) for i in rows]
 
     net_benign, net_test, net_cal = text(train_b), text(test_b), text(cal_b)
     net_names_of = {f: text(rows_of[f]) for f in families}
@@ -433,8 +438,7 @@ def main() -> int:
         negatives = recent_negatives(args.benign, corpus)
         rec_scored, rec_lists, rec_fit = negatives.scored, negatives.lists, negatives.scored_labels()
         net_rec = rec_fit if not args.whole_name else [
-            f"{lab}.{suf}" if suf else lab
-            for lab, suf in zip(rec_fit, negatives.scored_suffixes(), strict=True)]
+            whole_name(lab, suf) for lab, suf in zip(rec_fit, negatives.scored_suffixes(), strict=True)]
     if args.load:
         saved: dict[str, np.ndarray] = {}
         for path in args.load:
@@ -458,6 +462,13 @@ def main() -> int:
                 if f"rec/{kd}/0" not in saved:
                     sys.exit(f"--recent: {kd}'s recent scores are not in the --load files (saved without --recent)")
                 rec[kd] = [saved[f"rec/{kd}/{k}"] for k in range(len(folds))]
+        if args.recent:  # the saved recent scores follow the name order of the --benign lists they were made with
+            if "rec_names" not in saved:
+                print("note: the --load files do not record their recent names; --benign must list the same "
+                      "files in the same order as when they were saved", file=sys.stderr)
+            elif saved["rec_names"].tolist() != negatives.names:
+                sys.exit("--recent: the --load files were scored on other recent names or another order of them; "
+                         "give --benign the files and order they were saved with")
         for a in archs:
             train_s[a] = saved[f"train_s/{a}"].tolist() if f"train_s/{a}" in saved else []
     else:
@@ -483,7 +494,7 @@ def main() -> int:
             synth = T.synthetic_labels(T.SYNTHETIC_NAMES, 7 + k)
             if args.whole_name:
                 sfx = T.synthetic_suffixes(corpus.subset(train_mask), len(synth), 7 + k)
-                synth = [f"{lab}.{suf}" for lab, suf in zip(synth, sfx, strict=True)]
+                synth = [whole_name(lab, suf) for lab, suf in zip(synth, sfx, strict=True)]
             fit_benign = [lab for lab, v in zip(net_benign, val_b.tolist(), strict=True) if not v]
             fit_labels = fit_benign + fit_dga + synth
             fit_y = np.concatenate((np.zeros(len(fit_benign), bool), np.ones(len(fit_dga) + len(synth), bool)))
@@ -528,6 +539,7 @@ def main() -> int:
             **{f"rec/{kd}/{k}": v for kd in kinds for k, v in enumerate(rec[kd])},
             **{f"train_s/{a}": np.array(train_s[a]) for a in archs},
             fold_of=np.array([pos["linear"][f][1] for f in families]), families=np.array(families),
+            **({"rec_names": np.array(negatives.names)} if args.recent else {}),
         )
 
     # Stage one of a two-stage scorer: the linear logit above its 1 % FPR cut on the fold's
