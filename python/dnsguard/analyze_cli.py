@@ -214,7 +214,7 @@ def analyse(path: Path, config: dict, use_forecast: bool = True, since: float | 
                        rules_dir=rules_dir, timeout=float(sur.get("timeout", 600)), progress=Progress(0))
     from dnsguard.dga import Scorer
 
-    scorer = Scorer()
+    scorer = Scorer(band=settings.dga_band_stage)
     allow = list(settings.allowlist)
     return run_analysis(events, stats, settings, IndicatorIndex.build(indicators),
                         forecaster=forecaster if use_forecast else None,

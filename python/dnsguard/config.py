@@ -78,6 +78,14 @@ def load_config(path: str | Path | None = None) -> dict[str, Any]:
     return config
 
 
+def band_stage(config: dict[str, Any]) -> bool:
+    """``analysis.dga_band_stage`` (default on): analyze, serve and ``dnsguard score`` read it."""
+    value = config.get("analysis", {}).get("dga_band_stage", True)
+    if not isinstance(value, bool):
+        raise ValueError(f"analysis.dga_band_stage must be true or false, not {value!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class AnalysisSettings:
     nxdomain_window: float
@@ -102,6 +110,8 @@ class AnalysisSettings:
     beacon_window: float = 3600.0
     beacon_min_rounds: int = 4
     beacon_round_gap: float = 30.0
+    dga_band_stage: bool = True
+    """Use the scorer's band stage (``dnsguard.dga.charnet``)."""
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> AnalysisSettings:
@@ -115,6 +125,7 @@ class AnalysisSettings:
             tunnel_window=float(a["tunnel_window"]),
             dga_threshold=float(a["dga_threshold"]),
             dga_min_names=int(a["dga_min_names"]),
+            dga_band_stage=band_stage(config),
             top_names=int(a["top_names"]),
             demo_feed=bool(a["demo_feed"]),
             indicator_files=tuple(a["indicator_files"]),

@@ -21,6 +21,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from dnsguard.config import band_stage
 from dnsguard.dga.judgeable import cannot_judge
 from dnsguard.dga.scoring import Scorer, Verdict
 from dnsguard.feeds.families import canonical_family
@@ -58,6 +59,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--allow-file", action="append", default=[], metavar="FILE",
                    help="file of allowlist entries, one a line (repeatable)")
     p.add_argument("--model", metavar="NPZ", help="model file (default: the shipped one)")
+    p.add_argument("--no-band", action="store_true",
+                   help="the linear model alone, without the character network's band stage (which "
+                   "analysis.dga_band_stage also turns off; a --model file always goes without it)")
     p.add_argument("--threshold", type=_unit_interval, metavar="X",
                    help="verdict dga at or above X (default: the model's calibrated threshold, 0.5 "
                    "for the shipped model: 0.1%% of benign names score above it; families and reasons "
@@ -73,6 +77,11 @@ def _unit_interval(text: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"must be between 0 and 1: {text}")
     return value
+
+
+def _config_band_stage(config: Any) -> bool:
+    """``analysis.dga_band_stage`` of a configuration dict (on when there is none)."""
+    return band_stage(config) if isinstance(config, dict) else True
 
 
 def _config_allowlist(config: Any) -> list[str]:
@@ -177,7 +186,7 @@ def run(args: argparse.Namespace, config: Any, stdin: Any = None, out: Any = Non
         return EXIT_ERROR
     try:
         scorer = Scorer(model, allow=[*_config_allowlist(config), *args.allow],
-                        allow_files=args.allow_file)
+                        allow_files=args.allow_file, band=not args.no_band and _config_band_stage(config))
     except (OSError, ValueError, KeyError) as exc:
         print(f"dnsguard score: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_ERROR

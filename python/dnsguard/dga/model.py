@@ -2,9 +2,9 @@
 
 Why linear: a weight per hashed token makes inference a gather and a sum,
 which is what reaches hundreds of thousands of names a second on one core
-with numpy alone, and leave-families-out evaluation did not show a better
-held-out-family detection rate for anything heavier we could train in the
-time budget (see docs/dga-model.md).
+with numpy alone.  Of everything heavier tried on held-out families (see
+docs/dga-model.md), only a character GRU added a few points, and it pays
+its way only on the names this detector is unsure of.
 
 * The *detector* is a logistic regression over character 1..4-grams and
   bucketed statistics of the label (orders and length scaling are stored
@@ -17,6 +17,7 @@ time budget (see docs/dga-model.md).
   ranges), asked only about names the detector flags.
 
 Weights are plain numpy arrays in one ``.npz`` file; nothing is pickled.
+The scorer runs that GRU as a second stage (:mod:`dnsguard.dga.charnet`).
 """
 
 from __future__ import annotations
@@ -106,8 +107,7 @@ class Model:
         self, enc: F.Encoded, stats: F.LexicalStats | None = None, suffixes: Sequence[str] | None = None
     ) -> np.ndarray:
         """DGA-likeness in [0, 1]."""
-        z = np.clip(self.logits(enc, stats, suffixes), -60.0, 60.0)
-        return 1.0 / (1.0 + np.exp(-z))
+        return sigmoid(self.logits(enc, stats, suffixes))
 
     def family_logits(self, tokens: F.Tokens, suffixes: list[str], lengths: np.ndarray) -> np.ndarray:
         """Attributor logits, [n_labels, n_families] (float32), row max not yet subtracted."""
@@ -183,6 +183,12 @@ class Model:
             scale_power=np.float64(self.scale_power),
             detector_suffix=np.int64(self.detector_suffix),
         )
+
+
+def sigmoid(logits: np.ndarray) -> np.ndarray:
+    """Detector logits as scores in [0, 1] (clipped: no overflow warnings)."""
+    z = np.clip(logits, -60.0, 60.0)
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 def softmax(z: np.ndarray) -> np.ndarray:

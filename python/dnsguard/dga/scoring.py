@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from dnsguard import names as N
+from dnsguard.dga import charnet as CN
 from dnsguard.dga import features as F
 from dnsguard.dga import model as M
 from dnsguard.dga.allowlist import Allowlist, build, default_allowlist
@@ -129,8 +130,19 @@ class Scorer:
         allow_files: Iterable[Path | str] = (),
         allowlist: Allowlist | None = None,
         suffixes: N.SuffixList | None = None,
+        band: CN.BandStage | bool = True,
     ) -> None:
+        """``band``: the character network's band stage (:mod:`dnsguard.dga.charnet`).
+        True uses the shipped one when it was calibrated for this linear model
+        (a retrained or test model goes without); False leaves it out; a
+        :class:`~dnsguard.dga.charnet.BandStage` must fit the model."""
         self.model = model if model is not None else M.load()
+        if band is True:
+            shipped = CN.load()
+            band = shipped if shipped is not None and shipped.fits(self.model) else False
+        elif band is not False and not band.fits(self.model):
+            raise ValueError("this band stage was calibrated for another linear model")
+        self.band: CN.BandStage | None = band or None
         self.allowlist = (
             allowlist if allowlist is not None else default_allowlist(allow, allow_files)
         )
@@ -201,7 +213,10 @@ class Scorer:
             stats = F.lexical_stats(enc, entropy=False)
             suffixes = (split.suffix if scored.size == n else _pick(split.suffix, scored)) \
                 if self.model.detector_suffix else None
-            s = self.model.scores(enc, stats, suffixes)
+            z = self.model.logits(enc, stats, suffixes)
+            if self.band is not None:
+                z = self.band.rescore(enc, z)
+            s = M.sigmoid(z)
             score[scored] = s
             flagged = np.flatnonzero(s >= self.model.threshold)
             if flagged.size:

@@ -49,6 +49,7 @@ def load_guard(config: dict[str, Any]):
 
 
 def _load(config: dict[str, Any], args: argparse.Namespace):
+    from dnsguard.config import band_stage
     from dnsguard.service.feeds_loader import load_index
     from dnsguard.service.scoring import default_scorer
 
@@ -56,7 +57,7 @@ def _load(config: dict[str, Any], args: argparse.Namespace):
     index, problems = load_index(settings.indicator_files, time.time())
     for p in problems:
         logging.getLogger("dnsguard.serve").warning("feeds: %s", p)
-    return settings, default_scorer(), index, load_guard(config)
+    return settings, default_scorer(band=band_stage(config)), index, load_guard(config)
 
 
 def run(args: argparse.Namespace, config: dict[str, Any]) -> int:

@@ -39,7 +39,7 @@ def result_of(item: Any) -> DgaResult:
     )
 
 
-def default_scorer() -> DgaScorer:
+def default_scorer(*, band: bool = True) -> DgaScorer:
     """The shipped DGA model (``dnsguard.dga.Scorer``).
 
     Raises RuntimeError with a clear message when this build has no scorer,
@@ -49,4 +49,4 @@ def default_scorer() -> DgaScorer:
         from dnsguard.dga import Scorer  # type: ignore[attr-defined]
     except ImportError as exc:
         raise RuntimeError("dnsguard.dga.Scorer is not available in this build") from exc
-    return Scorer()
+    return Scorer(band=band)

@@ -1,0 +1,204 @@
+"""The scorer's band stage (dnsguard.dga.charnet): shipped, calibrated, confined to its band.
+
+The batched numpy forward pass is checked against the GRU equations name by
+name in tests/test_dga_exact_scores.py; here: the file, the calibration
+contract (0.1 % of benign calibration-like labels over the threshold), the
+fingerprint that keeps a stage off other linear models, and bad files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import io
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from dnsguard.config import AnalysisSettings, band_stage, default_config
+from dnsguard.dga import charnet as CN
+from dnsguard.dga import cli as dga_cli
+from dnsguard.dga import features as F
+from dnsguard.dga import model as M
+from dnsguard.dga import train as T
+from dnsguard.dga.allowlist import build
+from dnsguard.dga.scoring import Scorer
+from dnsguard.service.scoring import default_scorer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def stage() -> CN.BandStage:
+    loaded = CN.load()
+    assert loaded is not None, "the package ships data/dga-charnet.npz"
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def linear() -> M.Model:
+    return M.load()
+
+
+def random_labels(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(CN.ALPHABET) for _ in range(rng.randint(1, 63))) for _ in range(n)]
+
+
+def test_shipped_stage_fits_the_shipped_model_and_is_used(stage, linear):
+    assert stage.fits(linear)
+    assert Scorer().band is not None
+    assert stage.low < 0.0 < stage.high  # the threshold (logit 0) lies inside the band
+    assert stage.weights.units == 16
+
+
+def test_batched_forward_pass_does_not_depend_on_batch_or_order(stage):
+    labels = random_labels(CN.CHUNK * 2 + 37, 5)  # more than one chunk, every length
+    whole = CN.net_logits(stage.weights, labels)
+    parts = np.concatenate([CN.net_logits(stage.weights, labels[i : i + 300]) for i in range(0, len(labels), 300)])
+    reversed_ = CN.net_logits(stage.weights, labels[::-1])[::-1]
+    assert np.abs(whole - parts).max() < 1e-5 and np.abs(whole - reversed_).max() < 1e-5
+    assert np.isfinite(whole).all() and whole.std() > 0.1  # not a constant network
+
+
+def test_names_outside_the_band_keep_their_linear_logit(stage, linear):
+    labels = random_labels(3000, 6) + (ROOT / "data/benign/top-registered-domains.txt").read_text().split()[:3000]
+    labels = [lab.split(".")[0] for lab in labels]
+    enc = F.encode(labels)
+    z = linear.logits(enc)
+    after = stage.rescore(enc, z)
+    band = (z > stage.low) & (z <= stage.high)
+    assert band.sum() > 100 and (~band).sum() > 100
+    assert np.array_equal(after[~band], z[~band])
+    assert (after[band] >= stage.low).all() and (after[band] <= stage.high).all()
+    assert (after[band] <= np.maximum(z[band], 0.0)).all()  # never surer than the linear model
+    both = band & (after >= 0) & (z >= 0)
+    assert both.any() and np.array_equal(after[both], z[both])  # names both flag keep their score
+    newly = (after >= 0) & (z < 0)
+    assert newly.any() and (after[newly] == 0.0).all()  # names it flags get the threshold score
+    assert ((after < 0) & (z >= 0)).any()  # and it clears some
+    below = band & (after < 0)
+    assert (after[below] != z[below]).mean() > 0.9  # under the threshold it re-places the names
+
+
+def test_calibration_keeps_the_benign_budget(stage, linear):
+    """Calibrated again on the shipped calibration labels (benign, never trained on by either
+    model), the stage is the shipped one and flags 0.1 % of them: the names above the band and
+    the band's names whose combined score passes the cut."""
+    corpus = T.load_corpus(ROOT)
+    _, held = T.split_benign(corpus, 0.1, seed=11)  # as python -m dnsguard.dga.train
+    labels = corpus.subset(held).labels
+    calibrated = CN.calibrate(stage.weights, linear, labels)
+    for key in ("low", "high", "linear_mean", "linear_sd", "net_mean", "net_sd", "cut"):
+        assert getattr(calibrated, key) == pytest.approx(getattr(stage, key), rel=1e-6, abs=1e-6), key
+    enc = F.encode(labels)
+    z = linear.logits(enc)
+    flagged = calibrated.rescore(enc, z) >= 0
+    assert flagged.sum() == int(CN.TARGET_FPR * len(labels))
+    assert (z >= 0).sum() == flagged.sum() + 1  # the linear model's own budget: same size (quantile rounding)
+
+
+def test_calibration_on_other_names_is_refused(stage, linear):
+    """On names the linear model was not calibrated on, its threshold can fall outside the band."""
+    popular = (ROOT / "data/benign/recent-popular-fqdn-deep.txt").read_text().split()
+    labels = sorted({name.split(".")[0] for name in popular if name.split(".")[0].isascii()})[:20000]
+    with pytest.raises(ValueError, match="outside the band"):
+        CN.calibrate(stage.weights, linear, labels)
+
+
+def test_another_linear_model_goes_without_the_stage(stage, linear):
+    other = dataclasses.replace(linear, bias=linear.bias + 0.25)
+    assert not stage.fits(other)
+    assert Scorer(other, allowlist=build([])).band is None
+    with pytest.raises(ValueError, match="another linear model"):
+        Scorer(other, allowlist=build([]), band=stage)
+    assert Scorer(linear, allowlist=build([]), band=False).band is None
+
+
+def test_band_stage_changes_scores_only_inside_the_band(stage, linear):
+    names = [f"{lab}.com" for lab in random_labels(4000, 8) if "_" not in lab and not lab.startswith("-")
+             and not lab.endswith("-")]
+    with_band = Scorer(linear, allowlist=build([])).score_arrays(names).score
+    without = Scorer(linear, allowlist=build([]), band=False).score_arrays(names).score
+    lo, hi = M.sigmoid(np.array([stage.low, stage.high]))
+    outside = (without <= lo) | (without > hi)
+    assert np.array_equal(with_band[outside], without[outside])
+    assert (with_band[~outside] != without[~outside]).any()
+
+
+def test_save_and_load_round_trip(stage, tmp_path):
+    path = tmp_path / "stage.npz"
+    stage.save(path)
+    again = CN.load(path)
+    scalars = ("low", "high", "linear_mean", "linear_sd", "net_mean", "net_sd", "cut", "linear_fingerprint")
+    assert [getattr(again, k) for k in scalars] == [getattr(stage, k) for k in scalars]
+    assert again.weights.raw.keys() == stage.weights.raw.keys()
+    assert all(np.array_equal(again.weights.raw[k], stage.weights.raw[k]) for k in stage.weights.raw)
+    assert not list(tmp_path.glob("*.tmp*"))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [({"format_version": np.int64(99)}, "format 99"), ({"alphabet": np.array("abc")}, "another alphabet")],
+)
+def test_bad_files_are_refused(stage, tmp_path, change, message):
+    path = tmp_path / "stage.npz"
+    stage.save(path)
+    with np.load(path) as z:
+        arrays = {k: z[k] for k in z.files}
+    np.savez(path, **{**arrays, **change})
+    with pytest.raises(ValueError, match=message):
+        CN.load(path)
+
+
+# -- turning it off ------------------------------------------------------------------------
+
+
+def names_the_stage_changes(stage, linear) -> list[str]:
+    """Random .com names, some of which the stage scores differently."""
+    names = [f"{lab}.com" for lab in random_labels(3000, 9) if lab.isalnum()]
+    on = Scorer(linear, allowlist=build([])).score_arrays(names).score
+    off = Scorer(linear, allowlist=build([]), band=False).score_arrays(names).score
+    changed = [n for n, a, b in zip(names, on, off, strict=True) if a != b]
+    assert len(changed) >= 5
+    return changed[:5] + names[:20]
+
+
+def score_cli(argv: list[str], config: dict) -> list[float]:
+    parser = argparse.ArgumentParser()
+    dga_cli.register(parser.add_subparsers())
+    out = io.StringIO()
+    assert dga_cli.run(parser.parse_args(["score", "--json", *argv]), config, out=out) == 0
+    return [json.loads(line)["score"] for line in out.getvalue().splitlines()]
+
+
+def test_score_cli_option_and_configuration_turn_it_off(stage, linear):
+    names = names_the_stage_changes(stage, linear)
+    shipped = Scorer()
+    on = [round(v.score, 6) for v in shipped.score_batch(names)]
+    off = [round(v.score, 6) for v in Scorer(shipped.model, allowlist=shipped.allowlist, band=False).score_batch(names)]
+    assert on != off
+    assert score_cli(names, {}) == on
+    assert score_cli(["--no-band", *names], {}) == off
+    assert score_cli(names, {"analysis": {"dga_band_stage": False}}) == off
+
+
+def test_analyze_and_serve_read_the_configuration(tmp_path):
+    config = default_config()
+    assert AnalysisSettings.from_config(config).dga_band_stage is True
+    assert default_scorer().band is not None
+    config["analysis"]["dga_band_stage"] = False
+    assert AnalysisSettings.from_config(config).dga_band_stage is False
+    assert band_stage(config) is False and default_scorer(band=band_stage(config)).band is None
+    config["analysis"]["dga_band_stage"] = "no"
+    with pytest.raises(ValueError, match="true or false"):
+        band_stage(config)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("analysis:\n  dga_band_stage: 1\n")
+    proc = subprocess.run([sys.executable, "-m", "dnsguard", "--config", str(bad), "score", "example.com"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "dga_band_stage must be true or false" in proc.stderr
