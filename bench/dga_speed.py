@@ -178,6 +178,7 @@ def main() -> int:
     os.sched_setaffinity(0, {cpu})
 
     import numpy as np
+    from dnsguard.dga import charnet as CN
     from dnsguard.dga import model as M
     from dnsguard.dga.scoring import Scorer
 
@@ -187,7 +188,7 @@ def main() -> int:
     print(f"load: model weights {wm * 1000:.0f} ms wall ({cm * 1000:.0f} ms CPU); "
           f"full Scorer (weights + allowlist {len(scorer.allowlist)} entries + PSL) "
           f"{ws * 1000:.0f} ms wall ({cs * 1000:.0f} ms CPU)")
-    print("band stage (character GRU between the linear 1 % and 0.01 % cuts): "
+    print(f"band stage (character GRU between the linear {100 - 100 * CN.BAND[0]:g} % and {100 - 100 * CN.BAND[1]:g} % cuts): "
           + ("off" if scorer.band is None else "on"))
     print(f"{args.names:,} names per mix, {args.repeat} runs each; names/s per core, "
           "best / median of the runs (CPU time; wall clock in brackets)")

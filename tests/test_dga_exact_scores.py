@@ -27,7 +27,7 @@ from dnsguard import names as N
 from dnsguard.dga import features as F
 from dnsguard.dga import model as M
 from dnsguard.dga.allowlist import build
-from dnsguard.dga.scoring import UNKNOWN, Scorer, reason_masks, reason_words
+from dnsguard.dga.scoring import BAND_REASON, UNKNOWN, Scorer, reason_masks, reason_words
 
 ROOT = Path(__file__).resolve().parents[1]
 TOLERANCE = 1e-9
@@ -179,9 +179,12 @@ def reference(scorer: Scorer, names: list[str | bytes], allow: list[str] | None 
     suffixes = [rows[i][2] for i in scored]
     score = np.zeros(len(names))
     in_band = np.zeros(len(names), dtype=bool)
+    lifted = set()
     z = ref_detector_scores(model, labels, suffixes) if scored else np.zeros(0)
     if scorer.band is not None and scored:
+        linear = z
         z, in_band[scored] = ref_band(scorer.band, labels, z)
+        lifted = {scored[k] for k in np.flatnonzero((z >= 0) & (linear < 0))}
     score[scored] = 1.0 / (1.0 + np.exp(-np.clip(z, -60.0, 60.0)))
     logits = ref_family_logits(model, labels, suffixes) if scored else np.zeros((0, len(model.families)))
     z = logits.astype(np.float64)
@@ -213,6 +216,8 @@ def reference(scorer: Scorer, names: list[str | bytes], allow: list[str] | None 
                 family, fp, reasons = model.families[b], float(p[b]), words
             else:
                 reasons = (*words, f"closest-family:{model.families[b]}:{p[b]:.2f}")
+        if i in lifted:  # flagged by the band stage alone
+            reasons = (*reasons, BAND_REASON)
         out.append((fqdn, registered, float(score[i]), family, fp, reasons, bool(in_band[i])))
     return out, logp
 
@@ -238,6 +243,7 @@ def test_the_set_is_large_and_varied(case):
     banded = [r for r in ref if r[6]]  # the band stage is exercised both ways
     assert scorer.band is not None and len(banded) >= 200
     assert sum(r[2] >= scorer.threshold for r in banded) >= 20 and sum(r[2] < scorer.threshold for r in banded) >= 20
+    assert any(BAND_REASON in r[5] for r in banded)
 
 
 def score_gaps(got, ref) -> tuple[float, float]:

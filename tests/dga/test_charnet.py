@@ -26,7 +26,7 @@ from dnsguard.dga import features as F
 from dnsguard.dga import model as M
 from dnsguard.dga import train as T
 from dnsguard.dga.allowlist import build
-from dnsguard.dga.scoring import Scorer
+from dnsguard.dga.scoring import BAND_REASON, Scorer
 from dnsguard.service.scoring import default_scorer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -202,3 +202,14 @@ def test_analyze_and_serve_read_the_configuration(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "dnsguard", "--config", str(bad), "score", "example.com"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "dga_band_stage must be true or false" in proc.stderr
+
+
+def test_names_only_the_stage_flags_say_so(stage, linear):
+    names = [f"{lab}.com" for lab in random_labels(4000, 8) if lab.isalnum()]
+    on = Scorer(linear, allowlist=build([])).score_batch(names)
+    off = Scorer(linear, allowlist=build([]), band=False).score_batch(names)
+    lifted = [(a, b) for a, b in zip(on, off, strict=True) if a.score >= 0.5 > b.score]
+    assert lifted
+    for a, _ in lifted:
+        assert a.score == 0.5 and a.reasons[-1] == BAND_REASON
+    assert not any(BAND_REASON in a.reasons for a, b in zip(on, off, strict=True) if b.score >= 0.5 or a.score < 0.5)

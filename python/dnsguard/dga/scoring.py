@@ -28,6 +28,9 @@ from dnsguard.dga.fastnames import Split, SuffixWalker, split_names
 from dnsguard.feeds.gcpause import gc_paused
 
 UNKNOWN = "unknown"
+BAND_REASON = "character-model"
+"""Reason added to names the band stage flags and the linear model alone would not
+(they score exactly the threshold): :mod:`dnsguard.dga.charnet`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,13 +217,18 @@ class Scorer:
             suffixes = (split.suffix if scored.size == n else _pick(split.suffix, scored)) \
                 if self.model.detector_suffix else None
             z = self.model.logits(enc, stats, suffixes)
+            lifted = None
             if self.band is not None:
-                z = self.band.rescore(enc, z)
+                linear, z = z, self.band.rescore(enc, z)
+                lifted = np.flatnonzero((z >= 0.0) & (linear < 0.0))
             s = M.sigmoid(z)
             score[scored] = s
             flagged = np.flatnonzero(s >= self.model.threshold)
             if flagged.size:
                 self._attribute(split, scored, flagged, enc, stats, family, family_p, reasons)
+            if lifted is not None:
+                for i in scored[lifted].tolist():
+                    reasons[i] = (*reasons[i], BAND_REASON)
         return BatchScores(split, score, family, family_p, reasons)
 
     def _attribute(
