@@ -213,3 +213,29 @@ def test_names_only_the_stage_flags_say_so(stage, linear):
     for a, _ in lifted:
         assert a.score == 0.5 and a.reasons[-1] == BAND_REASON
     assert not any(BAND_REASON in a.reasons for a, b in zip(on, off, strict=True) if b.score >= 0.5 or a.score < 0.5)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip", b"PK\x03\x04truncated"])
+def test_unreadable_files_are_a_clear_error(tmp_path, content):
+    path = tmp_path / "stage.npz"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="unreadable band stage file|format None"):
+        CN.load(path)
+
+
+def test_a_file_without_the_calibration_is_refused(stage, tmp_path):
+    path = tmp_path / "stage.npz"
+    stage.save(path)
+    with np.load(path) as z:
+        arrays = {k: z[k] for k in z.files if k != "knots"}
+    np.savez(path, **arrays)
+    with pytest.raises(ValueError, match="no knots"):
+        CN.load(path)
+    assert CN.load_weights(path).units == 16  # the network alone can still be calibrated again
+
+
+def test_shipped_model_without_its_stage_is_logged(monkeypatch, caplog):
+    monkeypatch.setattr(CN, "load", lambda path=None: None)
+    with caplog.at_level("WARNING", logger="dnsguard.dga"):
+        scorer = Scorer()
+    assert scorer.band is None and "without its band stage" in caplog.text

@@ -36,6 +36,7 @@ leaves the stage out (:meth:`BandStage.fits`).
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -355,7 +356,14 @@ def load_weights(path: Path | str) -> Weights:
 
 
 def _read(path: Path, calibrated: bool = True) -> BandStage | Weights:
-    with np.load(path, allow_pickle=False) as z:
+    try:
+        arrays = np.load(path, allow_pickle=False)
+        if not isinstance(arrays, np.lib.npyio.NpzFile):
+            raise ValueError("one array, not an .npz archive")
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile) as exc:  # truncated, not an npz, a pickle
+        why = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise ValueError(f"{path}: unreadable band stage file ({why})") from exc
+    with arrays as z:
         version = int(z["format_version"]) if "format_version" in z.files else None
         if version != FORMAT_VERSION:
             raise ValueError(f"{path}: band stage format {version}, expected {FORMAT_VERSION}")

@@ -12,6 +12,7 @@ the part a DGA generates; sub-domains are chosen by whoever runs the domain.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
@@ -143,6 +144,11 @@ class Scorer:
         if band is True:
             shipped = CN.load()
             band = shipped if shipped is not None and shipped.fits(self.model) else False
+            if band is False and model is None:  # the shipped linear model deserves its stage
+                logging.getLogger("dnsguard.dga").warning(
+                    "the DGA scorer runs without its band stage: %s", "the package has no dga-charnet.npz"
+                    if shipped is None else "dga-charnet.npz was calibrated for another dga-model.npz "
+                    "(run tools/train_dga_charnet.py --recalibrate)")
         elif band is not False and not band.fits(self.model):
             raise ValueError("this band stage was calibrated for another linear model")
         self.band: CN.BandStage | None = band or None
