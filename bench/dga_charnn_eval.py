@@ -144,6 +144,44 @@ class BiGRU(nn.Module):
         return self.out(self.drop(z))[:, 0]
 
 
+class BiRNN(nn.Module):
+    """The GRU's shape with a plain tanh recurrence (Elman): a third of the GRU's work per step,
+    which is what decides the scorer's cost (``--arch rnn``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.emb = nn.Embedding(VOCAB, EMB, padding_idx=PAD)
+        self.rnn = nn.RNN(EMB, UNITS, batch_first=True, bidirectional=True, nonlinearity="tanh")
+        self.drop = nn.Dropout(0.3)
+        self.dense = nn.Linear(2 * UNITS, DENSE)
+        self.out = nn.Linear(DENSE, 1)
+
+    def forward(self, x: torch.Tensor, n: torch.Tensor) -> torch.Tensor:
+        packed = nn.utils.rnn.pack_padded_sequence(self.emb(x), n, batch_first=True, enforce_sorted=False)
+        _, h = self.rnn(packed)
+        z = torch.relu(self.dense(self.drop(torch.cat((h[0], h[1]), dim=1))))
+        return self.out(self.drop(z))[:, 0]
+
+
+class UniGRU(nn.Module):
+    """The GRU reading forward only, with ``UNITS`` units: half the bidirectional GRU's work per
+    step at the same size (``--arch ugru``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.emb = nn.Embedding(VOCAB, EMB, padding_idx=PAD)
+        self.gru = nn.GRU(EMB, UNITS, batch_first=True)
+        self.drop = nn.Dropout(0.3)
+        self.dense = nn.Linear(UNITS, DENSE)
+        self.out = nn.Linear(DENSE, 1)
+
+    def forward(self, x: torch.Tensor, n: torch.Tensor) -> torch.Tensor:
+        packed = nn.utils.rnn.pack_padded_sequence(self.emb(x), n, batch_first=True, enforce_sorted=False)
+        _, h = self.gru(packed)
+        z = torch.relu(self.dense(self.drop(h[0])))
+        return self.out(self.drop(z))[:, 0]
+
+
 class CNNLSTM(nn.Module):
     """dgaintel's published layer shapes (bench/dga_public_eval.py): embedding 128, one convolution of
     width 3 with 128 filters, max-pooling by 2, LSTM 64, dropout 0.5; here trained on the fold's names."""
@@ -164,7 +202,7 @@ class CNNLSTM(nn.Module):
         return self.out(self.drop(last[0]))[:, 0]
 
 
-ARCHS = {"cnn": CNN, "gru": BiGRU, "cnnlstm": CNNLSTM}
+ARCHS = {"cnn": CNN, "gru": BiGRU, "cnnlstm": CNNLSTM, "rnn": BiRNN, "ugru": UniGRU}
 
 
 def batches(lengths: np.ndarray, size: int, rng: np.random.Generator | None) -> list[np.ndarray]:
@@ -203,7 +241,7 @@ def val_recall(model: nn.Module, val_neg: tuple[np.ndarray, np.ndarray],
     return float(np.mean([(net_logits(model, *p) > cut).mean() for p in val_pos]))
 
 
-OPTIM = {"cnn": (1e-3, 1.0), "gru": (2e-3, None), "cnnlstm": (1e-3, 1.0)}  # cnnlstm: dgaintel's Adam 1e-3
+OPTIM = {"cnn": (1e-3, 1.0), "gru": (2e-3, None), "cnnlstm": (1e-3, 1.0), "rnn": (2e-3, 1.0), "ugru": (2e-3, None)}  # cnnlstm: dgaintel's Adam 1e-3
 """Adam learning rate and gradient-norm clip per network.  The CNN at 2e-3 without clipping
 collapsed in one fold of seed 3 (dead ReLUs: a constant output, validation recall 0)."""
 
@@ -357,7 +395,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=3)
-    ap.add_argument("--arch", choices=("cnn", "gru", "cnnlstm", "both"), default="both",
+    ap.add_argument("--arch", choices=("cnn", "gru", "cnnlstm", "rnn", "ugru", "both"), default="both",
                     help="both: cnn and gru; cnnlstm: dgaintel's layer shapes")
     ap.add_argument("--epochs", type=int, default=10, help="at most this many epochs per fold")
     ap.add_argument("--patience", type=int, default=2, help="stop after this many epochs without a validation gain")
@@ -579,7 +617,8 @@ def main() -> int:
             p_out[fam] = z({kd: pos[kd][fam][0] for kd in kinds}, k)
         return np.concatenate(n_out), np.concatenate([p_out[f] for f in families]), p_out
 
-    title = {"cnn": "multi-width CNN", "gru": "bidirectional GRU", "cnnlstm": "CNN + LSTM (dgaintel's shapes)"}
+    title = {"cnn": "multi-width CNN", "gru": "bidirectional GRU", "cnnlstm": "CNN + LSTM (dgaintel's shapes)",
+             "rnn": "bidirectional tanh RNN", "ugru": "forward-only GRU"}
     if args.whole_name:
         title = {a: f"{name}, whole name" for a, name in title.items()}
     setups: dict[str, dict[str, float]] = {
