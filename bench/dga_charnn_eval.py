@@ -246,6 +246,34 @@ OPTIM = {"cnn": (1e-3, 1.0), "gru": (2e-3, None), "cnnlstm": (1e-3, 1.0), "rnn":
 collapsed in one fold of seed 3 (dead ReLUs: a constant output, validation recall 0)."""
 
 
+def network_split(benign: list[str], dga: list[tuple[str, str]], held: set[str], rng: np.random.Generator,
+                  synthetic: list[str], *, seen: bool = False
+                  ) -> tuple[list[str], np.ndarray, list[str], list[list[str]], set[str]]:
+    """The network's training names and its inner validation slice, as every fold (and
+    tools/train_dga_charnet.py, for the shipped network) draws them.
+
+    ``dga`` is (label, family) in the order the names are trained in; families of the
+    ``held`` groups are left out.  About a sixth of the remaining family groups (at least 2)
+    and 8 % of the benign labels validate; with ``seen``, 10 % of every family's names
+    validate instead of whole groups.  Returns (labels, is-DGA, validation benign,
+    validation DGA names per family, validation groups)."""
+    families = sorted({f for _, f in dga})
+    groups = sorted({T.fold_group(f) for f in families} - held)
+    val_groups = set() if seen else set(rng.permutation(groups)[: max(2, round(len(groups) / 6))].tolist())
+    val_b = rng.random(len(benign)) < 0.08
+    fit_dga = [lab for lab, f in dga if T.fold_group(f) not in held | val_groups]
+    val_pos = [[lab for lab, g in dga if g == f] for f in families if T.fold_group(f) in val_groups]
+    if seen:  # validate on 10 % of every family's training names instead of on whole families
+        val_n = rng.random(len(fit_dga)) < 0.1
+        val_pos = [[lab for lab, v in zip(fit_dga, val_n.tolist(), strict=True) if v]]
+        fit_dga = [lab for lab, v in zip(fit_dga, val_n.tolist(), strict=True) if not v]
+    fit_benign = [lab for lab, v in zip(benign, val_b.tolist(), strict=True) if not v]
+    val_neg = [lab for lab, v in zip(benign, val_b.tolist(), strict=True) if v]
+    labels = fit_benign + fit_dga + synthetic
+    y = np.concatenate((np.zeros(len(fit_benign), bool), np.ones(len(fit_dga) + len(synthetic), bool)))
+    return labels, y, val_neg, val_pos, val_groups
+
+
 def train_net(arch: str, labels: list[str], y: np.ndarray, val_neg: list[str], val_pos: list[list[str]],
               *, epochs: int, patience: int, budget_s: float, seed: int, batch: int = 256
               ) -> tuple[nn.Module, list[str], float]:
@@ -520,27 +548,13 @@ def main() -> int:
 
             # The linear model's training names (its synthetic labels with its seed), less an inner
             # validation slice: some training family groups and 8 % of the benign training labels.
-            vr = np.random.default_rng((args.seed, k, 99))
-            groups = sorted({T.fold_group(f) for f in families} - held_set)
-            val_groups = set() if args.seen else set(vr.permutation(groups)[: max(2, round(len(groups) / 6))].tolist())
-            val_b = vr.random(len(train_benign)) < 0.08
-            fit_dga = [lab for f in families if T.fold_group(f) not in held_set | val_groups
-                       for lab in net_names_of[f]]
-            if args.seen:  # validate on 10 % of every family's training names instead of on whole families
-                val_n = vr.random(len(fit_dga)) < 0.1
-                seen_val = [lab for lab, v in zip(fit_dga, val_n.tolist(), strict=True) if v]
-                fit_dga = [lab for lab, v in zip(fit_dga, val_n.tolist(), strict=True) if not v]
             synth = T.synthetic_labels(T.SYNTHETIC_NAMES, 7 + k)
             if args.whole_name:
                 sfx = T.synthetic_suffixes(corpus.subset(train_mask), len(synth), 7 + k)
                 synth = [whole_name(lab, suf) for lab, suf in zip(synth, sfx, strict=True)]
-            fit_benign = [lab for lab, v in zip(net_benign, val_b.tolist(), strict=True) if not v]
-            fit_labels = fit_benign + fit_dga + synth
-            fit_y = np.concatenate((np.zeros(len(fit_benign), bool), np.ones(len(fit_dga) + len(synth), bool)))
-            val_neg = [lab for lab, v in zip(net_benign, val_b.tolist(), strict=True) if v]
-            val_pos = [net_names_of[f] for f in families if T.fold_group(f) in val_groups]
-            if args.seen:
-                val_pos = [seen_val]
+            fit_labels, fit_y, val_neg, val_pos, val_groups = network_split(
+                net_benign, [(lab, f) for f in families for lab in net_names_of[f]], held_set,
+                np.random.default_rng((args.seed, k, 99)), synth, seen=args.seen)
             for arch in archs:
                 net, log, secs = train_net(arch, fit_labels, fit_y, val_neg, val_pos, epochs=args.epochs,
                                            patience=args.patience, budget_s=budget, seed=7 + k)

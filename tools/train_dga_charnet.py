@@ -80,22 +80,12 @@ def main() -> int:
     C.UNITS = args.units  # read by C.BiGRU when it is built
     torch.set_num_threads(1)
 
-    vr = np.random.default_rng((args.seed, 99))
-    families = sorted({f for f in train.family if f})
-    groups = sorted({T.fold_group(f) for f in families})
-    val_groups = set(vr.permutation(groups)[: max(2, round(len(groups) / 6))].tolist())
     benign = [lab for lab, f in zip(train.labels, train.family, strict=True) if not f]
-    val_b = vr.random(len(benign)) < 0.08
-    fit_benign = [lab for lab, v in zip(benign, val_b.tolist(), strict=True) if not v]
-    val_neg = [lab for lab, v in zip(benign, val_b.tolist(), strict=True) if v]
-    fit_dga = [lab for lab, f in zip(train.labels, train.family, strict=True)
-               if f and T.fold_group(f) not in val_groups]
-    val_pos = [[lab for lab, g in zip(train.labels, train.family, strict=True) if g == f]
-               for f in families if T.fold_group(f) in val_groups]  # macro recall over families, as the bench
+    dga = [(lab, f) for lab, f in zip(train.labels, train.family, strict=True) if f]
     synth = T.synthetic_labels(T.SYNTHETIC_NAMES, args.seed)
-    fit_labels = fit_benign + fit_dga + synth
-    fit_y = np.concatenate((np.zeros(len(fit_benign), bool), np.ones(len(fit_dga) + len(synth), bool)))
-    print(f"training on {len(fit_benign)} benign, {len(fit_dga)} DGA and {len(synth)} synthetic labels; "
+    fit_labels, fit_y, val_neg, val_pos, val_groups = C.network_split(
+        benign, dga, set(), np.random.default_rng((args.seed, 99)), synth)
+    print(f"training on {len(fit_labels)} labels ({int(fit_y.sum()) - len(synth)} DGA, {len(synth)} synthetic); "
           f"validating on {len(val_neg)} benign and the groups {', '.join(sorted(val_groups))}", file=sys.stderr)
 
     net, log, secs = C.train_net("gru", fit_labels, fit_y, val_neg, val_pos, epochs=args.epochs,

@@ -58,7 +58,6 @@ BAND = (0.997, 0.9999)
 leave-families-out folds of bench/dga_charnn_eval.py (docs/dga-model.md): TPR at 0.1 % FPR
 is flat for a floor anywhere from the 1 % to the 0.3 % cut, and the 0.3 % floor sends a
 fifth fewer names through the network; lowering the 0.01 % ceiling loses detections."""
-"""Benign calibration share the combined score may flag (the linear model's target)."""
 CHUNK = 512
 """Names per forward pass (sorted by length, so a chunk has little padding)."""
 
@@ -73,7 +72,8 @@ _NET_CODE.setflags(write=False)
 
 @dataclass(frozen=True, eq=False)
 class Fused:
-    """Both directions of the GRU as one recurrence over a state ``[forward | backward]``.
+    """The network folded for inference: both directions of the GRU as one recurrence
+    over a state ``[forward | backward]``, then the dense layers.
 
     Why this shape: the network is tiny (16 units each way), so the cost is
     numpy's per-call overhead and memory layout, not arithmetic.  One step
@@ -101,6 +101,12 @@ class Fused:
     first_state: np.ndarray
     """float32 [2 * units]: the state after the first step, for every label."""
     units: int
+    dense_w: np.ndarray
+    """float32 [2 * units, dense]: the final states to the hidden layer (ReLU)."""
+    dense_b: np.ndarray
+    out_w: np.ndarray
+    """float32 [dense]: the hidden layer to the logit."""
+    out_b: float
 
     def step(self, h: np.ndarray, pair: np.ndarray) -> None:
         """One step for the rows of ``h`` (updated in place), reading character pairs ``pair``.
@@ -176,6 +182,10 @@ class Weights:
             b_n=b_hh[4 * u :] * 0.5,
             first_state=np.zeros(2 * u, dtype=np.float32),
             units=u,
+            dense_w=np.ascontiguousarray(r["dense_w"].T),
+            dense_b=r["dense_b"],
+            out_w=r["out_w"],
+            out_b=float(r["out_b"][0]),
         )
         h = np.zeros((1, 2 * u), dtype=np.float32)
         fused.step(h, np.array([F.START * F.BASE + F.END]))
@@ -183,13 +193,13 @@ class Weights:
         return fused
 
 
-def forward(weights: Weights, fused: Fused, enc: F.Encoded, rows: np.ndarray) -> np.ndarray:
+def forward(net: Fused, enc: F.Encoded, rows: np.ndarray) -> np.ndarray:
     """The network's logit for labels ``rows`` of an encoded batch.
 
     Labels are sorted by length, longest first, so at every step the labels
     still running are a prefix of the chunk: padding costs nothing, and
     every operation works in place on that prefix."""
-    u, r = fused.units, weights.raw
+    u = net.units
     out = np.empty(rows.size, dtype=np.float32)
     steps = enc.lengths[rows] + 2  # with the begin and end marks
     order = np.argsort(-steps, kind="stable")
@@ -197,24 +207,24 @@ def forward(weights: Weights, fused: Fused, enc: F.Encoded, rows: np.ndarray) ->
         part = order[lo : lo + CHUNK]
         n = steps[part]
         start = enc.starts[rows[part]]
-        t = np.arange(1, int(n[0]))[:, None]  # step 0 (begin mark / end mark) is fused.first_state
+        t = np.arange(1, int(n[0]))[:, None]  # step 0 (begin mark / end mark) is net.first_state
         live = t < n[None, :]
         # the pair read at step t: forward position t, backward position n - 1 - t
         ahead = enc.codes[np.where(live, start + t, 0)].astype(np.intp)
         pair = ahead * F.BASE + enc.codes[np.where(live, start + n - 1 - t, 0)]
         h = np.empty((part.size, 2 * u), dtype=np.float32)
-        h[:] = fused.first_state
+        h[:] = net.first_state
         for step, k in enumerate(live.sum(axis=1).tolist()):
-            fused.step(h[:k], pair[step, :k])
-        hidden = np.maximum(h @ r["dense_w"].T + r["dense_b"], 0)
-        out[part] = hidden @ r["out_w"] + r["out_b"][0]
+            net.step(h[:k], pair[step, :k])
+        hidden = np.maximum(h @ net.dense_w + net.dense_b, 0)
+        out[part] = hidden @ net.out_w + net.out_b
     return out
 
 
 def net_logits(weights: Weights, labels: Sequence[str]) -> np.ndarray:
     """The network's logit per label (for training checks and calibration)."""
     enc = F.encode(labels)
-    return forward(weights, weights.fused(), enc, np.arange(enc.count)).astype(np.float64)
+    return forward(weights.fused(), enc, np.arange(enc.count)).astype(np.float64)
 
 
 def linear_fingerprint(model: M.Model) -> str:
@@ -257,7 +267,7 @@ class BandStage:
         if band.size == 0:
             return linear_logits
         z = linear_logits[band]
-        net = forward(self.weights, self.fused, enc, band).astype(np.float64)  # as calibrated
+        net = forward(self.fused, enc, band).astype(np.float64)  # as calibrated
         combined = (z - self.linear_mean) / self.linear_sd + (net - self.net_mean) / self.net_sd
         out = linear_logits.copy()
         # the stage decides which of these names reach the threshold; it never makes a name look
@@ -289,7 +299,7 @@ def calibrate(
     """A band stage whose cuts come from benign calibration labels the network never trained on."""
     enc = F.encode(benign)
     z = linear.logits(enc, suffixes=suffixes)
-    g = forward(weights, weights.fused(), enc, np.arange(enc.count)).astype(np.float64)
+    g = forward(weights.fused(), enc, np.arange(enc.count)).astype(np.float64)
     low, high = (float(q) for q in np.quantile(z, BAND))
     if not low < 0.0 < high:
         raise ValueError(
@@ -304,34 +314,30 @@ def calibrate(
     if not np.isfinite(cut):
         raise ValueError("too few calibration names in the band to place the cut")
     cut = float(np.nextafter(cut, np.inf))  # the k-th name itself stays under it
-    knots = score_map(ranked, z, cut, low, high, ls)
+    knots = score_map(ranked, z, cut, low, ls)
     return BandStage(weights, low, high, lm, ls, gm, gs, cut, knots, linear_fingerprint(linear))
 
 
-def score_map(ranked: np.ndarray, z: np.ndarray, cut: float, low: float, high: float,
-              slope: float) -> np.ndarray:
-    """Knots [2, k] (combined score, logit) that give the band's names the linear model's scale.
+def score_map(ranked: np.ndarray, z: np.ndarray, cut: float, low: float, slope: float) -> np.ndarray:
+    """Knots [2, k] (combined score, logit) that place the band's names under the cut.
 
-    Why: thresholds above 0.5 (analyze's 0.85, the service's host rules) were
-    set on the linear model's scores, where each score stands for a share of
-    benign names above it.  The i-th highest combined score among the band's
-    calibration names is mapped to the i-th highest linear logit among them,
-    so a score keeps standing for the same benign share on the calibration
-    names; the cut maps to the threshold (logit 0) exactly.  Beyond the
-    outermost calibration names the map goes on with the linear model's
-    slope until it reaches the band's edges."""
+    Why: a name the stage leaves under the threshold still gets a score, and
+    it should mean what the linear model's scores mean (a share of benign
+    names above it: ``dnsguard score --threshold`` or a lowered
+    ``host_threshold`` read it).  The i-th highest combined score among the
+    band's calibration names gets the i-th highest linear logit among them,
+    kept under logit 0; the cut itself maps to 0, and under the lowest
+    calibration name the map goes on with the linear model's slope down to
+    the band's floor.  Above the cut only the decision is read, so the map
+    stays at 0 there."""
     top = np.sort(ranked)[::-1]
     inside = np.isfinite(top)  # the band's names, by descending combined score
     x = top[inside][::-1]
     y = np.sort(z)[::-1][inside][::-1]  # linear logits of the same ranks, ascending
-    y = np.where(x < cut, np.minimum(y, -1e-9), np.maximum(y, 0.0))  # the cut decides, as calibrated
-    keep = x != cut
-    x, y = np.append(x[keep], cut), np.append(y[keep], 0.0)
-    order = np.argsort(x, kind="stable")
-    x, y = x[order], np.maximum.accumulate(y[order])
-    x = np.concatenate(([x[0] - max(y[0] - low, 0.0) / slope], x, [x[-1] + max(high - y[-1], 0.0) / slope]))
-    y = np.concatenate(([low], y, [high]))
-    return np.vstack((x, y))
+    under = x < cut
+    x = np.append(x[under], cut)
+    y = np.append(np.minimum(y[under], -1e-9), 0.0)
+    return np.vstack((np.insert(x, 0, x[0] - max(y[0] - low, 0.0) / slope), np.insert(y, 0, low)))
 
 
 def load(path: Path | str | None = None) -> BandStage | None:
