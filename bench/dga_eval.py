@@ -359,7 +359,8 @@ def attribution(
     one_host = generator_hosts(model, trained, seed)
     logp = model.family_log_probabilities(model.family_tokens(enc), [corpus.suffixes[i] for i in test_rows], enc.lengths)
     column = {f: c for c, f in enumerate(model.families)}
-    seen = StudySet(logp, np.array([column[t] for t in truth]), s >= model.threshold, named, model.families, truth)
+    seen = StudySet(logp, np.array([column[t] for t in truth]), s >= model.threshold, named, model.families, truth,
+                    pairs=tuple((corpus.labels[i], corpus.suffixes[i]) for i in test_rows))
     unseen = [heldout_fold(corpus, train_b, cal, held, seed, k) for k, held in enumerate(heldout)]
     abstain_study(seen, one_host, unseen, seed)
 
@@ -548,7 +549,7 @@ def generator_hosts(
                     gs += [mine[j : j + kk] for j in range(0, mine.shape[0] - kk + 1, kk)]
                 per_k[(kk, subset)] = gs
         study.append((StudySet(lp, np.full(len(flat), column[fam]), flagged, named, model.families,
-                               [fam] * len(flat), gen_name), per_k))
+                               [fam] * len(flat), gen_name, tuple(flat)), per_k))
         for subset, keep in (("all", np.ones(len(flat), dtype=bool)), ("flagged", flagged)):
             one_host = []
             for h in range(len(hosts)):
@@ -611,6 +612,8 @@ class StudySet(NamedTuple):
     families: tuple[str, ...]
     truth: list[str]
     label: str = ""
+    pairs: tuple[tuple[str, str], ...] = ()
+    """(label, suffix) of each name, for the family shape check (dnsguard.dga.shapes)."""
 
 
 STUDY_K = (5, 10)
@@ -678,7 +681,8 @@ def heldout_fold(
     print(f"held-out fold {k} ({', '.join(held)}): trained with attributor in "
           f"{time.perf_counter() - t0:.0f}s", file=sys.stderr)
     return StudySet(logp, np.full(len(rows), -1), model.scores(enc, None, suffixes) >= model.threshold, named,
-                    model.families, [corpus.family[i] for i in rows], f"fold {k}")
+                    model.families, [corpus.family[i] for i in rows], f"fold {k}",
+                    tuple(zip(labels, suffixes, strict=True)))
 
 
 def abstain_study(
@@ -688,6 +692,8 @@ def abstain_study(
     seed: int,
 ) -> None:
     """Host family by summed log-probability with an abstain rule, against the service's vote."""
+    from dnsguard.dga.shapes import load as load_shapes
+    from dnsguard.hostfamily import MIN_SHAPE_SUPPORT, check_shapes
     from dnsguard.service.hosts import LogSumRule
 
     # (set, k) -> list of (study set, groups); flagged names only unless said
@@ -748,6 +754,7 @@ def abstain_study(
             print(f"| log-sum, {stat} >= | {shown} | " + " | ".join(row) + " |")
 
     rule = LogSumRule()
+    shapes = load_shapes()
     print()
     print(f"#### Per host: the service's rule (service.hosts.LogSumRule, margin >= {rule.min_margin:g} nats per name)")
     print()
@@ -755,24 +762,33 @@ def abstain_study(
     print("`dnsguard serve` decides a host whose names all carry a distribution.  Cells: accuracy / wrong")
     print("family named / unknown over groups; held-out families (the model never saw them, so any family")
     print("is wrong): wrong family named / unknown, and the wrong rate's mean over held-out families.")
+    print(f"+ shapes: a named family must also fit >= {MIN_SHAPE_SUPPORT:.0%} of the group's names")
+    print("(dnsguard.hostfamily.check_shapes with the shipped dnsguard.dga.shapes, as serve and analyze")
+    print("run it).  The shapes are built from the whole corpus, so on the seen split they contain the")
+    print("test names themselves; the one-host names are generated for other days, minus trained names.")
     print()
-    print("| groups | k | groups (families) | service rule (vote) | log-sum | log-sum + abstain (service) |")
-    print("|---|---|---|---|---|---|")
+    print("| groups | k | groups (families) | service rule (vote) | log-sum | log-sum + abstain "
+          "| log-sum + abstain + shapes (service) |")
+    print("|---|---|---|---|---|---|---|")
     for key, parts in sets.items():
         parts = [(st, gs) for st, gs in parts if gs]
-        decided = []
+        decided, shaped = [], []
         fam_of_group = []
         for st, gs in parts:
             for g in gs:
-                fam, _ = rule.decide(st.families, st.logp[g])
-                decided.append(st.families.index(fam) if fam in st.families else -1)
+                call = rule.call(st.families, st.logp[g])
+                decided.append(st.families.index(call.family) if call.named else -1)
+                if call.named:
+                    call = check_shapes(call, shapes.support(call.best, [st.pairs[i] for i in g]))
+                shaped.append(st.families.index(call.family) if call.named else -1)
                 fam_of_group.append(st.truth[g[0]])
-        decided_a = np.array(decided)
+        decided_a, shaped_a = np.array(decided), np.array(shaped)
         n_fam = len(set(fam_of_group))
-        cells = [cell(key, service[key]), cell(key, stats[key]["best"]), cell(key, decided_a)]
+        cells = [cell(key, service[key]), cell(key, stats[key]["best"]), cell(key, decided_a),
+                 cell(key, shaped_a)]
         if key[0].startswith("held-out"):
             fams = np.array(fam_of_group)
-            for j, d in enumerate((service[key], stats[key]["best"], decided_a)):
+            for j, d in enumerate((service[key], stats[key]["best"], decided_a, shaped_a)):
                 macro = np.mean([(d[fams == f] >= 0).mean() for f in sorted(set(fam_of_group))])
                 cells[j] += f" (macro {macro:.3f})"
         print(f"| {key[0]} | {key[1]} | {len(decided)} ({n_fam}) | " + " | ".join(cells) + " |")

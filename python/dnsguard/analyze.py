@@ -28,6 +28,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -48,11 +49,21 @@ from dnsguard.detect.tools import UNKNOWN_TOOL, ChannelProfile, ToolCall, identi
 from dnsguard.detect.tunnel import TunnelDetector
 from dnsguard.feeds.families import canonical_family, display_family, is_iab
 from dnsguard.feeds.indicators import IndicatorIndex
-from dnsguard.hostfamily import FAMILY_MARGIN, LOG_FLOOR, FamilyCall, family_from_totals
+from dnsguard.hostfamily import (
+    FAMILY_MARGIN,
+    LOG_FLOOR,
+    FamilyCall,
+    check_shapes,
+    family_from_totals,
+    label_suffix_pairs,
+)
 from dnsguard.inputs.addresses import IpCache
 from dnsguard.inputs.zeek import DnsJsonRows, DnsRows, unescape
 from dnsguard.names import Rejected, normalize, parents
 from dnsguard.records import DnsRecord, InputStats, SensorAlert, plausible_ts
+
+if TYPE_CHECKING:
+    from dnsguard.dga.shapes import FamilyShapes
 
 MITRE = {
     "feed": ("T1071.004",),
@@ -369,6 +380,7 @@ class Analyzer:
         since: float | None = None,
         until: float | None = None,
         popular: Callable[[str], bool] | None = None,
+        family_shapes: FamilyShapes | None = None,
     ):
         """``forecaster`` maps a list of days to {known-DGA name: (family, threat)};
         it runs for each day the input reaches (plus a day either side, for
@@ -378,9 +390,12 @@ class Analyzer:
         with ``family_margin`` nats per name.  Records and alerts before
         ``since`` or at/after ``until`` (epoch seconds) are skipped.
         ``popular`` says whether a registered domain is popular (the shipped
-        allowlist): the tunnel and DNS-C2 detections never count those."""
+        allowlist): the tunnel and DNS-C2 detections never count those.
+        ``family_shapes`` (the model's :mod:`dnsguard.dga.shapes`) lets that
+        rule name a family only for hosts whose names fit its recipe."""
         self.settings = settings
         self.family_distribution = family_distribution
+        self.family_shapes = family_shapes
         self.family_margin = family_margin
         self.since = -math.inf if since is None else float(since)
         self.until = math.inf if until is None else float(until)
@@ -1175,6 +1190,7 @@ class Analyzer:
             return {}
         totals: dict[str, np.ndarray] = {}
         counts: Counter[str] = Counter()
+        summed: dict[str, list[str]] = {}
         families: tuple[str, ...] = ()
         distinct = list(users)
         for i in range(0, len(distinct), FAMILY_BATCH):
@@ -1194,9 +1210,16 @@ class Analyzer:
                     else:
                         total += row
                     counts[ip] += 1
+                    summed.setdefault(ip, []).append(name)
         shown = tuple(canonical_family(f) for f in families)  # the calls carry the report's spelling
-        return {ip: family_from_totals(shown, total, counts[ip], self.family_margin)
-                for ip, total in totals.items()}
+        calls: dict[str, FamilyCall] = {}
+        for ip, total in totals.items():
+            call = family_from_totals(shown, total, counts[ip], self.family_margin)
+            if self.family_shapes is not None and call.best:
+                raw = families[shown.index(call.best)]
+                call = check_shapes(call, self.family_shapes.support(raw, label_suffix_pairs(summed[ip])))
+            calls[ip] = call
+        return calls
 
     def _host_family(self, host: _Host, call: FamilyCall | None) -> HostFamily | None:
         """Forecast matches first (exact names), then the lexical rule."""
@@ -1401,9 +1424,10 @@ def run_analysis(
     since: float | None = None,
     until: float | None = None,
     popular: Callable[[str], bool] | None = None,
+    family_shapes: FamilyShapes | None = None,
 ) -> Analysis:
     analyzer = Analyzer(settings, indicators, forecaster, scorer, flux, stats, family_distribution,
-                        family_margin, since, until, popular)
+                        family_margin, since, until, popular, family_shapes)
     observe = analyzer.observe
     for event in events:
         observe(event)

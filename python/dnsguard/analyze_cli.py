@@ -222,7 +222,7 @@ def analyse(path: Path, config: dict, use_forecast: bool = True, since: float | 
                         flux=FluxSettings.from_config(config),
                         family_distribution=lambda names: scorer.family_distribution(names, allow=allow),
                         family_margin=family_margin(config), since=since, until=until,
-                        popular=popular_domains())
+                        popular=popular_domains(), family_shapes=scorer.family_shapes)
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
+
+from dnsguard.names import Rejected, normalize
 
 LOG_FLOOR = math.log(1e-300)
 """Per-name log-probabilities are floored here before summing (as in
@@ -29,6 +31,14 @@ bench/dga_eval.py), so one name's near-zero cannot count for more than this."""
 
 FAMILY_MARGIN = 0.75
 """Default abstain threshold, nats per name (``serve.hosts.family_margin``)."""
+
+MIN_SHAPE_SUPPORT = 0.9
+"""Share of a host's names that must each fit a source of the named family
+(:mod:`dnsguard.dga.shapes`).  Generated names of every trained family fit
+their own family's shapes at >= 0.95 on dates far from the training window;
+a family the model never saw fits the family it is mistaken for at 0-0.87
+in most such pairs (docs/dga-model.md, "Families the model never saw, per
+host")."""
 
 UNKNOWN = "unknown"
 
@@ -50,6 +60,14 @@ class FamilyCall:
     """How many names were summed."""
     min_margin: float
     """The abstain threshold applied."""
+    shape_support: float | None = None
+    """Share of the names that fit a source of ``best`` (:func:`check_shapes`);
+    None when not checked."""
+    min_shape_support: float = MIN_SHAPE_SUPPORT
+
+    @property
+    def shapes_fit(self) -> bool:
+        return self.shape_support is None or self.shape_support >= self.min_shape_support
 
     @property
     def named(self) -> bool:
@@ -61,6 +79,11 @@ class FamilyCall:
             return "no DGA-like names with a family distribution"
         margin = "inf" if math.isinf(self.margin) else f"{self.margin:.2f}"
         runner = f" over runner-up {self.runner_up}" if self.runner_up else ""
+        if not self.named and self.margin >= self.min_margin and not self.shapes_fit:
+            return (f"unknown: log-sum over {self.names} DGA-like names leans to {self.best} by {margin} "
+                    f"nats/name{runner}, but only {self.shape_support:.0%} of the names fit {self.best}'s "
+                    f"known suffixes, lengths and characters (named at >= {self.min_shape_support:.0%}): "
+                    "a family the model does not know")
         if self.named:
             return (f"{display or self.family} by log-sum over {self.names} DGA-like names: margin {margin} nats/name"
                     f"{runner} (named at >= {self.min_margin:g})")
@@ -104,6 +127,27 @@ def family_from_totals(families: Sequence[str], total: np.ndarray, names: int,
     return FamilyCall(family, margin, families[best], runner, names, min_margin)
 
 
+def label_suffix_pairs(names: Iterable[str]) -> list[tuple[str, str]]:
+    """(label, public suffix) of each registrable name, for :func:`check_shapes`."""
+    out = []
+    for raw in names:
+        name = normalize(raw)
+        if not isinstance(name, Rejected) and name.registered:
+            out.append((name.label, name.suffix))
+    return out
+
+
+def check_shapes(call: FamilyCall, support: float | None,
+                 min_support: float = MIN_SHAPE_SUPPORT) -> FamilyCall:
+    """``call`` with the shape check applied: a named family whose recipe fits
+    fewer than ``min_support`` of the names becomes ``unknown``.
+
+    ``support`` is :meth:`dnsguard.dga.shapes.FamilyShapes.support` for
+    ``call.best`` and the summed names (None: no shapes known, no check)."""
+    family = call.family if support is None or support >= min_support else UNKNOWN
+    return replace(call, family=family, shape_support=support, min_shape_support=min_support)
+
+
 @dataclass(frozen=True)
 class LogSumRule:
     """:func:`log_sum_family` with its threshold, as the service configures it."""
@@ -131,4 +175,5 @@ def vote(families: list[str], share: float) -> tuple[str, float]:
     return (family, fraction) if fraction >= share else (UNKNOWN, fraction)
 
 
-__all__ = ["FAMILY_MARGIN", "LOG_FLOOR", "UNKNOWN", "FamilyCall", "LogSumRule", "family_from_totals", "log_sum_family", "vote"]
+__all__ = ["FAMILY_MARGIN", "LOG_FLOOR", "MIN_SHAPE_SUPPORT", "UNKNOWN", "FamilyCall", "LogSumRule", "check_shapes",
+           "family_from_totals", "label_suffix_pairs", "log_sum_family", "vote"]

@@ -26,6 +26,8 @@ from dnsguard.dga import features as F
 from dnsguard.dga import model as M
 from dnsguard.dga.allowlist import Allowlist, build, default_allowlist
 from dnsguard.dga.fastnames import Split, SuffixWalker, split_names
+from dnsguard.dga.shapes import FamilyShapes
+from dnsguard.dga.shapes import load_shipped as load_shipped_shapes
 from dnsguard.feeds.gcpause import gc_paused
 
 UNKNOWN = "unknown"
@@ -152,6 +154,9 @@ class Scorer:
         elif band is not False and not band.fits(self.model):
             raise ValueError("this band stage was calibrated for another linear model")
         self.band: CN.BandStage | None = band or None
+        self.family_shapes: FamilyShapes | None = load_shipped_shapes() if model is None else None
+        """The shipped model's family recipes (:mod:`dnsguard.dga.shapes`), for the host-level
+        family rule; None for any other model (its families' shapes are not known here)."""
         self.allowlist = (
             allowlist if allowlist is not None else default_allowlist(allow, allow_files)
         )

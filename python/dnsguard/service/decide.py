@@ -112,7 +112,7 @@ class Decider:
         """Names that got a model verdict, until it expires.  The cache above is
         keyed by the query as asked, so another spelling of a named name
         (``KBZ.com``, ``kbz.com.``) still holds it as held."""
-        self.hosts = HostAggregator(self.settings.hosts)
+        self.hosts = HostAggregator(self.settings.hosts, shapes=getattr(self.scorer, "family_shapes", None))
         self.once = OncePerWindow(self.settings.hosts.window)
         self.tagger = (DeviceTagger(self.settings.devices, self.settings.device_min_names)
                        if self.settings.devices else None)
@@ -148,6 +148,7 @@ class Decider:
             self.guard = guard
         if scorer is not None:
             self.scorer = scorer
+            self.hosts.shapes = getattr(scorer, "family_shapes", None)
         if indicators is not None:
             self.indicators = indicators
         self.forget()

@@ -21,12 +21,23 @@ from __future__ import annotations
 
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dnsguard.feeds.families import display_family
-from dnsguard.hostfamily import FAMILY_MARGIN, LOG_FLOOR, LogSumRule, vote
+from dnsguard.hostfamily import (
+    FAMILY_MARGIN,
+    LOG_FLOOR,
+    LogSumRule,
+    check_shapes,
+    label_suffix_pairs,
+    vote,
+)
 from dnsguard.service.model import HostTag, HostVerdict
+
+if TYPE_CHECKING:
+    from dnsguard.dga.shapes import FamilyShapes
 
 Distribution = tuple[tuple[str, ...], np.ndarray]
 """(the model's family list, one name's log-probability per family)."""
@@ -74,6 +85,9 @@ class HostAggregator:
     _hosts: OrderedDict[str, _Host] = field(default_factory=OrderedDict)
     _tags: OrderedDict[str, HostTag] = field(default_factory=OrderedDict)
     stats: HostStats = field(default_factory=HostStats)
+    shapes: FamilyShapes | None = None
+    """The scorer's family recipes: the log-sum rule names a family only for hosts
+    whose names fit it (:func:`~dnsguard.hostfamily.check_shapes`)."""
 
     def __len__(self) -> int:
         return len(self._hosts)
@@ -141,7 +155,7 @@ class HostAggregator:
         latest: dict[str, tuple[float, str, Distribution | None]] = {}
         for _, name, score, family, dist in host.seen:
             latest[name] = (score, family, dist)
-        family, how = self.family(list(latest.values()))
+        family, how = self.family(list(latest.values()), list(latest))
         score = sum(v[0] for v in latest.values()) / len(latest)
         device = self.device(orig_h)
         names = tuple(sorted(latest))
@@ -153,23 +167,32 @@ class HostAggregator:
         )
         return HostVerdict(orig_h, family, "dga", round(score, 4), evidence, ts, device, names)
 
-    def family(self, entries: list[tuple[float, str, Distribution | None]]) -> tuple[str, str]:
+    def family(self, entries: list[tuple[float, str, Distribution | None]],
+               names: list[str] | None = None) -> tuple[str, str]:
         """The host's family and how it was decided (for the evidence text).
 
         Log-sum over the names whose distribution comes from the same model
         (family list) as the newest name's, when those are at least half of
-        the names; otherwise
-        the vote over the reported families."""
+        the names, with the shape check over those names (``names``: the
+        entries' names, in order); otherwise the vote over the reported
+        families."""
         s = self.settings
-        dists = [d for _, _, d in entries if d is not None]
+        dists = [(i, d) for i, (_, _, d) in enumerate(entries) if d is not None]
         if dists:
-            families = dists[-1][0]
-            rows = [row for fams, row in dists if fams is families or fams == families]
+            families = dists[-1][1][0]
+            same = [(i, row) for i, (fams, row) in dists if fams is families or fams == families]
+            rows = [row for _, row in same]
             if 2 * len(rows) >= len(entries):
                 shown = [display_family(f) for f in families]  # the verdict's spelling (Pykspa, QSnatch)
                 call = LogSumRule(s.family_margin).call(shown, rows)
+                if self.shapes is not None and names is not None and call.best:
+                    raw = families[shown.index(call.best)]
+                    summed = [names[i] for i, row in same if not np.isnan(row).any()]
+                    call = check_shapes(call, self.shapes.support(raw, label_suffix_pairs(summed)))
                 runner = f", runner-up {call.runner_up}" if call.runner_up else ""
+                fit = ("" if call.shape_support is None else
+                       f"; {call.shape_support:.0%} of the names fit {call.best}'s known shapes")
                 return call.family, (f"family log-sum {call.family} (margin {call.margin:.2f} nats/name over "
-                                     f"{call.names} names{runner})")
+                                     f"{call.names} names{runner}){fit}")
         family, share = vote([f for _, f, _ in entries], s.family_share)
         return family, f"family vote {family} ({share:.0%})"
