@@ -157,3 +157,12 @@ def test_python_channel_detections_follow_the_definitions():
 def test_the_python_drift_check_sees_a_change(monkeypatch):
     assert_drift_noticed(monkeypatch, test_python_defaults_follow_the_definitions,
                          "dns_channel", "python", "channel_min_names")
+
+
+def test_common_rotation_labels_are_one_list():
+    from dnsguard.detect.channel import COMMON_LABELS
+
+    listed = definitions()["c2_rotation"]["common_labels"]
+    assert listed == sorted(set(listed))
+    zeek = set(re.findall(r'"([^"]+)"', zeek_option("rotation_common_labels")))
+    assert zeek == set(listed) == set(COMMON_LABELS)

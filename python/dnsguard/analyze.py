@@ -40,6 +40,7 @@ from dnsguard.detect.channel import (
     ChannelName,
     RotationDetector,
     channel_name,
+    rotation_counts,
 )
 from dnsguard.detect.devices import DeviceTagger
 from dnsguard.detect.fastflux import FastFluxDetector, FluxSettings
@@ -593,10 +594,10 @@ class Analyzer:
         if info is None:
             info = self._classify(rec.query)
         if type(info) is not list:
-            self._rejected(rec.client, ts, info, rec.qtype, rec.answers)
+            self._rejected(rec.client, ts, info, rec.qtype, rec.answers, rec.rcode)
             return
         self._name_event(host, rec.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls, rec.qtype,
-                         rec.community_id, rec.answers)
+                         rec.community_id, rec.answers, rec.rcode)
 
     def _count(self, host: _Host, ts: float, nxdomain: bool) -> None:
         host.queries += 1
@@ -692,7 +693,7 @@ class Analyzer:
                     raw_answers = cols[ia]
                     self._rejected(host.client, ts, info, cols[c.qtype] if c.qtype is not None else "",
                                    tuple(raw_answers.split(set_sep))
-                                   if raw_answers != "-" and raw_answers != block.empty else ())
+                                   if raw_answers != "-" and raw_answers != block.empty else (), cols[ir])
                 continue
             raw_answers = cols[ia]
             fluxy = len(raw_answers) >= flux_len and raw_answers.count(set_sep) >= flux_min
@@ -700,9 +701,11 @@ class Analyzer:
                 channel = info[_I_CHANNEL]
                 if channel is not None:
                     qtype = cols[c.qtype] if c.qtype is not None else ""
-                    wanted = raw_answers != "-" and raw_answers != block.empty and self._wants_answers(channel, qtype)
+                    answered = raw_answers != "-" and raw_answers != block.empty
+                    wanted = answered and self._wants_answers(channel, qtype)
                     self._channel_event(host.client, ts, channel, qtype,
-                                        tuple(raw_answers.split(set_sep)) if wanted else ())
+                                        tuple(raw_answers.split(set_sep)) if wanted else (),
+                                        rotation_counts(qtype_number(qtype), cols[ir] == "NOERROR", answered))
                 continue
             answers: tuple[str, ...] = ()
             ttls: tuple[float, ...] = ()
@@ -719,7 +722,7 @@ class Analyzer:
             resolved = (answers or tuple(raw_answers.split(set_sep))
                         if not nxdomain and raw_answers != "-" and raw_answers != block.empty else ())
             self._name_event(host, host.client, ts, info, nxdomain, uid, answers, ttls, qtype,
-                             block.community_id(cols), resolved)
+                             block.community_id(cols), resolved, cols[ir])
 
     def observe_json_rows(self, block: DnsJsonRows) -> None:
         """The hot path for dns.log JSON lines: :meth:`observe_rows` for rows
@@ -786,7 +789,7 @@ class Analyzer:
                     rejected[info] += 1
                 else:  # a raw name: the channel detections only
                     rec = block.full(lines[i])
-                    self._rejected(host.client, ts, info, rec.qtype, rec.answers)
+                    self._rejected(host.client, ts, info, rec.qtype, rec.answers, rec.rcode)
                 continue
             answers = row.answers
             if info[quiet_at] and not nxdomain and (answers is None or len(answers) < flux_min):
@@ -794,11 +797,12 @@ class Analyzer:
                 if channel is not None:  # from the decoded row: no second parse of the line
                     qtype = row.qtype_name or ""
                     self._channel_event(host.client, ts, channel, qtype,
-                                        tuple(answers) if answers and self._wants_answers(channel, qtype) else ())
+                                        tuple(answers) if answers and self._wants_answers(channel, qtype) else (),
+                                        rotation_counts(qtype_number(qtype), row.rcode_name == "NOERROR", bool(answers)))
                 continue
             rec = block.full(lines[i])
             self._name_event(host, host.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls, rec.qtype,
-                             rec.community_id, rec.answers)
+                             rec.community_id, rec.answers, rec.rcode)
 
     def _host_for_raw(self, raw: str, ts: float, block: DnsRows | DnsJsonRows) -> _Host | None:
         """The host behind an address as written in the log (first sight)."""
@@ -813,7 +817,8 @@ class Analyzer:
         self._host_by_raw[raw] = host
         return host
 
-    def _rejected(self, client: str, ts: float, info: str | tuple, qtype: str, answers: tuple[str, ...]) -> None:
+    def _rejected(self, client: str, ts: float, info: str | tuple, qtype: str, answers: tuple[str, ...],
+                  rcode: str | None) -> None:
         """A name normalisation rejected: counted with its reason; one with raw
         labels below an unpopular domain (base64's ``+/=``, 8-bit bytes) goes
         to the channel detections, and only there (never to feeds, the DGA
@@ -823,7 +828,7 @@ class Analyzer:
             return
         reason, channel = info
         self.rejected[reason] += 1
-        self._channel_event(client, ts, channel, qtype, answers)
+        self._channel_event(client, ts, channel, qtype, answers, rotation_counts(qtype_number(qtype), rcode == "NOERROR", bool(answers)))
 
     def _wants_answers(self, name: ChannelName, qtype: str) -> bool:
         """Whether :meth:`_channel_event` reads this query's answers: only for
@@ -841,10 +846,12 @@ class Analyzer:
         return known[0]
 
     def _channel_event(self, client: str, ts: float, name: ChannelName, qtype: str,
-                       answers: tuple[str, ...]) -> None:
+                       answers: tuple[str, ...], unanswered: bool) -> None:
         """One query of a name below an unpopular domain, for the tunnel and
         DNS-C2 detections (detections.yaml dns_channel, c2_rotation,
-        c2_beacon, data_answers; the features tool identification reads)."""
+        c2_beacon, data_answers; the features tool identification reads).
+        ``unanswered``: :func:`~dnsguard.detect.channel.rotation_counts` of the query (``answers`` may
+        have been left out for speed, so the caller says)."""
         if name.reversed_ip:
             return
         data = name.encoding is not None or (not name.service and self._data_qtype(qtype))
@@ -860,7 +867,7 @@ class Analyzer:
                     profile = self._profiles[client] = ChannelProfile()
                 profile.add(name.labels, name.encoding, label)
             self.channel.observe(client, ts, name, label)
-        if name.rotates:
+        if name.rotates and unanswered:
             self.rotation.observe(client, ts, name)
         random = name.random
         if random:
@@ -873,7 +880,7 @@ class Analyzer:
 
     def _name_event(self, host: _Host, client: str, ts: float, info: list, nxdomain: bool, uid: str,
                     answers: tuple[str, ...], ttls: tuple[float, ...], qtype: str = "", cid: str = "",
-                    resolved: tuple[str, ...] = ()) -> None:
+                    resolved: tuple[str, ...] = (), rcode: str | None = None) -> None:
         fqdn, registered, sub, allowed, feed, longest = info[:6]
         if nxdomain and qtype in NX_BURST_QTYPES:
             # Distinct registered domains of address look-ups make the burst
@@ -894,7 +901,8 @@ class Analyzer:
             self._note_addresses(fqdn, resolved)
         channel = info[_I_CHANNEL]
         if channel is not None:
-            self._channel_event(client, ts, channel, qtype, resolved or answers)
+            got = resolved or answers
+            self._channel_event(client, ts, channel, qtype, got, rotation_counts(qtype_number(qtype), rcode == "NOERROR", bool(got)))
         if feed is not None:
             detail, family, threat, sources = feed
             host.add(Evidence("feed", ts, fqdn, detail, family, threat, None, uid, MITRE["feed"],

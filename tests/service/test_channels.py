@@ -67,3 +67,19 @@ def test_state_is_forgotten_after_a_window_of_silence():
     assert TUNNEL in w._hosts
     w.observe(Candidate(10.0 + w.idle + 1, OFFICE, "www.shop.example", 1), 1.0)
     assert TUNNEL not in w._hosts and not w.channel._hosts
+
+
+def test_rotation_counts_names_that_got_no_address_only():
+    """prod.<company> below five companies' domains: answered (EVE carries the
+    addresses) it is browsing; unanswered it is a rotation."""
+    domains = ("amazon-prod.example", "nbcuott.example", "cloud-sap.example", "cnn-tv.example", "uidapi.example")
+    w = watch()
+    browsing = [w.observe(Candidate(100.0 + i, OFFICE, f"prod.{d}", 1, 0, source="eve", answers=("192.0.2.7",)),
+                          now=1.0) for i, d in enumerate(domains)]
+    zeek = [w.observe(Candidate(200.0 + i, "10.0.0.11", f"prod.{d}", 1, 0, source="zeek"), now=1.0)
+            for i, d in enumerate(domains)]
+    assert browsing == [None] * 5 and zeek == [None] * 5  # Zeek's NOERROR candidates carry no answers
+    w = watch()
+    found = [w.observe(Candidate(300.0 + i, TUNNEL, f"prod.{d}", 1, 2, source="eve"), now=1.0)
+             for i, d in enumerate(domains)]
+    assert found[3] is not None and "prod" in found[3].evidence

@@ -393,3 +393,66 @@ def test_one_owner_under_several_tlds_is_not_a_rotation():
     for i, tld in enumerate(("net", "biz", "com", "org", "info")):
         det.observe("h", float(i), cname(f"pdns154.ultradns.{tld}", f"ultradns.{tld}"))
     assert det.findings() == []
+
+
+# --------------------------------------------------------------------------- c2_rotation counts unanswered names only
+
+
+def test_rotation_counts_only_names_that_got_no_address():
+    from dnsguard.detect.channel import rotation_counts
+
+    a, aaaa, https, mx, txt = 1, 28, 65, 15, 16
+    assert not rotation_counts(a, True, True)  # an address came back
+    assert not rotation_counts(aaaa, True, False)  # empty NOERROR AAAA: an IPv4-only service
+    assert not rotation_counts(https, True, False)
+    assert rotation_counts(a, True, False)  # NOERROR without an address (NODATA)
+    assert rotation_counts(a, False, False) and rotation_counts(aaaa, False, False)  # NXDOMAIN, SERVFAIL, no reply
+    assert rotation_counts(mx, True, True) and rotation_counts(txt, True, True)  # RogueRobin's other types
+    assert rotation_counts(None, False, False)
+    # unknown answers (Zeek's candidates): a NOERROR answer to an address query is taken as answered
+    assert not rotation_counts(a, True, None) and rotation_counts(a, False, None)
+
+
+def _prod_browsing(answered: bool) -> list[DnsRecord]:
+    """One host asks prod.<company> below five companies' domains in ten minutes."""
+    out = []
+    for i, dom in enumerate(("amazon-prod.example", "nbcuott.example", "cloud-sap.example", "cnn-tv.example",
+                             "uidapi.example")):
+        name = f"prod.{dom}"
+        if answered:
+            out.append(DnsRecord(100.0 + 60 * i, "10.0.0.5", name, "A", "NOERROR", ("192.0.2.10",), (60.0,)))
+            out.append(DnsRecord(100.5 + 60 * i, "10.0.0.5", name, "AAAA", "NOERROR"))
+        else:
+            out.append(DnsRecord(100.0 + 60 * i, "10.0.0.5", name, "A", "SERVFAIL"))
+    return out
+
+
+def test_a_browsing_host_is_not_a_rotation_but_unanswered_names_are():
+    settings = AnalysisSettings.from_config(load_config(None))
+    for answered, expected in ((True, "clean"), (False, "compromised")):
+        analyzer = Analyzer(settings, IndicatorIndex.build([]))
+        for rec in _prod_browsing(answered):
+            analyzer.observe(rec)
+        (report,) = analyzer.finish()
+        assert report.verdict == expected, answered
+        assert bool(report.evidence_counts.get("c2-rotation")) is (not answered)
+
+
+def test_benign_browsing_seeds_that_made_a_rotation_are_clean():
+    """Before rotation counted answered names, these seeds of the recent-browsing
+    capture (tools/browsing) each had one benign host called compromised for
+    ``prod`` (or ``us-east-1``) asked below four to six companies' domains."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "browsing"))
+    import recent_browsing
+
+    settings = AnalysisSettings.from_config(load_config(None))
+    for seed in (15, 33, 59, 66, 101, 105, 145, 171, 500):
+        analyzer = Analyzer(settings, IndicatorIndex.build([]))
+        for e in recent_browsing.build(seed).exchanges:
+            addresses = tuple(a.value for a in e.answers if a.rtype in ("A", "AAAA"))
+            analyzer.observe(DnsRecord(e.ts, e.client, e.qname, e.qtype, e.rcode, addresses))
+        flagged = [(r.host, dict(r.evidence_counts)) for r in analyzer.finish() if r.evidence_counts.get("c2-rotation")]
+        assert flagged == [], seed

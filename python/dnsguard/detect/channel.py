@@ -36,22 +36,43 @@ IGNORED_SUFFIXES = ("in-addr.arpa", "ip6.arpa", "home.arpa", "local", "localdoma
 """detections.yaml ``ignored_suffixes``: never counted by the channel detections."""
 
 COMMON_LABELS = frozenset({
-    "www", "www1", "www2", "mail", "smtp", "imap", "pop", "pop3", "mx", "mx1", "mx2", "ns1", "ns2", "ns3",
-    "api", "apis", "cdn", "static", "assets", "img", "image", "images", "media", "video", "login", "auth",
-    "account", "accounts", "secure", "portal", "admin", "webmail", "autodiscover", "autoconfig",
-    "lyncdiscover", "enterpriseregistration", "enterpriseenrollment", "wpad", "isatap", "vpn", "remote",
-    "owa", "blog", "shop", "store", "help", "support", "docs", "status", "cloud", "app", "apps", "mobile",
-    "news", "dev", "test", "beta", "stage", "staging", "metrics", "stats", "analytics", "track",
-    "tracking", "pixel", "ads", "events", "telemetry", "update", "updates", "download", "downloads",
-    "files", "time", "ntp", "proxy", "gateway", "home", "info", "search", "sso", "id", "connect",
-    "config", "settings", "push", "notify", "chat", "edge", "origin", "email", "click", "links", "link",
-    "data", "content", "service", "services", "server", "host", "cname", "local", "public",
-    "mta-sts", "sip", "sipinternal", "sipexternal", "meet", "dialin", "cpanel", "webdisk", "whm",
-    "smtp-relay", "relay", "exchange", "intranet", "extranet", "crl", "ocsp", "pki",
+    "account", "accounts", "admin", "ads", "analytics", "api", "apis", "app", "apps", "assets", "auth",
+    "autoconfig", "autodiscover", "beta", "blog", "cdn", "chat", "click", "cloud", "cname", "config",
+    "connect", "content", "cpanel", "crl", "data", "dev", "dialin", "dns", "docs", "download", "downloads",
+    "edge", "email", "enterpriseenrollment", "enterpriseregistration", "events", "exchange", "extranet",
+    "files", "ftp", "gateway", "help", "home", "host", "id", "image", "images", "imap", "img", "info",
+    "intranet", "isatap", "link", "links", "local", "login", "lyncdiscover", "mail", "media", "meet",
+    "metrics", "mobile", "mta-sts", "mx", "mx1", "mx2", "news", "notify", "ns1", "ns2", "ns3", "ntp", "ocsp",
+    "origin", "owa", "pixel", "pki", "pop", "pop3", "portal", "proxy", "public", "push", "relay", "remote",
+    "search", "secure", "server", "service", "services", "settings", "shop", "sip", "sipexternal",
+    "sipinternal", "smtp", "smtp-relay", "sso", "stage", "staging", "static", "stats", "status", "store",
+    "support", "telemetry", "test", "time", "track", "tracking", "update", "updates", "video", "vpn",
+    "webdisk", "webmail", "whm", "wpad", "www", "www1", "www2",
 })
-"""Leftmost labels many unrelated domains share (c2_rotation's "common host labels")."""
+"""Leftmost labels many unrelated domains share (detections.yaml ``c2_rotation.common_labels``)."""
 
 _RANDOMISH = re.compile(r"[a-z0-9]+\Z")
+
+
+ADDRESS_QTYPES = frozenset({1, 28, 65})
+"""A, AAAA and HTTPS: the query types whose answers are addresses."""
+
+
+def rotation_counts(qtype: int | None, noerror: bool, answered: bool | None) -> bool:
+    """Whether a query counts for ``c2_rotation`` (detections.yaml): only names
+    that got no address back.  A C2 client moves to its next domain because
+    the last one did not answer; a host that browses ``prod.<company>``
+    names below many companies' domains gets addresses.  An empty NOERROR
+    answer to AAAA or HTTPS is how IPv4-only services answer, so it does not
+    count either (Zeek's ``channel_reply`` applies the same rule).
+    ``answered`` None: the answers are not known (Zeek's candidates carry
+    none); a NOERROR answer to an address query is then taken as answered."""
+    if qtype in ADDRESS_QTYPES:
+        if answered or (answered is None and noerror):
+            return False
+        if qtype != 1 and noerror:
+            return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)

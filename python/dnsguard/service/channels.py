@@ -36,6 +36,7 @@ from dnsguard.detect.channel import (
     ChannelName,
     RotationDetector,
     channel_name,
+    rotation_counts,
 )
 from dnsguard.detect.qtypes import DEFAULT_DATA_QTYPES, qtype_label
 from dnsguard.detect.tools import UNKNOWN_TOOL, ChannelProfile, identify
@@ -166,7 +167,8 @@ class ChannelWatch:
             found = self.channel.observe(host, cand.ts, name, qtype_label(cand.qtype))
             if found is not None:
                 opened = found.describe()
-        if name.rotates:
+        answered = bool(cand.answers) if cand.answers or cand.source != "zeek" else None
+        if name.rotates and rotation_counts(cand.qtype, cand.rcode == 0, answered):
             rotated = self.rotation.observe(host, cand.ts, name)
             if rotated is not None:
                 state = state or self._host(host, cand.ts)
