@@ -57,7 +57,8 @@ def test_wheel_carries_the_pack(wheel):
                  "dnsguard/pack/suricata-rules/datasets/dnsguard-dga.lst",
                  "dnsguard/pack/zeek-scripts/__load__.zeek",
                  "dnsguard/pack/feeds/abusech-feodo.yaml",
-                 "dnsguard/data/sample.pcap", "dnsguard/data/dga-model.npz", "dnsguard/data/dga-charnet.npz"):
+                 "dnsguard/data/sample.pcap", "dnsguard/data/dga-model.npz", "dnsguard/data/dga-charnet.npz",
+                 "dnsguard/data/dga-family-shapes.json"):
         assert path in names, path
     assert not any(n.endswith(".pyc") or "make_allowlist" in n for n in names)
 
@@ -86,9 +87,11 @@ def test_installed_wheel_analyses_a_pcap_without_the_checkout(wheel, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "rule pack" not in proc.stderr
     assert "without its band stage" not in proc.stderr  # the installed scorer has its character network
-    band = subprocess.run([str(py), "-c", "from dnsguard.dga import Scorer; print(Scorer().band is not None)"],
+    assert "without the shape check" not in proc.stderr  # and its family shapes
+    band = subprocess.run([str(py), "-c", "from dnsguard.dga import Scorer; s = Scorer(); "
+                           "print(s.band is not None, set(s.family_shapes.by_family) == set(s.model.families))"],
                           cwd=run, env=env, capture_output=True, text=True, timeout=120)
-    assert band.stdout.strip() == "True", band.stderr
+    assert band.stdout.strip() == "True True", band.stderr
     # The pack's rules ran: the sample's Suricata alerts are there.
     assert re.search(r"\b[1-9]\d* sensor alerts", proc.stdout), proc.stdout[:500]
     assert "hosts compromised" in proc.stdout
