@@ -54,9 +54,8 @@ from dnsguard.hostfamily import (
     FAMILY_MARGIN,
     LOG_FLOOR,
     FamilyCall,
-    check_shapes,
     family_from_totals,
-    label_suffix_pairs,
+    shape_checked,
 )
 from dnsguard.inputs.addresses import IpCache
 from dnsguard.inputs.zeek import DnsJsonRows, DnsRows, unescape
@@ -423,7 +422,7 @@ class Analyzer:
         self._profiles: dict[str, ChannelProfile] = {}
         self._profiled: dict[str, set[str]] = {}
         self._popular: dict[str, bool] = {}
-        self._qtype_cache: dict[str, tuple[bool, str]] = {}
+        self._qtype_cache: dict[str, tuple[bool, str, int | None]] = {}
         self._names: dict[str, list | str | tuple] = {}
         self._day_lo = self._day_hi = 0.0
         self._host_by_raw: dict[str, _Host] = {}
@@ -705,7 +704,7 @@ class Analyzer:
                     wanted = answered and self._wants_answers(channel, qtype)
                     self._channel_event(host.client, ts, channel, qtype,
                                         tuple(raw_answers.split(set_sep)) if wanted else (),
-                                        rotation_counts(qtype_number(qtype), cols[ir] == "NOERROR", answered))
+                                        cols[ir] == "NOERROR", answered)
                 continue
             answers: tuple[str, ...] = ()
             ttls: tuple[float, ...] = ()
@@ -798,7 +797,7 @@ class Analyzer:
                     qtype = row.qtype_name or ""
                     self._channel_event(host.client, ts, channel, qtype,
                                         tuple(answers) if answers and self._wants_answers(channel, qtype) else (),
-                                        rotation_counts(qtype_number(qtype), row.rcode_name == "NOERROR", bool(answers)))
+                                        row.rcode_name == "NOERROR", bool(answers))
                 continue
             rec = block.full(lines[i])
             self._name_event(host, host.client, ts, info, nxdomain, rec.uid, rec.answers, rec.ttls, rec.qtype,
@@ -828,7 +827,7 @@ class Analyzer:
             return
         reason, channel = info
         self.rejected[reason] += 1
-        self._channel_event(client, ts, channel, qtype, answers, rotation_counts(qtype_number(qtype), rcode == "NOERROR", bool(answers)))
+        self._channel_event(client, ts, channel, qtype, answers, rcode == "NOERROR", bool(answers))
 
     def _wants_answers(self, name: ChannelName, qtype: str) -> bool:
         """Whether :meth:`_channel_event` reads this query's answers: only for
@@ -837,26 +836,31 @@ class Analyzer:
 
     def _data_qtype(self, qtype: str) -> bool:
         """detections.yaml ``data_qtypes``, cached per spelling (one lookup a row)."""
+        return self._qtype_info(qtype)[0]
+
+    def _qtype_info(self, qtype: str) -> tuple[bool, str, int | None]:
+        """(carries data, label, number) of a query type as logged, cached per spelling."""
         known = self._qtype_cache.get(qtype)
         if known is None:
             if len(self._qtype_cache) >= 10_000:
                 self._qtype_cache.clear()
             number = qtype_number(qtype)
-            known = self._qtype_cache[qtype] = (DEFAULT_DATA_QTYPES.carries_data(number), qtype_label(number))
-        return known[0]
+            known = self._qtype_cache[qtype] = (DEFAULT_DATA_QTYPES.carries_data(number), qtype_label(number),
+                                                number)
+        return known
 
     def _channel_event(self, client: str, ts: float, name: ChannelName, qtype: str,
-                       answers: tuple[str, ...], unanswered: bool) -> None:
+                       answers: tuple[str, ...], noerror: bool, answered: bool) -> None:
         """One query of a name below an unpopular domain, for the tunnel and
         DNS-C2 detections (detections.yaml dns_channel, c2_rotation,
         c2_beacon, data_answers; the features tool identification reads).
-        ``unanswered``: :func:`~dnsguard.detect.channel.rotation_counts` of the query (``answers`` may
-        have been left out for speed, so the caller says)."""
+        ``noerror``: the rcode was NOERROR; ``answered``: answers came back
+        (``answers`` may have been left out for speed, so the caller says)."""
         if name.reversed_ip:
             return
         data = name.encoding is not None or (not name.service and self._data_qtype(qtype))
         if data:
-            label = self._qtype_cache[qtype][1] if qtype in self._qtype_cache else qtype_label(qtype_number(qtype))
+            label = self._qtype_info(qtype)[1]
             seen = self._profiled.get(client)
             if seen is None:
                 seen = self._profiled[client] = set()
@@ -867,7 +871,7 @@ class Analyzer:
                     profile = self._profiles[client] = ChannelProfile()
                 profile.add(name.labels, name.encoding, label)
             self.channel.observe(client, ts, name, label)
-        if name.rotates and unanswered:
+        if name.rotates and rotation_counts(self._qtype_info(qtype)[2], noerror, answered):
             self.rotation.observe(client, ts, name)
         random = name.random
         if random:
@@ -902,7 +906,7 @@ class Analyzer:
         channel = info[_I_CHANNEL]
         if channel is not None:
             got = resolved or answers
-            self._channel_event(client, ts, channel, qtype, got, rotation_counts(qtype_number(qtype), rcode == "NOERROR", bool(got)))
+            self._channel_event(client, ts, channel, qtype, got, rcode == "NOERROR", bool(got))
         if feed is not None:
             detail, family, threat, sources = feed
             host.add(Evidence("feed", ts, fqdn, detail, family, threat, None, uid, MITRE["feed"],
@@ -1223,10 +1227,7 @@ class Analyzer:
         calls: dict[str, FamilyCall] = {}
         for ip, total in totals.items():
             call = family_from_totals(shown, total, counts[ip], self.family_margin)
-            if self.family_shapes is not None and call.best:
-                raw = families[shown.index(call.best)]
-                call = check_shapes(call, self.family_shapes.support(raw, label_suffix_pairs(summed[ip])))
-            calls[ip] = call
+            calls[ip] = shape_checked(call, self.family_shapes, families, summed[ip])
         return calls
 
     def _host_family(self, host: _Host, call: FamilyCall | None) -> HostFamily | None:

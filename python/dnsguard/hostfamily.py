@@ -20,10 +20,14 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from dnsguard.names import Rejected, normalize
+
+if TYPE_CHECKING:
+    from dnsguard.dga.shapes import FamilyShapes
 
 LOG_FLOOR = math.log(1e-300)
 """Per-name log-probabilities are floored here before summing (as in
@@ -60,6 +64,8 @@ class FamilyCall:
     """How many names were summed."""
     min_margin: float
     """The abstain threshold applied."""
+    best_index: int = -1
+    """Column of ``best`` in the family list the rule was given (-1: none)."""
     shape_support: float | None = None
     """Share of the names that fit a source of ``best`` (:func:`check_shapes`);
     None when not checked."""
@@ -124,7 +130,7 @@ def family_from_totals(families: Sequence[str], total: np.ndarray, names: int,
         second = int(order[1])
         margin, runner = float(total[best] - total[second]) / names, families[second]
     family = families[best] if margin >= min_margin else UNKNOWN
-    return FamilyCall(family, margin, families[best], runner, names, min_margin)
+    return FamilyCall(family, margin, families[best], runner, names, min_margin, best)
 
 
 def label_suffix_pairs(names: Iterable[str]) -> list[tuple[str, str]]:
@@ -146,6 +152,16 @@ def check_shapes(call: FamilyCall, support: float | None,
     ``call.best`` and the summed names (None: no shapes known, no check)."""
     family = call.family if support is None or support >= min_support else UNKNOWN
     return replace(call, family=family, shape_support=support, min_shape_support=min_support)
+
+
+def shape_checked(call: FamilyCall, shapes: FamilyShapes | None, families: Sequence[str],
+                  names: Iterable[str]) -> FamilyCall:
+    """:func:`check_shapes` as analyze and the service apply it: ``families`` are the
+    model's family ids in the order the rule was given them (the call may carry
+    the report's spelling), ``names`` the summed names.  No shapes, no check."""
+    if shapes is None or call.best_index < 0:
+        return call
+    return check_shapes(call, shapes.support(families[call.best_index], label_suffix_pairs(names)))
 
 
 @dataclass(frozen=True)
@@ -176,4 +192,4 @@ def vote(families: list[str], share: float) -> tuple[str, float]:
 
 
 __all__ = ["FAMILY_MARGIN", "LOG_FLOOR", "MIN_SHAPE_SUPPORT", "UNKNOWN", "FamilyCall", "LogSumRule", "check_shapes",
-           "family_from_totals", "label_suffix_pairs", "log_sum_family", "vote"]
+           "family_from_totals", "label_suffix_pairs", "log_sum_family", "shape_checked", "vote"]

@@ -167,8 +167,9 @@ class ChannelWatch:
             found = self.channel.observe(host, cand.ts, name, qtype_label(cand.qtype))
             if found is not None:
                 opened = found.describe()
-        answered = bool(cand.answers) if cand.answers or cand.source != "zeek" else None
-        if name.rotates and rotation_counts(cand.qtype, cand.rcode == 0, answered):
+        # Zeek's candidates carry no answers: whether one came back is not known
+        if name.rotates and rotation_counts(cand.qtype, cand.rcode == 0, bool(cand.answers)
+                                            if cand.answers or cand.source != "zeek" else None):
             rotated = self.rotation.observe(host, cand.ts, name)
             if rotated is not None:
                 state = state or self._host(host, cand.ts)

@@ -30,8 +30,7 @@ from dnsguard.hostfamily import (
     FAMILY_MARGIN,
     LOG_FLOOR,
     LogSumRule,
-    check_shapes,
-    label_suffix_pairs,
+    shape_checked,
     vote,
 )
 from dnsguard.service.model import HostTag, HostVerdict
@@ -185,10 +184,9 @@ class HostAggregator:
             if 2 * len(rows) >= len(entries):
                 shown = [display_family(f) for f in families]  # the verdict's spelling (Pykspa, QSnatch)
                 call = LogSumRule(s.family_margin).call(shown, rows)
-                if self.shapes is not None and names is not None and call.best:
-                    raw = families[shown.index(call.best)]
+                if names is not None:
                     summed = [names[i] for i, row in same if not np.isnan(row).any()]
-                    call = check_shapes(call, self.shapes.support(raw, label_suffix_pairs(summed)))
+                    call = shape_checked(call, self.shapes, families, summed)
                 runner = f", runner-up {call.runner_up}" if call.runner_up else ""
                 fit = ("" if call.shape_support is None else
                        f"; {call.shape_support:.0%} of the names fit {call.best}'s known shapes")
