@@ -234,7 +234,7 @@ an unknown type counts)."""
 
 class _Host:
     __slots__ = ("client", "queries", "nxdomain", "first", "last", "evidence", "counts", "families", "seen",
-                 "flagged", "buckets", "bucket", "counts_now")
+                 "flagged", "unresolved_dga", "buckets", "bucket", "counts_now")
 
     def __init__(self, ts: float, client: str = ""):
         self.client = client
@@ -248,6 +248,10 @@ class _Host:
         self.seen: dict[tuple[str, str], Evidence] = {}
         self.flagged: dict[str, list] = {}
         """fqdn -> [nxdomain, first ts, uid, score, family, reasons, community id] of DGA-like names."""
+        self.unresolved_dga = False
+        """Whether a DGA-like name of this host went unresolved (NXDOMAIN, another
+        error, or no answer seen): without one, its DGA-like names are not a
+        sign (see :func:`judge`)."""
         self.buckets: dict[int, list[int]] = {}
         self.bucket = -1
         """The timeline bucket last counted into (logs are mostly in time order)."""
@@ -431,7 +435,7 @@ class Analyzer:
         self._scores: dict[str, float] = {}
         self._flag_info: dict[str, tuple[float, str, tuple[str, ...]]] = {}
         self._to_score: set[str] = set()
-        self._pending: list[tuple[_Host, str, bool, float, str, str]] = []
+        self._pending: list[tuple[_Host, str, bool, bool, float, str, str]] = []
         self._cids: dict[str, str] = {}
         """uid -> Community ID of flows with a name that is not quiet (bounded)."""
         self._resolved: dict[str, set[str]] = {}
@@ -923,7 +927,7 @@ class Analyzer:
         if answers:
             self.flux.observe(client, ts, fqdn, uid, answers, ttls)
         if registered and self.scorer is not None:
-            self._lexical(host, fqdn, nxdomain, ts, uid, cid)
+            self._lexical(host, fqdn, nxdomain, rcode != "NOERROR", ts, uid, cid)
 
     def _note_addresses(self, fqdn: str, answers: tuple[str, ...]) -> None:
         """Keep the address answers of a name that may become evidence (CNAMEs
@@ -940,15 +944,16 @@ class Analyzer:
             if address is not None:
                 known.add(address)
 
-    def _lexical(self, host: _Host, fqdn: str, nxdomain: bool, ts: float, uid: str, cid: str = "") -> None:
+    def _lexical(self, host: _Host, fqdn: str, nxdomain: bool, unresolved: bool, ts: float, uid: str,
+                 cid: str = "") -> None:
         score = self._scores.get(fqdn)
         if score is None:
             self._to_score.add(fqdn)
-            self._pending.append((host, fqdn, nxdomain, ts, uid, cid))
+            self._pending.append((host, fqdn, nxdomain, unresolved, ts, uid, cid))
             if len(self._to_score) >= SCORE_BATCH or len(self._pending) >= MAX_PENDING:
                 self._flush_scores()
         elif score >= self.settings.dga_threshold:
-            self._flag(host, fqdn, nxdomain, ts, uid, cid)
+            self._flag(host, fqdn, nxdomain, unresolved, ts, uid, cid)
 
     def _flush_scores(self) -> None:
         names = list(self._to_score)
@@ -969,11 +974,14 @@ class Analyzer:
                     self._flag_info[v.name] = (score, family, tuple(v.reasons))
         pending, self._pending = self._pending, []
         threshold = self.settings.dga_threshold
-        for host, fqdn, nxdomain, ts, uid, cid in pending:
+        for host, fqdn, nxdomain, unresolved, ts, uid, cid in pending:
             if self._scores.get(fqdn, 0.0) >= threshold:
-                self._flag(host, fqdn, nxdomain, ts, uid, cid)
+                self._flag(host, fqdn, nxdomain, unresolved, ts, uid, cid)
 
-    def _flag(self, host: _Host, fqdn: str, nxdomain: bool, ts: float, uid: str, cid: str = "") -> None:
+    def _flag(self, host: _Host, fqdn: str, nxdomain: bool, unresolved: bool, ts: float, uid: str,
+              cid: str = "") -> None:
+        if unresolved:
+            host.unresolved_dga = True
         entry = host.flagged.get(fqdn)
         if entry is not None:
             entry[0] = entry[0] or nxdomain
@@ -1261,7 +1269,8 @@ class Analyzer:
             family = tool
         tag = self.devices.tag(ip)
         device = tag.device if tag else "unknown"
-        verdict, confidence = judge(host.counts, device, self.settings.dga_min_names)
+        verdict, confidence = judge(host.counts, device, self.settings.dga_min_names,
+                                    dga_all_resolved=not host.unresolved_dga)
         for ev in host.evidence:
             ev.addresses = sorted(self._resolved.get(ev.name, ()))
             ev.next_step = step_for(ev, device)
@@ -1302,7 +1311,8 @@ def _family_threat(family: str) -> str:
     return module.INFO.threat or "dga"
 
 
-def judge(counts: Counter[str], device: str, dga_min_names: int) -> tuple[str, str]:
+def judge(counts: Counter[str], device: str, dga_min_names: int,
+          dga_all_resolved: bool = False) -> tuple[str, str]:
     """(verdict, confidence) from the evidence a host collected.
 
     A single strong finding (feed or intel hit, known-DGA name, tunnel, the
@@ -1311,9 +1321,15 @@ def judge(counts: Counter[str], device: str, dga_min_names: int) -> tuple[str, s
     no user who mistypes names).  Bursts that come back (three or more)
     count as a second sign: a bot retries its DGA on a timer, a person's
     typos or a broken application do not come in repeated bursts of
-    distinct names."""
+    distinct names.
+
+    DGA-like names are a sign only when at least one of them went
+    unresolved (``dga_all_resolved`` false): a bot draws mostly names
+    nobody registered, while a browser that visits random-looking ad-tech,
+    tracker and CDN domains gets an address for every one of them
+    (docs/triage.md).  The service's host rule counts NXDOMAIN names only."""
     c = counts
-    dga = c["dga"] >= dga_min_names
+    dga = c["dga"] >= dga_min_names and not dga_all_resolved
     repeated = c["nxdomain-burst"] >= REPEATED_BURSTS
     behaviour = sum(bool(x) for x in (c["nxdomain-burst"], repeated, dga, c["fast-flux"]))
     if any(c[k] for k in STRONG_KINDS) or behaviour >= 2 or (c["nxdomain-burst"] and device.startswith("nas")):

@@ -61,7 +61,8 @@ def test_lexical_scores_are_batched_and_flag_hosts():
         calls.append(len(names))
         return stub_scorer(names)
 
-    records = [DnsRecord(100.0 + i, "10.3.0.1", f"{'bcdfghjklmnp'[i % 12]}{i}xqz.com", "A", "NOERROR")
+    records = [DnsRecord(100.0 + i, "10.3.0.1", f"{'bcdfghjklmnp'[i % 12]}{i}xqz.com", "A",
+                         "NXDOMAIN" if i % 1000 == 999 else "NOERROR")
                for i in range(9000)]
     records += [DnsRecord(100.0 + i, "10.3.0.2", "www.example.com", "A", "NOERROR") for i in range(100)]
     analysis = run_analysis(records, InputStats(), settings, IndicatorIndex.build([]), scorer=scorer)
@@ -73,6 +74,27 @@ def test_lexical_scores_are_batched_and_flag_hosts():
     assert sum(analysis.score_histogram) == 9001
 
 
+def _dga_like(client: str, rcodes: list[str]) -> list[DnsRecord]:
+    return [DnsRecord(100.0 + i, client, f"{'bcdfghjklmnp'[i]}{i}xqz.com", "A", rcode) for i, rcode in enumerate(rcodes)]
+
+
+def test_dga_like_names_that_all_resolved_are_no_sign():
+    """A browser visiting random-looking ad-tech and CDN domains gets an
+    address for each; a bot's draws go unresolved (NXDOMAIN, or no answer
+    seen on a one-way tap), and then its resolving draws (sinkholes, the
+    live C2) count with them."""
+    settings = AnalysisSettings.from_config(load_config(None))
+    records = (_dga_like("10.4.0.1", ["NOERROR"] * 8)
+               + _dga_like("10.4.0.2", ["NOERROR"] * 7 + ["NXDOMAIN"])
+               + _dga_like("10.4.0.3", ["NOERROR"] * 7 + [None])
+               + _dga_like("10.4.0.4", ["NOERROR"] * 7 + ["SERVFAIL"]))
+    analysis = run_analysis(records, InputStats(), settings, IndicatorIndex.build([]), scorer=stub_scorer)
+    hosts = {h.host: h for h in analysis.hosts}
+    assert {ip: h.evidence_counts["dga"] for ip, h in hosts.items()} == dict.fromkeys(hosts, 8)
+    assert hosts["10.4.0.1"].verdict == "clean"
+    assert [hosts[ip].verdict for ip in ("10.4.0.2", "10.4.0.3", "10.4.0.4")] == ["suspicious"] * 3
+
+
 def test_judge_rules():
     assert judge(Counter({"feed": 1}), "unknown", 5) == ("compromised", "high")
     assert judge(Counter({"nxdomain-burst": 1}), "unknown", 5) == ("suspicious", "low")
@@ -80,6 +102,9 @@ def test_judge_rules():
     assert judge(Counter({"nxdomain-burst": 3}), "unknown", 5) == ("compromised", "medium")
     assert judge(Counter({"nxdomain-burst": 1, "dga": 5}), "unknown", 5) == ("compromised", "medium")
     assert judge(Counter({"dga": 4}), "unknown", 5) == ("clean", "-")
+    assert judge(Counter({"dga": 5}), "unknown", 5) == ("suspicious", "low")
+    assert judge(Counter({"dga": 5}), "unknown", 5, dga_all_resolved=True) == ("clean", "-")
+    assert judge(Counter({"nxdomain-burst": 1, "dga": 5}), "unknown", 5, dga_all_resolved=True) == ("suspicious", "low")
     assert judge(Counter({"fast-flux": 1}), "unknown", 5) == ("suspicious", "low")
     assert judge(Counter(), "nas-qnap", 5) == ("clean", "-")
 
