@@ -247,11 +247,12 @@ class _Host:
         self.families: dict[str, str] = {}
         self.seen: dict[tuple[str, str], Evidence] = {}
         self.flagged: dict[str, list] = {}
-        """fqdn -> [nxdomain, first ts, uid, score, family, reasons, community id] of DGA-like names."""
-        self.unresolved_dga = False
-        """Whether a DGA-like name of this host went unresolved (NXDOMAIN, another
-        error, or no answer seen): without one, its DGA-like names are not a
-        sign (see :func:`judge`)."""
+        """fqdn -> [nxdomain, first ts, uid, score, family, reasons, community id, unresolved] of
+        DGA-like names."""
+        self.unresolved_dga = 0
+        """How many of ``flagged`` went unresolved (NXDOMAIN, another error, or
+        no answer seen): those are the DGA-like names that make a sign
+        (see :func:`judge`)."""
         self.buckets: dict[int, list[int]] = {}
         self.bucket = -1
         """The timeline bucket last counted into (logs are mostly in time order)."""
@@ -980,16 +981,18 @@ class Analyzer:
 
     def _flag(self, host: _Host, fqdn: str, nxdomain: bool, unresolved: bool, ts: float, uid: str,
               cid: str = "") -> None:
-        if unresolved:
-            host.unresolved_dga = True
         entry = host.flagged.get(fqdn)
         if entry is not None:
             entry[0] = entry[0] or nxdomain
+            if unresolved and not entry[7]:
+                entry[7] = True
+                host.unresolved_dga += 1
             return
         if len(host.flagged) >= MAX_FLAGGED_NAMES:
             return
         score, family, reasons = self._flag_info.get(fqdn, (self._scores.get(fqdn, 0.0), "", ()))
-        host.flagged[fqdn] = [nxdomain, ts, uid, score, family, reasons, cid]
+        host.flagged[fqdn] = [nxdomain, ts, uid, score, family, reasons, cid, unresolved]
+        host.unresolved_dga += unresolved
 
     def _observe_alert(self, alert: SensorAlert) -> None:
         if not alert.client:
@@ -1185,7 +1188,7 @@ class Analyzer:
     def _dga_evidence(self, host: _Host) -> list[SuspiciousName]:
         flagged = sorted(host.flagged.items(), key=lambda kv: -kv[1][3])
         names: list[SuspiciousName] = []
-        for fqdn, (nx, ts, uid, score, family, reasons, cid) in flagged:
+        for fqdn, (nx, ts, uid, score, family, reasons, cid, _) in flagged:
             names.append(SuspiciousName(fqdn, round(score, 4), list(reasons) + (["NXDOMAIN"] if nx else [])))
             # The model's closest family is a guess: it goes into the detail,
             # not into the host's families (those come from identifying evidence).
@@ -1269,8 +1272,7 @@ class Analyzer:
             family = tool
         tag = self.devices.tag(ip)
         device = tag.device if tag else "unknown"
-        verdict, confidence = judge(host.counts, device, self.settings.dga_min_names,
-                                    dga_all_resolved=not host.unresolved_dga)
+        verdict, confidence = judge(host.counts, device, self.settings.dga_min_names, host.unresolved_dga)
         for ev in host.evidence:
             ev.addresses = sorted(self._resolved.get(ev.name, ()))
             ev.next_step = step_for(ev, device)
@@ -1312,7 +1314,7 @@ def _family_threat(family: str) -> str:
 
 
 def judge(counts: Counter[str], device: str, dga_min_names: int,
-          dga_all_resolved: bool = False) -> tuple[str, str]:
+          unresolved_dga: int | None = None) -> tuple[str, str]:
     """(verdict, confidence) from the evidence a host collected.
 
     A single strong finding (feed or intel hit, known-DGA name, tunnel, the
@@ -1323,13 +1325,14 @@ def judge(counts: Counter[str], device: str, dga_min_names: int,
     typos or a broken application do not come in repeated bursts of
     distinct names.
 
-    DGA-like names are a sign only when at least one of them went
-    unresolved (``dga_all_resolved`` false): a bot draws mostly names
-    nobody registered, while a browser that visits random-looking ad-tech,
-    tracker and CDN domains gets an address for every one of them
-    (docs/triage.md).  The service's host rule counts NXDOMAIN names only."""
+    The DGA-like names that make a sign are those that went unresolved
+    (``unresolved_dga``; all of ``counts["dga"]`` when not given): a bot
+    draws mostly names nobody registered, while a browser that visits
+    random-looking ad-tech, tracker and CDN domains gets an address for
+    nearly every one of them (docs/triage.md).  The service's host rule
+    counts NXDOMAIN names alike."""
     c = counts
-    dga = c["dga"] >= dga_min_names and not dga_all_resolved
+    dga = (c["dga"] if unresolved_dga is None else unresolved_dga) >= dga_min_names
     repeated = c["nxdomain-burst"] >= REPEATED_BURSTS
     behaviour = sum(bool(x) for x in (c["nxdomain-burst"], repeated, dga, c["fast-flux"]))
     if any(c[k] for k in STRONG_KINDS) or behaviour >= 2 or (c["nxdomain-burst"] and device.startswith("nas")):

@@ -74,7 +74,7 @@ GLOSSARY: dict[str, str] = {
                                  "generate for the capture's dates; a host asking for one of them runs that "
                                  "family's code.  Exact, so high confidence.",
     "DGA-like name": "A name whose letters look machine-generated (lexical DGA score at or above the "
-                     "threshold).  A hint, not proof: several are needed, one of them unresolved (a bot's draws "
+                     "threshold).  A hint, not proof: several that did not resolve are needed (a bot's draws "
                      "are mostly unregistered; ad-tech and CDN names that look random resolve), or "
                      "another sign.",
     "DGA score": "0 to 1, how machine-generated a name's letters look to dnsguard's model; names above the "
