@@ -181,7 +181,9 @@ def main() -> int:
                                                   rep.family.family != "unknown" else set()))
                 if named:
                     wrong_family[inf.planned] += 1
-                    wrong_names.append(f"{inf.family} x{inf.lookups}: named {', '.join(named)}")
+                    how = (f" (log-sum margin {rep.family.margin:.2f} nats/name over {rep.family.names} names)"
+                           if rep.family and rep.family.source == "log-sum" and rep.family.margin is not None else "")
+                    wrong_names.append(f"{inf.family} x{inf.lookups}: named {', '.join(named)}{how}")
         for host in browsing.hosts:
             rep = by_host.get(host)
             verdict = rep.verdict if rep else "clean"

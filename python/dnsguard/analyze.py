@@ -27,7 +27,7 @@ import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -116,6 +116,15 @@ a month of sensor logs with a day either side.  Later days are not matched,
 with a note; ``--since/--until`` chooses the days."""
 FAMILY_BATCH = 4_096
 """Names per family-distribution call at the end of a run."""
+BURST_FAMILY_MARGIN = 2.0
+"""Margin (nats per name) the host-family rule needs when it also sums the
+host's NXDOMAIN-burst names, for hosts its DGA-like names leave unnamed.
+Why: the attributor knows families the detector scores low (QSnatch's
+and Suppobox's names score near 0 as generated, yet nearly every one of
+them gets its own family), and a burst's names are the bot's draws; but
+the draws of a family the model never saw lean to some broad known one
+(Nymaim, Necurs, Pykspa) by 0.8-2 nats per name.  Measured on generated
+hosts of known families and on bench/dga_unseen_hosts.py (docs/triage.md)."""
 FAMILY_NXDOMAIN_ONLY = False
 """Whether the host family rule counts only DGA-like names that got NXDOMAIN
 (the service's input) or every DGA-like name of the host (see docs/triage.md)."""
@@ -1064,8 +1073,14 @@ class Analyzer:
     def finish(self) -> list[HostReport]:
         self._flush_scores()
         window = self.nx.window
+        burst_names: dict[str, dict[str, None]] = {}
         for burst in self.nx.bursts():
             host = self.hosts[burst.host]
+            drawn = burst_names.setdefault(burst.host, {})
+            for name in sorted(burst.names):
+                if len(drawn) >= MAX_FLAGGED_NAMES:
+                    break
+                drawn[name] = None
             detail = (f"{burst.count} NXDOMAIN answers for {burst.unique_names} registered domains on "
                       f"{burst.tlds} TLDs in {burst.end - burst.start:.0f} s")
             # A sensor (Zeek's NXDOMAIN_Burst notice) saw the same episode:
@@ -1098,7 +1113,7 @@ class Analyzer:
             for ev in host.evidence:
                 if ev.uid and not ev.community_id:
                     ev.community_id = self._cids.get(ev.uid, "")
-        calls = self._family_calls()
+        calls = self._family_calls(burst_names)
         reports = [self._report(ip, host, calls.get(ip)) for ip, host in self.hosts.items()]
         reports.sort(key=lambda r: (VERDICT_ORDER[r.verdict], -sum(r.evidence_counts.values()), r.host))
         return reports
@@ -1197,23 +1212,32 @@ class Analyzer:
                               "", "dga", score, uid, MITRE["dga"], source="dnsguard", community_id=cid))
         return names
 
-    def _family_calls(self) -> dict[str, FamilyCall]:
+    def _family_calls(self, burst_names: dict[str, dict[str, None]]) -> dict[str, FamilyCall]:
         """The lexical host-family rule for every host with enough DGA-like
-        names: one family-distribution pass over the distinct names (in
-        batches), per-host sums of the floored log-probabilities."""
+        names, then for hosts it leaves unnamed, again with their
+        NXDOMAIN-burst names added, at ``BURST_FAMILY_MARGIN``: one
+        family-distribution pass over the distinct names (in batches),
+        per-host sums of the floored log-probabilities."""
         if self.family_distribution is None:
             return {}
-        users: dict[str, list[str]] = {}
+        least = self.settings.dga_min_names
+        users: dict[str, list[tuple[str, int]]] = {}
         for ip, host in self.hosts.items():
             names = [n for n, e in host.flagged.items() if e[0] or not FAMILY_NXDOMAIN_ONLY]
-            if len(names) >= self.settings.dga_min_names:
+            drawn = burst_names.get(ip) or {}
+            # a burst counts registered domains: one already there as a DGA-like name
+            # (itself or below it) is not summed twice
+            under = {n[i + 1:] for n in names for i, c in enumerate(n) if c == "."} if drawn else set()
+            extra = [r for r in drawn if r not in under and r not in host.flagged]
+            if len(names) + len(extra) >= least:
                 for n in names:
-                    users.setdefault(n, []).append(ip)
+                    users.setdefault(n, []).append((ip, 0))
+                for n in extra:
+                    users.setdefault(n, []).append((ip, 1))
         if not users:
             return {}
-        totals: dict[str, np.ndarray] = {}
-        counts: Counter[str] = Counter()
-        summed: dict[str, list[str]] = {}
+        totals: dict[tuple[str, int], np.ndarray] = {}
+        summed: dict[tuple[str, int], list[str]] = {}
         families: tuple[str, ...] = ()
         distinct = list(users)
         for i in range(0, len(distinct), FAMILY_BATCH):
@@ -1226,19 +1250,31 @@ class Analyzer:
             for name, row in zip(chunk, logp, strict=True):
                 if np.isnan(row).any():  # not scored (allowlisted meanwhile, invalid)
                     continue
-                for ip in users[name]:
-                    total = totals.get(ip)
+                for key in users[name]:
+                    total = totals.get(key)
                     if total is None:
-                        totals[ip] = row.copy()
+                        totals[key] = row.copy()
                     else:
                         total += row
-                    counts[ip] += 1
-                    summed.setdefault(ip, []).append(name)
+                    summed.setdefault(key, []).append(name)
         shown = tuple(canonical_family(f) for f in families)  # the calls carry the report's spelling
         calls: dict[str, FamilyCall] = {}
-        for ip, total in totals.items():
-            call = family_from_totals(shown, total, counts[ip], self.family_margin)
-            calls[ip] = shape_checked(call, self.family_shapes, families, summed[ip])
+        for ip in {ip for ip, _ in totals}:
+            flagged, extra = summed.get((ip, 0), []), summed.get((ip, 1), [])
+            call = None
+            if len(flagged) >= least:
+                call = family_from_totals(shown, totals[(ip, 0)], len(flagged), self.family_margin)
+                call = shape_checked(call, self.family_shapes, families, flagged)
+            if extra and (call is None or not call.named) and len(flagged) + len(extra) >= least:
+                total = totals[(ip, 1)] + totals[(ip, 0)] if flagged else totals[(ip, 1)]
+                wider = family_from_totals(shown, total, len(flagged) + len(extra),
+                                           max(self.family_margin, BURST_FAMILY_MARGIN))
+                wider = shape_checked(replace(wider, summed="DGA-like and NXDOMAIN-burst names"),
+                                      self.family_shapes, families, flagged + extra)
+                if call is None or wider.named:
+                    call = wider
+            if call is not None:
+                calls[ip] = call
         return calls
 
     def _host_family(self, host: _Host, call: FamilyCall | None) -> HostFamily | None:

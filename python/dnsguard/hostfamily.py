@@ -70,6 +70,9 @@ class FamilyCall:
     """Share of the names that fit a source of ``best`` (:func:`check_shapes`);
     None when not checked."""
     min_shape_support: float = MIN_SHAPE_SUPPORT
+    summed: str = "DGA-like names"
+    """What the summed names were, for :meth:`describe` (analyze adds its hosts'
+    NXDOMAIN-burst names)."""
 
     @property
     def shapes_fit(self) -> bool:
@@ -82,18 +85,18 @@ class FamilyCall:
     def describe(self, display: str | None = None) -> str:
         """One line for reports and notices (``display``: the family's spelling there)."""
         if not self.names:
-            return "no DGA-like names with a family distribution"
+            return f"no {self.summed} with a family distribution"
         margin = "inf" if math.isinf(self.margin) else f"{self.margin:.2f}"
         runner = f" over runner-up {self.runner_up}" if self.runner_up else ""
         if not self.named and self.margin >= self.min_margin and not self.shapes_fit:
-            return (f"unknown: log-sum over {self.names} DGA-like names leans to {self.best} by {margin} "
+            return (f"unknown: log-sum over {self.names} {self.summed} leans to {self.best} by {margin} "
                     f"nats/name{runner}, but only {self.shape_support:.0%} of the names fit {self.best}'s "
                     f"known suffixes, lengths and characters (named at >= {self.min_shape_support:.0%}): "
                     "a family the model does not know")
         if self.named:
-            return (f"{display or self.family} by log-sum over {self.names} DGA-like names: margin {margin} nats/name"
+            return (f"{display or self.family} by log-sum over {self.names} {self.summed}: margin {margin} nats/name"
                     f"{runner} (named at >= {self.min_margin:g})")
-        return (f"unknown: log-sum over {self.names} DGA-like names leans to {self.best} by only {margin} "
+        return (f"unknown: log-sum over {self.names} {self.summed} leans to {self.best} by only {margin} "
                 f"nats/name{runner} (named at >= {self.min_margin:g})")
 
 

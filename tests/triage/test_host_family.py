@@ -11,17 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
 from dnsguard import analyze_cli
-from dnsguard.analyze import MAX_FORECAST_DAYS, Analyzer
+from dnsguard.analyze import BURST_FAMILY_MARGIN, MAX_FORECAST_DAYS, Analyzer, run_analysis
 from dnsguard.cli import main
-from dnsguard.config import AnalysisSettings
+from dnsguard.config import AnalysisSettings, load_config
 from dnsguard.dga.families import generate
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.hostfamily import LOG_FLOOR, LogSumRule, family_from_totals, log_sum_family
-from dnsguard.records import DnsRecord
+from dnsguard.records import DnsRecord, InputStats
 from dnsguard.testdata.office import write_office
 
 needs_suricata = pytest.mark.usefixtures("suricata_required")
@@ -63,6 +64,58 @@ def test_rule_leaves_out_unscored_names():
     call = log_sum_family(FAMS, rows)
     assert call.names == 2 and call.family == "alpha" and math.isfinite(call.margin)
     assert log_sum_family(FAMS, np.full((2, 3), np.nan)).names == 0
+
+
+def _burst_host(client: str, names: list[str], t0: float = 1000.0) -> list[DnsRecord]:
+    return [DnsRecord(t0 + i, client, n, "A", "NXDOMAIN") for i, n in enumerate(names)]
+
+
+class _Dist:
+    """A family distribution that gives each name's first letter's family the
+    probability ``p`` and spreads the rest (a, b, c -> alpha, beta, gamma)."""
+
+    families = FAMS
+
+    def __init__(self, p: float):
+        self.p = p
+
+    def __call__(self, names):
+        rows = []
+        for n in names:
+            row = np.full(3, (1 - self.p) / 2)
+            row["abc".index(n[0])] = self.p
+            rows.append(np.log(row))
+        return type("D", (), {"families": FAMS, "log_probability": np.array(rows)})()
+
+
+@dataclass
+class _Low:
+    name: str
+    score: float = 0.01
+    family: str = "unknown"
+    reasons: tuple = ()
+
+
+def _low_scores(names):
+    """Every name scores low as generated (QSnatch's, Suppobox's): never DGA-like."""
+    return [_Low(n) for n in names]
+
+
+@pytest.mark.parametrize(("p", "named"), [(0.95, "alpha"), (0.6, "unknown")])
+def test_burst_names_name_a_family_the_detector_scores_low_at_the_wider_margin(p, named):
+    """A host whose draws score low as generated has no DGA-like names, so
+    the rule sums its NXDOMAIN-burst names instead, and names a family only
+    at >= BURST_FAMILY_MARGIN nats per name: log(0.95 / 0.025) = 3.6 is
+    named, log(0.6 / 0.2) = 1.1 (above the usual 0.75) is not."""
+    settings = AnalysisSettings.from_config(load_config(None))
+    draws = [f"a{'qwxz'[i % 4]}{i:03d}kq.com" for i in range(20)]
+    analysis = run_analysis(_burst_host("10.9.0.1", draws), InputStats(), settings, IndicatorIndex.build([]),
+                            scorer=_low_scores, family_distribution=_Dist(p))
+    host = analysis.hosts[0]
+    assert host.evidence_counts["nxdomain-burst"] == 1 and not host.evidence_counts.get("dga")
+    assert host.family is not None and host.family.family == named and host.family.names == 20
+    assert "DGA-like and NXDOMAIN-burst names" in host.family.detail
+    assert f"named at >= {BURST_FAMILY_MARGIN:g}" in host.family.detail
 
 
 # ----------------------------------------------------------------- office capture
@@ -123,13 +176,18 @@ def test_office_lexical_rule_alone(office, config):
     """Without the forecast (a date the generators do not cover, unpublished
     seeds): the log-sum rule over each host's DGA-like names.  Measured: Necurs,
     newGOZ, Ramnit and Pykspa named (margins 6.0, 10.2, 1.6 and 0.79 nats per
-    name), the QSnatch NAS has too few DGA-like names (its five-letter names
-    score low), no benign host named."""
+    name).  The QSnatch NAS has too few DGA-like names (its five-letter names
+    score low as generated), so the rule sums its NXDOMAIN-burst names too and
+    names QSnatch by 10.8 nats per name (at >= BURST_FAMILY_MARGIN).  No
+    benign host named."""
     pcap, truth = office
     analysis = analyze_cli.analyse(pcap, config, use_forecast=False)
     right, wrong, benign, lines = family_results(analysis, truth)
     assert wrong == [] and benign == [], lines
-    assert len(right) >= 4, lines
+    assert len(right) == 5, lines
+    nas = next(h for h in analysis.hosts if h.device.startswith("nas"))
+    assert nas.host in right and nas.family.family == "QSnatch", lines
+    assert "NXDOMAIN-burst names" in nas.family.detail and nas.family.margin >= BURST_FAMILY_MARGIN
     for h in analysis.hosts:
         if h.host in right:
             f = h.family
