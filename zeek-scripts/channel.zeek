@@ -30,8 +30,9 @@
 ##! ``tool=<name> confidence=<high|medium|low> (<why>)``):
 ##! dnscat2 (hex labels that carry its packet header, one session id across
 ##! names), iodine (NULL or private-use query types), RogueRobin (letter-pair
-##! labels, <id>-<session>-<offset>-<data> labels, or one label rotated
-##! through its C2 domains), Saitama (printable
+##! labels, <id>-<session>-<offset>-<data> labels, labels rotated through
+##! the channel's domains, or a C2_Rotation of a letter-pair or numeric
+##! label; any other C2_Rotation names no tool: DGAs rotate too), Saitama (printable
 ##! ASCII in A answers, or a random name polled in rounds), Symbiote
 ##! (``counter.id.hex.x<digits>`` names), dns2tcp (base64 labels with
 ##! ``+/=``).  Otherwise the family is ``DNS tunnel``.
@@ -587,7 +588,9 @@ function channel_expire(s: ChannelHost, ts: time)
 # Leftmost labels of the host's channel names that were sent below two or
 # more registered domains (among its channel names, or unanswered as
 # rotation_name saw them): RogueRobin sends each message to several of its
-# C2 domains.  Worked out when the notice fires, not for every name.
+# C2 domains.  Worked out when the notice fires, not for every name.  Only
+# inside a data channel does rotation name RogueRobin: on its own (the
+# C2_Rotation notice) any client of a domain list rotates, DGAs included.
 function rotated_labels(h: addr, s: ChannelHost): count
 	{
 	local label_domains: table[string] of set[string] = table();
@@ -840,17 +843,24 @@ function rotation_name(h: addr, uid: string, ts: time, name: string,
 	for ( d2 in domains )
 		names += d2;
 
-	local nibble = /^[a-p]+(-[a-z0-9]+)?$/ in label;
-	local why = nibble ?
-	    "one letter-pair (a-p) label rotated through its C2 domains" :
-	    "one label rotated through its C2 domains";
+	# Rotation alone names no tool: any client with a list of C2 domains
+	# rotates (Fosniw's DGA asks app2.winsoft<n>.com for n = 0, 1, 2 ...).
+	# RogueRobin's own labels do name it: a letter-pair (a-p) label (.NET)
+	# or the PowerShell client's numeric session id.
+	local tool = "tool=- confidence=- (one label rotated through its C2 domains: RogueRobin does, so do DGA clients such as Fosniw)";
+	if ( /^[a-p]+(-[a-z0-9]+)?$/ in label )
+		tool = "tool=RogueRobin confidence=medium (one letter-pair (a-p) label rotated through its C2 domains)";
+	else if ( /^[0-9]+$/ in label )
+		tool = "tool=RogueRobin confidence=medium (one numeric session id label rotated through its C2 domains)";
 
 	local f = Finding($note=C2_Rotation, $detection="c2_rotation",
 	    $what="C2 domain rotation", $host=h, $name=label, $uid=uid,
-	    $threat="c2", $family="RogueRobin");
+	    $threat="c2");
+	if ( /^tool=RogueRobin/ in tool )
+		f$family = "RogueRobin";
 	f$score = ( |owners| + 0.0 ) / rotation_min_domains;
-	f$evidence = fmt("tool=RogueRobin confidence=medium (%s); label %s asked below %d registered domains (%d names) without an address back: %s",
-	    why, label, |domains|, |owners|, sorted_join(names));
+	f$evidence = fmt("%s; label %s asked below %d registered domains (%d names) without an address back: %s",
+	    tool, label, |domains|, |owners|, sorted_join(names));
 	f$identifier = cat(h, "/", label);
 	report(f);
 	}

@@ -46,7 +46,7 @@ from dnsguard.detect.devices import DeviceTagger
 from dnsguard.detect.fastflux import FastFluxDetector, FluxSettings
 from dnsguard.detect.nxdomain import NxdomainBurstDetector
 from dnsguard.detect.qtypes import DEFAULT_DATA_QTYPES, qtype_label, qtype_number
-from dnsguard.detect.tools import UNKNOWN_TOOL, ChannelProfile, ToolCall, identify
+from dnsguard.detect.tools import UNKNOWN_TOOL, ChannelProfile, ToolCall, identify, roguerobin_label
 from dnsguard.detect.tunnel import TunnelDetector
 from dnsguard.feeds.families import canonical_family, display_family, is_iab
 from dnsguard.feeds.indicators import IndicatorIndex
@@ -1129,7 +1129,9 @@ class Analyzer:
         for r in self.rotation.findings():
             self._merge_or_add(r.host, "c2-rotation", r.start, r.end, ", ".join(sorted(r.labels)[:3]),
                                r.describe(), self.rotation.window, r.domains)
-            self._profile(r.host).rotated_labels = len(r.labels)
+            profile = self._profile(r.host)
+            profile.rotated_labels = len(r.labels)
+            profile.rotated_own = sum(map(roguerobin_label, r.labels))
         for b in self.beacon.findings():
             self._merge_or_add(b.host, "c2-beacon", b.first, b.last, b.name, b.describe(),
                                self.beacon.window, b.rounds)
@@ -1304,7 +1306,11 @@ class Analyzer:
         top = self._dga_evidence(host)
         family = self._host_family(host, call)
         tool = self._tool_family(ip, host)
-        if tool is not None and (family is None or family.source != "forecast"):
+        # A tool named by its structure beats the lexical family; "unknown tool"
+        # does not beat a family the DGA rules named (a DGA that rotates one label
+        # through its domains, such as Fosniw's, also makes a C2-rotation finding).
+        named_dga = family is not None and family.source in ("forecast", "log-sum")
+        if tool is not None and not (named_dga and (family.source == "forecast" or tool.family == UNKNOWN_TOOL)):
             family = tool
         tag = self.devices.tag(ip)
         device = tag.device if tag else "unknown"

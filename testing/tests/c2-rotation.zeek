@@ -1,4 +1,4 @@
-# @TEST-DOC: C2_Rotation: one label asked below four registered domains without an answer (RogueRobin .NET's handshake from the Domainator recordings, and a synthetic client) is a C2 client rotating through its domains; a SaaS tenant name below five providers (addresses for A, empty AAAA), a label below three domains and www below five are not.
+# @TEST-DOC: C2_Rotation: one label asked below four registered domains without an answer (RogueRobin .NET's handshake from the Domainator recordings, a synthetic client with RogueRobin PowerShell's numeric id, and a DGA client rotating app2 below five domains as Fosniw does) is a C2 client rotating through its domains; only RogueRobin's own labels (letter pairs a-p, a numeric id) name RogueRobin, the DGA client's family stays unknown; a SaaS tenant name below five providers (addresses for A, empty AAAA), a label below three domains and www below five are not.
 #
 # @TEST-EXEC: cp $FILES/c2-rotation/spec.json .
 # @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap

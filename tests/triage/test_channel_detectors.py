@@ -21,7 +21,7 @@ from dnsguard.detect.channel import (
 from dnsguard.detect.encoding import label_encoding, name_encoding, shannon_entropy
 from dnsguard.detect.fastflux import FastFluxDetector, FluxSettings
 from dnsguard.detect.qtypes import DEFAULT_DATA_QTYPES, qtype_label, qtype_number
-from dnsguard.detect.tools import UNKNOWN_TOOL, ChannelProfile, identify
+from dnsguard.detect.tools import UNKNOWN_TOOL, ChannelProfile, identify, roguerobin_label
 from dnsguard.feeds.indicators import IndicatorIndex
 from dnsguard.names import split_raw
 from dnsguard.records import DnsRecord, SensorAlert
@@ -258,6 +258,20 @@ def test_iodine_rogue_robin_saitama_dns2tcp():
     assert identify(profile([], [], beacons=1)).family == "Saitama"
     b64 = [[f"dGhpcyBp{i}cyBkYXRh/w=="] for i in range(4)]
     assert identify(profile(b64, ["TXT"] * 4)).family == "dns2tcp"
+
+
+def test_rotation_names_rogue_robin_only_with_its_labels_or_data_in_names():
+    """Any client of a domain list rotates: Fosniw's DGA asks app2.winsoft<n>.com
+    for n = 0, 1, 2 ... (NXDOMAIN), a rotation with no data in the names and
+    no RogueRobin label.  Before 2026-12-05 that alone named RogueRobin, an
+    APT tool, for a commodity DGA host."""
+    assert [roguerobin_label(x) for x in ("bikc", "dcikhh-x1", "2320", "app2", "appx", "www", "")] == \
+        [True, True, True, False, False, False, False]
+    assert identify(profile([], [], rotated_labels=1)).family == UNKNOWN_TOOL
+    call = identify(profile([], [], rotated_labels=1, rotated_own=1))
+    assert call.family == "RogueRobin" and call.confidence == "medium"
+    hexdata = [[f"{i:02x}9c3f1e0a7b55d2c4e8f1a6b3c9d0e7f2a4"] for i in range(4)]
+    assert identify(profile(hexdata, ["TXT"] * 4, rotated_labels=2)).family == "RogueRobin"
 
 
 def test_unknown_tool():

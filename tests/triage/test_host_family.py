@@ -118,6 +118,21 @@ def test_burst_names_name_a_family_the_detector_scores_low_at_the_wider_margin(p
     assert f"named at >= {BURST_FAMILY_MARGIN:g}" in host.family.detail
 
 
+def test_a_dga_that_rotates_one_label_keeps_its_family():
+    """Fosniw's DGA asks app2.<draw>.com: the same label below every draw, so a
+    C2-rotation finding too.  Rotation alone names no tool, and "unknown tool"
+    does not replace the family the DGA rules named (before 2026-12-05 such a
+    host was named RogueRobin, an APT's tool)."""
+    settings = AnalysisSettings.from_config(load_config(None))
+    draws = [f"app2.a{'qwxz'[i % 4]}{i:03d}kq.com" for i in range(20)]
+    analysis = run_analysis(_burst_host("10.9.0.2", draws), InputStats(), settings, IndicatorIndex.build([]),
+                            scorer=_low_scores, family_distribution=_Dist(0.95))
+    host = analysis.hosts[0]
+    assert host.evidence_counts["c2-rotation"] == 1 and host.evidence_counts["nxdomain-burst"] == 1
+    assert host.family.family == "alpha" and host.family.source == "log-sum"
+    assert "RogueRobin" not in host.families
+
+
 # ----------------------------------------------------------------- office capture
 
 

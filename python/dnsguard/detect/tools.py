@@ -16,7 +16,8 @@ change with every campaign):
 * dns2tcp: base64 labels with ``/`` or ``=``, no NULL;
 * RogueRobin: nibble-letter labels (a byte as two letters a..p, .NET),
   ``<n>-<n>-<n>-<data>`` labels (PowerShell), one label rotated across
-  its domain list;
+  its domain list by a host that sends data in names (rotation without
+  data is any domain-list client's, a DGA's too);
 * Saitama: a random base36 name polled in rounds, printable-ASCII A
   answers.
 
@@ -31,6 +32,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 UNKNOWN_TOOL = "DNS tunnel (unknown tool)"
+ROTATION_CHANNEL_NAMES = 3
+"""Data-carrying names a host must send for its label rotation to name RogueRobin."""
 DNSCAT_TYPES = frozenset({"00", "01", "02", "03", "ff"})
 IODINE_COMMANDS = frozenset("vlizsoyrp")
 _HEX = re.compile(r"[0-9a-f]+\Z")
@@ -54,6 +57,8 @@ class ChannelProfile:
     numbered: int = 0
     padded_base64: int = 0
     rotated_labels: int = 0
+    rotated_own: int = 0
+    """Of ``rotated_labels``, those shaped as RogueRobin's own (:func:`roguerobin_label`)."""
     beacons: int = 0
     data_answers: Counter[str] = field(default_factory=Counter)
 
@@ -106,6 +111,15 @@ class ToolCall:
         return f"{self.family} ({self.confidence} confidence): {why}{other}"
 
 
+_ROGUEROBIN_LABEL = re.compile(r"[a-p]+(-[a-z0-9]+)?|[0-9]+")
+
+
+def roguerobin_label(label: str) -> bool:
+    """A rotated label RogueRobin itself sends: letter pairs a-p (.NET) or the
+    PowerShell client's numeric session id (Zeek's C2_Rotation reads the same)."""
+    return _ROGUEROBIN_LABEL.fullmatch(label) is not None
+
+
 def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
@@ -145,7 +159,10 @@ def candidates(p: ChannelProfile) -> list[tuple[float, str, list[str]]]:
         rr.append(f"{p.encodings['nibble_letters']} names with a byte written as two letters a..p")
     if p.numbered >= 3 and _share(p.numbered, p.names) >= 0.3:
         rr.append(f"{p.numbered} names framed <n>-<n>-<n>-<data>")
-    if p.rotated_labels:
+    # Rotation names RogueRobin only with data in the names (its channel): any
+    # client of a domain list rotates, DGAs included (Fosniw asks
+    # app2.winsoft<n>.com for n = 0, 1, 2 ...), and carries no data.
+    if p.rotated_labels and (rr or p.rotated_own or p.names >= ROTATION_CHANNEL_NAMES):
         rr.append(f"{p.rotated_labels} label(s) rotated across its C2 domains")
     if rr:
         out.append((1.0 + len(rr), "RogueRobin", rr))
@@ -174,4 +191,4 @@ def identify(p: ChannelProfile) -> ToolCall:
     return ToolCall(family, confidence, tuple(feats), runner[1] if runner else "")
 
 
-__all__ = ["UNKNOWN_TOOL", "ChannelProfile", "ToolCall", "candidates", "identify"]
+__all__ = ["UNKNOWN_TOOL", "ChannelProfile", "ToolCall", "candidates", "identify", "roguerobin_label"]
