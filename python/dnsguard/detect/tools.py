@@ -16,8 +16,8 @@ change with every campaign):
 * dns2tcp: base64 labels with ``/`` or ``=``, no NULL;
 * RogueRobin: nibble-letter labels (a byte as two letters a..p, .NET),
   ``<n>-<n>-<n>-<data>`` labels (PowerShell), one label rotated across
-  its domain list by a host that sends data in names (rotation without
-  data is any domain-list client's, a DGA's too);
+  its domain list when the label has its shape or the host sends data in
+  names (a rotation alone is any domain-list client's, a DGA's too);
 * Saitama: a random base36 name polled in rounds, printable-ASCII A
   answers.
 
@@ -159,9 +159,10 @@ def candidates(p: ChannelProfile) -> list[tuple[float, str, list[str]]]:
         rr.append(f"{p.encodings['nibble_letters']} names with a byte written as two letters a..p")
     if p.numbered >= 3 and _share(p.numbered, p.names) >= 0.3:
         rr.append(f"{p.numbered} names framed <n>-<n>-<n>-<data>")
-    # Rotation names RogueRobin only with data in the names (its channel): any
-    # client of a domain list rotates, DGAs included (Fosniw asks
-    # app2.winsoft<n>.com for n = 0, 1, 2 ...), and carries no data.
+    # Rotation names RogueRobin only with its other structures, a rotated label
+    # of its own shape, or data in the names: any client of a domain list
+    # rotates, DGAs included (Fosniw asks app2.winsoft<n>.com for n = 0, 1, 2
+    # ...), and carries no data.
     if p.rotated_labels and (rr or p.rotated_own or p.names >= ROTATION_CHANNEL_NAMES):
         rr.append(f"{p.rotated_labels} label(s) rotated across its C2 domains")
     if rr:
