@@ -100,7 +100,8 @@ GLOSSARY: dict[str, str] = {
                        "from a C2 server over DNS.",
     "scorer host verdict": "dnsguard's live scorer (dnsguard serve) judged the host infected from its DNS.",
     "family": "The malware family the evidence names (from a feed entry, an exact known-DGA name, or the "
-              "lexical rule over the host's DGA-like names).",
+              "lexical rule over the host's DGA-like names, then its NXDOMAIN-burst names when those name "
+              "none).",
     "iab": "Threat type 'initial access broker': malware (QakBot, Emotet, QSnatch...) whose operators sell "
            "access to the network; ransomware often follows.  Treat as an incident, not as adware.",
     "c2": "Threat type 'command and control': the malware's channel to its operator.",
