@@ -46,7 +46,7 @@ from dnsguard.detect.devices import DeviceTagger
 from dnsguard.detect.fastflux import FastFluxDetector, FluxSettings
 from dnsguard.detect.nxdomain import NxdomainBurstDetector
 from dnsguard.detect.qtypes import DEFAULT_DATA_QTYPES, qtype_label, qtype_number
-from dnsguard.detect.tools import UNKNOWN_TOOL, ChannelProfile, ToolCall, identify, roguerobin_label
+from dnsguard.detect.tools import UNKNOWN_TOOL, ChannelProfile, ToolCall, identify
 from dnsguard.detect.tunnel import TunnelDetector
 from dnsguard.feeds.families import canonical_family, display_family, is_iab
 from dnsguard.feeds.indicators import IndicatorIndex
@@ -243,7 +243,7 @@ an unknown type counts)."""
 
 class _Host:
     __slots__ = ("client", "queries", "nxdomain", "first", "last", "evidence", "counts", "families", "seen",
-                 "flagged", "unresolved_dga", "buckets", "bucket", "counts_now")
+                 "flagged", "buckets", "bucket", "counts_now")
 
     def __init__(self, ts: float, client: str = ""):
         self.client = client
@@ -257,11 +257,8 @@ class _Host:
         self.seen: dict[tuple[str, str], Evidence] = {}
         self.flagged: dict[str, list] = {}
         """fqdn -> [nxdomain, first ts, uid, score, family, reasons, community id, unresolved] of
-        DGA-like names."""
-        self.unresolved_dga = 0
-        """How many of ``flagged`` went unresolved (NXDOMAIN, another error, or
-        no answer seen): those are the DGA-like names that make a sign
-        (see :func:`judge`)."""
+        DGA-like names; unresolved: NXDOMAIN, another error, or no answer seen (the
+        DGA-like names that make a sign, see :func:`judge`)."""
         self.buckets: dict[int, list[int]] = {}
         self.bucket = -1
         """The timeline bucket last counted into (logs are mostly in time order)."""
@@ -993,15 +990,12 @@ class Analyzer:
         entry = host.flagged.get(fqdn)
         if entry is not None:
             entry[0] = entry[0] or nxdomain
-            if unresolved and not entry[7]:
-                entry[7] = True
-                host.unresolved_dga += 1
+            entry[7] = entry[7] or unresolved
             return
         if len(host.flagged) >= MAX_FLAGGED_NAMES:
             return
         score, family, reasons = self._flag_info.get(fqdn, (self._scores.get(fqdn, 0.0), "", ()))
         host.flagged[fqdn] = [nxdomain, ts, uid, score, family, reasons, cid, unresolved]
-        host.unresolved_dga += unresolved
 
     def _observe_alert(self, alert: SensorAlert) -> None:
         if not alert.client:
@@ -1129,9 +1123,7 @@ class Analyzer:
         for r in self.rotation.findings():
             self._merge_or_add(r.host, "c2-rotation", r.start, r.end, ", ".join(sorted(r.labels)[:3]),
                                r.describe(), self.rotation.window, r.domains)
-            profile = self._profile(r.host)
-            profile.rotated_labels = len(r.labels)
-            profile.rotated_own = sum(map(roguerobin_label, r.labels))
+            self._profile(r.host).note_rotation(r.labels)
         for b in self.beacon.findings():
             self._merge_or_add(b.host, "c2-beacon", b.first, b.last, b.name, b.describe(),
                                self.beacon.window, b.rounds)
@@ -1216,30 +1208,59 @@ class Analyzer:
 
     def _family_calls(self, burst_names: dict[str, dict[str, None]]) -> dict[str, FamilyCall]:
         """The lexical host-family rule for every host with enough DGA-like
-        names, then for hosts it leaves unnamed, again with their
-        NXDOMAIN-burst names added, at ``BURST_FAMILY_MARGIN``: one
-        family-distribution pass over the distinct names (in batches),
-        per-host sums of the floored log-probabilities."""
+        names, then, for hosts it leaves unnamed, again with their
+        NXDOMAIN-burst names added, at ``BURST_FAMILY_MARGIN``."""
         if self.family_distribution is None:
             return {}
         least = self.settings.dga_min_names
-        users: dict[str, list[tuple[str, int]]] = {}
-        for ip, host in self.hosts.items():
-            names = [n for n, e in host.flagged.items() if e[0] or not FAMILY_NXDOMAIN_ONLY]
-            drawn = burst_names.get(ip) or {}
+        flagged = {ip: [n for n, e in host.flagged.items() if e[0] or not FAMILY_NXDOMAIN_ONLY]
+                   for ip, host in self.hosts.items()}
+        families, totals, summed = self._summed_distributions(
+            {ip: names for ip, names in flagged.items() if len(names) >= least})
+        calls = {ip: shape_checked(family_from_totals(tuple(map(canonical_family, families)), total,
+                                                      len(summed[ip]), self.family_margin),
+                                   self.family_shapes, families, summed[ip])
+                 for ip, total in totals.items()}
+        second: dict[str, list[str]] = {}
+        for ip, drawn in burst_names.items():
+            if ip in calls and calls[ip].named:
+                continue
+            names = flagged.get(ip, [])
             # a burst counts registered domains: one already there as a DGA-like name
             # (itself or below it) is not summed twice
-            under = {n[i + 1:] for n in names for i, c in enumerate(n) if c == "."} if drawn else set()
-            extra = [r for r in drawn if r not in under and r not in host.flagged]
-            if len(names) + len(extra) >= least:
-                for n in names:
-                    users.setdefault(n, []).append((ip, 0))
-                for n in extra:
-                    users.setdefault(n, []).append((ip, 1))
-        if not users:
-            return {}
-        totals: dict[tuple[str, int], np.ndarray] = {}
-        summed: dict[tuple[str, int], list[str]] = {}
+            under = {n[i + 1:] for n in names for i, c in enumerate(n) if c == "."}
+            extra = [r for r in drawn if r not in under and r not in self.hosts[ip].flagged]
+            if extra and len(names) + len(extra) >= least:
+                second[ip] = extra if ip in totals else names + extra  # the first pass summed names
+        if not second:
+            return calls
+        more, wider_totals, wider_summed = self._summed_distributions(second)
+        if families and more != families:
+            raise ValueError("family distributions from two models in one run")
+        shown = tuple(map(canonical_family, more))  # the calls carry the report's spelling
+        for ip, total in wider_totals.items():
+            names = summed.get(ip, []) + wider_summed[ip]
+            if ip in totals:
+                total = total + totals[ip]
+            wider = family_from_totals(shown, total, len(names), max(self.family_margin, BURST_FAMILY_MARGIN))
+            wider = shape_checked(replace(wider, summed="DGA-like and NXDOMAIN-burst names"),
+                                  self.family_shapes, more, names)
+            if ip not in calls or wider.named:
+                calls[ip] = wider
+        return calls
+
+    def _summed_distributions(
+        self, names_of: dict[str, list[str]]
+    ) -> tuple[tuple[str, ...], dict[str, np.ndarray], dict[str, list[str]]]:
+        """(the model's families, per host the sum of its names' floored
+        log-probabilities, per host the names summed): one family-distribution
+        pass over the distinct names, in batches; unscored names are left out."""
+        users: dict[str, list[str]] = {}
+        for ip, names in names_of.items():
+            for n in names:
+                users.setdefault(n, []).append(ip)
+        totals: dict[str, np.ndarray] = {}
+        summed: dict[str, list[str]] = {}
         families: tuple[str, ...] = ()
         distinct = list(users)
         for i in range(0, len(distinct), FAMILY_BATCH):
@@ -1252,32 +1273,14 @@ class Analyzer:
             for name, row in zip(chunk, logp, strict=True):
                 if np.isnan(row).any():  # not scored (allowlisted meanwhile, invalid)
                     continue
-                for key in users[name]:
-                    total = totals.get(key)
+                for ip in users[name]:
+                    total = totals.get(ip)
                     if total is None:
-                        totals[key] = row.copy()
+                        totals[ip] = row.copy()
                     else:
                         total += row
-                    summed.setdefault(key, []).append(name)
-        shown = tuple(canonical_family(f) for f in families)  # the calls carry the report's spelling
-        calls: dict[str, FamilyCall] = {}
-        for ip in {ip for ip, _ in totals}:
-            flagged, extra = summed.get((ip, 0), []), summed.get((ip, 1), [])
-            call = None
-            if len(flagged) >= least:
-                call = family_from_totals(shown, totals[(ip, 0)], len(flagged), self.family_margin)
-                call = shape_checked(call, self.family_shapes, families, flagged)
-            if extra and (call is None or not call.named) and len(flagged) + len(extra) >= least:
-                total = totals[(ip, 1)] + totals[(ip, 0)] if flagged else totals[(ip, 1)]
-                wider = family_from_totals(shown, total, len(flagged) + len(extra),
-                                           max(self.family_margin, BURST_FAMILY_MARGIN))
-                wider = shape_checked(replace(wider, summed="DGA-like and NXDOMAIN-burst names"),
-                                      self.family_shapes, families, flagged + extra)
-                if call is None or wider.named:
-                    call = wider
-            if call is not None:
-                calls[ip] = call
-        return calls
+                    summed.setdefault(ip, []).append(name)
+        return families, totals, summed
 
     def _host_family(self, host: _Host, call: FamilyCall | None) -> HostFamily | None:
         """Forecast matches first (exact names), then the lexical rule."""
@@ -1306,15 +1309,17 @@ class Analyzer:
         top = self._dga_evidence(host)
         family = self._host_family(host, call)
         tool = self._tool_family(ip, host)
-        # A tool named by its structure beats the lexical family; "unknown tool"
-        # does not beat a family the DGA rules named (a DGA that rotates one label
-        # through its domains, such as Fosniw's, also makes a C2-rotation finding).
-        named_dga = family is not None and family.source in ("forecast", "log-sum")
-        if tool is not None and not (named_dga and (family.source == "forecast" or tool.family == UNKNOWN_TOOL)):
+        # The forecast beats a tool; a tool named by its structure beats the lexical
+        # family, "unknown tool" does not (a DGA that rotates one label through its
+        # domains, such as Fosniw's, also makes a C2-rotation finding).
+        kept = family is not None and (family.source == "forecast" or (
+            family.source == "log-sum" and tool is not None and tool.family == UNKNOWN_TOOL))
+        if tool is not None and not kept:
             family = tool
         tag = self.devices.tag(ip)
         device = tag.device if tag else "unknown"
-        verdict, confidence = judge(host.counts, device, self.settings.dga_min_names, host.unresolved_dga)
+        unresolved = sum(e[7] for e in host.flagged.values())
+        verdict, confidence = judge(host.counts, device, self.settings.dga_min_names, unresolved)
         for ev in host.evidence:
             ev.addresses = sorted(self._resolved.get(ev.name, ()))
             ev.next_step = step_for(ev, device)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 UNKNOWN_TOOL = "DNS tunnel (unknown tool)"
@@ -61,6 +62,12 @@ class ChannelProfile:
     """Of ``rotated_labels``, those shaped as RogueRobin's own (:func:`roguerobin_label`)."""
     beacons: int = 0
     data_answers: Counter[str] = field(default_factory=Counter)
+
+    def note_rotation(self, labels: Iterable[str]) -> None:
+        """The labels a C2-rotation finding saw the host rotate through its domains."""
+        labels = list(labels)
+        self.rotated_labels = len(labels)
+        self.rotated_own = sum(map(roguerobin_label, labels))
 
     def add(self, labels: tuple[str, ...], encoding: str | None, qtype: str) -> None:
         """One distinct data-carrying name: its raw labels left of the registered

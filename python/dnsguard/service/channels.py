@@ -39,7 +39,7 @@ from dnsguard.detect.channel import (
     rotation_counts,
 )
 from dnsguard.detect.qtypes import DEFAULT_DATA_QTYPES, qtype_label
-from dnsguard.detect.tools import UNKNOWN_TOOL, ChannelProfile, identify, roguerobin_label
+from dnsguard.detect.tools import UNKNOWN_TOOL, ChannelProfile, identify
 from dnsguard.service.model import Candidate, HostVerdict
 
 TOOL_SCORE = {"high": 0.9, "medium": 0.6}
@@ -173,8 +173,7 @@ class ChannelWatch:
             rotated = self.rotation.observe(host, cand.ts, name)
             if rotated is not None:
                 state = state or self._host(host, cand.ts)
-                state.profile.rotated_labels = len(rotated.labels)
-                state.profile.rotated_own = sum(map(roguerobin_label, rotated.labels))
+                state.profile.note_rotation(rotated.labels)
                 opened = rotated.describe()
         random = name.random
         if random:
