@@ -86,6 +86,25 @@ class SuffixWalker:
             self._memo[key] = count
         return count
 
+    def tail_count(self, last_two: str, deeper: bool) -> int:
+        """Labels of the public suffix of a name ending in ``last_two``, memoised on it.
+
+        ``deeper``: the name has a third label from the right and those last
+        three labels are not the tail of any rule.  The walk then stops at
+        that third label whatever it is, so its answer depends on
+        ``last_two`` alone (a NUL label, which no rule has, stands in for
+        it).  Without ``deeper`` the name is ``last_two`` itself.  Either way
+        a batch of CDN host names under one suffix walks once."""
+        key = "\0." + last_two if deeper else last_two
+        count = self._memo.get(key)
+        if count is None:
+            labels = key.split(".")
+            count = len(labels) - self.start(labels)
+            if len(self._memo) >= _MEMO_LIMIT:
+                self._memo = {}
+            self._memo[key] = count
+        return count
+
     def start(self, labels: list[str]) -> int:
         """Index where the public suffix starts (same answer as ``SuffixList.public_suffix``).
 
@@ -137,7 +156,9 @@ def _split_plain_batch(names: list, walker: SuffixWalker) -> Split | None:
         return None
     if joined.count("\n") != len(names) - 1:
         return None
-    text = _TRAILING_DOT.sub("", joined.lower())
+    text = joined.lower()
+    if ".\n" in text or text.endswith("."):
+        text = _TRAILING_DOT.sub("", text)
     parts = text.split("\n")
     scan = _scan(text)
     # Common case, in list comprehensions (no per-name Python statements):
@@ -155,9 +176,12 @@ def _split_plain_batch(names: list, walker: SuffixWalker) -> Split | None:
     else:
         slow = {i for i, r in enumerate(registered) if r in tails}
     bad = set(scan.bad)
-    slow.update(scan.no_dot)
+    no_dot = set(scan.no_dot)
+    slow.update(no_dot)
     unregistered: list[int] = []
     suffix_count = walker.suffix_count
+    tail_count = walker.tail_count
+    third = scan.third
     for i in slow | bad:
         if i in bad:
             result = N.normalize(names[i])
@@ -171,6 +195,27 @@ def _split_plain_batch(names: list, walker: SuffixWalker) -> Split | None:
                 if not result.registered:
                     unregistered.append(i)
             continue
+        # Most slow names sit under a two-label suffix (co.uk, cloudfront.net):
+        # decided from the last two or three labels, without splitting the name.
+        last_two = registered[i]
+        if i in no_dot:
+            pass
+        elif third[i] < 0:  # two labels: a registered domain (the scan's columns stand) or a bare suffix
+            if tail_count(last_two, False) == 2:
+                registered[i] = label[i] = ""
+                suffix[i] = last_two
+                unregistered.append(i)
+            continue
+        else:
+            last_three = text[third[i] : ends[i]]
+            if last_three not in tails:
+                count = tail_count(last_two, True)
+                if count == 1:
+                    continue
+                if count == 2:
+                    registered[i], suffix[i] = last_three, last_two
+                    label[i] = last_three[: len(last_three) - len(last_two) - 1]
+                    continue
         labels = parts[i].split(".")
         count = suffix_count(labels)
         start = len(labels) - count
@@ -197,6 +242,8 @@ class _Scan:
     """Offset of the last dot (the end of the second-last label)."""
     ends: list[int]
     """Offset of each line's end."""
+    third: list[int]
+    """Offset where the last three labels start, -1 for lines of fewer labels."""
 
 
 def _scan(text: str) -> _Scan:
@@ -225,6 +272,8 @@ def _scan(text: str) -> _Scan:
     has_second = has_last & dot[np.maximum(last, 0)]
     last_dot = np.where(has_last, marks[np.maximum(last, 0)], line_starts - 1)
     second_dot = np.where(has_second, marks[np.maximum(last - 1, 0)], line_starts - 1)
+    has_third = has_second & dot[np.maximum(last - 1, 0)]
+    third_dot = np.where(has_third, marks[np.maximum(last - 2, 0)], line_starts - 1)
     return _Scan(
         bad=np.unique(np.concatenate(bad)).tolist(),
         no_dot=np.flatnonzero(~has_last).tolist(),
@@ -232,6 +281,7 @@ def _scan(text: str) -> _Scan:
         suffix=(last_dot + 1).tolist(),
         label_end=last_dot.tolist(),
         ends=line_ends.tolist(),
+        third=np.where(has_second, third_dot + 1, -1).tolist(),
     )
 
 
