@@ -107,6 +107,18 @@ class Fused:
     out_w: np.ndarray
     """float32 [dense]: the hidden layer to the logit."""
     out_b: float
+    _rz_items: np.ndarray = field(init=False, repr=False)
+    _n_items: np.ndarray = field(init=False, repr=False)
+    """The pair tables as one opaque item per row: numpy copies whole rows of a
+    fancy-indexed item array 2.5x faster than rows of floats (same bytes)."""
+
+    def __post_init__(self) -> None:
+        for name, table in (("_rz_items", self.rz_pairs), ("_n_items", self.n_pairs)):
+            rows = np.ascontiguousarray(table)
+            object.__setattr__(self, name, rows.view(np.dtype((np.void, rows.strides[0]))).reshape(-1))
+
+    def _gather(self, items: np.ndarray, pair: np.ndarray, width: int) -> np.ndarray:
+        return items[pair].view(np.float32).reshape(pair.shape[0], width)
 
     def step(self, h: np.ndarray, pair: np.ndarray) -> None:
         """One step for the rows of ``h`` (updated in place), reading character pairs ``pair``.
@@ -114,12 +126,12 @@ class Fused:
         ``w_n`` and ``b_n`` are stored halved, so with ``t = tanh`` of the halved r and z
         pre-activations, ``r * n_h = (1 + t_r) * n_h / 2`` and ``z * d = (1 + t_z) * d / 2``."""
         u2 = 2 * self.units
-        rz = self.rz_pairs[pair]  # fancy indexing: faster than np.take(out=) here
+        rz = self._gather(self._rz_items, pair, 2 * u2)
         rz += h @ self.w_rz
         np.tanh(rz, out=rz)
         half_n_h = h @ self.w_n
         half_n_h += self.b_n
-        n = self.n_pairs[pair]
+        n = self._gather(self._n_items, pair, u2)
         n += half_n_h
         half_n_h *= rz[:, :u2]
         n += half_n_h  # input term + r * recurrent term
