@@ -67,6 +67,26 @@ def build(seed: int, answer: str) -> tuple[list[Exchange], list[str]]:
     return exchanges, browsing.hosts
 
 
+def records_verdicts(exchanges: list[Exchange]) -> Counter:
+    """Verdicts of analyze on the transactions themselves, as from a dns.log or EVE's dns
+    events without any sensor's alerts: analyze's own detections only."""
+    from dnsguard.analyze import Analyzer
+    from dnsguard.analyze_cli import popular_domains
+    from dnsguard.config import AnalysisSettings, default_config
+    from dnsguard.dga import Scorer
+    from dnsguard.feeds.indicators import IndicatorIndex
+    from dnsguard.records import DnsRecord
+
+    scorer = Scorer()
+    analyzer = Analyzer(AnalysisSettings.from_config(default_config()), IndicatorIndex.build([]),
+                        scorer=scorer.score_batch, popular=popular_domains())
+    for e in exchanges:
+        addresses = tuple(a.value for a in e.answers if a.rtype in ("A", "AAAA"))
+        analyzer.observe(DnsRecord(e.ts, e.client, str(e.qname), str(e.qtype), str(e.rcode), addresses,
+                                   tuple(float(a.ttl) for a in e.answers if a.rtype in ("A", "AAAA"))))
+    return Counter(h.verdict for h in analyzer.finish())
+
+
 def suricata_alone(pcap: Path) -> Counter:
     """Alerts per (host, sid) from Suricata with the pack's rules."""
     from dnsguard.inputs.eve import read_eve
@@ -114,6 +134,11 @@ def main() -> int:
         pcap = work / "blocking.pcap"
         write_pcap(str(pcap), exchanges)
         print(f"{len(exchanges):,} exchanges, {len(hosts)} benign hosts, ad names answered {args.answer}")
+
+        records_only = records_verdicts(exchanges)
+        print(f"dnsguard analyze on the DNS records alone (no sensor alerts): "
+              f"{records_only.get('compromised', 0)} compromised, {records_only.get('suspicious', 0)} suspicious "
+              f"of {len(hosts)}")
 
         analysis = analyse(pcap, default_config())
         verdicts = Counter(h.verdict for h in analysis.hosts)

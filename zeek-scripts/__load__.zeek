@@ -5,6 +5,7 @@
 @load ./main
 @load ./cluster
 @load ./intel
+@load ./popular
 @load ./nxdomain
 @load ./tunnel
 @load ./fastflux

@@ -39,6 +39,7 @@
 
 @load base/frameworks/cluster
 @load ./main
+@load ./popular
 @load ./tunnel
 
 module DNSGuard;
@@ -1020,11 +1021,12 @@ function send_beacon_name(h: addr, uid: string, ts: time, name: string,
 
 # -- The dns.log row -------------------------------------------------------
 
-# Bare registered domains (SPF, MX look-ups), ignored domains and suffixes,
-# reversed-IPv4 (DNS block list) names never count.
+# Bare registered domains (SPF, MX look-ups), popular domains (popular.zeek),
+# ignored domains and suffixes, reversed-IPv4 (DNS block list) names never count.
 function channel_ignored(query: string, rd: string): bool
 	{
 	return query == rd
+	    || rd in popular_domains
 	    || rd in channel_ignore_domains
 	    || rd in tunnel_ignore_domains
 	    || ignore_pattern in query

@@ -12,6 +12,9 @@
 ##! (hundreds of names under ``zen.spamhaus.org``), search-suffix retries
 ##! (``host.corp.example.com.corp.example.com``), Chrome's random probes
 ##! with the search domain appended, failed reverse look-ups (ignored).
+##! Names below popular registered domains never count (popular.zeek): a
+##! resolver that blocks ads with NXDOMAIN would otherwise give every
+##! browser a burst.
 ##! Real DGA hosts make 10-30 such look-ups per 5 minutes (Pykspa, Locky,
 ##! Zloader, Ramnit), QSnatch hundreds.
 
@@ -20,6 +23,7 @@
 @load base/frameworks/sumstats/plugins/sample
 @load base/frameworks/sumstats/plugins/unique
 @load ./main
+@load ./popular
 
 module DNSGuard;
 
@@ -110,6 +114,11 @@ function nxdomain_reply(h: addr, query: string)
 	local need = nxdomain_count_threshold > nxdomain_unique_threshold ?
 	    nxdomain_count_threshold : nxdomain_unique_threshold;
 	local rd = registered_domain(query);
+	# A popular domain exists: NXDOMAIN below it is a block policy or a typo
+	# (popular.zeek).
+	if ( rd in popular_domains )
+		return;
+
 	observe_held("dnsguard-nxdomain-burst", "dnsguard.nxdomain", [$host=h], [
 	    $str=rd, $num=|split_string1(rd, /\./)[0]|], need);
 	}

@@ -897,10 +897,11 @@ class Analyzer:
                     answers: tuple[str, ...], ttls: tuple[float, ...], qtype: str = "", cid: str = "",
                     resolved: tuple[str, ...] = (), rcode: str | None = None) -> None:
         fqdn, registered, sub, allowed, feed, longest = info[:6]
-        if nxdomain and qtype in NX_BURST_QTYPES:
+        if nxdomain and qtype in NX_BURST_QTYPES and not (registered and self._is_popular(registered)):
             # Distinct registered domains of address look-ups make the burst
             # (data/detections.yaml): a mail server's MX/TXT look-ups of spam
-            # senders' dead domains do not.
+            # senders' dead domains do not, nor names below a popular domain,
+            # which exists: those fail by a resolver's block policy or a typo.
             self.nx.observe(client, ts, registered or fqdn)
         if self.devices.knows(registered):
             self.devices.observe(client, fqdn, registered)

@@ -1,0 +1,1 @@
+redef DNSGuard::popular_domains = set();

@@ -1,0 +1,73 @@
+"""Write Zeek's copy of the popular-domain list: zeek-scripts/popular-domains.zeek
+(``DNSGuard::popular_domains``).
+
+The list is what ``dnsguard analyze`` treats as popular
+(:func:`dnsguard.feeds.allowlist.shipped_allowlist`: the 2015/2016 top list,
+the current popular domains and the never-list), so Zeek and analyze skip the
+same names in the NXDOMAIN burst (and Zeek in its channel detections, as
+analyze's already did): a name below a popular domain that fails, fails by a
+resolver's block policy or a typo (zeek-scripts/popular.zeek,
+docs/detections.md).  Suricata has no copy (docs/detections.md says why).
+
+    python tools/popular/build_popular.py           # write the file
+    python tools/popular/build_popular.py --check   # exit 1 if it differs
+
+tests/triage/test_blocked_popular.py fails when the file is not what this produces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ZEEK_OUTPUT = ROOT / "zeek-scripts/popular-domains.zeek"
+_PLAIN = re.compile(r"[a-z0-9_.-]+")
+ZEEK_HEADER = ("# GENERATED FILE: python tools/popular/build_popular.py writes it from\n"
+               "# dnsguard.feeds.allowlist.shipped_allowlist(); do not edit.  Loaded by popular.zeek.\n"
+               "\n"
+               "module DNSGuard;\n"
+               "\n"
+               "redef popular_domains += {\n")
+
+
+def domains() -> list[str]:
+    from dnsguard.feeds.allowlist import shipped_allowlist
+
+    # Zeek compares the registered domains of plain host names, and each entry
+    # becomes a string literal: host-name characters only.
+    return sorted(d for d in shipped_allowlist().domains if _PLAIN.fullmatch(d))
+
+
+def zeek_text(names: list[str]) -> str:
+    return ZEEK_HEADER + ",\n".join(f'\t"{d}"' for d in names) + "\n};\n"
+
+
+def outputs() -> dict[Path, bytes]:
+    names = domains()
+    return {ZEEK_OUTPUT: zeek_text(names).encode("ascii")}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--check", action="store_true", help="exit 1 if the file differs from what would be written")
+    args = ap.parse_args()
+    stale = 0
+    count = len(domains())
+    for path, content in outputs().items():
+        if args.check:
+            same = path.exists() and path.read_bytes() == content
+            stale += not same
+            print(f"{path}: {'up to date' if same else 'differs: run without --check'}")
+            continue
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(content)
+        tmp.replace(path)
+        print(f"{path}: {count} domains")
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
