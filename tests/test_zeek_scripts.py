@@ -40,7 +40,7 @@ ZEEK_FORMAT = _tool("zeek-format")
 
 PACKAGE_FILES = sorted(PACKAGE.glob("*.zeek"))
 GENERATED_DATA = {"popular-domains.zeek"}
-"""Generated data, not code: 158,701 string literals (tools/popular/build_zeek_popular.py,
+"""Generated data, not code: 158,701 string literals (tools/popular/build_popular.py,
 checked by tests/triage/test_blocked_popular.py).  zeek-script takes minutes over it,
 so the parse and format checks read the code files only; Zeek itself loads it in every
 btest and every Zeek run of the suite."""

@@ -10,7 +10,7 @@
 ##! benign hosts flagged before this list).
 ##!
 ##! The list is the one ``dnsguard analyze`` uses, about 159,000 domains,
-##! in the generated ``popular-domains.zeek`` (``tools/popular/build_zeek_popular.py``).
+##! in the generated ``popular-domains.zeek`` (``tools/popular/build_popular.py``).
 ##! It is loaded where DNS rows are judged (workers, or a standalone Zeek),
 ##! at parse time: about 0.4 s and 70 MB per such process.  Parse time
 ##! rather than the Input framework, because an asynchronous read would
