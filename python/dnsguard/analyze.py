@@ -23,6 +23,7 @@ per host at :meth:`Analyzer.finish`, never per line.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections import Counter
@@ -235,6 +236,12 @@ class HostReport:
     """The host-level family and its evidence (None: no DGA names to judge)."""
 
 
+MAX_NX_ANSWERS = 2_000_000
+"""NXDOMAIN answers kept (about 100 MB) to check Suricata's NXDOMAIN alerts against;
+past it every such alert counts as the sensor said."""
+NX_ALERT_SLACK = 2.0
+"""Seconds either side of a rule's window: a record's time is the query's, the
+alert's the answer's."""
 NX_BURST_QTYPES = frozenset({"A", "AAAA", "HTTPS", "ANY", "*", "1", "28", "65", "255", "", "-"})
 """Query types whose NXDOMAIN answers count towards a burst (detections.yaml
 ``nxdomain_burst.qtypes``, by name as Zeek and Suricata log them, or number;
@@ -430,6 +437,14 @@ class Analyzer:
         self.rotation = RotationDetector(settings.rotation_window, settings.rotation_min_domains)
         self.beacon = BeaconDetector(settings.beacon_window, settings.beacon_min_rounds, settings.beacon_round_gap)
         self.data_answers = DataAnswersDetector()
+        from dnsguard.suricata.rules import nxdomain_thresholds
+
+        self._nx_rules = nxdomain_thresholds()
+        self._nx_answers: dict[str, list[tuple[float, bool]]] = {}
+        """Per client, (time, below a popular domain) of each NXDOMAIN that counts
+        towards a burst: what a Suricata NXDOMAIN alert is checked against."""
+        self._nx_answers_kept = 0
+        self._nx_alerts: list[SensorAlert] = []
         self._profiles: dict[str, ChannelProfile] = {}
         self._profiled: dict[str, set[str]] = {}
         self._popular: dict[str, bool] = {}
@@ -897,12 +912,17 @@ class Analyzer:
                     answers: tuple[str, ...], ttls: tuple[float, ...], qtype: str = "", cid: str = "",
                     resolved: tuple[str, ...] = (), rcode: str | None = None) -> None:
         fqdn, registered, sub, allowed, feed, longest = info[:6]
-        if nxdomain and qtype in NX_BURST_QTYPES and not (registered and self._is_popular(registered)):
+        if nxdomain and qtype in NX_BURST_QTYPES:
             # Distinct registered domains of address look-ups make the burst
             # (data/detections.yaml): a mail server's MX/TXT look-ups of spam
             # senders' dead domains do not, nor names below a popular domain,
             # which exists: those fail by a resolver's block policy or a typo.
-            self.nx.observe(client, ts, registered or fqdn)
+            popular = bool(registered) and self._is_popular(registered)
+            if not popular:
+                self.nx.observe(client, ts, registered or fqdn)
+            if self._nx_answers_kept < MAX_NX_ANSWERS:
+                self._nx_answers.setdefault(client, []).append((ts, popular))
+                self._nx_answers_kept += 1
         if self.devices.knows(registered):
             self.devices.observe(client, fqdn, registered)
         if allowed:
@@ -1036,6 +1056,14 @@ class Analyzer:
                               f"Zeek intel match ({where}) from {sources}", family, threat, None,
                               alert.uid, MITRE["feed"], source="zeek", community_id=alert.community_id))
             return
+        if alert.sid in self._nx_rules:
+            self._nx_alerts.append(alert)  # judged at finish, against the host's NXDOMAINs
+            return
+        self._suricata_evidence(host, alert, family, threat, score)
+
+    def _suricata_evidence(self, host: _Host, alert: SensorAlert, family: str, threat: str,
+                           score: float | None) -> None:
+        meta = alert.metadata
         kind = "sensor-major" if major_alert(meta) else "sensor-alert"
         detail = f"Suricata sid {alert.sid}: {alert.signature}"
         # A listed-name rule names its set, not the family, and a fixed
@@ -1057,6 +1085,34 @@ class Analyzer:
 
     # ------------------------------------------------------------------ finish
 
+    def _judge_nx_alerts(self) -> None:
+        """Suricata's NXDOMAIN rules count every NXDOMAIN; the definition skips
+        names below popular domains (behind a resolver that blocks ads with
+        NXDOMAIN every browser reaches the rules: docs/detections.md).  Where
+        the records show the rule's count within its window, but not without
+        the popular names, the alert is set aside; without those records (or
+        past the memory bound) it counts as the sensor said."""
+        answers = {client: sorted(times) for client, times in self._nx_answers.items()}
+        complete = self._nx_answers_kept < MAX_NX_ANSWERS
+        for alert in self._nx_alerts:
+            count, seconds = self._nx_rules[alert.sid]
+            times = answers.get(alert.client, [])
+            lo = bisect.bisect_left(times, (alert.ts - seconds - NX_ALERT_SLACK, False))
+            hi = bisect.bisect_right(times, (alert.ts + NX_ALERT_SLACK, True))
+            window = times[lo:hi]
+            unpopular = sum(1 for _, popular in window if not popular)
+            if complete and len(window) >= count > unpopular:
+                if self.stats is not None:
+                    self.stats.skip("Suricata NXDOMAIN alerts explained by names below popular domains "
+                                    "(a resolver's block policy)")
+                    self.stats.alerts -= 1
+                continue
+            meta = alert.metadata
+            family = display_family((meta.get("malware_family") or meta.get("family") or [""])[0])
+            threat = (meta.get("threat_type") or meta.get("threat") or [""])[0]
+            self._suricata_evidence(self.hosts[alert.client], alert, family, threat,
+                                    _float((meta.get("score") or [""])[0]))
+
     @property
     def first_ts(self) -> float | None:
         return min((h.first for h in self.hosts.values() if h.queries), default=None)
@@ -1067,6 +1123,7 @@ class Analyzer:
 
     def finish(self) -> list[HostReport]:
         self._flush_scores()
+        self._judge_nx_alerts()
         window = self.nx.window
         burst_names: dict[str, dict[str, None]] = {}
         for burst in self.nx.bursts():

@@ -493,6 +493,16 @@ read label by label.  Matched case-insensitively (0x20 randomisation)."""
 NX_REGISTERED_SID = 9_072_003
 NX_REGISTERED_COUNT = 8
 NX_REGISTERED_SECONDS = 300
+NX_BURST_SIDS = (9_072_001, 9_072_002)
+NX_BURST_COUNT = 30
+NX_BURST_SECONDS = 60
+
+
+def nxdomain_thresholds() -> dict[int, tuple[int, int]]:
+    """SID -> (answers, seconds) of the NXDOMAIN rules: what ``analyze`` checks a
+    Suricata NXDOMAIN alert against when it has the host's DNS records."""
+    return {**{sid: (NX_BURST_COUNT, NX_BURST_SECONDS) for sid in NX_BURST_SIDS},
+            NX_REGISTERED_SID: (NX_REGISTERED_COUNT, NX_REGISTERED_SECONDS)}
 """Measured on the office capture (tools/office, default seed and seeds 1, 2,
 3): benign hosts get at most 3 such NXDOMAINs in any 300 s (typos, ``.corp``
 intranet names); the five DGA hosts at their real rates at least 12 (Ramnit,
@@ -520,23 +530,23 @@ def behaviour_rules() -> list[Rule]:
                          target="Client_Endpoint", updated=OFFICE_TUNING)
     return [
         Rule(
-            sid=9_072_001,
+            sid=NX_BURST_SIDS[0],
             rev=3,
             msg="DNSGUARD DGA Generic NXDOMAIN Burst To Client",
             header="alert udp any 53 -> $HOME_NET any",
             body=("requires: version < 8; " + _RESPONSE_RD +
                   " byte_test:1,=,3,3,bitmask 0x0f; " + _NX_BURST_QUESTION +
-                  " threshold:type both, track by_dst, count 30, seconds 60;"),
+                  f" threshold:type both, track by_dst, count {NX_BURST_COUNT}, seconds {NX_BURST_SECONDS};"),
             classtype="bad-unknown", metadata=nx_tuned, tags=frozenset({"v7", "threshold"}),
         ),
         Rule(
-            sid=9_072_002,
+            sid=NX_BURST_SIDS[1],
             rev=4,
             msg="DNSGUARD DGA Generic NXDOMAIN Burst To Client",
             header="alert udp any any -> $HOME_NET any",
             body=("requires: version >= 8; flow:to_client; dns.rcode:3; " + _RD + " " +
                   _NX_BURST_QUESTION +
-                  " threshold:type both, track by_dst, count 30, seconds 60;"),
+                  f" threshold:type both, track by_dst, count {NX_BURST_COUNT}, seconds {NX_BURST_SECONDS};"),
             classtype="bad-unknown", metadata=nx_tuned, tags=frozenset({"v8", "threshold"}),
         ),
         Rule(
