@@ -23,9 +23,9 @@ per host at :meth:`Analyzer.finish`, never per line.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import math
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
@@ -237,7 +237,7 @@ class HostReport:
 
 
 MAX_NX_ANSWERS = 2_000_000
-"""NXDOMAIN answers kept (about 100 MB) to check Suricata's NXDOMAIN alerts against;
+"""NXDOMAIN answer times kept (16 MB) to check Suricata's NXDOMAIN alerts against;
 past it every such alert counts as the sensor said."""
 NX_ALERT_SLACK = 2.0
 """Seconds either side of a rule's window: a record's time is the query's, the
@@ -440,9 +440,9 @@ class Analyzer:
         from dnsguard.suricata.rules import nxdomain_thresholds
 
         self._nx_rules = nxdomain_thresholds()
-        self._nx_answers: dict[str, list[tuple[float, bool]]] = {}
-        """Per client, (time, below a popular domain) of each NXDOMAIN that counts
-        towards a burst: what a Suricata NXDOMAIN alert is checked against."""
+        self._nx_answers: dict[str, tuple[array, array]] = {}
+        """Per client, the times of the NXDOMAINs that count towards a burst and of
+        those below popular domains: what a Suricata NXDOMAIN alert is checked against."""
         self._nx_answers_kept = 0
         self._nx_alerts: list[SensorAlert] = []
         self._profiles: dict[str, ChannelProfile] = {}
@@ -921,7 +921,10 @@ class Analyzer:
             if not popular:
                 self.nx.observe(client, ts, registered or fqdn)
             if self._nx_answers_kept < MAX_NX_ANSWERS:
-                self._nx_answers.setdefault(client, []).append((ts, popular))
+                times = self._nx_answers.get(client)
+                if times is None:
+                    times = self._nx_answers[client] = (array("d"), array("d"))
+                times[popular].append(ts)
                 self._nx_answers_kept += 1
         if self.devices.knows(registered):
             self.devices.observe(client, fqdn, registered)
@@ -1028,9 +1031,7 @@ class Analyzer:
             return
         host = self._host(alert.client, alert.ts)
         meta = alert.metadata
-        family = display_family((meta.get("malware_family") or meta.get("family") or [""])[0])
-        threat = (meta.get("threat_type") or meta.get("threat") or [""])[0]
-        score = _float((meta.get("score") or [""])[0])
+        family, threat, score = _alert_labels(meta)
         if alert.sensor == "zeek-notice":
             note = (meta.get("note") or [""])[0]
             if note == "DNSGuard::Device_Tagged":
@@ -1059,11 +1060,11 @@ class Analyzer:
         if alert.sid in self._nx_rules:
             self._nx_alerts.append(alert)  # judged at finish, against the host's NXDOMAINs
             return
-        self._suricata_evidence(host, alert, family, threat, score)
+        self._suricata_evidence(host, alert)
 
-    def _suricata_evidence(self, host: _Host, alert: SensorAlert, family: str, threat: str,
-                           score: float | None) -> None:
+    def _suricata_evidence(self, host: _Host, alert: SensorAlert) -> None:
         meta = alert.metadata
+        family, threat, score = _alert_labels(meta)
         kind = "sensor-major" if major_alert(meta) else "sensor-alert"
         detail = f"Suricata sid {alert.sid}: {alert.signature}"
         # A listed-name rule names its set, not the family, and a fixed
@@ -1092,26 +1093,24 @@ class Analyzer:
         the records show the rule's count within its window, but not without
         the popular names, the alert is set aside; without those records (or
         past the memory bound) it counts as the sensor said."""
-        answers = {client: sorted(times) for client, times in self._nx_answers.items()}
         complete = self._nx_answers_kept < MAX_NX_ANSWERS
+        sorted_times: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for alert in self._nx_alerts:
             count, seconds = self._nx_rules[alert.sid]
-            times = answers.get(alert.client, [])
-            lo = bisect.bisect_left(times, (alert.ts - seconds - NX_ALERT_SLACK, False))
-            hi = bisect.bisect_right(times, (alert.ts + NX_ALERT_SLACK, True))
-            window = times[lo:hi]
-            unpopular = sum(1 for _, popular in window if not popular)
-            if complete and len(window) >= count > unpopular:
+            times = sorted_times.get(alert.client)
+            if times is None:
+                kept = self._nx_answers.get(alert.client, (array("d"), array("d")))
+                times = sorted_times[alert.client] = tuple(np.sort(np.frombuffer(a)) for a in kept)
+            unpopular, popular = (int(np.searchsorted(t, alert.ts + NX_ALERT_SLACK, "right")
+                                      - np.searchsorted(t, alert.ts - seconds - NX_ALERT_SLACK, "left"))
+                                  for t in times)
+            if complete and unpopular + popular >= count > unpopular:
                 if self.stats is not None:
                     self.stats.skip("Suricata NXDOMAIN alerts explained by names below popular domains "
                                     "(a resolver's block policy)")
                     self.stats.alerts -= 1
                 continue
-            meta = alert.metadata
-            family = display_family((meta.get("malware_family") or meta.get("family") or [""])[0])
-            threat = (meta.get("threat_type") or meta.get("threat") or [""])[0]
-            self._suricata_evidence(self.hosts[alert.client], alert, family, threat,
-                                    _float((meta.get("score") or [""])[0]))
+            self._suricata_evidence(self.hosts[alert.client], alert)
 
     @property
     def first_ts(self) -> float | None:
@@ -1286,8 +1285,8 @@ class Analyzer:
             names = flagged.get(ip, [])
             # a burst counts registered domains: one already there as a DGA-like name
             # (itself or below it) is not summed twice
-            under = {n[i + 1:] for n in names for i, c in enumerate(n) if c == "."}
-            extra = [r for r in drawn if r not in under and r not in self.hosts[ip].flagged]
+            covered = {p for n in names for p in parents(n)}
+            extra = [r for r in drawn if r not in covered and r not in self.hosts[ip].flagged]
             if extra and len(names) + len(extra) >= least:
                 second[ip] = extra if ip in totals else names + extra  # the first pass summed names
         if not second:
@@ -1403,6 +1402,13 @@ def major_alert(meta: dict[str, list[str]]) -> bool:
     severity = {v.strip().lower() for v in meta.get("signature_severity") or ()}
     verdict = {v.strip().lower() for v in meta.get("dnsguard_verdict") or ()}
     return bool(severity & MAJOR_SEVERITIES) or "compromised" in verdict
+
+
+def _alert_labels(meta: dict[str, list[str]]) -> tuple[str, str, float | None]:
+    """(family, threat, score) a sensor alert's metadata gives."""
+    family = display_family((meta.get("malware_family") or meta.get("family") or [""])[0])
+    threat = (meta.get("threat_type") or meta.get("threat") or [""])[0]
+    return family, threat, _float((meta.get("score") or [""])[0])
 
 
 def _family_threat(family: str) -> str:

@@ -77,14 +77,7 @@ class SuffixWalker:
                 return n - self.start(labels)  # a deep rule: the whole walk, not memoised
         else:
             key = ".".join(labels)
-        count = self._memo.get(key)
-        if count is None:
-            tail = labels[-3:] if n > 3 else labels
-            count = len(tail) - self.start(tail)
-            if len(self._memo) >= _MEMO_LIMIT:
-                self._memo = {}
-            self._memo[key] = count
-        return count
+        return self._memoised(key, labels[-3:] if n > 3 else labels)
 
     def tail_count(self, last_two: str, deeper: bool) -> int:
         """Labels of the public suffix of a name ending in ``last_two``, memoised on it.
@@ -96,9 +89,12 @@ class SuffixWalker:
         it).  Without ``deeper`` the name is ``last_two`` itself.  Either way
         a batch of CDN host names under one suffix walks once."""
         key = "\0." + last_two if deeper else last_two
+        return self._memoised(key, key.split("."))
+
+    def _memoised(self, key: str, labels: list[str]) -> int:
+        """Labels of the public suffix of ``labels``, remembered under ``key``."""
         count = self._memo.get(key)
         if count is None:
-            labels = key.split(".")
             count = len(labels) - self.start(labels)
             if len(self._memo) >= _MEMO_LIMIT:
                 self._memo = {}
@@ -198,24 +194,20 @@ def _split_plain_batch(names: list, walker: SuffixWalker) -> Split | None:
         # Most slow names sit under a two-label suffix (co.uk, cloudfront.net):
         # decided from the last two or three labels, without splitting the name.
         last_two = registered[i]
-        if i in no_dot:
-            pass
-        elif third[i] < 0:  # two labels: a registered domain (the scan's columns stand) or a bare suffix
-            if tail_count(last_two, False) == 2:
+        if i not in no_dot and third[i] < 0:  # two labels: a registered domain (the scan's columns stand)
+            if tail_count(last_two, False) == 2:  # or a bare public suffix
                 registered[i] = label[i] = ""
                 suffix[i] = last_two
                 unregistered.append(i)
             continue
-        else:
-            last_three = text[third[i] : ends[i]]
-            if last_three not in tails:
-                count = tail_count(last_two, True)
-                if count == 1:
-                    continue
-                if count == 2:
-                    registered[i], suffix[i] = last_three, last_two
-                    label[i] = last_three[: len(last_three) - len(last_two) - 1]
-                    continue
+        if i not in no_dot and (last_three := text[third[i] : ends[i]]) not in tails:
+            count = tail_count(last_two, True)
+            if count == 1:
+                continue
+            if count == 2:
+                registered[i], suffix[i] = last_three, last_two
+                label[i] = last_three[: len(last_three) - len(last_two) - 1]
+                continue
         labels = parts[i].split(".")
         count = suffix_count(labels)
         start = len(labels) - count
