@@ -11,7 +11,9 @@ in the hour, each asking for 15 names under 40 ad-tech and tracker domains
 within 20 seconds.  ``--answer null`` answers them 0.0.0.0 instead (Pi-hole's
 default mode), the control.
 
-Every host is benign: a host any path flags is a false positive.
+Every host is benign: a host any path flags is a false positive.  The
+Suricata rows use whichever Suricata is on PATH (7.0 by default; put
+tools/suricata8/setup.sh's wrapper first for 8.0).
 
     PATH=/opt/zeek/bin:$PATH .venv/bin/python bench/blocking_resolver.py [--seed 0] [--answer nxdomain|null]
 """
@@ -103,6 +105,39 @@ def suricata_alone(pcap: Path) -> Counter:
     return hits
 
 
+def serve_fed_by_suricata(pcap: Path, work: Path) -> Counter:
+    """Host verdicts of ``dnsguard serve`` following the EVE that Suricata with the
+    pack writes (dns records and alerts, as ``serve --eve`` reads it): per host,
+    the threats it was judged compromised of."""
+    import time
+
+    from dnsguard.config import band_stage, default_config
+    from dnsguard.feeds.indicators import IndicatorIndex
+    from dnsguard.service.app import Service
+    from dnsguard.service.cli import load_guard
+    from dnsguard.service.model import HostVerdict
+    from dnsguard.service.scoring import default_scorer
+    from dnsguard.service.settings import ServeSettings
+    from dnsguard.suricata.offline import run_pcap
+
+    config = default_config()
+    settings = ServeSettings.from_dict({
+        "zeek": {"enabled": False}, "suricata": {"enabled": False}, "state_dir": str(work / "serve-state"),
+        "verdict_log": str(work / "serve-verdicts.json"), "metrics": {"enabled": False}})
+    service = Service(settings, default_scorer(band=band_stage(config)), IndicatorIndex.build([]),
+                      guard=load_guard(config))
+    service.journal.open(time.time())
+    hosts: Counter = Counter()
+    with run_pcap(pcap) as run:
+        lines = run.eve_path.read_text("utf-8").splitlines()
+    for start in range(0, len(lines), 5_000):
+        service.ingest_eve(lines[start:start + 5_000])
+        for verdict in service.process(service.queue.take_nowait(len(service.queue))):
+            if isinstance(verdict, HostVerdict):
+                hosts[(verdict.orig_h, verdict.threat)] += 1
+    return hosts
+
+
 def zeek_alone(pcap: Path, work: Path) -> Counter:
     """Notices per (host, note) from Zeek with the package (bare mode, as the tests run it)."""
     proc = subprocess.run(["zeek", "-b", "-C", "-r", str(pcap), str(ROOT / "zeek-scripts")], cwd=work,
@@ -154,6 +189,11 @@ def main() -> int:
             by_sid[sid] += 1
         print(f"Suricata alone: {len({h for h, _ in alerts})} of {len(hosts)} hosts alerted; hosts per sid: "
               + (", ".join(f"{sid} {n}" for sid, n in sorted(by_sid.items())) or "-"))
+
+        served = serve_fed_by_suricata(pcap, work)
+        print(f"dnsguard serve following Suricata's EVE: {len({h for h, _ in served})} of {len(hosts)} hosts "
+              "with a host verdict; threats: "
+              + (", ".join(f"{t} {n}" for t, n in Counter(t for _, t in served).most_common()) or "-"))
 
         notices = zeek_alone(pcap, work)
         by_note = Counter(note for (_, note) in notices)

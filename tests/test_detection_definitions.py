@@ -57,6 +57,9 @@ def test_the_definitions_agree_with_themselves():
     assert nx["python"]["nxdomain_unique_names"] == nx["min_registered_domains"]
     assert nx["zeek"]["nxdomain_count_threshold"] == nx["python"]["nxdomain_threshold"] == nx["min_answers"]
     assert nx["zeek"]["nxdomain_qtypes"] == nx["qtypes"]
+    from dnsguard.detect.nxalerts import COUNTED_QTYPES
+
+    assert sorted(COUNTED_QTYPES) == nx["qtypes"]
     ll = d["long_labels"]
     assert ll["zeek"]["long_label_length"] == ll["python"]["tunnel_label_length"] == ll["label_length"]
     assert ll["zeek"]["long_label_min_names"] == ll["python"]["tunnel_min_queries"] == ll["min_distinct_names"]

@@ -45,6 +45,7 @@ from dnsguard.detect.channel import (
 )
 from dnsguard.detect.devices import DeviceTagger
 from dnsguard.detect.fastflux import FastFluxDetector, FluxSettings
+from dnsguard.detect.nxalerts import WINDOW_SLACK, explained_by_popular
 from dnsguard.detect.nxdomain import NxdomainBurstDetector
 from dnsguard.detect.qtypes import DEFAULT_DATA_QTYPES, qtype_label, qtype_number
 from dnsguard.detect.tools import UNKNOWN_TOOL, ChannelProfile, ToolCall, identify
@@ -239,9 +240,6 @@ class HostReport:
 MAX_NX_ANSWERS = 2_000_000
 """NXDOMAIN answer times kept (16 MB) to check Suricata's NXDOMAIN alerts against;
 past it every such alert counts as the sensor said."""
-NX_ALERT_SLACK = 2.0
-"""Seconds either side of a rule's window: a record's time is the query's, the
-alert's the answer's."""
 NX_BURST_QTYPES = frozenset({"A", "AAAA", "HTTPS", "ANY", "*", "1", "28", "65", "255", "", "-"})
 """Query types whose NXDOMAIN answers count towards a burst (detections.yaml
 ``nxdomain_burst.qtypes``, by name as Zeek and Suricata log them, or number;
@@ -1101,10 +1099,10 @@ class Analyzer:
             if times is None:
                 kept = self._nx_answers.get(alert.client, (array("d"), array("d")))
                 times = sorted_times[alert.client] = tuple(np.sort(np.frombuffer(a)) for a in kept)
-            unpopular, popular = (int(np.searchsorted(t, alert.ts + NX_ALERT_SLACK, "right")
-                                      - np.searchsorted(t, alert.ts - seconds - NX_ALERT_SLACK, "left"))
+            unpopular, popular = (int(np.searchsorted(t, alert.ts + WINDOW_SLACK, "right")
+                                      - np.searchsorted(t, alert.ts - seconds - WINDOW_SLACK, "left"))
                                   for t in times)
-            if complete and unpopular + popular >= count > unpopular:
+            if complete and explained_by_popular(unpopular, popular, count):
                 if self.stats is not None:
                     self.stats.skip("Suricata NXDOMAIN alerts explained by names below popular domains "
                                     "(a resolver's block policy)")

@@ -174,6 +174,35 @@ def test_7_0_alert_for_a_name_the_store_lacks_and_the_guard(tmp_path, scorer):
     assert guarded.alerts.stats.refused == 1
 
 
+NX_META = {"signature_severity": ["Major"], "confidence": ["Medium"]}
+BLOCKED = ["doubleclick.net", "adnxs.com", "criteo.com", "taboola.com", "outbrain.com", "demdex.net",
+           "scorecardresearch.com", "amazon-adsystem.com"]
+"""Popular ad domains a blocking resolver answers NXDOMAIN (on the shipped list)."""
+
+
+def test_nxdomain_alert_explained_by_popular_names_is_set_aside(tmp_path, scorer):
+    """Suricata 7's registered-domain NXDOMAIN rule counts a blocked browser's
+    ad look-ups; the service has the host's dns records and sets the alert
+    aside.  A bot's alert stays, even when its last answer's record comes
+    after the alert, and so does an alert with no records at all."""
+    s = service(tmp_path, scorer)
+    browser = [dns(name, DESK, i) for i, name in enumerate(BLOCKED)]
+    bot = [dns(f"q{i}xkvwzplmt.com", NAS, i) for i in range(7)]  # the 8th answer's record is not read yet
+    out = run(s, [*browser, *bot,
+                  alert(9_072_003, DESK, BLOCKED[-1], 8, NX_META),
+                  alert(9_072_003, NAS, "q7xkvwzplmt.com", 8, NX_META),
+                  alert(9_072_004, OTHER, "q9xkvwzplmt.com", 8, NX_META)])
+    hosts = {v.orig_h: v for v in out if isinstance(v, HostVerdict)}
+    assert DESK not in hosts and s.alerts.stats.explained == 1
+    assert hosts[NAS].threat == "dga" and hosts[OTHER].threat == "dga"
+    # Blocked names beside eight unpopular ones: the count is reached without
+    # the popular names, so the alert stays.
+    mixed = service(tmp_path / "m", scorer)
+    names = BLOCKED[:4] + [f"z{i}kqvwxplm.com" for i in range(8)]
+    out = run(mixed, [dns(n, DESK, i) for i, n in enumerate(names)] + [alert(9_072_003, DESK, names[-1], 12, NX_META)])
+    assert [v.orig_h for v in out if isinstance(v, HostVerdict)] == [DESK] and mixed.alerts.stats.explained == 0
+
+
 # -- real Suricata 7.0.10 ----------------------------------------------------------
 
 def test_suricata7_alerts_only_eve_gives_host_verdicts_with_families(tmp_path, scorer):

@@ -161,8 +161,9 @@ def test_zeek_link_dropped_mid_frame_loses_no_verdict(tmp_path):
 
 # ----------------------------------------------------------------------------- disk full
 @pytest.fixture
-def tiny_fs(tmp_path):
-    """A 256 KiB tmpfs: a real ENOSPC, not a monkeypatched one.
+def tiny_fs(tmp_path, request):
+    """A 256 KiB tmpfs (or the size given by indirect parametrisation): a
+    real ENOSPC, not a monkeypatched one.
 
     As root the tmpfs is mounted here.  Without root it is mounted in a
     private user and mount namespace (``unshare -rm``) held open by a
@@ -172,7 +173,8 @@ def tiny_fs(tmp_path):
     """
     mnt = tmp_path / f"tiny-{uuid.uuid4().hex[:6]}"
     mnt.mkdir()
-    mount = ["mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", str(mnt)]
+    size = getattr(request, "param", "256k")
+    mount = ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(mnt)]
     done = subprocess.run(mount, capture_output=True, text=True)
     if done.returncode == 0:
         try:
@@ -207,6 +209,9 @@ def leftovers(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp")
 
 
+# 4 MiB: room for one small export (the Suricata archive alone is 1.2 MB,
+# most of it the shipped popular-domain set), not for a big one.
+@pytest.mark.parametrize("tiny_fs", ["4m"], indirect=True)
 def test_disk_full_during_feeds_export_keeps_the_good_export(tmp_path, tiny_fs, capsys):
     state = tmp_path / "state"
     now = time.time()
@@ -225,7 +230,7 @@ def test_disk_full_during_feeds_export_keeps_the_good_export(tmp_path, tiny_fs, 
     suricata_files = {f: f.read_bytes() for f in sdir.rglob("*") if f.is_file()}
     # A much bigger store: its export does not fit in what is left.
     big = [Indicator(f"c2-{i:06d}-padding-padding-padding.evil.test", "domain", "unknown", "c2", 80, ("t",), now,
-                     now, far) for i in range(20_000)]
+                     now, far) for i in range(60_000)]
     merge_into_store(state / "indicators.msgpack", big, source="t", now=now)
     code = dnsguard_main(["--config", str(config), "feeds", "export", "--zeek", str(out)])
     err = capsys.readouterr().err

@@ -13,7 +13,7 @@ import time
 
 from dnsguard.feeds.indicators import Indicator, IndicatorIndex
 from dnsguard.service.decide import Decider
-from dnsguard.service.hostevidence import ALSO, combine, strength
+from dnsguard.service.hostevidence import ALSO, NxAnswers, combine, strength
 from dnsguard.service.journal import Journal, key_of
 from dnsguard.service.model import Candidate, HostVerdict
 
@@ -112,3 +112,29 @@ def test_one_batch_with_two_findings_for_a_host_gives_one_verdict(tmp_path):
     assert [(v.family, v.evidence) for v in fresh] == [("dnscat2", "dnscat2 rule | also c2 unknown (0.90): generic tunnel")]
     assert j.live(now) == fresh
     j.close()
+
+
+def test_nx_answers_explain_only_what_popular_names_make():
+    nx = NxAnswers(horizon=302.0)
+    for i in range(8):
+        nx.observe("browser", 100.0 + i, popular=True)
+        nx.observe("bot", 100.0 + i, popular=False)
+    assert nx.explains("browser", 108.0, 8, 300)
+    assert not nx.explains("bot", 108.0, 8, 300)
+    assert not nx.explains("nobody", 108.0, 8, 300)  # no records: the sensor's word stands
+    # Answers older than the rule's window are not counted, nor kept past the horizon.
+    assert not nx.explains("browser", 100.0 + 400, 8, 300)
+    nx.observe("browser", 1_000.0, popular=True)
+    assert len(nx._hosts["browser"]) == 1
+
+
+def test_nx_answers_are_bounded_and_a_host_past_the_bound_is_not_judged():
+    nx = NxAnswers(horizon=302.0, max_hosts=2, max_per_host=10)
+    for i in range(11):
+        nx.observe("busy", 100.0 + i * 0.1, popular=True)
+    assert len(nx._hosts["busy"]) == 10
+    assert not nx.explains("busy", 101.0, 8, 300)  # its window can no longer be counted whole
+    nx.observe("a", 100.0, popular=True)
+    nx.observe("b", 100.0, popular=True)
+    assert list(nx._hosts) == ["a", "b"]  # the least recently seen host went first
+    assert not nx.explains("busy", 101.0, 8, 300)

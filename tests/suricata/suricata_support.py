@@ -43,9 +43,9 @@ def suricata_major() -> int:
     return int(found.group(1))
 
 
-# The rules that exist twice, a 7.x and an 8.0 variant (requires: version): three
+# The rules that exist twice, a 7.x and an 8.0 variant (requires: version): four
 # behaviour rules, and the feed rules (8.0: JSON-lines sets, SID + 10).
-V8_TWIN = {9_072_001: 9_072_002, 9_072_020: 9_072_021, 9_072_030: 9_072_031,
+V8_TWIN = {9_072_001: 9_072_002, 9_072_003: 9_072_004, 9_072_020: 9_072_021, 9_072_030: 9_072_031,
            **{base + depth: base + 10 + depth for base in (9_070_100, 9_070_200, 9_070_300, 9_070_400)
               for depth in (0, 2, 3)}}
 

@@ -15,6 +15,7 @@ from importlib import resources
 
 import pytest
 import yaml
+from dnsguard.suricata import rules as catalogue
 from suricata_support import PACK
 
 LONG_NAME_GATE_SID = 9_072_009
@@ -206,7 +207,10 @@ def test_long_label_and_nxdomain_rules():
     assert f"{{{ll['label_length']},63}}" in pcre(pack[ll["sid"]])
     assert threshold(pack[ll["sid"]]) == (ll["count"], ll["seconds"])
     nx = d["nxdomain_burst"]["suricata"]
-    assert threshold(pack[nx["registered_sid"]]) == (nx["registered_count"], nx["registered_seconds"])
+    for sid in nx["registered_sids"]:
+        assert threshold(pack[sid]) == (nx["registered_count"], nx["registered_seconds"])
+    assert set(nx["registered_sids"]) == set(catalogue.NX_REGISTERED_SIDS)
+    assert set(nx["burst_sids"]) == set(catalogue.NX_BURST_SIDS)
     for sid in nx["burst_sids"]:
         assert threshold(pack[sid]) == (nx["burst_count"], nx["burst_seconds"])
 

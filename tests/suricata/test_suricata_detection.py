@@ -113,7 +113,7 @@ def positive_cases() -> list[Case]:
            "KqZvWm.Org", "hhgtrw.info", "ttrewq.top"]
     cases.append(Case("nxdomain-registered", client, [
         Exchange(ts=T0 + i * 25, client=client, qname=n, rcode="NXDOMAIN", server="10.0.0.53")
-        for i, n in enumerate(dga)], [catalogue.NX_REGISTERED_SID]))
+        for i, n in enumerate(dga)], [catalogue.NX_REGISTERED_SIDS[0]]))
     client = "10.1.4.2"
     long_label = ("zq8x" * 14)[:56]
     cases.append(Case("tunnel-long-label", client,

@@ -155,6 +155,8 @@ def test_one_archive_reproducible_without_lua_and_with_filled_sets(tmp_path, pub
     assert package.main([str(published), "https://rules.example.org/dnsguard-rules.tar.gz"]) == 0
     assert unpack_tarball(archive.read_bytes()) == members
     assert package.main([str(tmp_path / "nothing")]) == 2  # no sets: refused unless --allow-empty
+    # The pack's own sets hold no indicator (the popular-domain set is no feed).
+    assert package.main([str(tmp_path / "nothing"), "--datasets", str(PACK / "datasets")]) == 2
 
 
 def test_unfit_archives_are_named(tmp_path, published):

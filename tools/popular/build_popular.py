@@ -1,5 +1,7 @@
-"""Write Zeek's copy of the popular-domain list: zeek-scripts/popular-domains.zeek
-(``DNSGuard::popular_domains``).
+"""Write the sensors' copies of the popular-domain list: Zeek's
+zeek-scripts/popular-domains.zeek (``DNSGuard::popular_domains``) and
+Suricata 8's suricata-rules/datasets/dnsguard-popular.lst (the names of two
+and three labels, base64 lines; ``dnsguard.suricata.rules.not_popular``).
 
 The list is what ``dnsguard analyze`` treats as popular
 (:func:`dnsguard.feeds.allowlist.shipped_allowlist`: the 2015/2016 top list,
@@ -7,12 +9,14 @@ the current popular domains and the never-list), so Zeek and analyze skip the
 same names in the NXDOMAIN burst (and Zeek in its channel detections, as
 analyze's already did): a name below a popular domain that fails, fails by a
 resolver's block policy or a typo (zeek-scripts/popular.zeek,
-docs/detections.md).  Suricata has no copy (docs/detections.md says why).
+docs/detections.md).  Suricata 8's NXDOMAIN rules look the question's last
+two and three labels up in its sets; Suricata 7 has no copy
+(docs/detections.md says why).
 
-    python tools/popular/build_popular.py           # write the file
-    python tools/popular/build_popular.py --check   # exit 1 if it differs
+    python tools/popular/build_popular.py           # write the files
+    python tools/popular/build_popular.py --check   # exit 1 if one differs
 
-tests/triage/test_blocked_popular.py fails when the file is not what this produces.
+tests/triage/test_blocked_popular.py fails when a file is not what this produces.
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from binascii import b2a_base64
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ZEEK_OUTPUT = ROOT / "zeek-scripts/popular-domains.zeek"
+SURICATA_SET = ROOT / "suricata-rules/datasets/dnsguard-popular.lst"
 _PLAIN = re.compile(r"[a-z0-9_.-]+")
 ZEEK_HEADER = ("# GENERATED FILE: python tools/popular/build_popular.py writes it from\n"
                "# dnsguard.feeds.allowlist.shipped_allowlist(); do not edit.  Loaded by popular.zeek.\n"
@@ -45,9 +51,17 @@ def zeek_text(names: list[str]) -> str:
     return ZEEK_HEADER + ",\n".join(f'\t"{d}"' for d in names) + "\n};\n"
 
 
+def suricata_set(names: list[str]) -> bytes:
+    """The names of the label counts the rules look up, base64 lines."""
+    from dnsguard.suricata.rules import POPULAR_LABELS
+
+    return b"".join(b2a_base64(d.encode("ascii"), newline=True) for d in names
+                    if d.count(".") + 1 in POPULAR_LABELS)
+
+
 def outputs() -> dict[Path, bytes]:
     names = domains()
-    return {ZEEK_OUTPUT: zeek_text(names).encode("ascii")}
+    return {ZEEK_OUTPUT: zeek_text(names).encode("ascii"), SURICATA_SET: suricata_set(names)}
 
 
 def main() -> int:
@@ -65,7 +79,8 @@ def main() -> int:
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_bytes(content)
         tmp.replace(path)
-        print(f"{path}: {count} domains")
+        entries = count if path == ZEEK_OUTPUT else content.count(b"\n")
+        print(f"{path}: {entries} domains")
     return 1 if stale else 0
 
 

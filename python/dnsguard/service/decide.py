@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from dnsguard.detect.devices import DeviceTagger
+from dnsguard.detect.nxalerts import COUNTED_QTYPES, WINDOW_SLACK
 from dnsguard.feeds.allowlist import Allowlist
 from dnsguard.feeds.families import display_family
 from dnsguard.feeds.indicators import IndicatorIndex
@@ -23,10 +24,11 @@ from dnsguard.names import Name, Rejected, normalize
 from dnsguard.service.cache import ExpiringCache
 from dnsguard.service.channels import MAX_NAME_CACHE as MAX_CHANNEL_NAMES
 from dnsguard.service.channels import ChannelSettings, ChannelWatch
-from dnsguard.service.hostevidence import OncePerWindow
+from dnsguard.service.hostevidence import NxAnswers, OncePerWindow
 from dnsguard.service.hosts import Distribution, HostAggregator, HostSettings
 from dnsguard.service.model import Candidate, HostTag, HostVerdict, NameVerdict
 from dnsguard.service.scoring import DgaScorer, result_of
+from dnsguard.suricata.rules import nxdomain_thresholds
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,10 @@ class Decider:
         (``KBZ.com``, ``kbz.com.``) still holds it as held."""
         self.hosts = HostAggregator(self.settings.hosts, shapes=getattr(self.scorer, "family_shapes", None))
         self.once = OncePerWindow(self.settings.hosts.window)
+        self.nx_answers = NxAnswers(horizon=max(s for _, s in nxdomain_thresholds().values()) + WINDOW_SLACK,
+                                    max_hosts=self.settings.hosts.max_hosts)
+        """Recent NXDOMAIN answers per host: a Suricata NXDOMAIN alert is
+        checked against them (:meth:`AlertJudge.decide`)."""
         self.tagger = (DeviceTagger(self.settings.devices, self.settings.device_min_names)
                        if self.settings.devices else None)
         if self.channels is None and self.settings.channels is not None:
@@ -193,7 +199,10 @@ class Decider:
                     known.append((cand, scored))
         hs, vt = self.settings.host_threshold, self.settings.verdict_threshold
         tagger = self.tagger
+        nx_answers = self.nx_answers
         for cand, scored in known:
+            if cand.nxdomain and cand.qtype in COUNTED_QTYPES:
+                nx_answers.observe(cand.orig_h, cand.ts, self.popular(scored.registered))
             if tagger is not None and tagger.knows(scored.registered):
                 tag = tagger.observe(cand.orig_h, scored.fqdn, scored.registered)
                 if tag is not None:

@@ -21,8 +21,10 @@ alert is ignored (counted):
   9,074,xxx, 9070600): a :class:`HostVerdict`, family from the rule's
   ``malware_family`` metadata (``unknown`` for the generic tunnel rules),
   threat ``c2``, score from the rule's ``confidence`` metadata.  The
-  registered-domain NXDOMAIN rule (9072003, Major) the same way, threat
-  ``dga``.
+  registered-domain NXDOMAIN rules (9072003/9072004, Major) the same way, threat
+  ``dga``, unless the host's dns records show that only names below
+  popular domains reach the rule's count (a resolver that blocks ads with
+  NXDOMAIN: :mod:`dnsguard.detect.nxalerts`).
 
 Not the service's own verdict rule (9070500, Minor): it only echoes names
 the service already decided.
@@ -42,13 +44,13 @@ from dnsguard.records import SensorAlert
 from dnsguard.service.decide import Decider, Outcome, Scored
 from dnsguard.service.model import HostVerdict, NameVerdict
 from dnsguard.suricata.enrich import Listing, describe, from_metadata, looked_up, rule_lookup
-from dnsguard.suricata.rules import NX_REGISTERED_SID
+from dnsguard.suricata.rules import NX_REGISTERED_SIDS, nxdomain_thresholds
 
 HOST_RULES: tuple[tuple[range, str], ...] = (
     (range(9_072_010, 9_072_100), "c2"),
     (range(9_074_000, 9_075_000), "c2"),
     (range(9_070_600, 9_070_601), "c2"),
-    (range(NX_REGISTERED_SID, NX_REGISTERED_SID + 1), "dga"),
+    (range(NX_REGISTERED_SIDS[0], NX_REGISTERED_SIDS[-1] + 1), "dga"),
 )
 """The pack's rules whose Major alerts are host evidence, with the threat
 they stand for: the tunnelling rules (9,072,010+), the tunnel / DNS C2
@@ -60,6 +62,10 @@ Not the DGA shape rules (Major too, but a shape is a guess about a name the
 dns path's model judges better; one alerted on a benign ``.online`` site in
 issue 17), the generic burst rule 9,072,001 (Minor, confidence Low), nor
 Major alerts of other rule sets (ET Open...)."""
+
+
+NX_RULES = nxdomain_thresholds()
+"""SID -> (count, seconds) of the pack's NXDOMAIN rules."""
 
 
 def host_rule_threat(sid: int) -> str | None:
@@ -145,6 +151,9 @@ class AlertStats:
     unlisted: int = 0
     refused: int = 0
     rejected: int = 0
+    explained: int = 0
+    """NXDOMAIN alerts set aside: the host's records reach the rule's count
+    only with names below popular domains."""
 
 
 @dataclass
@@ -177,6 +186,8 @@ class AlertJudge:
         for hit in hits:
             if hit.kind == "listed":
                 self._listed(hit, now, out)
+            elif self._explained(hit):
+                self.stats.explained += 1
             elif self.decider.once.first((hit.orig_h, f"sid:{hit.sid}"), hit.ts):
                 self.stats.major += 1
                 evidence = (f"Suricata sid {hit.sid}: {hit.signature} (severity Major"
@@ -187,6 +198,14 @@ class AlertJudge:
                 self.stats.duplicates += 1
         self.decider.stats.host_verdicts += len(out.hosts)
         return out
+
+    def _explained(self, hit: AlertHit) -> bool:
+        """A Suricata NXDOMAIN alert whose window in the host's dns records
+        reaches the rule's count only with names below popular domains (a
+        resolver's block policy: :mod:`dnsguard.detect.nxalerts`).  Without
+        such records (alerts-only EVE) it counts as the sensor said."""
+        rule = NX_RULES.get(hit.sid)
+        return rule is not None and self.decider.nx_answers.explains(hit.orig_h, hit.ts, *rule)
 
     def _listed(self, hit: AlertHit, now: float, out: Outcome) -> None:
         d = self.decider

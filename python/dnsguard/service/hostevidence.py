@@ -11,14 +11,17 @@ and the newest evidence renews the lifetime (the host is still active).
 :class:`OncePerWindow` is the little memory that makes a listed name (or a
 rule) count once per host per window whether it arrives as a dns record or
 as an alert: Suricata alerts on every query of a listed name, a beacon asks
-every minute.
+every minute.  :class:`NxAnswers` keeps each host's recent NXDOMAIN answers,
+which a Suricata NXDOMAIN alert is checked against
+(:mod:`dnsguard.detect.nxalerts`).
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field, replace
 
+from dnsguard.detect.nxalerts import WINDOW_SLACK, explained_by_popular
 from dnsguard.service.model import HostVerdict
 
 THREAT_RANK = {"c2": 4, "iab": 3, "botnet": 2, "phishing": 1, "dga": 0}
@@ -74,3 +77,53 @@ class OncePerWindow:
         while len(self._last) > self.max_keys:
             self._last.popitem(last=False)
         return True
+
+
+@dataclass
+class NxAnswers:
+    """Each host's NXDOMAIN answers of the last ``horizon`` seconds of sensor
+    time, as (time, below a popular domain).
+
+    Bounded: ``max_hosts`` hosts (least recently seen dropped first) and
+    ``max_per_host`` answers within the horizon; a host past that is
+    marked and its alerts count as the sensor said, since its window can no
+    longer be counted whole."""
+
+    horizon: float
+    max_hosts: int = 100_000
+    max_per_host: int = 4_096
+    _hosts: OrderedDict[str, deque[tuple[float, bool]]] = field(default_factory=OrderedDict)
+    _overflowed: set[str] = field(default_factory=set)
+
+    def observe(self, host: str, ts: float, popular: bool) -> None:
+        answers = self._hosts.get(host)
+        if answers is None:
+            answers = self._hosts[host] = deque()
+            while len(self._hosts) > self.max_hosts:
+                gone, _ = self._hosts.popitem(last=False)
+                self._overflowed.discard(gone)
+        else:
+            self._hosts.move_to_end(host)
+        answers.append((ts, popular))
+        while answers and answers[0][0] < ts - self.horizon:
+            answers.popleft()
+        if len(answers) > self.max_per_host:
+            answers.popleft()
+            self._overflowed.add(host)
+
+    def explains(self, host: str, ts: float, count: int, seconds: float) -> bool:
+        """Whether the host's answers in the rule's window (``count`` within
+        ``seconds`` up to ``ts``) reach the count only with popular names.
+        One answer is allowed for that the service may not have read yet."""
+        answers = self._hosts.get(host)
+        if not answers or host in self._overflowed:
+            return False
+        lo, hi = ts - seconds - WINDOW_SLACK, ts + WINDOW_SLACK
+        unpopular = popular = 0
+        for t, below_popular in answers:
+            if lo <= t <= hi:
+                if below_popular:
+                    popular += 1
+                else:
+                    unpopular += 1
+        return explained_by_popular(unpopular, popular, count, unseen=1)

@@ -96,6 +96,7 @@ def read_datasets(directory: Path) -> dict[str, bytes]:
 def main(argv: list[str] | None = None) -> int:
     from dnsguard import __version__
     from dnsguard.paths import suricata_rules_dir
+    from dnsguard.suricata.rules import POPULAR_DATASET
 
     parser = argparse.ArgumentParser(
         prog="python -m dnsguard.suricata.package",
@@ -111,8 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     datasets_dir = args.datasets or args.out_dir / "datasets"
     rules_dir = args.rules_dir or suricata_rules_dir()
     datasets = read_datasets(datasets_dir) if datasets_dir.is_dir() else {}
-    # A JSON set is never empty (a placeholder line): count names in the .lst sets.
-    if not any(v for k, v in datasets.items() if k.endswith(".lst")) and not args.allow_empty:
+    # A JSON set is never empty (a placeholder line): count names in the .lst
+    # feed sets (the shipped popular-domain set is no indicator).
+    feeds = [v for k, v in datasets.items() if k.endswith(".lst") and k != f"{POPULAR_DATASET}.lst"]
+    if not any(feeds) and not args.allow_empty:
         print(f"package: no indicators in {datasets_dir}/*.lst: run 'dnsguard feeds export --suricata "
               f"{args.out_dir}' (which writes the archive itself), give --datasets, or --allow-empty "
               "for a rules-only archive", file=sys.stderr)
