@@ -9,13 +9,15 @@ makes of that, on the 31 benign hosts of ``tools/browsing/recent_browsing.py``
 (every name resolves) plus ad-heavy page loads: per host, four page loads
 in the hour, each asking for 15 names under 40 ad-tech and tracker domains
 within 20 seconds.  ``--answer null`` answers them 0.0.0.0 instead (Pi-hole's
-default mode), the control.
+default mode), ``nodata`` with an empty NOERROR, ``refused`` with REFUSED
+(AdGuard Home's option): the blocking modes docs/detections.md recommends
+instead of NXDOMAIN, measured the same way.
 
 Every host is benign: a host any path flags is a false positive.  The
 Suricata rows use whichever Suricata is on PATH (7.0 by default; put
 tools/suricata8/setup.sh's wrapper first for 8.0).
 
-    PATH=/opt/zeek/bin:$PATH .venv/bin/python bench/blocking_resolver.py [--seed 0] [--answer nxdomain|null]
+    PATH=/opt/zeek/bin:$PATH .venv/bin/python bench/blocking_resolver.py [--seed 0] [--answer nxdomain|null|nodata|refused]
 """
 
 from __future__ import annotations
@@ -50,6 +52,16 @@ NAMES_PER_PAGE = 15
 PAGE_SECONDS = 20.0
 
 
+BLOCK_ANSWERS = {
+    "nxdomain": ("NXDOMAIN", []),
+    "null": ("NOERROR", [Answer("A", "0.0.0.0", ttl=10)]),
+    "nodata": ("NOERROR", []),
+    "refused": ("REFUSED", []),
+}
+"""How a blocking resolver answers a blocked name: Pi-hole's NXDOMAIN, NULL
+(its default) and NODATA modes, AdGuard Home's REFUSED."""
+
+
 def build(seed: int, answer: str) -> tuple[list[Exchange], list[str]]:
     rng = random.Random(seed)
     browsing = RB.build(seed)
@@ -59,10 +71,7 @@ def build(seed: int, answer: str) -> tuple[list[Exchange], list[str]]:
             start = RB.START + rng.random() * 3600
             for domain in rng.sample(AD_DOMAINS, NAMES_PER_PAGE):
                 name = rng.choice(HOSTS) + domain
-                if answer == "nxdomain":
-                    rcode, answers = "NXDOMAIN", []
-                else:
-                    rcode, answers = "NOERROR", [Answer("A", "0.0.0.0", ttl=10)]
+                rcode, answers = BLOCK_ANSWERS[answer]
                 exchanges.append(Exchange(ts=start + rng.random() * PAGE_SECONDS, client=host, qname=name,
                                           qtype="A", rcode=rcode, answers=answers))
     exchanges.sort(key=lambda e: e.ts)
@@ -157,7 +166,7 @@ def zeek_alone(pcap: Path, work: Path) -> Counter:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--answer", choices=("nxdomain", "null"), default="nxdomain")
+    ap.add_argument("--answer", choices=tuple(BLOCK_ANSWERS), default="nxdomain")
     args = ap.parse_args()
 
     from dnsguard.analyze_cli import analyse

@@ -239,9 +239,11 @@ def test_suricata_second_levels_are_psl_second_levels():
     assert levels == section()["suricata_second_levels"]
     firsts = Counter(r.split(".")[0] for r in icann if r.count(".") == 1 and r[0] not in "*!")
     assert all(firsts[s] >= 5 for s in levels), {s: firsts[s] for s in levels}
-    # The listed-name rules take parents by label count, no suffix list.
+    # The listed-name rules take parents by label count, no suffix list, and
+    # so do the 8.0 NXDOMAIN rules' popular-domain lookups.
     forms = set(re.findall(r'pcrexform:"([^"]*)"', (ROOT / "suricata-rules/dnsguard.rules").read_text()))
-    assert forms == {rules.parent_capture(2), rules.parent_capture(3)}
+    assert forms == {rules.parent_capture(2), rules.parent_capture(3),
+                     rules.popular_capture(2), rules.popular_capture(3)}
 
 
 def test_lua_suffixes_are_psl_rules():

@@ -193,7 +193,8 @@ def test_suricata_update_archive_carries_rules_datasets_and_checksum(tmp_path):
             "rules/datasets/dnsguard-any.lst", "rules/datasets/dnsguard-botnet.json",
             "rules/datasets/dnsguard-botnet.lst", "rules/datasets/dnsguard-c2-ip.lst", "rules/datasets/dnsguard-c2.json",
             "rules/datasets/dnsguard-c2.lst", "rules/datasets/dnsguard-dga.json", "rules/datasets/dnsguard-dga.lst",
-            "rules/datasets/dnsguard-iab.json", "rules/datasets/dnsguard-iab.lst", "rules/dnsguard-feeds.rules", "rules/dnsguard.rules", "rules/other.rules",
+            "rules/datasets/dnsguard-iab.json", "rules/datasets/dnsguard-iab.lst", "rules/datasets/dnsguard-popular.lst",
+            "rules/dnsguard-feeds.rules", "rules/dnsguard.rules", "rules/other.rules",
         ]  # fmt: skip  (no dnsguard-lua.rules, no .lua: suricata-update installs no scripts)
         extract = tmp_path / "unpacked"
         tar.extractall(extract, filter="data")

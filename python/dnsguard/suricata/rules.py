@@ -563,6 +563,26 @@ def not_popular() -> str:
         for n in POPULAR_LABELS)
 
 
+def nxdomain_pair(sids: tuple[int, int], revs: tuple[int, int], msg: str, question: str, count: int,
+                  seconds: int, metadata: tuple[tuple[tuple[str, str], ...], ...]) -> list[Rule]:
+    """An NXDOMAIN rule as its 7.x and 8.0 variants, counting ``count`` answers
+    whose ``question`` (a PCRE over the UDP payload) matches within ``seconds``
+    per client.  7.x reads the response flags, RD and RCODE from the payload;
+    8.0 has ``dns.rcode`` and the direction, reads RD from the payload (no
+    keyword for it) and skips names below popular domains (:func:`not_popular`)."""
+    threshold = f"threshold:type both, track by_dst, count {count}, seconds {seconds};"
+    return [
+        Rule(sid=sids[0], rev=revs[0], msg=msg, header="alert udp any 53 -> $HOME_NET any",
+             body=(f"requires: version < 8; {_RESPONSE_RD} byte_test:1,=,3,3,bitmask 0x0f; {question} "
+                   f"{threshold}"),
+             classtype="bad-unknown", metadata=metadata[0], tags=frozenset({"v7", "threshold"})),
+        Rule(sid=sids[1], rev=revs[1], msg=msg, header="alert udp any any -> $HOME_NET any",
+             body=(f"requires: version >= 8; flow:to_client; dns.rcode:3; {_RD} {question} {not_popular()} "
+                   f"{threshold}"),
+             classtype="bad-unknown", metadata=metadata[1], tags=frozenset({"v8", "threshold"})),
+    ]
+
+
 # Services that legitimately put long hashes or encoded data in query labels
 # (anti-virus cloud lookups).  Kept short on purpose: extend locally.
 _TUNNEL_ALLOW = (".sophosxl.net", ".avqs.mcafee.com", ".avts.mcafee.com", ".e5.sk", ".arpa")
@@ -581,54 +601,18 @@ def behaviour_rules() -> list[Rule]:
     tunnel_tuned = _meta(severity="Major", confidence="Medium", technique="T1071.004",
                          target="Client_Endpoint", updated=OFFICE_TUNING)
     return [
-        Rule(
-            sid=NX_BURST_SIDS[0],
-            rev=3,
-            msg="DNSGUARD DGA Generic NXDOMAIN Burst To Client",
-            header="alert udp any 53 -> $HOME_NET any",
-            body=("requires: version < 8; " + _RESPONSE_RD +
-                  " byte_test:1,=,3,3,bitmask 0x0f; " + _NX_BURST_QUESTION +
-                  f" threshold:type both, track by_dst, count {NX_BURST_COUNT}, seconds {NX_BURST_SECONDS};"),
-            classtype="bad-unknown", metadata=nx_tuned, tags=frozenset({"v7", "threshold"}),
+        *nxdomain_pair(
+            NX_BURST_SIDS, (3, 5), "DNSGUARD DGA Generic NXDOMAIN Burst To Client",
+            _NX_BURST_QUESTION, NX_BURST_COUNT, NX_BURST_SECONDS,
+            (nx_tuned, _meta(severity="Minor", confidence="Low", technique="T1568.002", updated=POPULAR_SINCE)),
         ),
-        Rule(
-            sid=NX_BURST_SIDS[1],
-            rev=5,
-            msg="DNSGUARD DGA Generic NXDOMAIN Burst To Client",
-            header="alert udp any any -> $HOME_NET any",
-            body=("requires: version >= 8; flow:to_client; dns.rcode:3; " + _RD + " " +
-                  _NX_BURST_QUESTION + " " + not_popular() +
-                  f" threshold:type both, track by_dst, count {NX_BURST_COUNT}, seconds {NX_BURST_SECONDS};"),
-            classtype="bad-unknown",
-            metadata=_meta(severity="Minor", confidence="Low", technique="T1568.002", updated=POPULAR_SINCE),
-            tags=frozenset({"v8", "threshold"}),
-        ),
-        Rule(
-            sid=NX_REGISTERED_SIDS[0],
-            rev=3,
-            msg="DNSGUARD DGA Generic Repeated NXDOMAIN For Registered Domain Names To Client",
-            header="alert udp any 53 -> $HOME_NET any",
-            body=("requires: version < 8; " + _RESPONSE_RD + " byte_test:1,=,3,3,bitmask 0x0f; "
-                  f'pcre:"/{NX_REGISTERED_QUESTION}/i"; '
-                  f"threshold:type both, track by_dst, count {NX_REGISTERED_COUNT}, "
-                  f"seconds {NX_REGISTERED_SECONDS};"),
-            classtype="bad-unknown",
-            metadata=_meta(severity="Major", confidence="Medium", technique="T1568.002",
-                           created=OFFICE_TUNING, updated=POPULAR_SINCE),
-            tags=frozenset({"v7", "threshold"}),
-        ),
-        Rule(
-            sid=NX_REGISTERED_SIDS[1],
-            msg="DNSGUARD DGA Generic Repeated NXDOMAIN For Registered Domain Names To Client",
-            header="alert udp any any -> $HOME_NET any",
-            body=("requires: version >= 8; flow:to_client; dns.rcode:3; " + _RD + " "
-                  f'pcre:"/{NX_REGISTERED_QUESTION}/i"; ' + not_popular() +
-                  f" threshold:type both, track by_dst, count {NX_REGISTERED_COUNT}, "
-                  f"seconds {NX_REGISTERED_SECONDS};"),
-            classtype="bad-unknown",
-            metadata=_meta(severity="Major", confidence="Medium", technique="T1568.002",
-                           created=POPULAR_SINCE, updated=POPULAR_SINCE),
-            tags=frozenset({"v8", "threshold"}),
+        *nxdomain_pair(
+            NX_REGISTERED_SIDS, (3, 1), "DNSGUARD DGA Generic Repeated NXDOMAIN For Registered Domain Names To Client",
+            f'pcre:"/{NX_REGISTERED_QUESTION}/i";', NX_REGISTERED_COUNT, NX_REGISTERED_SECONDS,
+            (_meta(severity="Major", confidence="Medium", technique="T1568.002",
+                   created=OFFICE_TUNING, updated=POPULAR_SINCE),
+             _meta(severity="Major", confidence="Medium", technique="T1568.002",
+                   created=POPULAR_SINCE, updated=POPULAR_SINCE)),
         ),
         Rule(
             sid=LONG_NAME_GATE_SID,
