@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import subprocess
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -249,7 +250,10 @@ def test_suricata7_alerts_only_eve_gives_host_verdicts_with_families(tmp_path, s
     assert {(v.family, v.threat, v.score) for v in hosts[NAS]} == {("QSnatch", "iab", FORECAST_CONFIDENCE / 100)}
     assert [(v.family, v.threat) for v in hosts[DESK]] == [("AsyncRAT", "c2")]
     assert [(v.family, v.threat) for v in hosts[TUNNEL]] == [("iodine", "c2")]
-    assert "sid 9070200" in hosts[NAS][0].evidence  # the 7.x rule, enriched from the store
+    # The 7.x rule, enriched from the store (on 8.0, with the tools/suricata8
+    # wrapper on PATH: its twin, the listing from the alert's context).
+    seven = "version 7." in subprocess.run(["suricata", "-V"], capture_output=True, text=True, check=True).stdout
+    assert f"sid {9_070_200 if seven else 9_070_210}" in hosts[NAS][0].evidence
     names = sorted(v.name for v in fresh if isinstance(v, NameVerdict))
     assert names == sorted([*(i.value for i in qsnatch), C2_QUERY])
-    assert s.alerts.stats.enriched == 4
+    assert s.alerts.stats.enriched == (4 if seven else 0)  # 8.0: every listing came in its alert
