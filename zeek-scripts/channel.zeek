@@ -1026,6 +1026,7 @@ function send_beacon_name(h: addr, uid: string, ts: time, name: string,
 function channel_ignored(query: string, rd: string): bool
 	{
 	return query == rd
+	    || rd in shipped_popular
 	    || rd in popular_domains
 	    || rd in channel_ignore_domains
 	    || rd in tunnel_ignore_domains

@@ -116,7 +116,7 @@ function nxdomain_reply(h: addr, query: string)
 	local rd = registered_domain(query);
 	# A popular domain exists: NXDOMAIN below it is a block policy or a typo
 	# (popular.zeek).
-	if ( rd in popular_domains )
+	if ( rd in shipped_popular || rd in popular_domains )
 		return;
 
 	observe_held("dnsguard-nxdomain-burst", "dnsguard.nxdomain", [$host=h], [

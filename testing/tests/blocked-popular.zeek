@@ -1,4 +1,4 @@
-# @TEST-DOC: Behind a resolver that blocks ads with NXDOMAIN, a browser gets NXDOMAIN for 20 names below 20 popular ad-tech domains within 20 seconds (sync., pixel., securepubads. ... below each): no NXDOMAIN burst and no C2 rotation, because the domains are on the popular-domain list; a QSnatch host's burst beside it is still found.  Without the list (redef DNSGuard::popular_domains = set()) the browser is a burst and a rotation.
+# @TEST-DOC: Behind a resolver that blocks ads with NXDOMAIN, a browser gets NXDOMAIN for 20 names below 20 popular ad-tech domains within 20 seconds (sync., pixel., securepubads. ... below each): no NXDOMAIN burst and no C2 rotation, because the domains are on the popular-domain list; a QSnatch host's burst beside it is still found.  Without the list (redef DNSGuard::use_shipped_popular_domains = F) the browser is a burst and a rotation.
 #
 # @TEST-EXEC: cp $FILES/blocked-popular/spec.json .
 # @TEST-EXEC: $PYTHON $PCAPGEN spec.json trace.pcap

@@ -1,5 +1,5 @@
 """Write the sensors' copies of the popular-domain list: Zeek's
-zeek-scripts/popular-domains.zeek (``DNSGuard::popular_domains``) and
+zeek-scripts/popular-domains.zeek (split into ``DNSGuard::shipped_popular``) and
 Suricata 8's suricata-rules/datasets/dnsguard-popular.lst (the names of two
 and three labels, base64 lines; ``dnsguard.suricata.rules.not_popular``).
 
@@ -32,11 +32,14 @@ ZEEK_OUTPUT = ROOT / "zeek-scripts/popular-domains.zeek"
 SURICATA_SET = ROOT / "suricata-rules/datasets/dnsguard-popular.lst"
 _PLAIN = re.compile(r"[a-z0-9_.-]+")
 ZEEK_HEADER = ("# GENERATED FILE: python tools/popular/build_popular.py writes it from\n"
-               "# dnsguard.feeds.allowlist.shipped_allowlist(); do not edit.  Loaded by popular.zeek.\n"
+               "# dnsguard.feeds.allowlist.shipped_allowlist(); do not edit.  Loaded by popular.zeek,\n"
+               "# whose zeek_init splits the strings (one literal per domain cost 67 MB).\n"
                "\n"
                "module DNSGuard;\n"
                "\n"
-               "redef popular_domains += {\n")
+               "global popular_domain_chunks: vector of string = vector(\n")
+ZEEK_CHUNK = 2_000
+"""Domains per string (space-separated)."""
 
 
 def domains() -> list[str]:
@@ -48,7 +51,8 @@ def domains() -> list[str]:
 
 
 def zeek_text(names: list[str]) -> str:
-    return ZEEK_HEADER + ",\n".join(f'\t"{d}"' for d in names) + "\n};\n"
+    chunks = (" ".join(names[i:i + ZEEK_CHUNK]) for i in range(0, len(names), ZEEK_CHUNK))
+    return ZEEK_HEADER + ",\n".join(f'\t"{c}"' for c in chunks) + "\n);\n"
 
 
 def suricata_set(names: list[str]) -> bytes:

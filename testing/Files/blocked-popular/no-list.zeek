@@ -1,1 +1,1 @@
-redef DNSGuard::popular_domains = set();
+redef DNSGuard::use_shipped_popular_domains = F;
