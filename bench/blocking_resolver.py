@@ -147,6 +147,58 @@ def serve_fed_by_suricata(pcap: Path, work: Path) -> Counter:
     return hosts
 
 
+def zeek_with_serve(pcap: Path, work: Path) -> tuple[int, Counter]:
+    """Zeek with the package reads the capture while a real ``dnsguard serve``
+    (shipped model, no feeds) answers its candidates over the WebSocket, as
+    deployed: the candidates Zeek sent, and per host the service's verdicts
+    and Zeek's notices (its own and those carrying the service's verdicts)."""
+    import json
+    import signal
+    import socket
+
+    import yaml
+
+    run = work / "zeek-serve"
+    run.mkdir()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    (run / "serve.yaml").write_text(yaml.safe_dump({"serve": {
+        "zeek": {"url": f"ws://127.0.0.1:{port}/v1/messages/json"}, "suricata": {"enabled": False},
+        "state_dir": str(run / "state"), "verdict_log": str(run / "verdicts.json"),
+        "metrics": {"enabled": False}, "backoff": {"base": 0.1, "cap": 0.5}}}))
+    serve = subprocess.Popen([sys.executable, "-m", "dnsguard", "--config", str(run / "serve.yaml"), "serve",
+                              "--no-suricata"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        (run / "link.zeek").write_text("redef DNSGuard::scorer_link_offline = T;\n"
+                                       f"redef DNSGuard::scorer_port = {port}/tcp;\n"
+                                       'event zeek_done() { print "candidates sent", DNSGuard::candidates_sent; }\n')
+        proc = subprocess.run(["zeek", "-b", "-C", "-r", str(pcap), str(ROOT / "zeek-scripts"), "link.zeek"],
+                              cwd=run, capture_output=True, text=True, timeout=900)
+        if proc.returncode != 0:
+            raise SystemExit(f"zeek failed: {proc.stderr[-500:]}")
+        sent = proc.stdout.strip().rsplit(" ", 1)[-1]
+        if not sent.isdigit() or int(sent) == 0:
+            raise SystemExit(f"zeek sent the service no candidate: {proc.stdout[-300:]} {proc.stderr[-300:]}")
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        serve.communicate(timeout=60)
+    found: Counter = Counter()
+    log = run / "verdicts.json"
+    for line in log.read_text().splitlines() if log.exists() else []:
+        record = json.loads(line)  # ECS (dnsguard.service.siem_log)
+        ip = record.get("source", {}).get("ip")
+        if ip:
+            found[(ip, f"serve {record['dnsguard']['kind']} verdict")] += 1
+    notices = run / "notice.log"
+    if notices.exists():
+        cut = subprocess.run(["zeek-cut", "src", "note"], input=notices.read_text(), capture_output=True, text=True)
+        for line in cut.stdout.splitlines():
+            src, note = line.split("\t")
+            found[(src, note)] += 1
+    return int(sent), found
+
+
 def zeek_alone(pcap: Path, work: Path) -> Counter:
     """Notices per (host, note) from Zeek with the package (bare mode, as the tests run it)."""
     proc = subprocess.run(["zeek", "-b", "-C", "-r", str(pcap), str(ROOT / "zeek-scripts")], cwd=work,
@@ -203,6 +255,11 @@ def main() -> int:
         print(f"dnsguard serve following Suricata's EVE: {len({h for h, _ in served})} of {len(hosts)} hosts "
               "with a host verdict; threats: "
               + (", ".join(f"{t} {n}" for t, n in Counter(t for _, t in served).most_common()) or "-"))
+
+        sent, paired = zeek_with_serve(pcap, work)
+        print(f"Zeek with dnsguard serve ({sent:,} candidates sent): {len({h for h, _ in paired})} of {len(hosts)} "
+              "hosts with a notice or a verdict; hosts per kind: "
+              + (", ".join(f"{k} {n}" for k, n in Counter(k for _, k in paired).most_common()) or "-"))
 
         notices = zeek_alone(pcap, work)
         by_note = Counter(note for (_, note) in notices)
