@@ -190,13 +190,7 @@ def zeek_with_serve(pcap: Path, work: Path) -> tuple[int, Counter]:
         ip = record.get("source", {}).get("ip")
         if ip:
             found[(ip, f"serve {record['dnsguard']['kind']} verdict")] += 1
-    notices = run / "notice.log"
-    if notices.exists():
-        cut = subprocess.run(["zeek-cut", "src", "note"], input=notices.read_text(), capture_output=True, text=True)
-        for line in cut.stdout.splitlines():
-            src, note = line.split("\t")
-            found[(src, note)] += 1
-    return int(sent), found
+    return int(sent), found + notices_per_host(run / "notice.log")
 
 
 def zeek_alone(pcap: Path, work: Path) -> Counter:
@@ -205,8 +199,12 @@ def zeek_alone(pcap: Path, work: Path) -> Counter:
                           capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
         raise SystemExit(f"zeek failed: {proc.stderr[-500:]}")
+    return notices_per_host(work / "notice.log")
+
+
+def notices_per_host(log: Path) -> Counter:
+    """(source host, note) -> rows of a Zeek notice.log (empty when Zeek wrote none)."""
     notices: Counter = Counter()
-    log = work / "notice.log"
     if log.exists():
         cut = subprocess.run(["zeek-cut", "src", "note"], input=log.read_text(), capture_output=True, text=True)
         for line in cut.stdout.splitlines():

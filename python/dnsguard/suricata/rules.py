@@ -494,22 +494,23 @@ NX_REGISTERED_SIDS = (9_072_003, 9_072_004)
 """7.x, 8.0 (the 8.0 twin skips names below popular domains: :func:`not_popular`)."""
 NX_REGISTERED_COUNT = 8
 NX_REGISTERED_SECONDS = 300
-NX_BURST_SIDS = (9_072_001, 9_072_002)
-NX_BURST_COUNT = 30
-NX_BURST_SECONDS = 60
-
-
-def nxdomain_thresholds() -> dict[int, tuple[int, int]]:
-    """SID -> (answers, seconds) of the NXDOMAIN rules: what ``analyze`` checks a
-    Suricata NXDOMAIN alert against when it has the host's DNS records."""
-    return {**{sid: (NX_BURST_COUNT, NX_BURST_SECONDS) for sid in NX_BURST_SIDS},
-            **{sid: (NX_REGISTERED_COUNT, NX_REGISTERED_SECONDS) for sid in NX_REGISTERED_SIDS}}
 """Measured on the office capture (tools/office, default seed and seeds 1, 2,
 3): benign hosts get at most 3 such NXDOMAINs in any 300 s (typos, ``.corp``
 intranet names); the five DGA hosts at their real rates at least 12 (Ramnit,
 one name every ~30 s) and up to 22 (QSnatch's rounds).  Suricata's threshold
 window is fixed from its first event, not sliding, so the count sits well
 below the slowest bot's."""
+NX_BURST_SIDS = (9_072_001, 9_072_002)
+NX_BURST_COUNT = 30
+NX_BURST_SECONDS = 60
+
+
+def nxdomain_thresholds() -> dict[int, tuple[int, int]]:
+    """SID -> (answers, seconds) of the NXDOMAIN rules: what ``analyze`` and
+    ``serve`` check a Suricata NXDOMAIN alert against when they have the host's
+    DNS records (:mod:`dnsguard.detect.nxalerts`)."""
+    return {**{sid: (NX_BURST_COUNT, NX_BURST_SECONDS) for sid in NX_BURST_SIDS},
+            **{sid: (NX_REGISTERED_COUNT, NX_REGISTERED_SECONDS) for sid in NX_REGISTERED_SIDS}}
 
 
 POPULAR_DATASET = "dnsguard-popular"
