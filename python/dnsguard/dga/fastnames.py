@@ -22,8 +22,9 @@ import numpy as np
 from dnsguard import names as N
 
 _PLAIN = re.compile(r"(?:[a-z0-9_-]{1,63}\.){0,126}[a-z0-9_-]{1,63}\Z")
+_HOST_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789-_.\n"
 _HOST_BYTE = np.zeros(256, dtype=bool)
-_HOST_BYTE[np.frombuffer(b"abcdefghijklmnopqrstuvwxyz0123456789-_.\n", dtype=np.uint8)] = True
+_HOST_BYTE[np.frombuffer(_HOST_BYTES, dtype=np.uint8)] = True
 _HOST_BYTE.setflags(write=False)
 _TRAILING_DOT = re.compile(r"\.$", re.M)
 _SMALL_BATCH = 8
@@ -40,12 +41,25 @@ class Split:
     fqdn: list[str]
     registered: list[str]
     suffix: list[str]
-    label: list[str]
     reason: list[str]
     """Empty for usable names, else the rejection reason."""
     unregistered: list[int] | None = None
     """Indices whose ``registered`` is empty (rejected names, bare public
     suffixes), when the splitter knows them without another pass; else None."""
+
+    @property
+    def label(self) -> list[str]:
+        """The label left of the public suffix, per row ("" without a registered domain)."""
+        return labels_of(self.registered, self.suffix)
+
+
+def labels_of(registered: list[str], suffix: list[str]) -> list[str]:
+    """The registered domains' own labels (``registered`` less ``.suffix``).
+
+    Why cut on demand: the scorer needs labels only for the names it scores,
+    often half a batch or less (the rest are allowlisted), and one string per
+    row is a tenth of the split's time."""
+    return [r[: len(r) - len(x) - 1] for r, x in zip(registered, suffix, strict=True)]
 
 
 class SuffixWalker:
@@ -143,7 +157,7 @@ def _split_plain_batch(names: list, walker: SuffixWalker) -> Split | None:
     by one so their rejection reasons are the reference ones.
     """
     if not names:
-        return Split([], [], [], [], [], [])
+        return Split([], [], [], [], [])
     try:
         joined = "\n".join(names)
     except TypeError:
@@ -163,7 +177,6 @@ def _split_plain_batch(names: list, walker: SuffixWalker) -> Split | None:
     ends = scan.ends
     registered = [text[a:b] for a, b in zip(scan.registered, ends, strict=True)]
     suffix = [text[a:b] for a, b in zip(scan.suffix, ends, strict=True)]
-    label = [text[a:b] for a, b in zip(scan.registered, scan.label_end, strict=True)]
     reason = [""] * len(parts)
     tails = walker.tails
     wild = walker.wildcards.intersection(suffix)
@@ -178,46 +191,55 @@ def _split_plain_batch(names: list, walker: SuffixWalker) -> Split | None:
     suffix_count = walker.suffix_count
     tail_count = walker.tail_count
     third = scan.third
+    # Most slow names sit under a two-label suffix (co.uk, cloudfront.net) and
+    # have a third label that is not the tail of a rule: the walk then stops at
+    # that label whatever it is, so the suffix is decided by the last two
+    # labels alone (tail_count, asked once per distinct pair here) and the
+    # registered domain is the last three.  Those rows are settled in one
+    # light pass; the loop below takes the rest.
+    under_two = [i for i in slow.difference(bad, no_dot) if third[i] >= 0]
+    if under_two:
+        counts = {r: tail_count(r, True) for r in {registered[i] for i in under_two}}
+        settled = []
+        for i in under_two:
+            last_two = registered[i]
+            if counts[last_two] == 2 and (last_three := text[third[i] : ends[i]]) not in tails:
+                registered[i], suffix[i] = last_three, last_two
+                settled.append(i)
+        slow.difference_update(settled)
     for i in slow | bad:
         if i in bad:
             result = N.normalize(names[i])
             if isinstance(result, N.Rejected):
                 parts[i], reason[i] = result.raw, result.reason
-                registered[i] = label[i] = suffix[i] = ""
+                registered[i] = suffix[i] = ""
                 unregistered.append(i)
             else:
-                parts[i], registered[i] = result.fqdn, result.registered
-                label[i], suffix[i] = result.label, result.suffix
+                parts[i], registered[i], suffix[i] = result.fqdn, result.registered, result.suffix
                 if not result.registered:
                     unregistered.append(i)
             continue
-        # Most slow names sit under a two-label suffix (co.uk, cloudfront.net):
-        # decided from the last two or three labels, without splitting the name.
+        # Decided from the last two or three labels where that suffices,
+        # without splitting the name.
         last_two = registered[i]
         if i not in no_dot and third[i] < 0:  # two labels: a registered domain (the scan's columns stand)
             if tail_count(last_two, False) == 2:  # or a bare public suffix
-                registered[i] = label[i] = ""
+                registered[i] = ""
                 suffix[i] = last_two
                 unregistered.append(i)
             continue
-        if i not in no_dot and (last_three := text[third[i] : ends[i]]) not in tails:
-            count = tail_count(last_two, True)
-            if count == 1:
-                continue
-            if count == 2:
-                registered[i], suffix[i] = last_three, last_two
-                label[i] = last_three[: len(last_three) - len(last_two) - 1]
-                continue
+        if (i not in no_dot and text[third[i] : ends[i]] not in tails
+                and tail_count(last_two, True) == 1):  # (2 was settled above)
+            continue
         labels = parts[i].split(".")
         count = suffix_count(labels)
         start = len(labels) - count
         registered[i] = ".".join(labels[start - 1 :]) if start > 0 else ""
-        label[i] = labels[start - 1] if start > 0 else ""
         suffix[i] = ".".join(labels[start:])
         if start == 0:
             unregistered.append(i)
     unregistered.sort()
-    return Split(parts, registered, suffix, label, reason, unregistered)
+    return Split(parts, registered, suffix, reason, unregistered)
 
 
 @dataclass(frozen=True)
@@ -230,8 +252,6 @@ class _Scan:
     """Offset in the text where the last two labels start (the line's start if fewer)."""
     suffix: list[int]
     """Offset where the last label starts."""
-    label_end: list[int]
-    """Offset of the last dot (the end of the second-last label)."""
     ends: list[int]
     """Offset of each line's end."""
     third: list[int]
@@ -240,7 +260,8 @@ class _Scan:
 
 def _scan(text: str) -> _Scan:
     """Bad lines and label offsets of every line of ``text``, with whole-array operations."""
-    buf = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    raw = text.encode("ascii")
+    buf = np.frombuffer(raw, dtype=np.uint8)
     size = buf.shape[0]
     seps = np.flatnonzero((buf == 46) | (buf == 10))
     is_newline = buf[seps] == 10
@@ -248,8 +269,8 @@ def _scan(text: str) -> _Scan:
     line_starts = np.concatenate(([0], newlines + 1))
     line_ends = np.concatenate((newlines, [size]))
     bad = [np.flatnonzero(line_ends - line_starts > N.MAX_NAME_LENGTH)]
-    wrong = np.flatnonzero(~_HOST_BYTE[buf])
-    if wrong.size:
+    if raw.translate(None, _HOST_BYTES):  # a byte outside host names: find where (rare, so
+        wrong = np.flatnonzero(~_HOST_BYTE[buf])  # bytes.translate's one C pass checks first)
         bad.append(np.searchsorted(newlines, wrong))
     bounds = np.concatenate(([-1], seps, [size]))
     label_len = np.diff(bounds) - 1
@@ -271,7 +292,6 @@ def _scan(text: str) -> _Scan:
         no_dot=np.flatnonzero(~has_last).tolist(),
         registered=(second_dot + 1).tolist(),
         suffix=(last_dot + 1).tolist(),
-        label_end=last_dot.tolist(),
         ends=line_ends.tolist(),
         third=np.where(has_second, third_dot + 1, -1).tolist(),
     )
@@ -282,7 +302,6 @@ def _split_each(names: list, walker: SuffixWalker) -> Split:
     fqdn: list[str] = []
     registered: list[str] = []
     suffix: list[str] = []
-    label: list[str] = []
     reason: list[str] = []
     plain = _PLAIN.match
     start_of = walker.start
@@ -299,10 +318,8 @@ def _split_each(names: list, walker: SuffixWalker) -> Split:
                 reason.append("")
                 if s > 0:
                     registered.append(".".join(labels[s - 1 :]))
-                    label.append(labels[s - 1])
                 else:
                     registered.append("")
-                    label.append("")
                 suffix.append(".".join(labels[s:]))
                 continue
         result = N.normalize(raw)
@@ -310,12 +327,10 @@ def _split_each(names: list, walker: SuffixWalker) -> Split:
             fqdn.append(result.raw)
             registered.append("")
             suffix.append("")
-            label.append("")
             reason.append(result.reason)
         else:
             fqdn.append(result.fqdn)
             registered.append(result.registered)
             suffix.append(result.suffix)
-            label.append(result.label)
             reason.append("")
-    return Split(fqdn, registered, suffix, label, reason, [i for i, r in enumerate(registered) if not r])
+    return Split(fqdn, registered, suffix, reason, [i for i, r in enumerate(registered) if not r])

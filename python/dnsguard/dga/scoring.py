@@ -25,7 +25,7 @@ from dnsguard.dga import charnet as CN
 from dnsguard.dga import features as F
 from dnsguard.dga import model as M
 from dnsguard.dga.allowlist import Allowlist, build, default_allowlist
-from dnsguard.dga.fastnames import Split, SuffixWalker, split_names
+from dnsguard.dga.fastnames import Split, SuffixWalker, labels_of, split_names
 from dnsguard.dga.shapes import FamilyShapes
 from dnsguard.dga.shapes import load_shipped as load_shipped_shapes
 from dnsguard.feeds.gcpause import gc_paused
@@ -222,12 +222,11 @@ class Scorer:
         family = [UNKNOWN] * n
         family_p = np.zeros(n, dtype=np.float64)
         if scored.size:
-            labels = split.label if scored.size == n else _pick(split.label, scored)
-            enc = F.encode(labels)
+            every = scored.size == n
+            suffixes = split.suffix if every else _pick(split.suffix, scored)
+            enc = F.encode(labels_of(split.registered if every else _pick(split.registered, scored), suffixes))
             stats = F.lexical_stats(enc, entropy=False)
-            suffixes = (split.suffix if scored.size == n else _pick(split.suffix, scored)) \
-                if self.model.detector_suffix else None
-            z = self.model.logits(enc, stats, suffixes)
+            z = self.model.logits(enc, stats, suffixes if self.model.detector_suffix else None)
             lifted = None
             if self.band is not None:
                 linear, z = z, self.band.rescore(enc, z)
@@ -292,8 +291,8 @@ class Scorer:
         model = self.model
         out = np.full((len(split.fqdn), len(model.families)), np.nan, dtype=np.float64)
         if rows.size and model.families:
-            enc = F.encode(_pick(split.label, rows))
             suffixes = _pick(split.suffix, rows)
+            enc = F.encode(labels_of(_pick(split.registered, rows), suffixes))
             out[rows] = M.log_softmax(model.family_logits_encoded(enc, suffixes, F.lexical_stats(enc)))
         return FamilyDistribution(model.families, out)
 
