@@ -23,6 +23,7 @@ tools/suricata8/setup.sh's wrapper first for 8.0).
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import subprocess
 import sys
@@ -111,6 +112,27 @@ def suricata_alone(pcap: Path) -> Counter:
         for event in read_eve(open_lines(run.eve_path, stats), stats):
             if isinstance(event, SensorAlert):
                 hits[(event.client, event.sid)] += 1
+    return hits
+
+
+def suricata_lua_twins(pcap: Path, work: Path) -> Counter | None:
+    """Alerts per (host, sid) from Suricata 7 with the Lua twins of the NXDOMAIN
+    rules in place of 9072001 and 9072003 (dnsguard-lua-nxdomain.rules), as a
+    sensor behind such a resolver would run it; None on Suricata 8, which skips
+    the twins (its own rules skip popular names)."""
+    from dnsguard.paths import suricata_rules_dir
+    from dnsguard.suricata import sandbox
+
+    box = sandbox.create(work / "lua-twins", suricata_rules_dir(), lua=True,
+                         rule_files=["dnsguard.rules", sandbox.LUA_TWINS_FILE])
+    version = subprocess.run([sandbox.suricata_binary(), "-V"], capture_output=True, text=True).stdout
+    if "version 7." not in version:
+        return None
+    hits: Counter = Counter()
+    for line in sandbox.run_pcap(box, pcap).read_text("utf-8").splitlines():
+        event = json.loads(line)
+        if event.get("event_type") == "alert":
+            hits[(event["dest_ip"], event["alert"]["signature_id"])] += 1
     return hits
 
 
@@ -248,6 +270,15 @@ def main() -> int:
             by_sid[sid] += 1
         print(f"Suricata alone: {len({h for h, _ in alerts})} of {len(hosts)} hosts alerted; hosts per sid: "
               + (", ".join(f"{sid} {n}" for sid, n in sorted(by_sid.items())) or "-"))
+
+        twins = suricata_lua_twins(pcap, work)
+        if twins is None:
+            print("Suricata 7 with the Lua NXDOMAIN twins: not run (the Suricata on PATH is not 7.x)")
+        else:
+            by_sid = Counter(sid for _host, sid in twins)
+            print(f"Suricata 7 with the Lua NXDOMAIN twins (9072001/9072003 disabled): "
+                  f"{len({h for h, _ in twins})} of {len(hosts)} hosts alerted; hosts per sid: "
+                  + (", ".join(f"{sid} {n}" for sid, n in sorted(by_sid.items())) or "-"))
 
         served = serve_fed_by_suricata(pcap, work)
         print(f"dnsguard serve following Suricata's EVE: {len({h for h, _ in served})} of {len(hosts)} hosts "

@@ -98,3 +98,42 @@ def test_debian_default_configuration():
     conf = Path("/etc/suricata/suricata.yaml")
     assert conf.exists(), "Suricata's package must be installed (make install)"
     assert dnsguard_main(["suricata", "check-config", str(conf)]) == 0
+
+
+PACK_RULES = (REPO / "suricata-rules" / "dnsguard.rules").read_text()
+TWIN_RULES = (REPO / "suricata-rules" / "dnsguard-lua-nxdomain.rules").read_text()
+
+
+def without(text: str, *sids: int) -> str:
+    """``text`` with the rules of ``sids`` commented out, as disable.conf leaves them."""
+    return "".join("# " + line if any(f"sid:{sid};" in line for sid in sids) else line
+                   for line in text.splitlines(keepends=True))
+
+
+def test_lua_twins_beside_the_rules_they_replace_warn(tmp_path, capsys):
+    """The NXDOMAIN twins replace 9072001 and 9072003: both enabled, the blocked
+    names still alert; the twins need allow-rules and their script."""
+    both = {"dnsguard.rules": PACK_RULES, "dnsguard-lua-nxdomain.rules": TWIN_RULES}
+    found = check({**ALLOW, "runmode": "single"}, both, nx_lua_script=True)
+    warns = [f.message for f in found if f.level == "warn"]
+    assert len(warns) == 1 and warns[0].startswith("9072001, 9072003 still enabled beside the Lua twins")
+    replaced = {**both, "dnsguard.rules": without(PACK_RULES, 9_072_001, 9_072_003)}
+    assert [f.level for f in check({**ALLOW, "runmode": "single"}, replaced, nx_lua_script=True)] == ["ok", "ok"]
+    found = check({"runmode": "single"}, replaced, nx_lua_script=False)
+    assert [f.message.split(":")[0] for f in found if f.level == "warn"] == [
+        "security.lua.allow-rules is not on", "dnsguard-nxdomain.lua is not in default-rule-path"]
+    # Without the twins nothing is said about them.
+    assert [f.level for f in check({"runmode": "single"}, {"dnsguard.rules": PACK_RULES})] == ["ok"]
+    # From files: the script next to the rules is found.
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "dnsguard.rules").write_text(replaced["dnsguard.rules"])
+    shutil.copy(REPO / "suricata-rules" / "dnsguard-lua-nxdomain.rules", rules)
+    conf = tmp_path / "suricata.yaml"
+    conf.write_text(yaml.safe_dump({**ALLOW, "runmode": "single", "default-rule-path": str(rules),
+                                    "rule-files": ["dnsguard.rules", "dnsguard-lua-nxdomain.rules"]}))
+    assert dnsguard_main(["suricata", "check-config", str(conf)]) == 1
+    assert "warn: dnsguard-nxdomain.lua is not in default-rule-path" in capsys.readouterr().out
+    shutil.copy(REPO / "suricata-rules" / "dnsguard-nxdomain.lua", rules)
+    assert dnsguard_main(["suricata", "check-config", str(conf)]) == 0
+    assert "ok: the Lua NXDOMAIN twins (9073002, 9073003) are enabled" in capsys.readouterr().out

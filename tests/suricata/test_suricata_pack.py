@@ -110,7 +110,10 @@ def test_pack_loads_with_suricata_T(tmp_path, lua):
     assert proc.returncode == 0
     log = (box.logs / "suricata.log").read_text()
     major = suricata_major()
-    files = catalogue.all_rules() if lua else [r for r in catalogue.all_rules() if r.sid != 9_073_001]
+    # with Lua the sandbox loads every file and disables the rules the Lua twins replace,
+    # as a sensor must; without, it loads none of the Lua files
+    lua_sids = {r.sid for r in catalogue.lua_rules() + catalogue.lua_nxdomain_rules()}
+    files = [r for r in catalogue.all_rules() if (r.sid not in catalogue.LUA_TWINS if lua else r.sid not in lua_sids)]
     expected = sum(1 for r in files if loads_on(r.render(), major))
     skipped = len(files) - expected
     assert re.search(rf"\b{expected} rules successfully loaded, 0 rules failed, {skipped}\b",

@@ -1,7 +1,10 @@
 """Write the sensors' copies of the popular-domain list: Zeek's
-zeek-scripts/popular-domains.zeek (split into ``DNSGuard::shipped_popular``) and
+zeek-scripts/popular-domains.zeek (split into ``DNSGuard::shipped_popular``),
 Suricata 8's suricata-rules/datasets/dnsguard-popular.lst (the names of two
-and three labels, base64 lines; ``dnsguard.suricata.rules.not_popular``).
+and three labels, base64 lines; ``dnsguard.suricata.rules.not_popular``) and
+the same names at the end of suricata-rules/dnsguard-nxdomain.lua (Suricata
+7's optional Lua twins of the NXDOMAIN rules; the script's code above its
+marker line is kept as it is).
 
 The list is what ``dnsguard analyze`` treats as popular
 (:func:`dnsguard.feeds.allowlist.shipped_allowlist`: the 2015/2016 top list,
@@ -10,8 +13,8 @@ same names in the NXDOMAIN burst (and Zeek in its channel detections, as
 analyze's already did): a name below a popular domain that fails, fails by a
 resolver's block policy or a typo (zeek-scripts/popular.zeek,
 docs/detections.md).  Suricata 8's NXDOMAIN rules look the question's last
-two and three labels up in its sets; Suricata 7 has no copy
-(docs/detections.md says why).
+two and three labels up in its sets; Suricata 7's plain rules cannot read the
+question on an answer, its optional Lua twins can (docs/detections.md).
 
     python tools/popular/build_popular.py           # write the files
     python tools/popular/build_popular.py --check   # exit 1 if one differs
@@ -30,6 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 ZEEK_OUTPUT = ROOT / "zeek-scripts/popular-domains.zeek"
 SURICATA_SET = ROOT / "suricata-rules/datasets/dnsguard-popular.lst"
+LUA_SCRIPT = ROOT / "suricata-rules/dnsguard-nxdomain.lua"
+LUA_KEY_LENGTH = 4
+"""Characters of a bucket key (the script's KEY_LENGTH): buckets of a few hundred bytes."""
+LUA_BLOCK = 20_000
+"""Bucket assignments per generated Lua function (LuaJIT: at most 65,536 constants each)."""
+LUA_MARKER = "-- GENERATED BELOW by tools/popular/build_popular.py; do not edit.\n"
 _PLAIN = re.compile(r"[a-z0-9_.-]+")
 ZEEK_HEADER = ("# GENERATED FILE: python tools/popular/build_popular.py writes it from\n"
                "# dnsguard.feeds.allowlist.shipped_allowlist(); do not edit.  Loaded by popular.zeek,\n"
@@ -57,15 +66,38 @@ def zeek_text(names: list[str]) -> str:
 
 def suricata_set(names: list[str]) -> bytes:
     """The names of the label counts the rules look up, base64 lines."""
+    return b"".join(b2a_base64(d.encode("ascii"), newline=True) for d in looked_up(names))
+
+
+def looked_up(names: list[str]) -> list[str]:
+    """The names of the label counts the Suricata rules look up (two and three)."""
     from dnsguard.suricata.rules import POPULAR_LABELS
 
-    return b"".join(b2a_base64(d.encode("ascii"), newline=True) for d in names
-                    if d.count(".") + 1 in POPULAR_LABELS)
+    return [d for d in names if d.count(".") + 1 in POPULAR_LABELS]
+
+
+def lua_text(script: str, names: list[str]) -> str:
+    """``script`` up to its marker line, then the names in buckets by their first
+    four characters (``POPULAR[key]`` is ``"\\n" + names + "\\n"``)."""
+    head, marker, _ = script.partition(LUA_MARKER)
+    if not marker:
+        raise SystemExit(f"{LUA_SCRIPT}: no marker line {LUA_MARKER.strip()!r}")
+    buckets: dict[str, list[str]] = {}
+    for name in looked_up(names):
+        buckets.setdefault(name[:LUA_KEY_LENGTH], []).append(name)
+    newline = "\\n"  # a Lua escape: the bucket's names end and start with a newline
+    lines = [f'POPULAR["{key}"] = "{newline}{newline.join(group)}{newline}"\n' for key, group in sorted(buckets.items())]
+    # LuaJIT allows 65,536 constants per function (two per line here): one function per block
+    blocks = ("do\nlocal function fill()\n" + "".join(lines[i:i + LUA_BLOCK]) + "end\nfill()\nend\n"
+              for i in range(0, len(lines), LUA_BLOCK))
+    # the loading code and the source text are garbage now: do not carry them into the first packets
+    return head + marker + "".join(blocks) + 'collectgarbage("collect")\n'
 
 
 def outputs() -> dict[Path, bytes]:
     names = domains()
-    return {ZEEK_OUTPUT: zeek_text(names).encode("ascii"), SURICATA_SET: suricata_set(names)}
+    return {ZEEK_OUTPUT: zeek_text(names).encode("ascii"), SURICATA_SET: suricata_set(names),
+            LUA_SCRIPT: lua_text(LUA_SCRIPT.read_text("ascii"), names).encode("ascii")}
 
 
 def main() -> int:
@@ -83,7 +115,7 @@ def main() -> int:
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_bytes(content)
         tmp.replace(path)
-        entries = count if path == ZEEK_OUTPUT else content.count(b"\n")
+        entries = count if path == ZEEK_OUTPUT else len(looked_up(domains()))
         print(f"{path}: {entries} domains")
     return 1 if stale else 0
 

@@ -21,7 +21,7 @@ alert is ignored (counted):
   9,074,xxx, 9070600): a :class:`HostVerdict`, family from the rule's
   ``malware_family`` metadata (``unknown`` for the generic tunnel rules),
   threat ``c2``, score from the rule's ``confidence`` metadata.  The
-  registered-domain NXDOMAIN rules (9072003/9072004, Major) the same way, threat
+  registered-domain NXDOMAIN rules (9072003/9072004/9073003, Major) the same way, threat
   ``dga``, unless the host's dns records show that only names below
   popular domains reach the rule's count (a resolver that blocks ads with
   NXDOMAIN: :mod:`dnsguard.detect.nxalerts`).
@@ -35,6 +35,7 @@ the service already decided.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from dnsguard.feeds.families import display_family
@@ -46,11 +47,11 @@ from dnsguard.service.model import HostVerdict, NameVerdict
 from dnsguard.suricata.enrich import Listing, describe, from_metadata, looked_up, rule_lookup
 from dnsguard.suricata.rules import NX_REGISTERED_SIDS, nxdomain_thresholds
 
-HOST_RULES: tuple[tuple[range, str], ...] = (
+HOST_RULES: tuple[tuple[Container[int], str], ...] = (
     (range(9_072_010, 9_072_100), "c2"),
     (range(9_074_000, 9_075_000), "c2"),
     (range(9_070_600, 9_070_601), "c2"),
-    (range(NX_REGISTERED_SIDS[0], NX_REGISTERED_SIDS[-1] + 1), "dga"),
+    (frozenset(NX_REGISTERED_SIDS), "dga"),
 )
 """The pack's rules whose Major alerts are host evidence, with the threat
 they stand for: the tunnelling rules (9,072,010+), the tunnel / DNS C2

@@ -263,7 +263,7 @@ def cmd_check_config(args: argparse.Namespace, config: dict[str, Any]) -> int:
     except sensor_config.ConfigError as exc:
         print(f"dnsguard suricata check-config: {exc}", file=sys.stderr)
         return 2
-    findings = sensor_config.check(files.config, files.rule_texts, files.lua_script)
+    findings = sensor_config.check(files.config, files.rule_texts, files.lua_script, files.nx_lua_script)
     for finding in findings:
         print(f"{finding.level}: {finding.message}")
     return 1 if any(f.level == "warn" for f in findings) else 0

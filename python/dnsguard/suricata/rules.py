@@ -490,8 +490,9 @@ labels (Chrome's probes off-domain).  Label bytes ([a-z0-9-]) and the length
 bytes of labels up to 24 characters (\x02-\x18) are disjoint, so the name is
 read label by label.  Matched case-insensitively (0x20 randomisation)."""
 
-NX_REGISTERED_SIDS = (9_072_003, 9_072_004)
-"""7.x, 8.0 (the 8.0 twin skips names below popular domains: :func:`not_popular`)."""
+NX_REGISTERED_SIDS = (9_072_003, 9_072_004, 9_073_003)
+"""7.x, 8.0 (the 8.0 twin skips names below popular domains: :func:`not_popular`), and
+7.x with the optional Lua script that skips them too (:data:`NX_LUA_SCRIPT`)."""
 NX_REGISTERED_COUNT = 8
 NX_REGISTERED_SECONDS = 300
 """Measured on the office capture (tools/office, default seed and seeds 1, 2,
@@ -500,7 +501,12 @@ intranet names); the five DGA hosts at their real rates at least 12 (Ramnit,
 one name every ~30 s) and up to 22 (QSnatch's rounds).  Suricata's threshold
 window is fixed from its first event, not sliding, so the count sits well
 below the slowest bot's."""
-NX_BURST_SIDS = (9_072_001, 9_072_002)
+NX_BURST_SIDS = (9_072_001, 9_072_002, 9_073_002)
+"""The same three variants as :data:`NX_REGISTERED_SIDS`."""
+NX_LUA_SCRIPT = "dnsguard-nxdomain.lua"
+"""Suricata 7's popular-name test for the Lua twins (9073002, 9073003): the
+question's last two and three labels against the popular list, generated into
+the script by tools/popular/build_popular.py."""
 NX_BURST_COUNT = 30
 NX_BURST_SECONDS = 60
 
@@ -531,6 +537,8 @@ meets first without ``load`` is created empty and refuses a later
 POPULAR_SIZING = "memcap 64mb,hashsize 65536"
 """158,695 names; 65,536 buckets is 8.0's default per-set limit."""
 POPULAR_SINCE = "2026_12_05"
+POPULAR_LUA_SINCE = "2026_12_05"
+"""When the Lua twins of the 7.x NXDOMAIN rules (9073002, 9073003) were added."""
 
 
 def popular_capture(labels: int) -> str:
@@ -564,22 +572,35 @@ def not_popular() -> str:
         for n in POPULAR_LABELS)
 
 
-def nxdomain_pair(sids: tuple[int, int], revs: tuple[int, int], msg: str, question: str, count: int,
+def _nx_threshold(count: int, seconds: int) -> str:
+    return f"threshold:type both, track by_dst, count {count}, seconds {seconds};"
+
+
+def nxdomain_v7(sid: int, rev: int, msg: str, question: str, count: int, seconds: int,
+                metadata: tuple[tuple[str, str], ...], *, lua: bool = False) -> Rule:
+    """An NXDOMAIN rule for 7.x, which reads the response flags, RD and RCODE
+    from the payload; with ``lua``, the Lua twin that also skips names below
+    popular domains (:data:`NX_LUA_SCRIPT`, after the cheap tests)."""
+    popular = f"lua:{NX_LUA_SCRIPT}; " if lua else ""
+    return Rule(sid=sid, rev=rev, msg=msg, header="alert udp any 53 -> $HOME_NET any",
+                body=(f"requires: version < 8; {_RESPONSE_RD} byte_test:1,=,3,3,bitmask 0x0f; {question} "
+                      f"{popular}{_nx_threshold(count, seconds)}"),
+                classtype="bad-unknown", metadata=metadata,
+                tags=frozenset({"v7", "threshold", *(("lua",) if lua else ())}))
+
+
+def nxdomain_pair(sids: tuple[int, ...], revs: tuple[int, int], msg: str, question: str, count: int,
                   seconds: int, metadata: tuple[tuple[tuple[str, str], ...], ...]) -> list[Rule]:
     """An NXDOMAIN rule as its 7.x and 8.0 variants, counting ``count`` answers
     whose ``question`` (a PCRE over the UDP payload) matches within ``seconds``
-    per client.  7.x reads the response flags, RD and RCODE from the payload;
-    8.0 has ``dns.rcode`` and the direction, reads RD from the payload (no
-    keyword for it) and skips names below popular domains (:func:`not_popular`)."""
-    threshold = f"threshold:type both, track by_dst, count {count}, seconds {seconds};"
+    per client.  8.0 has ``dns.rcode`` and the direction, reads RD from the
+    payload (no keyword for it) and skips names below popular domains
+    (:func:`not_popular`).  The 7.x Lua twin: :func:`lua_rules`."""
     return [
-        Rule(sid=sids[0], rev=revs[0], msg=msg, header="alert udp any 53 -> $HOME_NET any",
-             body=(f"requires: version < 8; {_RESPONSE_RD} byte_test:1,=,3,3,bitmask 0x0f; {question} "
-                   f"{threshold}"),
-             classtype="bad-unknown", metadata=metadata[0], tags=frozenset({"v7", "threshold"})),
+        nxdomain_v7(sids[0], revs[0], msg, question, count, seconds, metadata[0]),
         Rule(sid=sids[1], rev=revs[1], msg=msg, header="alert udp any any -> $HOME_NET any",
              body=(f"requires: version >= 8; flow:to_client; dns.rcode:3; {_RD} {question} {not_popular()} "
-                   f"{threshold}"),
+                   f"{_nx_threshold(count, seconds)}"),
              classtype="bad-unknown", metadata=metadata[1], tags=frozenset({"v8", "threshold"})),
     ]
 
@@ -891,6 +912,29 @@ def lua_rules() -> list[Rule]:
     )]
 
 
+LUA_TWINS = {NX_BURST_SIDS[0]: NX_BURST_SIDS[2], NX_REGISTERED_SIDS[0]: NX_REGISTERED_SIDS[2]}
+"""7.x NXDOMAIN rule -> its Lua twin: a sensor that loads the twins disables the rules they replace."""
+
+
+def lua_nxdomain_rules() -> list[Rule]:
+    """The Lua twins of the 7.x NXDOMAIN rules (Suricata 7 only): the same
+    tests, then :data:`NX_LUA_SCRIPT`, so that names below popular domains do
+    not count, as in 8.0's rules.  The same alerts less those names, under
+    their own SIDs (:data:`LUA_TWINS`)."""
+    since = POPULAR_LUA_SINCE
+    return [
+        nxdomain_v7(NX_BURST_SIDS[2], 1, "DNSGUARD DGA Generic NXDOMAIN Burst To Client", _NX_BURST_QUESTION,
+                    NX_BURST_COUNT, NX_BURST_SECONDS,
+                    _meta(severity="Minor", confidence="Low", technique="T1568.002", created=since, updated=since),
+                    lua=True),
+        nxdomain_v7(NX_REGISTERED_SIDS[2], 1,
+                    "DNSGUARD DGA Generic Repeated NXDOMAIN For Registered Domain Names To Client",
+                    f'pcre:"/{NX_REGISTERED_QUESTION}/i";', NX_REGISTERED_COUNT, NX_REGISTERED_SECONDS,
+                    _meta(severity="Major", confidence="Medium", technique="T1568.002", created=since, updated=since),
+                    lua=True),
+    ]
+
+
 FILES = {
     "dnsguard.rules": (
         "Indicator lookups (feeds, forecasts, runtime verdicts), DGA family shapes, "
@@ -902,6 +946,13 @@ FILES = {
         "Optional Lua lexical DGA score. Needs security.lua.allow-rules: true and "
         "dnsguard-dga.lua in default-rule-path; not loaded otherwise (see README.md).",
         lua_rules,
+    ),
+    "dnsguard-lua-nxdomain.rules": (
+        "Optional, Suricata 7: the NXDOMAIN rules 9072001 and 9072003 with names below popular domains "
+        "skipped (for sensors behind a resolver that blocks with NXDOMAIN); disable those two when loading "
+        "these. Needs security.lua.allow-rules: true and dnsguard-nxdomain.lua in default-rule-path "
+        "(see README.md).",
+        lua_nxdomain_rules,
     ),
 }
 

@@ -16,6 +16,7 @@ readers of the file.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import time
@@ -23,7 +24,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dnsguard.suricata.rules import LUA_TWINS
+
 HOME_NET = "[10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7]"
+LUA_TWINS_FILE = "dnsguard-lua-nxdomain.rules"
+_ENABLED_SID = re.compile(r"^\s*(?:alert|drop|pass|reject)\b.*?\bsid:\s*(\d+)\s*;")
 
 CONFIG = """%YAML 1.1
 ---
@@ -106,6 +111,23 @@ class Sandbox:
         return self.logs / "eve.json"
 
 
+def disable_sids(rules_dir: Path, rule_files: Iterable[str], sids: set[int]) -> None:
+    """Comment out the rules of ``sids`` in ``rule_files`` under ``rules_dir``."""
+    for name in rule_files:
+        path = rules_dir / name
+        if not path.is_file():
+            continue
+        lines = path.read_text("utf-8").splitlines(keepends=True)
+        out = ["# " + line if _sid_of(line) in sids else line for line in lines]
+        if out != lines:
+            path.write_text("".join(out), encoding="utf-8")
+
+
+def _sid_of(line: str) -> int | None:
+    found = _ENABLED_SID.search(line)
+    return int(found.group(1)) if found else None
+
+
 def suricata_binary(binary: str = "suricata") -> str:
     found = shutil.which(binary)
     if not found:
@@ -123,13 +145,18 @@ def create(
     binary: str = "suricata",
     home_net: str = HOME_NET,
     log_dns: bool = False,
+    disable: Iterable[int] = (),
 ) -> Sandbox:
     """Copy ``pack`` under ``root`` and write a config loading ``rule_files``.
 
-    By default every top-level ``*.rules`` file except the Lua one is loaded
-    (the Lua rule needs ``lua=True``, which also turns on
+    By default every top-level ``*.rules`` file except the Lua ones is loaded
+    (the Lua rules need ``lua=True``, which also turns on
     ``security.lua.allow-rules``).  ``log_dns`` adds EVE ``dns`` records to
-    the alerts (offline analysis reads both).
+    the alerts (offline analysis reads both).  ``disable``: SIDs commented
+    out in the copy, as suricata-update's disable.conf does on a sensor; when
+    the Lua twins of the NXDOMAIN rules are loaded, the rules they replace
+    are disabled too (``rules.LUA_TWINS``), as the pack's README tells
+    sensors to do.
     """
     box = Sandbox(root, lua=lua, binary=binary)
     if box.rules.exists():
@@ -141,6 +168,11 @@ def create(
         names = sorted(p.name for p in box.rules.glob("*.rules"))
         rule_files = [n for n in names if lua or "lua" not in n]
     box.rule_files = list(rule_files)
+    off = set(disable)
+    if LUA_TWINS_FILE in box.rule_files:
+        off.update(LUA_TWINS)
+    if off:
+        disable_sids(box.rules, box.rule_files, off)
     classification = box.rules / "classification.config"
     if not classification.exists():
         classification = Path("/etc/suricata/classification.config")

@@ -10,6 +10,11 @@ resolver stay on one thread and the rule counts as on one thread.  This
 module reads the configuration and says which case a sensor is in; the
 pack's other rules count in Suricata's shared host table and do not care.
 
+It also checks the Lua twins of the 7.x NXDOMAIN rules (sids 9073002 and
+9073003, for sensors behind a resolver that blocks with NXDOMAIN): they
+need ``allow-rules`` and their script, and replace 9072001 and 9072003,
+which must then be disabled or every blocked name alerts twice as before.
+
 Pure: :func:`check` takes the parsed YAML and the text of the rule files.
 """
 
@@ -23,9 +28,12 @@ from typing import Any
 
 import yaml
 
+from dnsguard.suricata.rules import LUA_TWINS, NX_LUA_SCRIPT
+
 LUA_SID = 9_073_001
 LUA_SCRIPT = "dnsguard-dga.lua"
 _ENABLED_LUA_RULE = re.compile(rf"^\s*alert\b.*\bsid:\s*{LUA_SID}\s*;", re.MULTILINE)
+_ENABLED_SID = re.compile(r"^\s*alert\b.*?\bsid:\s*(\d+)\s*;", re.MULTILINE)
 FLOW_CLUSTERS = frozenset({"cluster_flow", "cluster_cpu", "cluster_round_robin", "cluster_rollover",
                            "cluster_random"})
 """AF_PACKET fanout modes that put one host's DNS flows on different threads."""
@@ -49,6 +57,8 @@ class SensorFiles:
     """Each configured rule file's text; None where it was not found."""
     lua_script: bool
     """Whether the rule's script is in ``default-rule-path``, where Suricata 7 looks for it."""
+    nx_lua_script: bool = True
+    """The same for the NXDOMAIN twins' script."""
 
 
 def load(path: Path, rule_path: Path | None = None) -> SensorFiles:
@@ -70,17 +80,50 @@ def load(path: Path, rule_path: Path | None = None) -> SensorFiles:
             texts[str(name)] = rule_path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             texts[str(name)] = None
-    return SensorFiles(config, texts, (rule_dir / LUA_SCRIPT).is_file())
+    return SensorFiles(config, texts, (rule_dir / LUA_SCRIPT).is_file(), (rule_dir / NX_LUA_SCRIPT).is_file())
 
 
 def _on(value: Any) -> bool:
     return value is True or str(value).lower() in ("yes", "true", "on", "1")
 
 
+def _lua_allowed(config: Mapping[str, Any]) -> bool:
+    security = config.get("security") or {}
+    lua = security.get("lua") if isinstance(security, Mapping) else None
+    return isinstance(lua, Mapping) and _on(lua.get("allow-rules"))
+
+
+def check_twins(config: Mapping[str, Any], rule_texts: Mapping[str, str | None],
+                nx_lua_script: bool | None = None) -> list[Finding]:
+    """The NXDOMAIN twins (9073002, 9073003): loadable, and not beside the rules they replace."""
+    enabled = {int(sid) for text in rule_texts.values() if text for sid in _ENABLED_SID.findall(text)}
+    twins = sorted(t for t in LUA_TWINS.values() if t in enabled)
+    if not twins:
+        return []
+    out = [Finding("ok", f"the Lua NXDOMAIN twins ({', '.join(map(str, twins))}) are enabled (Suricata 7; "
+                         "8.0 skips them)")]
+    doubled = sorted(plain for plain, twin in LUA_TWINS.items() if twin in enabled and plain in enabled)
+    if doubled:
+        out.append(Finding("warn", f"{', '.join(map(str, doubled))} still enabled beside the Lua twins that replace "
+                                   "them: names below popular domains still alert; disable them (disable.conf)"))
+    if not _lua_allowed(config):
+        out.append(Finding("warn", "security.lua.allow-rules is not on: Suricata 7 will not load the Lua twins"))
+    if nx_lua_script is False:
+        out.append(Finding("warn", f"{NX_LUA_SCRIPT} is not in default-rule-path: Suricata 7 will not load "
+                                   "the Lua twins"))
+    return out
+
+
 def check(config: Mapping[str, Any], rule_texts: Mapping[str, str | None],
-          lua_script: bool | None = None) -> list[Finding]:
-    """What the configuration means for the Lua rule, one finding per point
-    (``lua_script``: whether its script was found; None when not looked for)."""
+          lua_script: bool | None = None, nx_lua_script: bool | None = None) -> list[Finding]:
+    """What the configuration means for the Lua rules, one finding per point
+    (``lua_script``, ``nx_lua_script``: whether their scripts were found; None
+    when not looked for)."""
+    return _check_lexical(config, rule_texts, lua_script) + check_twins(config, rule_texts, nx_lua_script)
+
+
+def _check_lexical(config: Mapping[str, Any], rule_texts: Mapping[str, str | None],
+                   lua_script: bool | None) -> list[Finding]:
     loaded = [name for name, text in rule_texts.items() if text and _ENABLED_LUA_RULE.search(text)]
     missing = [name for name, text in rule_texts.items() if text is None]
     out: list[Finding] = []
@@ -98,9 +141,7 @@ def check(config: Mapping[str, Any], rule_texts: Mapping[str, str | None],
     if config.get("include"):
         out.append(Finding("check", "the file includes others (include:), which this check does not read: "
                                     "settings there are not seen"))
-    security = config.get("security") or {}
-    lua = security.get("lua") if isinstance(security, Mapping) else None
-    if not (isinstance(lua, Mapping) and _on(lua.get("allow-rules"))):
+    if not _lua_allowed(config):
         out.append(Finding("warn", "security.lua.allow-rules is not on: Suricata 7 will not load the Lua rule"))
     if lua_script is False:
         out.append(Finding("warn", f"{LUA_SCRIPT} is not in default-rule-path: Suricata 7 will not load the Lua rule"))
