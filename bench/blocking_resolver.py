@@ -15,7 +15,8 @@ instead of NXDOMAIN, measured the same way.
 
 Every host is benign: a host any path flags is a false positive.  The
 Suricata rows use whichever Suricata is on PATH (7.0 by default; put
-tools/suricata8/setup.sh's wrapper first for 8.0).
+tools/suricata8/setup.sh's wrapper first for 8.0); on 7.x one row runs the
+optional Lua twins of the NXDOMAIN rules in place of 9072001/9072003.
 
     PATH=/opt/zeek/bin:$PATH .venv/bin/python bench/blocking_resolver.py [--seed 0] [--answer nxdomain|null|nodata|refused]
 """
