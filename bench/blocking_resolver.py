@@ -129,6 +129,7 @@ def suricata_lua_twins(pcap: Path, work: Path) -> Counter | None:
     version = subprocess.run([sandbox.suricata_binary(), "-V"], capture_output=True, text=True).stdout
     if "version 7." not in version:
         return None
+    sandbox.check(box)  # a script that fails to load is only logged by a pcap run: fail here instead
     hits: Counter = Counter()
     for line in sandbox.run_pcap(box, pcap).read_text("utf-8").splitlines():
         event = json.loads(line)
