@@ -204,6 +204,25 @@ def test_nxdomain_alert_explained_by_popular_names_is_set_aside(tmp_path, scorer
     assert [v.orig_h for v in out if isinstance(v, HostVerdict)] == [DESK] and mixed.alerts.stats.explained == 0
 
 
+def test_lua_twin_alerts_count_as_the_rules_they_replace(tmp_path, scorer):
+    """A Suricata 7 sensor that runs the Lua twins (9073002, 9073003) in place of
+    9072001 and 9072003: the registered-domain twin (Major) is host evidence of
+    a DGA like 9072003, the burst twin (Minor) is not, and both are checked
+    against the host's records like the rules they replace."""
+    s = service(tmp_path, scorer)
+    bot = [dns(f"q{i}xkvwzplmt.com", NAS, i) for i in range(8)]
+    minor = {"signature_severity": ["Minor"], "confidence": ["Low"]}
+    out = run(s, [*bot, alert(9_073_003, NAS, "q7xkvwzplmt.com", 8, NX_META),
+                  alert(9_073_002, OTHER, "q9xkvwzplmt.com", 8, minor)])
+    hosts = [v for v in out if isinstance(v, HostVerdict)]
+    assert [(v.orig_h, v.threat) for v in hosts] == [(NAS, "dga")]
+    assert "Suricata sid 9073003" in hosts[0].evidence
+    blocked = service(tmp_path / "b", scorer)
+    out = run(blocked, [*(dns(name, DESK, i) for i, name in enumerate(BLOCKED)),
+                        alert(9_073_003, DESK, BLOCKED[-1], 8, NX_META)])
+    assert not [v for v in out if isinstance(v, HostVerdict)] and blocked.alerts.stats.explained == 1
+
+
 # -- real Suricata 7.0.10 ----------------------------------------------------------
 
 def test_suricata7_alerts_only_eve_gives_host_verdicts_with_families(tmp_path, scorer):
