@@ -34,8 +34,9 @@ ROOT = Path(__file__).resolve().parents[2]
 ZEEK_OUTPUT = ROOT / "zeek-scripts/popular-domains.zeek"
 SURICATA_SET = ROOT / "suricata-rules/datasets/dnsguard-popular.lst"
 LUA_SCRIPT = ROOT / "suricata-rules/dnsguard-nxdomain.lua"
-LUA_KEY_LENGTH = 4
-"""Characters of a bucket key (the script's KEY_LENGTH): buckets of a few hundred bytes."""
+LUA_KEY_LENGTH = 3
+"""Characters of a bucket key (the script's KEY_LENGTH): 16,229 buckets, 3.8 MB per Lua state
+after loading (four characters: 50,118 buckets, 7.7 MB, 1.4 % less detection work)."""
 LUA_BLOCK = 20_000
 """Bucket assignments per generated Lua function (LuaJIT: at most 65,536 constants each)."""
 LUA_MARKER = "-- GENERATED BELOW by tools/popular/build_popular.py; do not edit.\n"
@@ -78,7 +79,7 @@ def looked_up(names: list[str]) -> list[str]:
 
 def lua_text(script: str, names: list[str]) -> str:
     """``script`` up to its marker line, then the names in buckets by their first
-    four characters (``POPULAR[key]`` is ``"\\n" + names + "\\n"``)."""
+    ``LUA_KEY_LENGTH`` characters (``POPULAR[key]`` is ``"\\n" + names + "\\n"``)."""
     head, marker, _ = script.partition(LUA_MARKER)
     if not marker:
         raise SystemExit(f"{LUA_SCRIPT}: no marker line {LUA_MARKER.strip()!r}")
