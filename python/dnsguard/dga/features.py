@@ -141,7 +141,7 @@ def encode(labels: Sequence[str]) -> Encoded:
         empty = np.zeros(0, dtype=np.int64)
         return Encoded(np.zeros(0, dtype=np.uint8), empty, empty)
     joined = ("^" + "$^".join(labels) + "$").encode("ascii", "replace")
-    codes = _LUT[np.frombuffer(joined, dtype=np.uint8)]
+    codes = np.take(_LUT, np.frombuffer(joined, dtype=np.uint8))  # take: 3x a fancy-index gather
     lengths = np.fromiter(map(len, labels), dtype=np.int64, count=n)
     ends = np.cumsum(lengths + 2)
     if ends[-1] != codes.shape[0]:  # a non-ASCII character became several bytes
@@ -223,8 +223,8 @@ def lexical_stats(enc: Encoded, entropy: bool = True) -> LexicalStats:
     length = enc.lengths
     if int(length.max()) < _PACK_LIMIT:
         # every count in one int64 per position, one reduceat (exact integer sums)
-        kind = _KIND[codes]
-        packed = _PACKED[codes]
+        kind = np.take(_KIND, codes)
+        packed = np.take(_PACKED, codes)
         if codes.shape[0] > 1:
             packed[1:] += (kind[:-1] * kind[1:] == 2).astype(np.int64) << 48  # a letter/digit switch
         sums = np.add.reduceat(packed, starts)
@@ -244,7 +244,7 @@ def lexical_stats(enc: Encoded, entropy: bool = True) -> LexicalStats:
         switches = np.add.reduceat(switch, starts)
     ent = _entropy(enc) if entropy else np.zeros(n, dtype=np.float64)
     vowel_share = vowels / np.maximum(letters, 1)
-    consonant_run = _longest_run(_IS_CONSONANT[codes], starts)
+    consonant_run = _longest_run(np.take(_IS_CONSONANT, codes), starts)
     return LexicalStats(
         length=length,
         digits=digits,
@@ -300,10 +300,17 @@ def subset(enc: Encoded, rows: np.ndarray) -> Encoded:
 
 
 def _longest_run(flag: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Longest run of True per label (markers are never True, so runs stay inside)."""
-    c = np.cumsum(flag, dtype=np.int32)
-    last_reset = np.maximum.accumulate(np.where(flag, 0, c))
-    return np.maximum.reduceat(c - last_reset, starts)
+    """Longest run of True per label (markers are never True, so runs stay inside).
+
+    From the runs' edges rather than a running count per character: a running
+    maximum (``maximum.accumulate``) over every character was half the cost
+    of the statistics."""
+    edges = np.diff(flag.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    begin, end = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    out = np.zeros(starts.shape[0], dtype=np.int32)
+    if begin.size:
+        np.maximum.at(out, np.searchsorted(starts, begin, side="right") - 1, (end - begin).astype(np.int32))
+    return out
 
 
 def meta_hashes(stats: LexicalStats) -> Tokens:
