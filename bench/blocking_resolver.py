@@ -24,7 +24,6 @@ optional Lua twins of the NXDOMAIN rules in place of 9072001/9072003.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import subprocess
 import sys
@@ -100,20 +99,22 @@ def records_verdicts(exchanges: list[Exchange]) -> Counter:
     return Counter(h.verdict for h in analyzer.finish())
 
 
-def suricata_alone(pcap: Path) -> Counter:
-    """Alerts per (host, sid) from Suricata with the pack's rules."""
+def alerts_per_host(eve: Path) -> Counter:
+    """Alerts per (host, sid) in an EVE file."""
     from dnsguard.inputs.eve import read_eve
     from dnsguard.inputs.textfile import open_lines
     from dnsguard.records import InputStats, SensorAlert
-    from dnsguard.suricata.offline import run_pcap
 
     stats = InputStats()
-    hits: Counter = Counter()
+    return Counter((e.client, e.sid) for e in read_eve(open_lines(eve, stats), stats) if isinstance(e, SensorAlert))
+
+
+def suricata_alone(pcap: Path) -> Counter:
+    """Alerts per (host, sid) from Suricata with the pack's rules."""
+    from dnsguard.suricata.offline import run_pcap
+
     with run_pcap(pcap) as run:
-        for event in read_eve(open_lines(run.eve_path, stats), stats):
-            if isinstance(event, SensorAlert):
-                hits[(event.client, event.sid)] += 1
-    return hits
+        return alerts_per_host(run.eve_path)
 
 
 def suricata_lua_twins(pcap: Path, work: Path) -> Counter | None:
@@ -130,12 +131,7 @@ def suricata_lua_twins(pcap: Path, work: Path) -> Counter | None:
     if "version 7." not in version:
         return None
     sandbox.check(box)  # a script that fails to load is only logged by a pcap run: fail here instead
-    hits: Counter = Counter()
-    for line in sandbox.run_pcap(box, pcap).read_text("utf-8").splitlines():
-        event = json.loads(line)
-        if event.get("event_type") == "alert":
-            hits[(event["dest_ip"], event["alert"]["signature_id"])] += 1
-    return hits
+    return alerts_per_host(sandbox.run_pcap(box, pcap))
 
 
 def serve_fed_by_suricata(pcap: Path, work: Path) -> Counter:

@@ -95,8 +95,9 @@ def lua_text(script: str, names: list[str]) -> str:
     return head + marker + "".join(blocks) + 'collectgarbage("collect")\n'
 
 
-def outputs() -> dict[Path, bytes]:
-    names = domains()
+def outputs(names: list[str] | None = None) -> dict[Path, bytes]:
+    """Path -> content of every copy (``names``: :func:`domains`, computed here if not given)."""
+    names = domains() if names is None else names
     return {ZEEK_OUTPUT: zeek_text(names).encode("ascii"), SURICATA_SET: suricata_set(names),
             LUA_SCRIPT: lua_text(LUA_SCRIPT.read_text("ascii"), names).encode("ascii")}
 
@@ -106,8 +107,8 @@ def main() -> int:
     ap.add_argument("--check", action="store_true", help="exit 1 if the file differs from what would be written")
     args = ap.parse_args()
     stale = 0
-    count = len(domains())
-    for path, content in outputs().items():
+    names = domains()
+    for path, content in outputs(names).items():
         if args.check:
             same = path.exists() and path.read_bytes() == content
             stale += not same
@@ -116,7 +117,7 @@ def main() -> int:
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_bytes(content)
         tmp.replace(path)
-        entries = count if path == ZEEK_OUTPUT else len(looked_up(domains()))
+        entries = len(names) if path == ZEEK_OUTPUT else len(looked_up(names))
         print(f"{path}: {entries} domains")
     return 1 if stale else 0
 

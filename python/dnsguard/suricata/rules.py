@@ -15,6 +15,7 @@ sensor never raises both.
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -509,6 +510,9 @@ question's last two and three labels against the popular list, generated into
 the script by tools/popular/build_popular.py."""
 NX_BURST_COUNT = 30
 NX_BURST_SECONDS = 60
+NX_BURST_MSG = "DNSGUARD DGA Generic NXDOMAIN Burst To Client"
+NX_REGISTERED_MSG = "DNSGUARD DGA Generic Repeated NXDOMAIN For Registered Domain Names To Client"
+_NX_REGISTERED_PCRE = f'pcre:"/{NX_REGISTERED_QUESTION}/i";'
 
 
 def nxdomain_thresholds() -> dict[int, tuple[int, int]]:
@@ -624,13 +628,13 @@ def behaviour_rules() -> list[Rule]:
                          target="Client_Endpoint", updated=OFFICE_TUNING)
     return [
         *nxdomain_pair(
-            NX_BURST_SIDS, (3, 5), "DNSGUARD DGA Generic NXDOMAIN Burst To Client",
+            NX_BURST_SIDS, (3, 5), NX_BURST_MSG,
             _NX_BURST_QUESTION, NX_BURST_COUNT, NX_BURST_SECONDS,
             (nx_tuned, _meta(severity="Minor", confidence="Low", technique="T1568.002", updated=POPULAR_SINCE)),
         ),
         *nxdomain_pair(
-            NX_REGISTERED_SIDS, (3, 1), "DNSGUARD DGA Generic Repeated NXDOMAIN For Registered Domain Names To Client",
-            f'pcre:"/{NX_REGISTERED_QUESTION}/i";', NX_REGISTERED_COUNT, NX_REGISTERED_SECONDS,
+            NX_REGISTERED_SIDS, (3, 1), NX_REGISTERED_MSG, _NX_REGISTERED_PCRE, NX_REGISTERED_COUNT,
+            NX_REGISTERED_SECONDS,
             (_meta(severity="Major", confidence="Medium", technique="T1568.002",
                    created=OFFICE_TUNING, updated=POPULAR_SINCE),
              _meta(severity="Major", confidence="Medium", technique="T1568.002",
@@ -923,13 +927,11 @@ def lua_nxdomain_rules() -> list[Rule]:
     their own SIDs (:data:`LUA_TWINS`)."""
     since = POPULAR_LUA_SINCE
     return [
-        nxdomain_v7(NX_BURST_SIDS[2], 1, "DNSGUARD DGA Generic NXDOMAIN Burst To Client", _NX_BURST_QUESTION,
-                    NX_BURST_COUNT, NX_BURST_SECONDS,
+        nxdomain_v7(NX_BURST_SIDS[2], 1, NX_BURST_MSG, _NX_BURST_QUESTION, NX_BURST_COUNT, NX_BURST_SECONDS,
                     _meta(severity="Minor", confidence="Low", technique="T1568.002", created=since, updated=since),
                     lua=True),
-        nxdomain_v7(NX_REGISTERED_SIDS[2], 1,
-                    "DNSGUARD DGA Generic Repeated NXDOMAIN For Registered Domain Names To Client",
-                    f'pcre:"/{NX_REGISTERED_QUESTION}/i";', NX_REGISTERED_COUNT, NX_REGISTERED_SECONDS,
+        nxdomain_v7(NX_REGISTERED_SIDS[2], 1, NX_REGISTERED_MSG, _NX_REGISTERED_PCRE, NX_REGISTERED_COUNT,
+                    NX_REGISTERED_SECONDS,
                     _meta(severity="Major", confidence="Medium", technique="T1568.002", created=since, updated=since),
                     lua=True),
     ]
@@ -955,6 +957,15 @@ FILES = {
         lua_nxdomain_rules,
     ),
 }
+
+
+_ENABLED_RULE = re.compile(r"^[ \t]*(?:alert|drop|pass|reject)\b.*?\bsid:\s*(\d+)\s*;", re.MULTILINE)
+
+
+def enabled_sids(rule_text: str) -> set[int]:
+    """SIDs of the rules a rule file's text enables (commented-out lines are
+    disabled, as suricata-update's disable.conf leaves them)."""
+    return {int(sid) for sid in _ENABLED_RULE.findall(rule_text)}
 
 
 def all_rules() -> list[Rule]:

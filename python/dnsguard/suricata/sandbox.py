@@ -16,7 +16,6 @@ readers of the file.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import time
@@ -24,11 +23,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dnsguard.suricata.rules import LUA_TWINS
+from dnsguard.suricata.rules import LUA_TWINS, enabled_sids
 
 HOME_NET = "[10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7]"
 LUA_TWINS_FILE = "dnsguard-lua-nxdomain.rules"
-_ENABLED_SID = re.compile(r"^\s*(?:alert|drop|pass|reject)\b.*?\bsid:\s*(\d+)\s*;")
 
 CONFIG = """%YAML 1.1
 ---
@@ -118,14 +116,9 @@ def disable_sids(rules_dir: Path, rule_files: Iterable[str], sids: set[int]) -> 
         if not path.is_file():
             continue
         lines = path.read_text("utf-8").splitlines(keepends=True)
-        out = ["# " + line if _sid_of(line) in sids else line for line in lines]
+        out = ["# " + line if enabled_sids(line) & sids else line for line in lines]
         if out != lines:
             path.write_text("".join(out), encoding="utf-8")
-
-
-def _sid_of(line: str) -> int | None:
-    found = _ENABLED_SID.search(line)
-    return int(found.group(1)) if found else None
 
 
 def suricata_binary(binary: str = "suricata") -> str:

@@ -20,7 +20,6 @@ Pure: :func:`check` takes the parsed YAML and the text of the rule files.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,12 +27,10 @@ from typing import Any
 
 import yaml
 
-from dnsguard.suricata.rules import LUA_TWINS, NX_LUA_SCRIPT
+from dnsguard.suricata.rules import LUA_TWINS, NX_LUA_SCRIPT, enabled_sids
 
 LUA_SID = 9_073_001
 LUA_SCRIPT = "dnsguard-dga.lua"
-_ENABLED_LUA_RULE = re.compile(rf"^\s*alert\b.*\bsid:\s*{LUA_SID}\s*;", re.MULTILINE)
-_ENABLED_SID = re.compile(r"^\s*alert\b.*?\bsid:\s*(\d+)\s*;", re.MULTILINE)
 FLOW_CLUSTERS = frozenset({"cluster_flow", "cluster_cpu", "cluster_round_robin", "cluster_rollover",
                            "cluster_random"})
 """AF_PACKET fanout modes that put one host's DNS flows on different threads."""
@@ -96,7 +93,7 @@ def _lua_allowed(config: Mapping[str, Any]) -> bool:
 def check_twins(config: Mapping[str, Any], rule_texts: Mapping[str, str | None],
                 nx_lua_script: bool | None = None) -> list[Finding]:
     """The NXDOMAIN twins (9073002, 9073003): loadable, and not beside the rules they replace."""
-    enabled = {int(sid) for text in rule_texts.values() if text for sid in _ENABLED_SID.findall(text)}
+    enabled = set().union(*(enabled_sids(text) for text in rule_texts.values() if text))
     twins = sorted(t for t in LUA_TWINS.values() if t in enabled)
     if not twins:
         return []
@@ -124,7 +121,7 @@ def check(config: Mapping[str, Any], rule_texts: Mapping[str, str | None],
 
 def _check_lexical(config: Mapping[str, Any], rule_texts: Mapping[str, str | None],
                    lua_script: bool | None) -> list[Finding]:
-    loaded = [name for name, text in rule_texts.items() if text and _ENABLED_LUA_RULE.search(text)]
+    loaded = [name for name, text in rule_texts.items() if text and LUA_SID in enabled_sids(text)]
     missing = [name for name, text in rule_texts.items() if text is None]
     out: list[Finding] = []
     if missing:
