@@ -84,6 +84,7 @@ def recent_negatives(paths: list[Path], corpus: T.Corpus) -> RecentNegatives:
     names = list(dict.fromkeys(n for path in paths for n in read_names(path)))
     res = Scorer(allowlist=build(read_entries(CDN_FILE))).score_arrays(names)
     split = res.split
+    labels = split.label  # cut once: Split.label builds the whole list on each access
     keep = [i for i, reg in enumerate(split.registered) if not reg or reg not in trained]
     unscored = ("allowlisted:", "invalid:", "public-suffix")
     kept = [names[i] for i in keep]
@@ -92,7 +93,7 @@ def recent_negatives(paths: list[Path], corpus: T.Corpus) -> RecentNegatives:
         members = set(read_names(path))
         lists[path.name] = np.array([n in members for n in kept])
     return RecentNegatives(
-        kept, [split.registered[i] for i in keep], [split.label[i] for i in keep], [split.suffix[i] for i in keep],
+        kept, [split.registered[i] for i in keep], [labels[i] for i in keep], [split.suffix[i] for i in keep],
         np.array([not (res.reasons[i] and res.reasons[i][0].startswith(unscored)) for i in keep]),
         lists, len(names) - len(keep))
 

@@ -32,7 +32,12 @@ rules were written knowing every family of data/dga).  Any family named for
 an infected host is wrong (the model never saw
 it), so the table counts those too.
 
-Usage: .venv/bin/python bench/dga_unseen_hosts.py [--seed 3] [--folds 5] [--keep DIR]
+With ``--published`` there are no folds: the shipped scorer (band stage on)
+meets the published sample domains of the 24 families it never trained on
+(``data/dga-unseen``, see ``bench/dga_unseen_published.py``), as a user's
+``analyze`` would.
+
+Usage: .venv/bin/python bench/dga_unseen_hosts.py [--seed 3] [--folds 5] [--keep DIR] [--published]
 """
 
 from __future__ import annotations
@@ -64,6 +69,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "tools" / "browsing"))
 from dga_eval import fold_train_mask, folds_of, load_split  # noqa: E402
+from dga_unseen_published import unseen_families  # noqa: E402
 from recent_browsing import START, build, recent_names  # noqa: E402
 
 BOT_LOOKUPS = (10, 30, 100)
@@ -133,15 +139,23 @@ def main() -> int:
     ap.add_argument("--keep", type=Path, help="keep each fold's capture in this directory")
     ap.add_argument("--no-shapes", action="store_true",
                     help="name host families without the shape check (dnsguard.dga.shapes)")
+    ap.add_argument("--published", action="store_true",
+                    help="the shipped scorer (band stage on) on the published samples of families it never "
+                         "trained on (data/dga-unseen) instead of retrained folds")
     args = ap.parse_args()
     t0 = time.perf_counter()
     corpus, (test_b, cal_b, train_b, test_labels, cal_labels) = load_split(args.seed)
-    families = sorted({f for f in corpus.family if f})
-    folds = folds_of(families, args.folds, args.seed)
     names_of: dict[str, list[str]] = defaultdict(list)
-    for label, suffix, fam in zip(corpus.labels, corpus.suffixes, corpus.family, strict=True):
-        if fam:
-            names_of[fam].append(f"{label}.{suffix}")
+    if args.published:
+        names_of.update(unseen_families())
+        families = sorted(names_of)
+        folds = [families]
+    else:
+        families = sorted({f for f in corpus.family if f})
+        folds = folds_of(families, args.folds, args.seed)
+        for label, suffix, fam in zip(corpus.labels, corpus.suffixes, corpus.family, strict=True):
+            if fam:
+                names_of[fam].append(f"{label}.{suffix}")
     pool = recent_names()
     rng = random.Random(args.seed)
     # the shipped shapes: a fold's training families have the same sources as in the
@@ -156,10 +170,13 @@ def main() -> int:
     benign_flagged: list[str] = []
     for k, held in enumerate(folds):
         held_set = set(held)
-        model = T.fit(corpus.subset(fold_train_mask(corpus, train_b, held)), cal_labels, seed=7 + k,
-                      calibration_suffixes=[corpus.suffixes[i] for i in cal_b])
-        scorer = Scorer(model, band=False)
-        fold_families = [f for f in families if T.fold_group(f) in held_set]
+        if args.published:
+            scorer, fold_families = Scorer(), held  # as a user runs it: no family here was trained on
+        else:
+            model = T.fit(corpus.subset(fold_train_mask(corpus, train_b, held)), cal_labels, seed=7 + k,
+                          calibration_suffixes=[corpus.suffixes[i] for i in cal_b])
+            scorer = Scorer(model, band=False)
+            fold_families = [f for f in families if T.fold_group(f) in held_set]
         browsing = build(args.seed * 100 + k)
         bots, hosts = infected_hosts(k, fold_families, names_of, pool, rng)
         with tempfile.TemporaryDirectory() as tmp:
@@ -193,14 +210,15 @@ def main() -> int:
         print(f"fold {k}: held out {', '.join(held)}; {len(hosts)} infected hosts, "
               f"{len(browsing.hosts)} benign ({time.perf_counter() - t0:.0f}s)", file=sys.stderr)
     report(families, folds, verdicts, signs, wrong_family, wrong_names, benign, benign_flagged, args.seed,
-           args.no_shapes)
+           args.no_shapes, args.published)
     return 0
 
 
 def report(families, folds, verdicts, signs, wrong_family, wrong_names, benign, benign_flagged, seed,
-           no_shapes) -> None:
-    print(f"# held-out families per host, `analyze` path; {len(folds)} folds, seed {seed}"
-          + ("; no shape check" if no_shapes else ""))
+           no_shapes, published=False) -> None:
+    what = ("published samples of families never trained on, the shipped scorer" if published
+            else f"held-out families, {len(folds)} folds")
+    print(f"# {what}; per host, `analyze` path; seed {seed}" + ("; no shape check" if no_shapes else ""))
     print()
     print("| bot lookups per host | hosts | compromised | suspicious | clean | with >= 5 DGA-like names "
           "| with an NXDOMAIN burst | a family named (wrong) |")

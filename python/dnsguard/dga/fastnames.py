@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -47,9 +48,13 @@ class Split:
     """Indices whose ``registered`` is empty (rejected names, bare public
     suffixes), when the splitter knows them without another pass; else None."""
 
-    @property
+    @cached_property
     def label(self) -> list[str]:
-        """The label left of the public suffix, per row ("" without a registered domain)."""
+        """The label left of the public suffix, per row ("" without a registered domain).
+
+        Cut on first use and kept: the scorer cuts labels only for the rows it
+        scores (:func:`labels_of`), and callers that index this per row must
+        not rebuild the whole list each time."""
         return labels_of(self.registered, self.suffix)
 
 
