@@ -36,6 +36,7 @@ from dnsguard.analyze_cli import popular_domains
 from dnsguard.config import AnalysisSettings, default_config
 from dnsguard.detect.fastflux import FluxSettings
 from dnsguard.dga import Scorer
+from dnsguard.dga import model as M
 from dnsguard.dga import train as T
 from dnsguard.dga.families import registry
 from dnsguard.feeds.families import canonical_family
@@ -89,10 +90,11 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--flagged-only", action="store_true",
                     help="the family rule over DGA-like names only, without the NXDOMAIN-burst names")
+    ap.add_argument("--model", type=Path, help="this linear model file instead of the shipped scorer (no band stage)")
     args = ap.parse_args()
     config = default_config()
     settings = AnalysisSettings.from_config(config)
-    scorer = Scorer()
+    scorer = Scorer(M.load(args.model), band=False) if args.model else Scorer()
     allow = list(settings.allowlist)
     records, truth = bot_hosts(args.seed)
     if args.flagged_only:

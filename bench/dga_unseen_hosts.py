@@ -55,6 +55,7 @@ from dnsguard.analyze import Analysis, run_analysis
 from dnsguard.analyze_cli import popular_domains
 from dnsguard.config import AnalysisSettings, default_config
 from dnsguard.detect.fastflux import FluxSettings
+from dnsguard.dga import model as M
 from dnsguard.dga import shapes
 from dnsguard.dga import train as T
 from dnsguard.dga.scoring import Scorer
@@ -142,6 +143,8 @@ def main() -> int:
     ap.add_argument("--published", action="store_true",
                     help="the shipped scorer (band stage on) on the published samples of families it never "
                          "trained on (data/dga-unseen) instead of retrained folds")
+    ap.add_argument("--model", type=Path,
+                    help="with --published: this linear model file instead of the shipped scorer (no band stage)")
     args = ap.parse_args()
     t0 = time.perf_counter()
     corpus, (test_b, cal_b, train_b, test_labels, cal_labels) = load_split(args.seed)
@@ -171,7 +174,9 @@ def main() -> int:
     for k, held in enumerate(folds):
         held_set = set(held)
         if args.published:
-            scorer, fold_families = Scorer(), held  # as a user runs it: no family here was trained on
+            # as a user runs it: no family here was trained on
+            scorer = Scorer(M.load(args.model), band=False) if args.model else Scorer()
+            fold_families = held
         else:
             model = T.fit(corpus.subset(fold_train_mask(corpus, train_b, held)), cal_labels, seed=7 + k,
                           calibration_suffixes=[corpus.suffixes[i] for i in cal_b])

@@ -31,6 +31,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from dnsguard.dga import model as M
 from dnsguard.dga import train as T
 from dnsguard.dga.scoring import Scorer
 
@@ -70,12 +71,17 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cap", type=int, default=300, help="names per family in the pooled figures")
     ap.add_argument("--seed", type=int, default=1, help="the seeded sample of larger families")
+    ap.add_argument("--model", type=Path, nargs="*", default=[],
+                    help="more linear model files to score with (each as its own row, no band stage: "
+                         "e.g. one trained with `python -m dnsguard.dga.train --suffix-token --out F`)")
     args = ap.parse_args()
 
     families = unseen_families()
     corpus = T.load_corpus(ROOT, use_generators=False)
     negatives = recent_negatives(RECENT, corpus)
     scorers = {"as shipped (band stage on)": Scorer(), "linear model alone": Scorer(band=False)}
+    for path in args.model:
+        scorers[f"{path.name}, linear alone"] = Scorer(M.load(path), band=False)
     print(f"# {len(families)} families never trained on ({sum(map(len, families.values()))} names; "
           f"{', '.join(sorted(set(families) & T.RESERVED))} of them reserved); negatives: "
           f"{len(negatives.names)} recent popular names new to training ({negatives.dropped} dropped)")
