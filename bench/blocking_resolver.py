@@ -134,10 +134,11 @@ def suricata_lua_twins(pcap: Path, work: Path) -> Counter | None:
     return alerts_per_host(sandbox.run_pcap(box, pcap))
 
 
-def serve_fed_by_suricata(pcap: Path, work: Path) -> Counter:
+def serve_fed_by_suricata(pcap: Path, work: Path, families: dict[str, set[str]] | None = None) -> Counter:
     """Host verdicts of ``dnsguard serve`` following the EVE that Suricata with the
     pack writes (dns records and alerts, as ``serve --eve`` reads it): per host,
-    the threats it was judged compromised of."""
+    the threats it was judged compromised of (and, into ``families`` when given,
+    the families its verdicts named)."""
     import time
 
     from dnsguard.config import band_stage, default_config
@@ -164,6 +165,8 @@ def serve_fed_by_suricata(pcap: Path, work: Path) -> Counter:
         for verdict in service.process(service.queue.take_nowait(len(service.queue))):
             if isinstance(verdict, HostVerdict):
                 hosts[(verdict.orig_h, verdict.threat)] += 1
+                if families is not None:
+                    families.setdefault(verdict.orig_h, set()).add(verdict.family)
     return hosts
 
 

@@ -63,6 +63,8 @@ def main() -> int:
     benign = set(browsing.hosts) | office_benign
     assert not benign & {i.host for i in infected}
     flagged: dict[str, set[str]] = {}
+    named: dict[str, dict[str, set[str]]] = {}
+    """Per path that names families: host -> the families named for it."""
     detail: dict[str, Counter] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -73,16 +75,21 @@ def main() -> int:
               f"({len(office_benign)} of them the office's); seed {args.seed}")
 
         analysis = analyse(pcap, default_config())
+        named["dnsguard analyze (sensor alerts, forecast, defaults)"] = {
+            h.host: {*h.families} | ({h.family.family} if h.family else set()) for h in analysis.hosts}
+        served_families: dict[str, set[str]] = {}
         flagged["dnsguard analyze (sensor alerts, forecast, defaults)"] = {
             h.host for h in analysis.hosts if h.verdict != "clean"}
         detail["dnsguard analyze (sensor alerts, forecast, defaults)"] = Counter(
             f"{h.verdict}" for h in analysis.hosts if h.verdict != "clean")
         for label, found in (("Suricata alone (alerts)", suricata_alone(pcap)),
                              ("dnsguard serve following Suricata's EVE (host verdicts)",
-                              serve_fed_by_suricata(pcap, work)),
+                              serve_fed_by_suricata(pcap, work, served_families)),
                              ("Zeek with dnsguard serve (notices and verdicts)", zeek_with_serve(pcap, work)[1]),
                              ("Zeek alone (notices)", zeek_alone(pcap, work))):
             flagged[label] = {host for host, _ in found}
+            if found is not None and label.startswith("dnsguard serve"):
+                named[label] = served_families
             detail[label] = Counter(str(kind) for _, kind in {(h, k) for h, k in found})
 
     print()
@@ -102,6 +109,13 @@ def main() -> int:
     print()
     for label, fams in missed.items():
         print(f"Missed at 30 look-ups by {label}: {', '.join(fams) or 'none'}")
+    print()
+    for label, by_host in named.items():
+        # every family named for these hosts is wrong: no part of dnsguard knows them
+        wrong = [f"{i.family} x{i.planned}: {', '.join(sorted(by_host[i.host]))}" for i in infected
+                 if by_host.get(i.host, set()) - {"unknown", ""}]
+        print(f"{label}: a family named for {len(wrong)} of {len(infected)} infected hosts (all wrong)"
+              + "".join(f"\n  {line}" for line in wrong))
     return 0
 
 
