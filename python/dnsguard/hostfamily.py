@@ -94,8 +94,10 @@ class FamilyCall:
                     f"known suffixes, lengths and characters (named at >= {self.min_shape_support:.0%}): "
                     "a family the model does not know")
         if self.named:
-            return (f"{display or self.family} by log-sum over {self.names} {self.summed}: margin {margin} nats/name"
-                    f"{runner} (named at >= {self.min_margin:g})")
+            # "closest known": the rule can only pick among the families the model was trained
+            # on, and a family it never saw is named as its nearest one (docs/dga-model.md)
+            return (f"{display or self.family} (closest known family) by log-sum over {self.names} {self.summed}: "
+                    f"margin {margin} nats/name{runner} (named at >= {self.min_margin:g})")
         return (f"unknown: log-sum over {self.names} {self.summed} leans to {self.best} by only {margin} "
                 f"nats/name{runner} (named at >= {self.min_margin:g})")
 

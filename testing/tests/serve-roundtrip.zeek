@@ -12,7 +12,7 @@
 # @TEST-EXEC: zeek-cut note src < notice.log | sort | uniq -c >notices
 # @TEST-EXEC: btest-diff notices
 # @TEST-EXEC: zeek-cut note msg < notice.log | grep Host_Verdict | grep -q 'device=nas-qnap'
-# @TEST-EXEC: zeek-cut note sub < notice.log | grep Host_Verdict | grep -Eq 'family=[A-Z][A-Za-z]+;.*family log-sum [A-Z][A-Za-z]+ \(margin [0-9.]+ nats/name over [0-9]+ names, runner-up [A-Za-z]+\)'
+# @TEST-EXEC: zeek-cut note sub < notice.log | grep Host_Verdict | grep -Eq 'family=[A-Z][A-Za-z]+;.*family log-sum [A-Z][A-Za-z]+ \(closest known family; margin [0-9.]+ nats/name over [0-9]+ names, runner-up [A-Za-z]+\)'
 # @TEST-EXEC: zeek-cut note msg < notice.log | grep Scorer_Verdict | grep -q 'ayyqwxkfixwkfh.biz \[family=CryptoLocker threat=dga'
 # @TEST-EXEC: zeek-cut seen.indicator sources < intel.log | sort >intel
 # @TEST-EXEC: btest-diff intel

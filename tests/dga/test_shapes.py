@@ -138,7 +138,7 @@ def test_check_shapes_turns_a_misfit_family_into_unknown():
     call = log_sum_family(("alpha", "beta", "gamma"), rows)
     assert call.named and call.shape_support is None
     fits = check_shapes(call, 0.95)
-    assert fits.family == "alpha" and fits.shape_support == 0.95 and "alpha by log-sum" in fits.describe()
+    assert fits.family == "alpha" and fits.shape_support == 0.95 and "alpha (closest known family) by log-sum" in fits.describe()
     misfit = check_shapes(call, 0.5)
     assert misfit.family == "unknown" and misfit.best == "alpha" and misfit.margin == call.margin
     text = misfit.describe()

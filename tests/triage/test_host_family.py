@@ -42,7 +42,7 @@ def test_rule_evidence_best_runner_up_margin():
     assert (call.family, call.best, call.runner_up, call.names) == ("alpha", "alpha", "beta", 4)
     assert call.margin == pytest.approx(math.log(0.7 / 0.2))
     text = call.describe("Alpha")
-    assert text.startswith("Alpha by log-sum over 4 DGA-like names") and "runner-up beta" in text
+    assert text.startswith("Alpha (closest known family) by log-sum over 4 DGA-like names") and "runner-up beta" in text
     abstain = log_sum_family(FAMS, rows, min_margin=2.0)
     assert abstain.family == "unknown" and abstain.best == "alpha" and "leans to alpha" in abstain.describe()
 

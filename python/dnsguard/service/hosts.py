@@ -190,7 +190,8 @@ class HostAggregator:
                 runner = f", runner-up {call.runner_up}" if call.runner_up else ""
                 fit = ("" if call.shape_support is None else
                        f"; {call.shape_support:.0%} of the names fit {call.best}'s known shapes")
-                return call.family, (f"family log-sum {call.family} (margin {call.margin:.2f} nats/name over "
-                                     f"{call.names} names{runner}){fit}")
+                closest = "closest known family; " if call.named else ""  # see hostfamily.FamilyCall.describe
+                return call.family, (f"family log-sum {call.family} ({closest}margin {call.margin:.2f} nats/name "
+                                     f"over {call.names} names{runner}){fit}")
         family, share = vote([f for _, f, _ in entries], s.family_share)
         return family, f"family vote {family} ({share:.0%})"
