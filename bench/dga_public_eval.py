@@ -57,7 +57,7 @@ from dnsguard.dga.scoring import Scorer  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dga_eval import auc, load_split, tpr_at  # noqa: E402
 from dga_recent_eval import DEFAULT_BENIGN, recent_negatives  # noqa: E402
-from dga_unseen_published import capped, unseen_families  # noqa: E402
+from dga_unseen_published import CAP, SEED, capped, unseen_families  # noqa: E402
 
 try:
     import tensorflow as tf
@@ -135,7 +135,7 @@ def main() -> int:
     recent = recent_negatives(args.benign, corpus)
     families = np.array([corpus.family[i] for i in dga_rows])
     if args.unseen:
-        sample = capped(unseen_families(), 300, 1)
+        sample = capped(unseen_families(), CAP, SEED)
         pos_names = [n for fam in sorted(sample) for n in sample[fam]]
         families = np.array([fam for fam in sorted(sample) for _ in sample[fam]])
 

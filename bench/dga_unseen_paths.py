@@ -40,6 +40,8 @@ from dnsguard.pcapgen import write_pcap  # noqa: E402
 from dnsguard.testdata.office import build_office  # noqa: E402
 from recent_browsing import build, recent_names  # noqa: E402
 
+SERVE = "dnsguard serve following Suricata's EVE (host verdicts)"
+
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -77,19 +79,16 @@ def main() -> int:
         analysis = analyse(pcap, default_config())
         named["dnsguard analyze (sensor alerts, forecast, defaults)"] = {
             h.host: {*h.families} | ({h.family.family} if h.family else set()) for h in analysis.hosts}
-        served_families: dict[str, set[str]] = {}
+        served_families = named[SERVE] = {}
         flagged["dnsguard analyze (sensor alerts, forecast, defaults)"] = {
             h.host for h in analysis.hosts if h.verdict != "clean"}
         detail["dnsguard analyze (sensor alerts, forecast, defaults)"] = Counter(
             f"{h.verdict}" for h in analysis.hosts if h.verdict != "clean")
         for label, found in (("Suricata alone (alerts)", suricata_alone(pcap)),
-                             ("dnsguard serve following Suricata's EVE (host verdicts)",
-                              serve_fed_by_suricata(pcap, work, served_families)),
+                             (SERVE, serve_fed_by_suricata(pcap, work, served_families)),
                              ("Zeek with dnsguard serve (notices and verdicts)", zeek_with_serve(pcap, work)[1]),
                              ("Zeek alone (notices)", zeek_alone(pcap, work))):
             flagged[label] = {host for host, _ in found}
-            if found is not None and label.startswith("dnsguard serve"):
-                named[label] = served_families
             detail[label] = Counter(str(kind) for _, kind in {(h, k) for h, k in found})
 
     print()

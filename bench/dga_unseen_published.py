@@ -44,13 +44,15 @@ RECENT = [ROOT / "data" / "benign" / f for f in (
     "recent-popular-2025.txt", "recent-popular-fqdn-2025.txt", "recent-popular-fqdn-2025-more.txt",
     "recent-popular-fqdn-deep.txt")]
 FPRS = (0.01, 0.001)
+CAP, SEED = 300, 1
+"""Names per family in the pooled figures, and the seed of the larger families' sample."""
 
 
 def unseen_families() -> dict[str, list[str]]:
     """The published samples, refusing any family the shipped model or its training data has."""
     families = {p.stem: read_names(p) for p in sorted(UNSEEN.glob("*.txt"))}
     trained = {T.family_of(p.stem) for p in (ROOT / "data" / "dga").glob("*.txt")}
-    trained |= set(Scorer(band=False).model.families)
+    trained |= set(M.load().families)
     clash = sorted(set(families) & trained)
     if clash:
         raise SystemExit(f"not unseen: the model trains on {', '.join(clash)}")
@@ -69,8 +71,8 @@ def reason_kind(reasons: tuple[str, ...]) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cap", type=int, default=300, help="names per family in the pooled figures")
-    ap.add_argument("--seed", type=int, default=1, help="the seeded sample of larger families")
+    ap.add_argument("--cap", type=int, default=CAP, help="names per family in the pooled figures")
+    ap.add_argument("--seed", type=int, default=SEED, help="the seeded sample of larger families")
     ap.add_argument("--model", type=Path, nargs="*", default=[],
                     help="more linear model files to score with (each as its own row, no band stage: "
                          "e.g. one trained with `python -m dnsguard.dga.train --suffix-token --out F`)")

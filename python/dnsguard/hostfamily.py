@@ -44,6 +44,11 @@ groups of 5 or 10 names, none under 0.9); on families left out of training
 the check cuts the hosts given a wrong family from about two in three to
 one in four (docs/dga-model.md, "Families the model never saw, per host")."""
 
+CLOSEST = "closest known family"
+"""How a named family is qualified in reports and evidence: the rule can only pick
+among the families the model was trained on, and a family it never saw is named
+as its nearest one (docs/dga-model.md)."""
+
 UNKNOWN = "unknown"
 
 
@@ -94,9 +99,7 @@ class FamilyCall:
                     f"known suffixes, lengths and characters (named at >= {self.min_shape_support:.0%}): "
                     "a family the model does not know")
         if self.named:
-            # "closest known": the rule can only pick among the families the model was trained
-            # on, and a family it never saw is named as its nearest one (docs/dga-model.md)
-            return (f"{display or self.family} (closest known family) by log-sum over {self.names} {self.summed}: "
+            return (f"{display or self.family} ({CLOSEST}) by log-sum over {self.names} {self.summed}: "
                     f"margin {margin} nats/name{runner} (named at >= {self.min_margin:g})")
         return (f"unknown: log-sum over {self.names} {self.summed} leans to {self.best} by only {margin} "
                 f"nats/name{runner} (named at >= {self.min_margin:g})")

@@ -34,9 +34,10 @@ ROOT = Path(__file__).resolve().parents[2]
 ZEEK_OUTPUT = ROOT / "zeek-scripts/popular-domains.zeek"
 SURICATA_SET = ROOT / "suricata-rules/datasets/dnsguard-popular.lst"
 LUA_SCRIPT = ROOT / "suricata-rules/dnsguard-nxdomain.lua"
-LUA_KEY_LENGTH = 3
-"""Characters of a bucket key (the script's KEY_LENGTH): 16,229 buckets, 3.8 MB per Lua state
-after loading (four characters: 50,118 buckets, 7.7 MB, 1.4 % less detection work)."""
+LUA_KEY_LENGTH = re.compile(r"^local KEY_LENGTH = (\d+)$", re.MULTILINE)
+"""The bucket key's length is the script's own ``KEY_LENGTH`` (3: 16,229 buckets, 3.8 MB per
+Lua state after loading; four characters: 50,118 buckets, 7.7 MB, 1.4 % less detection work),
+read from its code so that the two cannot disagree."""
 LUA_BLOCK = 20_000
 """Bucket assignments per generated Lua function (LuaJIT: at most 65,536 constants each)."""
 LUA_MARKER = "-- GENERATED BELOW by tools/popular/build_popular.py; do not edit.\n"
@@ -79,13 +80,17 @@ def looked_up(names: list[str]) -> list[str]:
 
 def lua_text(script: str, names: list[str]) -> str:
     """``script`` up to its marker line, then the names in buckets by their first
-    ``LUA_KEY_LENGTH`` characters (``POPULAR[key]`` is ``"\\n" + names + "\\n"``)."""
+    ``KEY_LENGTH`` characters (``POPULAR[key]`` is ``"\\n" + names + "\\n"``)."""
     head, marker, _ = script.partition(LUA_MARKER)
     if not marker:
         raise SystemExit(f"{LUA_SCRIPT}: no marker line {LUA_MARKER.strip()!r}")
+    key_length = LUA_KEY_LENGTH.search(head)
+    if not key_length:
+        raise SystemExit(f"{LUA_SCRIPT}: no line 'local KEY_LENGTH = <n>' above the marker")
+    width = int(key_length.group(1))
     buckets: dict[str, list[str]] = {}
     for name in looked_up(names):
-        buckets.setdefault(name[:LUA_KEY_LENGTH], []).append(name)
+        buckets.setdefault(name[:width], []).append(name)
     newline = "\\n"  # a Lua escape: the bucket's names end and start with a newline
     lines = [f'POPULAR["{key}"] = "{newline}{newline.join(group)}{newline}"\n' for key, group in sorted(buckets.items())]
     # LuaJIT allows 65,536 constants per function (two per line here): one function per block

@@ -27,6 +27,7 @@ import numpy as np
 
 from dnsguard.feeds.families import display_family
 from dnsguard.hostfamily import (
+    CLOSEST,
     FAMILY_MARGIN,
     LOG_FLOOR,
     LogSumRule,
@@ -190,7 +191,7 @@ class HostAggregator:
                 runner = f", runner-up {call.runner_up}" if call.runner_up else ""
                 fit = ("" if call.shape_support is None else
                        f"; {call.shape_support:.0%} of the names fit {call.best}'s known shapes")
-                closest = "closest known family; " if call.named else ""  # see hostfamily.FamilyCall.describe
+                closest = f"{CLOSEST}; " if call.named else ""
                 return call.family, (f"family log-sum {call.family} ({closest}margin {call.margin:.2f} nats/name "
                                      f"over {call.names} names{runner}){fit}")
         family, share = vote([f for _, f, _ in entries], s.family_share)
