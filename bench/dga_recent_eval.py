@@ -70,6 +70,9 @@ class RecentNegatives:
     """Per list file (by name), which of ``names`` it holds."""
     dropped: int
     """Names left out because the training list has their registered domain."""
+    calibration: int
+    """Names left out because their registered domain is in the half of the
+    recent lists that places the shipped model's threshold (``train.calibration_half``)."""
 
     def scored_labels(self) -> list[str]:
         return [lab for lab, ok in zip(self.label, self.scored.tolist(), strict=True) if ok]
@@ -79,13 +82,16 @@ class RecentNegatives:
 
 
 def recent_negatives(paths: list[Path], corpus: T.Corpus) -> RecentNegatives:
-    """The recent lists' names new to training (one entry per distinct name, in list order)."""
+    """The recent lists' names new to training and outside the calibration half
+    (one entry per distinct name, in list order): the names no part of the
+    shipped model saw."""
     trained = {f"{corpus.labels[i]}.{corpus.suffixes[i]}" for i in np.flatnonzero(~corpus.is_dga)}
     names = list(dict.fromkeys(n for path in paths for n in read_names(path)))
     res = Scorer(allowlist=build(read_entries(CDN_FILE))).score_arrays(names)
     split = res.split
     labels = split.label  # cut once: Split.label builds the whole list on each access
-    keep = [i for i, reg in enumerate(split.registered) if not reg or reg not in trained]
+    new = [i for i, reg in enumerate(split.registered) if not reg or reg not in trained]
+    keep = [i for i in new if not T.calibration_half(split.registered[i] or names[i])]
     unscored = ("allowlisted:", "invalid:", "public-suffix")
     kept = [names[i] for i in keep]
     lists = {}
@@ -95,7 +101,7 @@ def recent_negatives(paths: list[Path], corpus: T.Corpus) -> RecentNegatives:
     return RecentNegatives(
         kept, [split.registered[i] for i in keep], [labels[i] for i in keep], [split.suffix[i] for i in keep],
         np.array([not (res.reasons[i] and res.reasons[i][0].startswith(unscored)) for i in keep]),
-        lists, len(names) - len(keep))
+        lists, len(names) - len(new), len(new) - len(keep))
 
 
 def row(label: str, names: int, neg: np.ndarray, pos: np.ndarray, thr: float) -> str:
@@ -112,8 +118,9 @@ def main() -> int:
                     help="recent lists (default: all three in data/benign); a row per list and one pooled")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=3)
-    ap.add_argument("--suffix-token", action="store_true",
-                    help="train the detector with train.fit's public-suffix token (off in the shipped model)")
+    ap.add_argument("--suffix-token", action=argparse.BooleanOptionalAction, default=T.SUFFIX_TOKEN,
+                    help="train the detector with train.fit's public-suffix token (as the shipped model "
+                    "since 2026-12-06)")
     ap.add_argument("--top", type=int, default=25, help="how many of the highest-scoring recent names to list")
     args = ap.parse_args()
     t0 = time.perf_counter()
@@ -132,7 +139,8 @@ def main() -> int:
     print(f"# leave-families-out, {args.folds} folds, seed {args.seed}; {len(families)} families "
           f"({int(corpus.is_dga.sum())} DGA names)")
     print(f"# recent list: {len(recent_all)} names from {', '.join(p.name for p in args.benign)}; "
-          f"{dropped} dropped as in the training list; {len(recent)} negatives")
+          f"{dropped} dropped as in the training list, {negatives.calibration} as the calibration half; "
+          f"{len(recent)} negatives")
 
     pos, old_neg, new_neg = [], [], []
     per_name = np.zeros(len(recent))

@@ -62,7 +62,8 @@ def fold_model(lever: str, train: T.Corpus, cal_labels: list[str], cal_suffixes:
                   clean=float(lever.split("-")[1]) if lever.startswith("clean-") else 0.0,
                   calibration_suffixes=cal_suffixes)
     if lever == "soup-3":
-        models = [T.fit(train, cal_labels, seed=seed + s, attribute=False, calibration_suffixes=cal_suffixes)
+        models = [T.fit(train, cal_labels, seed=seed + s, attribute=False, suffix_token=False,
+                        calibration_suffixes=cal_suffixes)
                   for s in SOUP_SEEDS]
         return replace(models[0], weights=np.mean([m.weights for m in models], axis=0).astype(np.float32),
                        bias=float(np.mean([m.bias for m in models])))

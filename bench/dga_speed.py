@@ -20,13 +20,14 @@ attribution included):
   family with no data file), murofet (v1 and v3), bamital (32 hex digits)
   and newgoz (base36, ~26 characters).
 
-The scorer runs as shipped, band stage included (``dnsguard.dga.charnet``:
-the character GRU on the names between the linear model's 0.3 % and 0.01 %
-cuts); each mix's header says what share of its names is in the band, and
-``--no-band`` measures the linear model alone.
+The scorer runs as shipped: the linear model alone since 2026-12-06.
+``--band`` adds the band stage (``dnsguard.dga.charnet``: the character GRU
+on the names between the linear model's 0.3 % and 0.01 % cuts, off by
+default), and each mix's header then says what share of its names is in
+the band.
 
 Usage: .venv/bin/python bench/dga_speed.py [--names 200000] [--repeat 5] [--cpu 1]
-       [--mix dga-35%] [--batch 10000] [--no-band]
+       [--mix dga-35%] [--batch 10000] [--band]
 """
 
 from __future__ import annotations
@@ -170,8 +171,8 @@ def main() -> int:
     ap.add_argument("--batch", type=int, action="append", help="batch size(s) (default: 1000, 10000, 100000)")
     ap.add_argument("--latency-calls", type=int, default=5000)
     ap.add_argument("--no-verdicts", action="store_true", help="skip the list[Verdict] score_batch rows")
-    ap.add_argument("--no-band", action="store_true",
-                    help="the linear model alone, without the character network's band stage (for comparison)")
+    ap.add_argument("--band", action="store_true",
+                    help="add the character network's band stage (off by default; for comparison)")
     args = ap.parse_args()
     cpus = sorted(os.sched_getaffinity(0))
     cpu = args.cpu if args.cpu is not None else cpus[0]
@@ -183,7 +184,7 @@ def main() -> int:
     from dnsguard.dga.scoring import Scorer
 
     _, wm, cm = timed(M.load)
-    scorer, ws, cs = timed(lambda: Scorer(band=not args.no_band))
+    scorer, ws, cs = timed(lambda: Scorer(band=args.band))
     print(f"pinned to CPU {cpu}; numpy {np.__version__}; load average {os.getloadavg()[0]:.2f}")
     print(f"load: model weights {wm * 1000:.0f} ms wall ({cm * 1000:.0f} ms CPU); "
           f"full Scorer (weights + allowlist {len(scorer.allowlist)} entries + PSL) "

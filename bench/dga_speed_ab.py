@@ -15,7 +15,7 @@ temporary directory and put first on ``PYTHONPATH``; nothing in the
 working tree is touched.
 
 Usage: .venv/bin/python bench/dga_speed_ab.py REV [--mix dga-35%] [--batch 10000]
-       [--rounds 12] [--repeat 3] [--no-band] [--cpu 1]
+       [--rounds 12] [--repeat 3] [--band] [--cpu 1]
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def run(pythonpath: Path, args: argparse.Namespace) -> dict:
     env = dict(os.environ, PYTHONPATH=str(pythonpath), DNSGUARD_BENCH_DIR=str(ROOT / "bench"))
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
         env[var] = "1"
-    cmd = [sys.executable, "-c", CHILD, args.mix, str(args.batch), str(args.repeat), "0" if args.no_band else "1"]
+    cmd = [sys.executable, "-c", CHILD, args.mix, str(args.batch), str(args.repeat), "1" if args.band else "0"]
     if args.cpu is not None:
         cmd = ["taskset", "-c", str(args.cpu), *cmd]
     done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
@@ -83,7 +83,7 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=10_000)
     ap.add_argument("--rounds", type=int, default=12, help="processes per side (default 12)")
     ap.add_argument("--repeat", type=int, default=3, help="timed passes per process (default 3)")
-    ap.add_argument("--no-band", action="store_true", help="both scorers without the band stage")
+    ap.add_argument("--band", action="store_true", help="both scorers with the band stage (off by default)")
     ap.add_argument("--cpu", type=int, default=1, help="CPU to pin to (default 1; -1: no pinning)")
     args = ap.parse_args()
     if args.cpu is not None and args.cpu < 0:
@@ -95,13 +95,13 @@ def main() -> int:
         for k in range(args.rounds):
             for side in ("old", "new") if k % 2 == 0 else ("new", "old"):
                 out = run(sides[side], args)
-                if out["band"] == args.no_band:
+                if out["band"] != args.band:
                     print(f"{side}: the band stage is {'on' if out['band'] else 'off'}; expected the other")
                     return 2
                 times[side].extend(out["runs"])
                 digests[side].add(out["digest"])
     n = 100_000
-    print(f"{args.mix}, batches of {args.batch:,}, band stage {'off' if args.no_band else 'on'}; "
+    print(f"{args.mix}, batches of {args.batch:,}, band stage {'on' if args.band else 'off'}; "
           f"{args.rounds} processes a side, {args.repeat} passes each; names/s per core (CPU time)")
     for side, label in (("old", args.rev), ("new", "working tree")):
         t = times[side]

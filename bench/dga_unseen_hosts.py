@@ -148,6 +148,7 @@ def main() -> int:
     args = ap.parse_args()
     t0 = time.perf_counter()
     corpus, (test_b, cal_b, train_b, test_labels, cal_labels) = load_split(args.seed)
+    recent_cal = T.recent_calibration(ROOT, corpus) if not args.published else ([], [])
     names_of: dict[str, list[str]] = defaultdict(list)
     if args.published:
         names_of.update(unseen_families())
@@ -178,8 +179,9 @@ def main() -> int:
             scorer = Scorer(M.load(args.model), band=False) if args.model else Scorer()
             fold_families = held
         else:
-            model = T.fit(corpus.subset(fold_train_mask(corpus, train_b, held)), cal_labels, seed=7 + k,
-                          calibration_suffixes=[corpus.suffixes[i] for i in cal_b])
+            # the threshold placed as the shipped model's is (train.recent_calibration)
+            model = T.fit(corpus.subset(fold_train_mask(corpus, train_b, held)), recent_cal[0], seed=7 + k,
+                          calibration_suffixes=recent_cal[1])
             scorer = Scorer(model, band=False)
             fold_families = [f for f in families if T.fold_group(f) in held_set]
         browsing = build(args.seed * 100 + k)

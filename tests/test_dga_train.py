@@ -88,3 +88,36 @@ def test_a_suffix_token_detector_scores_the_suffix_and_round_trips(tmp_path):
     plain.save(path)
     assert not M.load(path).detector_suffix
     np.testing.assert_allclose(plain.scores(F.encode(labels)), plain.scores(F.encode(labels), None, suffixes))
+
+
+def test_recent_calibration_takes_one_half_of_the_recent_domains(tmp_path):
+    """The threshold's names: recent popular host names of the calibration half only,
+    never a domain the training list has, never a CDN/cloud-allowlisted one; a domain's
+    host names all fall on one side."""
+    root = fake_repo(tmp_path)
+    (root / "python" / "dnsguard" / "data").mkdir(parents=True)
+    (root / "python" / "dnsguard" / "data" / "allowlist-cdn-suffixes.txt").write_text("cloudfront.net\n")
+    domains = [f"shop{i}.com" for i in range(400)]
+    hosts = [f"{sub}.{d}" for d in domains for sub in ("www", "api")]
+    lines = [*hosts, "google.com", "www.google.com", "d1abc.cloudfront.net", "not a name", "com"]
+    for k, file in enumerate(T.RECENT_LISTS):
+        (root / "data" / "benign" / file).write_text("\n".join(lines[k::4]) + "\n")
+    labels, suffixes = T.recent_calibration(root, T.load_corpus(root, use_generators=False))
+    half = [d for d in domains if T.calibration_half(d)]
+    assert 120 < len(half) < 280  # about half, by registered domain
+    assert sorted(zip(labels, suffixes, strict=True)) == sorted((d[:-4], "com") for d in half for _ in range(2))
+    assert "google" not in labels and "d1abc" not in labels
+
+
+def test_shipped_threshold_sits_on_the_calibration_half():
+    """The shipped detector flags 0.1 % of the calibration names (up to quantile rounding)."""
+    from pathlib import Path
+
+    from dnsguard.dga import features as F
+
+    root = Path(__file__).resolve().parents[1]
+    labels, suffixes = T.recent_calibration(root, T.load_corpus(root))
+    model = M.load()
+    assert model.detector_suffix and len(labels) > 10_000
+    flagged = int((model.logits(F.encode(labels), None, suffixes) >= 0).sum())
+    assert abs(flagged - T.TARGET_FPR * len(labels)) <= 2, flagged

@@ -15,8 +15,9 @@ training data:
   kept to validate (recall at the validation-benign 1 % cut picks the epoch);
 * the same 30,000 synthetic random labels with the same seed.
 
-It then calibrates the stage on the held-back benign calibration labels
-with the package's own numpy forward pass (``dnsguard.dga.charnet``) and
+It then calibrates the stage on the names the linear model's threshold
+comes from (``train.recent_calibration``: half of the recent popular
+names) with the package's own numpy forward pass (``dnsguard.dga.charnet``) and
 writes ``python/dnsguard/data/dga-charnet.npz``.  Torch is only needed
 here, never by dnsguard::
 
@@ -65,10 +66,12 @@ def main() -> int:
     corpus = T.load_corpus(ROOT)
     train_mask, calib_mask = T.split_benign(corpus, 0.1, seed=11)  # as python -m dnsguard.dga.train
     train = corpus.subset(train_mask)
-    calibration = corpus.subset(calib_mask).labels
+    held_out = corpus.subset(calib_mask).labels
+    # the stage's cuts come from the names the linear model's threshold came from
+    calibration, calibration_suffixes = T.recent_calibration(ROOT, corpus)
     linear = M.load()
     if args.recalibrate:
-        stage = CN.calibrate(CN.load_weights(args.out), linear, calibration)
+        stage = CN.calibrate(CN.load_weights(args.out), linear, calibration, calibration_suffixes)
         stage.save(args.out)
         print(f"band {stage.low:.3f}..{stage.high:.3f} (linear logit), combined cut {stage.cut:.4f}; "
               f"wrote {args.out}", file=sys.stderr)
@@ -93,11 +96,11 @@ def main() -> int:
     print(f"trained in {secs / 60:.1f} min: " + "; ".join(log), file=sys.stderr)
 
     weights = CN.Weights.from_torch_state(C.export(net), alphabet=C.ALPHABET)
-    probe = calibration[:5000]
+    probe = held_out[:5000]
     diff = float(np.abs(CN.net_logits(weights, probe) - C.logits_of(net, probe)).max())
     if diff > 1e-3:
         sys.exit(f"the numpy forward pass differs from torch by {diff:.2e}: not written")
-    stage = CN.calibrate(weights, linear, calibration)
+    stage = CN.calibrate(weights, linear, calibration, calibration_suffixes)
     stage.save(args.out)
     print(f"numpy forward pass within {diff:.1e} of torch; band {stage.low:.3f}..{stage.high:.3f} "
           f"(linear logit), combined cut {stage.cut:.4f}; wrote {args.out} "

@@ -59,9 +59,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("--allow-file", action="append", default=[], metavar="FILE",
                    help="file of allowlist entries, one a line (repeatable)")
     p.add_argument("--model", metavar="NPZ", help="model file (default: the shipped one)")
-    p.add_argument("--no-band", action="store_true",
-                   help="the linear model alone, without the character network's band stage (which "
-                   "analysis.dga_band_stage also turns off; a --model file always goes without it)")
+    band = p.add_mutually_exclusive_group()
+    band.add_argument("--band", dest="band", action="store_true", default=None,
+                      help="add the character network's band stage (off by default, as "
+                      "analysis.dga_band_stage; a --model file always goes without it)")
+    band.add_argument("--no-band", dest="band", action="store_false",
+                      help="the linear model alone (the default unless analysis.dga_band_stage is true)")
     p.add_argument("--threshold", type=_unit_interval, metavar="X",
                    help="verdict dga at or above X (default: the model's calibrated threshold, 0.5 "
                    "for the shipped model: 0.1%% of benign names score above it; families and reasons "
@@ -80,8 +83,8 @@ def _unit_interval(text: str) -> float:
 
 
 def _config_band_stage(config: Any) -> bool:
-    """``analysis.dga_band_stage`` of a configuration dict (on when there is none)."""
-    return band_stage(config) if isinstance(config, dict) else True
+    """``analysis.dga_band_stage`` of a configuration dict (off when there is none)."""
+    return band_stage(config) if isinstance(config, dict) else False
 
 
 def _config_allowlist(config: Any) -> list[str]:
@@ -186,7 +189,7 @@ def run(args: argparse.Namespace, config: Any, stdin: Any = None, out: Any = Non
         return EXIT_ERROR
     try:
         scorer = Scorer(model, allow=[*_config_allowlist(config), *args.allow],
-                        allow_files=args.allow_file, band=not args.no_band and _config_band_stage(config))
+                        allow_files=args.allow_file, band=_config_band_stage(config) if args.band is None else args.band)
     except (OSError, ValueError, KeyError) as exc:
         print(f"dnsguard score: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_ERROR

@@ -136,12 +136,14 @@ class Scorer:
         allow_files: Iterable[Path | str] = (),
         allowlist: Allowlist | None = None,
         suffixes: N.SuffixList | None = None,
-        band: CN.BandStage | bool = True,
+        band: CN.BandStage | bool = False,
     ) -> None:
-        """``band``: the character network's band stage (:mod:`dnsguard.dga.charnet`).
-        True uses the shipped one when it was calibrated for this linear model
-        (a retrained or test model goes without); False leaves it out; a
-        :class:`~dnsguard.dga.charnet.BandStage` must fit the model."""
+        """``band``: the character network's band stage (:mod:`dnsguard.dga.charnet`),
+        off by default since the detector weighs the public suffix (it then lost
+        ranking on families never trained on: docs/dga-model.md).  True uses the
+        shipped one when it was calibrated for this linear model (a retrained or
+        test model goes without); a :class:`~dnsguard.dga.charnet.BandStage` must
+        fit the model."""
         self.model = model if model is not None else M.load()
         if band is True:
             shipped = CN.load()
