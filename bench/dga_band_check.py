@@ -1,5 +1,11 @@
 """What the shipped band stage changes: the scorer with and without it, name by name.
 
+The stage is off by default since 2026-12-06 (docs/dga-model.md, "The suffix
+token, calibrated on recent names"); the file is still shipped, calibrated
+for the shipped linear model, for ``--band`` and ``analysis.dga_band_stage``.
+The recent lists' calibration half placed both models' cuts, so read their
+rates on the other half (``bench/dga_unseen_published.py``) for figures.
+
 The gain on families never trained on is measured by
 ``bench/dga_charnn_eval.py`` (leave-families-out, a network per fold).  This
 script checks the *shipped* files on what they can be checked on here:
@@ -24,18 +30,17 @@ from pathlib import Path
 import numpy as np
 from dnsguard.dga import model as M
 from dnsguard.dga.scoring import Scorer
-from dnsguard.dga.train import RESERVED, family_of
+from dnsguard.dga.train import RECENT_LISTS, RESERVED, family_of
 
 ROOT = Path(__file__).resolve().parents[1]
-RECENT = ("recent-popular-2025.txt", "recent-popular-fqdn-2025.txt", "recent-popular-fqdn-2025-more.txt",
-          "recent-popular-fqdn-deep.txt")
+RECENT = RECENT_LISTS
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--show", type=int, default=15, help="list this many names the stage newly flags / clears")
     args = ap.parse_args()
-    with_band = Scorer()
+    with_band = Scorer(band=True)
     if with_band.band is None:
         raise SystemExit("the shipped band stage is missing or does not fit the shipped linear model")
     without = Scorer(with_band.model, allowlist=with_band.allowlist, band=False)

@@ -1,5 +1,13 @@
 """The DGA scorer's band stage: a small character GRU for the names the linear model is unsure of.
 
+Off by default since 2026-12-06: with the linear model that weighs the
+public suffix and is calibrated on recent popular names, the stage ranked
+families never trained on slightly worse and flagged twice as many popular
+names at the threshold (docs/dga-model.md, "The suffix token, calibrated on
+recent names").  ``Scorer(band=True)``, ``dnsguard score --band`` and
+``analysis.dga_band_stage: true`` turn it on; what follows is why it was
+built and how it works.
+
 Why: on DGA families never trained on, the linear model's hashed n-grams
 miss names whose oddness is in their character sequence as a whole; a
 bidirectional GRU with 16 units each way, added to the linear score,
