@@ -3,7 +3,9 @@
 ``python -m dnsguard.dga.train [--out PATH]`` reads ``data/dga/*.txt`` (DGA
 names from public re-implementations), ``data/benign/top-registered-domains.txt``
 and, when the package has known-DGA generators, their names for a fixed set
-of recent dates; it writes ``python/dnsguard/data/dga-model.npz``.
+of recent dates, and trains on them; it places the threshold on the
+calibration half of the recent popular lists (:func:`recent_calibration`,
+never trained on) and writes ``python/dnsguard/data/dga-model.npz``.
 
 Everything is seeded, so the same data gives the same weights.  Families
 reserved for generalisation tests are refused even if a generator exists.
