@@ -124,6 +124,9 @@ def main() -> int:
     ap.add_argument("--unseen", action="store_true",
                     help="positives: the published samples of the families dnsguard never trained on "
                          "(data/dga-unseen, at most 300 a family as in dga_unseen_published.py)")
+    ap.add_argument("--half", choices=("test", "calibration", "both"), default="test",
+                    help="which half of the recent names (train.calibration_half; the shipped model's "
+                         "threshold was placed on the calibration half, its ranking on none)")
     args = ap.parse_args()
     tf.config.threading.set_intra_op_parallelism_threads(2)
     t0 = time.perf_counter()
@@ -132,7 +135,7 @@ def main() -> int:
     dga_rows = np.flatnonzero(corpus.is_dga)
     pos_names = [full[i] for i in dga_rows]
     old_names = [full[i] for i in test_b]
-    recent = recent_negatives(args.benign, corpus)
+    recent = recent_negatives(args.benign, corpus, half=args.half)
     families = np.array([corpus.family[i] for i in dga_rows])
     if args.unseen:
         sample = capped(unseen_families(), CAP, SEED)
