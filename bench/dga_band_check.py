@@ -33,7 +33,6 @@ from dnsguard.dga.scoring import Scorer
 from dnsguard.dga.train import RECENT_LISTS, RESERVED, family_of
 
 ROOT = Path(__file__).resolve().parents[1]
-RECENT = RECENT_LISTS
 
 
 def main() -> int:
@@ -56,7 +55,7 @@ def main() -> int:
     new_fp: list[tuple[float, str]] = []
     cleared_fp: list[tuple[float, str]] = []
     pooled = [0, 0, 0, 0]
-    for file in RECENT:
+    for file in RECENT_LISTS:
         names = (ROOT / "data/benign" / file).read_text().split()
         s, s0 = both(names)
         band = (s0 > low) & (s0 <= high)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+from dnsguard.dga import allowlist
 from dnsguard.dga import features as F
 from dnsguard.dga import train as T
 from dnsguard.dga.allowlist import build, read_entries
@@ -35,7 +36,7 @@ from generative_reference import fit as fit_generative  # noqa: E402
 from generative_reference import log_joint  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-CDN_FILE = ROOT / "python" / "dnsguard" / "data" / "allowlist-cdn-suffixes.txt"
+CDN_FILE = ROOT / "python" / "dnsguard" / "data" / allowlist.CDN_FILE
 
 SUBDOMAINS = (
     "", "www", "www", "mail", "m", "api", "cdn", "static", "img", "login", "smtp", "mx1",

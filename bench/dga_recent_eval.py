@@ -88,14 +88,14 @@ def recent_negatives(paths: list[Path], corpus: T.Corpus, half: str = "test") ->
     keeps that half; ``both`` keeps all.  The shipped model's ranking does not
     depend on its threshold (one bias shift for every name), so a TPR at a
     fixed FPR may be read on any half; rates at score 0.5 only on ``test``."""
-    trained = {f"{corpus.labels[i]}.{corpus.suffixes[i]}" for i in np.flatnonzero(~corpus.is_dga)}
+    if half not in ("test", "calibration", "both"):
+        raise ValueError(f"half must be test, calibration or both, not {half!r}")
+    trained = corpus.benign_domains()
     names = list(dict.fromkeys(n for path in paths for n in read_names(path)))
     res = Scorer(allowlist=build(read_entries(CDN_FILE))).score_arrays(names)
     split = res.split
     labels = split.label  # cut once: Split.label builds the whole list on each access
     new = [i for i, reg in enumerate(split.registered) if not reg or reg not in trained]
-    if half not in ("test", "calibration", "both"):
-        raise ValueError(f"half must be test, calibration or both, not {half!r}")
     keep = [i for i in new if half == "both" or
             T.calibration_half(split.registered[i] or names[i]) == (half == "calibration")]
     unscored = ("allowlisted:", "invalid:", "public-suffix")

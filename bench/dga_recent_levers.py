@@ -131,7 +131,7 @@ def main() -> int:
     t0 = time.perf_counter()
 
     corpus, split = load_split(args.seed)
-    trained = {f"{corpus.labels[i]}.{corpus.suffixes[i]}" for i in np.flatnonzero(~corpus.is_dga)}
+    trained = corpus.benign_domains()
     scorer = Scorer(allowlist=build(read_entries(CDN_FILE)))
     recent = recent_negatives([BENIGN / REGISTERED, *args.fqdns], corpus)
     registered_list = recent.lists[REGISTERED]

@@ -43,9 +43,7 @@ from dga_eval import ROOT, auc, tpr_at  # noqa: E402
 from dga_recent_eval import read_names, recent_negatives  # noqa: E402
 
 UNSEEN = ROOT / "data" / "dga-unseen"
-RECENT = [ROOT / "data" / "benign" / f for f in (
-    "recent-popular-2025.txt", "recent-popular-fqdn-2025.txt", "recent-popular-fqdn-2025-more.txt",
-    "recent-popular-fqdn-deep.txt")]
+RECENT = [ROOT / "data" / "benign" / f for f in T.RECENT_LISTS]
 FPRS = (0.01, 0.001)
 CAP, SEED = 300, 1
 """Names per family in the pooled figures, and the seed of the larger families' sample."""

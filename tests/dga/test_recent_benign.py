@@ -23,7 +23,6 @@ from dnsguard.suricata import lexical, shapes
 from dnsguard.suricata.rules import SHAPES
 
 BENIGN = Path(__file__).resolve().parents[2] / "data" / "benign"
-RECENT = RECENT_LISTS
 
 MAX_FLAGGED_SHARE = 0.001
 """The per-name operating point: at most 0.1 % of popular names at or above
@@ -48,7 +47,7 @@ def scorer() -> Scorer:
     return Scorer()
 
 
-@pytest.mark.parametrize("file", RECENT)
+@pytest.mark.parametrize("file", RECENT_LISTS)
 def test_shipped_model_flags_few_recent_popular_names(scorer, file):
     names = recent_names(file)
     res = scorer.score_arrays(names)
@@ -61,7 +60,7 @@ def test_shipped_model_flags_few_recent_popular_names(scorer, file):
     assert scored > 2000, scored
 
 
-@pytest.mark.parametrize("file", RECENT)
+@pytest.mark.parametrize("file", RECENT_LISTS)
 def test_shape_rules_match_no_recent_popular_name(file):
     names = recent_names(file)
     for shape in SHAPES:
@@ -70,7 +69,7 @@ def test_shape_rules_match_no_recent_popular_name(file):
         assert len(hits) <= shapes.MAX_SHIPPED_FP_RATE * len(names), (shape.family, hits[:10])
 
 
-@pytest.mark.parametrize("file", RECENT)
+@pytest.mark.parametrize("file", RECENT_LISTS)
 def test_lua_lexical_rule_rate_on_recent_popular_names(file):
     names = recent_names(file)
     hits = [n for n in names if lexical.matches(n)]
@@ -84,7 +83,7 @@ def test_recent_lists_are_not_training_data():
     corpus = train.load_corpus(BENIGN.parents[1], use_generators=False)
     trained = {f"{lab}.{suf}" for lab, suf in zip(corpus.labels, corpus.suffixes, strict=True)}
     old = set(recent_names("top-registered-domains.txt"))
-    only_recent = {n for f in RECENT for n in recent_names(f)} - old
+    only_recent = {n for f in RECENT_LISTS for n in recent_names(f)} - old
     assert len(only_recent) > 5000
     assert not only_recent & trained, sorted(only_recent & trained)[:10]
 
@@ -101,7 +100,7 @@ def test_the_forecast_guard_is_the_recent_lists_registered_domains():
     spec = importlib.util.spec_from_file_location("make_allowlist", BENIGN.parents[1] / "feeds" / "make_allowlist.py")
     make = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make)
-    assert [p.name for p in make.RECENT_SOURCES] == list(RECENT[:3])
+    assert [p.name for p in make.RECENT_SOURCES] == list(RECENT_LISTS[:3])
     expected = make.registered_domains([n for p in make.RECENT_SOURCES for n in recent_names(p.name)])
     assert recent_popular() == expected
     assert {"nic.de", "vivo.com", "cutt.ly", "chatgpt.com"} <= expected

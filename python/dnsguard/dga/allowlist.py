@@ -24,7 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-SHIPPED_FILES = ("allowlist-cdn-suffixes.txt", "allowlist-top-domains.txt")
+CDN_FILE = "allowlist-cdn-suffixes.txt"
+"""The CDN, cloud and reverse-DNS suffixes (package data)."""
+SHIPPED_FILES = (CDN_FILE, "allowlist-top-domains.txt")
 _BITMAP_MASK = (1 << 23) - 1
 _SMALL_BATCH = 8
 """Batches up to this size are matched name by name (no numpy calls)."""

@@ -104,6 +104,12 @@ class Corpus:
     def is_dga(self) -> np.ndarray:
         return np.array([f != "" for f in self.family], dtype=bool)
 
+    def benign_domains(self) -> set[str]:
+        """The benign rows as registered domains (``label.suffix``): a recent
+        popular name under one of them is not new to the model."""
+        return {f"{lab}.{suf}" for lab, suf, fam in zip(self.labels, self.suffixes, self.family, strict=True)
+                if not fam}
+
 
 def family_of(stem: str) -> str:
     return FAMILY_OF.get(stem, stem)
@@ -410,12 +416,13 @@ def recent_calibration(root: Path, corpus: Corpus) -> tuple[list[str], list[str]
     and that the scorer scores (valid and registrable).  Per host name, as the
     benchmarks count false positives: a domain with many popular host names
     is that many look-ups in a user's traffic.  (Per registered domain the
-    half holds only 3,624 rows, too few to place a 0.1 % cut.)"""
-    from dnsguard.dga.allowlist import build, read_entries
+    half holds only 3,624 rows, too few to place a 0.1 % cut.)  Only the
+    corpus's benign rows are read."""
+    from dnsguard.dga.allowlist import CDN_FILE, build, read_entries
     from dnsguard.names import Rejected, normalize
 
-    trained = {f"{corpus.labels[i]}.{corpus.suffixes[i]}" for i in np.flatnonzero(~corpus.is_dga)}
-    cdn = build(read_entries(root / "python" / "dnsguard" / "data" / "allowlist-cdn-suffixes.txt"))
+    trained = corpus.benign_domains()
+    cdn = build(read_entries(root / "python" / "dnsguard" / "data" / CDN_FILE))
     seen: set[str] = set()
     labels: list[str] = []
     suffixes: list[str] = []
