@@ -409,6 +409,12 @@ def gru_numpy(p: dict[str, np.ndarray], x: np.ndarray, n: np.ndarray) -> np.ndar
 
 NUMPY_FORWARD = {"cnn": cnn_numpy, "gru": gru_numpy}
 
+SUFFIX_BETAS = (1, 2)
+SUFFIX_NET_WEIGHTS = (0.5, 0.75)
+"""--suffix-token rows: the network's logit plus beta times the linear suffix weight, added to
+the linear logit with these weights (both standardised).  Picked on bench/dga_unseen_ensembles.py's
+calibration half before these folds were run, so the folds test them rather than tune them."""
+
 
 def macs_per_name(arch: str, chars: float) -> float:
     """Multiply-adds (adds for table gathers) of the numpy forward pass for a label of ``chars`` characters."""
@@ -452,6 +458,10 @@ def main() -> int:
                          "registered-domain list, which the resampling table reads)")
     ap.add_argument("--units", type=int, default=UNITS,
                     help="recurrent units (GRU: each way; LSTM); smaller is cheaper to run in the scorer")
+    ap.add_argument("--suffix-token", action="store_true",
+                    help="train each fold's linear model with the public-suffix token (as the shipped model "
+                         "since 2026-12-06) and add rows in which a network's logit gets the fold's linear "
+                         "suffix weight added (the network reads the label only)")
     ap.add_argument("--save", type=Path, default=None, help="write all scores to this .npz")
     ap.add_argument("--load", type=Path, nargs="+", default=None,
                     help="train nothing: print the tables from scores earlier --save runs wrote (same --seed and "
@@ -483,6 +493,9 @@ def main() -> int:
         return [whole_name(corpus.labels[i], corpus.suffixes[i]) for i in rows]
 
     net_benign, net_test, net_cal = text(train_b), text(test_b), text(cal_b)
+    sfx_test, sfx_cal = [corpus.suffixes[i] for i in test_b], [corpus.suffixes[i] for i in cal_b]
+    pos_rows_of = test_rows_of if args.seen else rows_of
+    sfx_of = {f: [corpus.suffixes[i] for i in pos_rows_of[f]] for f in families}
     net_names_of = {f: text(rows_of[f]) for f in families}
     if args.seen:  # positives: the kept-out names
         names_of = {f: [corpus.labels[i] for i in test_rows_of[f]] for f in families}
@@ -512,7 +525,8 @@ def main() -> int:
             with np.load(path) as f:
                 saved.update({key: f[key] for key in f.files})
         archs = tuple(a for a in ARCHS if f"cal/{a}/0" in saved)
-    kinds = ("linear", "LM/len", *archs)
+        args.suffix_token = args.suffix_token or "cal/sw/0" in saved
+    kinds = ("linear", "LM/len", *archs) + (("sw",) if args.suffix_token else ())
     neg: dict[str, list[np.ndarray]] = {k: [] for k in kinds}
     cal: dict[str, list[np.ndarray]] = {k: [] for k in kinds}
     pos: dict[str, dict[str, tuple[np.ndarray, int]]] = {k: {} for k in kinds}
@@ -543,7 +557,8 @@ def main() -> int:
             held_set = set(held)
             train_mask = fold_train_mask(corpus, train_b, held) & ~seen_test
             tl = time.perf_counter()
-            model = T.fit(corpus.subset(train_mask), cal_labels, seed=7 + k, attribute=False, suffix_token=False)
+            model = T.fit(corpus.subset(train_mask), cal_labels, seed=7 + k, attribute=False,
+                          calibration_suffixes=sfx_cal, suffix_token=args.suffix_token)
             lin_s = time.perf_counter() - tl
 
             # The linear model's training names (its synthetic labels with its seed), less an inner
@@ -563,22 +578,26 @@ def main() -> int:
                 print(f"fold {k} {arch}: {secs / 60:.1f} min; validation families {', '.join(sorted(val_groups))}; "
                       + "; ".join(log), file=sys.stderr)
 
-            def scores(labels: list[str], net_text: list[str], model=model) -> dict[str, np.ndarray]:
-                out = {"linear": model.logits(F.encode(labels)), "LM/len": lm_len(labels)}
+            def scores(labels: list[str], net_text: list[str], suffixes: list[str], model=model
+                       ) -> dict[str, np.ndarray]:
+                enc = F.encode(labels)
+                out = {"linear": model.logits(enc, suffixes=suffixes), "LM/len": lm_len(labels)}
+                if args.suffix_token:  # the fold's linear weight of each name's public suffix
+                    out["sw"] = np.asarray(model.suffix_weights(suffixes, enc.count), dtype=np.float64)
                 for arch in archs:
                     out[arch] = logits_of(nets[arch], net_text)
                 return out
 
-            for kind, s in scores(test_labels, net_test).items():
+            for kind, s in scores(test_labels, net_test, sfx_test).items():
                 neg[kind].append(s)
-            for kind, s in scores(cal_labels, net_cal).items():
+            for kind, s in scores(cal_labels, net_cal, sfx_cal).items():
                 cal[kind].append(s)
             if args.recent:
-                for kind, s in scores(rec_fit, net_rec).items():
+                for kind, s in scores(rec_fit, net_rec, negatives.scored_suffixes()).items():
                     rec[kind].append(s)
             for fam in families:
                 if args.seen or T.fold_group(fam) in held_set:
-                    for kind, s in scores(names_of[fam], pos_net_names_of[fam]).items():
+                    for kind, s in scores(names_of[fam], pos_net_names_of[fam], sfx_of[fam]).items():
                         pos[kind][fam] = (s, k)
             print(f"fold {k}: held out {', '.join(held)}; linear {lin_s:.0f}s ({time.perf_counter() - t0:.0f}s)",
                   file=sys.stderr)
@@ -594,6 +613,17 @@ def main() -> int:
             fold_of=np.array([pos["linear"][f][1] for f in families]), families=np.array(families),
             **({"rec_names": np.array(negatives.names)} if args.recent else {}),
         )
+
+    if args.suffix_token:
+        # A network beside a linear model that weighs the suffix: the network's logit plus beta times
+        # the fold's linear suffix weight (the network reads the label only, so it has no suffix prior).
+        for a in archs:
+            for beta in SUFFIX_BETAS:
+                kd = f"{a}+{beta}sw"
+                neg[kd] = [neg[a][k] + beta * neg["sw"][k] for k in range(len(folds))]
+                cal[kd] = [cal[a][k] + beta * cal["sw"][k] for k in range(len(folds))]
+                rec[kd] = [rec[a][k] + beta * rec["sw"][k] for k in range(len(rec[a]))]
+                pos[kd] = {f: (v[0] + beta * pos["sw"][f][0], v[1]) for f, v in pos[a].items()}
 
     # Stage one of a two-stage scorer: the linear logit above its 1 % FPR cut on the fold's
     # calibration names (no test name sets it).
@@ -624,11 +654,11 @@ def main() -> int:
                       if kd not in ("gate", "band"))
             return gated(out, kind_scores["linear"], k, weights)
 
-        n_out = [z({kd: neg[kd][k] for kd in kinds}, k) for k in range(len(folds))]
+        n_out = [z({kd: neg[kd][k] for kd in neg}, k) for k in range(len(folds))]  # derived kinds too
         p_out = {}
         for fam in families:
             k = pos["linear"][fam][1]
-            p_out[fam] = z({kd: pos[kd][fam][0] for kd in kinds}, k)
+            p_out[fam] = z({kd: pos[kd][fam][0] for kd in pos}, k)
         return np.concatenate(n_out), np.concatenate([p_out[f] for f in families]), p_out
 
     title = {"cnn": "multi-width CNN", "gru": "bidirectional GRU", "cnnlstm": "CNN + LSTM (dgaintel's shapes)",
@@ -651,6 +681,18 @@ def main() -> int:
         setups[f"two-stage: linear 1 % cut, then linear + {a}"] = {"gate": 1.0, "linear": 1.0, a: 1.0}
         setups[f"band (shipped): linear between its {100 - 100 * CN.BAND[0]:g} % and {100 - 100 * CN.BAND[1]:g} % "
                f"cuts, then linear + {a}"] = {"band": 1.0, "linear": 1.0, a: 1.0}
+    suffix_rows = {}
+    if args.suffix_token:
+        for a in archs:
+            for beta in SUFFIX_BETAS:
+                setups[f"{a} + {beta} x linear suffix weight, alone"] = {f"{a}+{beta}sw": 1.0}
+                for w in SUFFIX_NET_WEIGHTS:
+                    name = f"linear + {w} x ({a} + {beta} x linear suffix weight)"
+                    setups[name] = {"linear": 1.0, f"{a}+{beta}sw": w}
+                    suffix_rows[f"linear + {w} x ({a} + {beta} sw)"] = name
+                    band = f"band: linear between its cuts, then linear + {w} x ({a} + {beta} x linear suffix weight)"
+                    setups[band] = {"band": 1.0, "linear": 1.0, f"{a}+{beta}sw": w}
+                    suffix_rows[f"band, {w} x ({a} + {beta} sw)"] = band
     n_dga = sum(len(pos["linear"][f][0]) for f in families)
     split_name = "seen families, 20 % of each family's names kept out" if args.seen else "leave-families-out"
     print(f"# {split_name}, {args.folds} folds, seed {args.seed}; {len(families)} families "
@@ -713,6 +755,7 @@ def main() -> int:
             rows = {"base": "linear (shipped model type, retrained per fold)"}
             rows |= {f"linear + {a}": f"linear + {a} (equal weights)" for a in archs}
             rows |= {f"linear + LM/len + {a}": f"linear + benign LM per length + {a} (equal weights)" for a in archs}
+            rows |= suffix_rows
             kept = {short: (np.sort(combined(setups[name])[1]),
                             recent_z(setups[name]).reshape(len(folds), -1)) for short, name in rows.items()}
             print(bootstrap_table(kept, rec_lists[args.benign[0].name], args.bootstrap, args.seed))

@@ -15,7 +15,7 @@ temporary directory and put first on ``PYTHONPATH``; nothing in the
 working tree is touched.
 
 Usage: .venv/bin/python bench/dga_speed_ab.py REV [--mix dga-35%] [--batch 10000]
-       [--rounds 12] [--repeat 3] [--band] [--cpu 1]
+       [--rounds 12] [--repeat 3] [--no-band] [--cpu 1]
 """
 
 from __future__ import annotations
@@ -83,7 +83,8 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=10_000)
     ap.add_argument("--rounds", type=int, default=12, help="processes per side (default 12)")
     ap.add_argument("--repeat", type=int, default=3, help="timed passes per process (default 3)")
-    ap.add_argument("--band", action="store_true", help="both scorers with the band stage (off by default)")
+    ap.add_argument("--band", action=argparse.BooleanOptionalAction, default=True,
+                    help="both scorers with the band stage (the default, as shipped) or without it (--no-band)")
     ap.add_argument("--cpu", type=int, default=1, help="CPU to pin to (default 1; -1: no pinning)")
     args = ap.parse_args()
     if args.cpu is not None and args.cpu < 0:

@@ -12,8 +12,9 @@ them and of 4 more families that are not in the training data either
 training code reads that folder.
 
 The scorer runs as a user runs it (``Scorer()``: default allowlists, the
-linear model alone), and once with the character network's band stage (off
-by default since 2026-12-06).  The negatives are those of
+band stage on), and once as the linear model alone (``--no-band``).  A band
+stage changes the decision at 0.5, not the ranking above it, so its row is
+also read against the linear model at the same false-positive rate.  The negatives are those of
 ``bench/dga_recent_eval.py``: the names of the four recent popularity lists
 whose registered domain neither the training list has nor the half of the
 lists that places the threshold (names no part of the model saw).  A TPR at
@@ -34,6 +35,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from dnsguard.dga import charnet as CN
 from dnsguard.dga import model as M
 from dnsguard.dga import train as T
 from dnsguard.dga.scoring import Scorer
@@ -77,6 +79,9 @@ def main() -> int:
     ap.add_argument("--model", type=Path, nargs="*", default=[],
                     help="more linear model files to score with (each as its own row, no band stage: "
                          "e.g. one trained with `python -m dnsguard.dga.train --suffix-token --out F`)")
+    ap.add_argument("--band-file", type=Path, nargs="*", default=[],
+                    help="more band stage files for the shipped linear model (each as its own row: e.g. one "
+                         "written by `tools/train_dga_charnet.py --recalibrate --out F`)")
     args = ap.parse_args()
 
     families = unseen_families()
@@ -84,7 +89,11 @@ def main() -> int:
     negatives = recent_negatives(RECENT, corpus)
     # TPR at a fixed FPR does not depend on the threshold: read it on the other half and both as well
     other = {h: recent_negatives(RECENT, corpus, half=h).names for h in ("calibration", "both")}
-    scorers = {"as shipped": Scorer(), "with the band stage (off by default)": Scorer(band=True)}
+    scorers = {"as shipped (band stage on)": Scorer(), "the linear model alone (band stage off)": Scorer(band=False)}
+    for path in args.band_file:
+        stage = CN.load(path)
+        scorers[f"band stage {path.name} (weight {stage.net_weight:g}, suffix x {stage.suffix_beta:g})"] = \
+            Scorer(band=stage)
     for path in args.model:
         scorers[f"{path.name}, linear alone"] = Scorer(M.load(path), band=False)
     print(f"# {len(families)} families never trained on ({sum(map(len, families.values()))} names; "
@@ -97,8 +106,13 @@ def main() -> int:
     allowlisted: dict[str, int] = {}
     print()
     print("| scorer | AUC | TPR @1% FPR | TPR @0.1% FPR | macro TPR @0.1% | TPR @ score>=0.5 | macro @ 0.5 "
-          "| FPR @ score>=0.5 | TPR @0.1% FPR, calibration half / both halves |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| FPR @ score>=0.5 | the linear model alone at that FPR | TPR @0.1% FPR, calibration half / both halves |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    # A band stage changes the decision at 0.5, not the ranking above it, so its TPR at a fixed
+    # FPR read from scores says little: compare its decision with the linear model's at the same FPR.
+    linear_alone = Scorer(band=False)
+    linear_neg = linear_alone.score_arrays(negatives.names).score
+    linear_pooled = np.concatenate([linear_alone.score_arrays(names).score for names in pooled_names.values()])
     for label, scorer in scorers.items():
         neg = scorer.score_arrays(negatives.names).score
         pooled = np.concatenate([scorer.score_arrays(names).score for names in pooled_names.values()])
@@ -112,8 +126,10 @@ def main() -> int:
         cells = [f"{auc(neg, pooled):.4f}"] + [f"{tpr_at(neg, pooled, r)[0]:.3f}" for r in FPRS]
         halves = " / ".join(f"{tpr_at(scorer.score_arrays(names).score, pooled, 0.001)[0]:.3f}"
                             for names in other.values())
+        fpr = float((neg >= scorer.threshold).mean())
+        same = tpr_at(linear_neg, linear_pooled, fpr)[0] if fpr > 0 else float("nan")
         print(f"| {label} | {cells[0]} | {cells[1]} | **{cells[2]}** | {macro_cut:.3f} | "
-              f"{(pooled >= scorer.threshold).mean():.3f} | {macro_thr:.3f} | {(neg >= scorer.threshold).mean():.4%} "
+              f"{(pooled >= scorer.threshold).mean():.3f} | {macro_thr:.3f} | {fpr:.4%} | {same:.3f} "
               f"| {halves} |")
     print()
     print("Per family: TPR at the pooled 0.1 % FPR cut and at the shipped threshold (0.5); "

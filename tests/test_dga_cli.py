@@ -79,7 +79,7 @@ def test_all_valid_names_exit_0():
 
 
 def test_verdicts_threshold_and_aligned_columns():
-    names = ["fewkzxnfcywsdsoeusgnbpjh.info", "wikipedia.org", "a..b", "google.com", "qwzxk.net"]
+    names = ["fewkzxnfcywsdsoeusgnbpjh.info", "wikipedia.org", "a..b", "google.com", "qwzxk.com"]
     code, text = run(names)
     assert code == 1
     lines = text.splitlines()

@@ -108,9 +108,15 @@ def ref_detector_scores(model: M.Model, labels: list[str], suffixes: list[str]) 
         meta += model.weights[(h * np.uint32(0x9E3779B1)) >> shift]
     total = grams + meta
     if model.detector_suffix:  # one token for the public suffix (models from 2026-12-04 on)
-        total = total + np.array([model.weights[int(F.string_hashes([suf], M.DETECTOR_SUFFIX_SALT)[0] >> shift)]
-                                  for suf in suffixes], dtype=np.float64)
+        total = total + ref_suffix_weights(model, suffixes)
     return total * (enc.lengths.astype(np.float64) + 2.0) ** (-model.scale_power) + model.bias
+
+
+def ref_suffix_weights(model: M.Model, suffixes: list[str]) -> np.ndarray:
+    """The detector's weight of each name's public-suffix token, one hash at a time."""
+    shift = np.uint32(32 - model.bits)
+    return np.array([model.weights[int(F.string_hashes([suf], M.DETECTOR_SUFFIX_SALT)[0] >> shift)]
+                     for suf in suffixes], dtype=np.float64)
 
 
 def ref_gru_logit(raw: dict[str, np.ndarray], label: str) -> float:
@@ -135,13 +141,17 @@ def ref_gru_logit(raw: dict[str, np.ndarray], label: str) -> float:
     return float(hidden @ w["out_w"] + w["out_b"][0])
 
 
-def ref_band(stage, labels: list[str], z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def ref_band(stage, model: M.Model, labels: list[str], suffixes: list[str], z: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray]:
     """Logits after the band stage, and which labels it re-scored."""
     z = z.copy()
     band = (z > stage.low) & (z <= stage.high)
     for i in np.flatnonzero(band):
+        net = ref_gru_logit(stage.weights.raw, labels[i])
+        if stage.suffix_beta:  # the linear suffix weight, added to the network's logit (2026-12-06 on)
+            net += stage.suffix_beta * float(ref_suffix_weights(model, [suffixes[i]])[0])
         combined = (z[i] - stage.linear_mean) / stage.linear_sd \
-            + (ref_gru_logit(stage.weights.raw, labels[i]) - stage.net_mean) / stage.net_sd
+            + stage.net_weight * (net - stage.net_mean) / stage.net_sd
         mapped = float(np.interp(combined, stage.knots[0], stage.knots[1]))
         z[i] = mapped if mapped < 0 else max(z[i], 0.0)
     return z, band
@@ -183,7 +193,7 @@ def reference(scorer: Scorer, names: list[str | bytes], allow: list[str] | None 
     z = ref_detector_scores(model, labels, suffixes) if scored else np.zeros(0)
     if scorer.band is not None and scored:
         linear = z
-        z, in_band[scored] = ref_band(scorer.band, labels, z)
+        z, in_band[scored] = ref_band(scorer.band, model, labels, suffixes, z)
         lifted = {scored[k] for k in np.flatnonzero((z >= 0) & (linear < 0))}
     score[scored] = 1.0 / (1.0 + np.exp(-np.clip(z, -60.0, 60.0)))
     logits = ref_family_logits(model, labels, suffixes) if scored else np.zeros((0, len(model.families)))
@@ -225,13 +235,13 @@ def reference(scorer: Scorer, names: list[str | bytes], allow: list[str] | None 
 # -- the checks --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=["shipped-allowlist", "no-allowlist", "band-stage"])
+@pytest.fixture(scope="module", params=["shipped-allowlist", "no-allowlist", "linear-alone"])
 def case(request):
-    scorer = Scorer()
+    scorer = Scorer()  # band stage on by default (again since 2026-12-06)
     if request.param == "no-allowlist":
         scorer = Scorer(scorer.model, allowlist=build([]))
-    elif request.param == "band-stage":  # off by default, still shipped
-        scorer = Scorer(band=True)
+    elif request.param == "linear-alone":  # analysis.dga_band_stage: false
+        scorer = Scorer(band=False)
     names = fixed_names()
     return scorer, names, reference(scorer, names)
 
@@ -243,7 +253,7 @@ def test_the_set_is_large_and_varied(case):
     named = sum(1 for r in ref if r[3] != UNKNOWN)
     assert flagged >= 1000 and named >= 500
     banded = [r for r in ref if r[6]]
-    if scorer.band is None:  # the default: the linear model alone
+    if scorer.band is None:  # the linear model alone
         assert not banded and not any(BAND_REASON in r[5] for r in ref)
         return
     # the band stage is exercised both ways

@@ -86,10 +86,9 @@ def test_installed_wheel_analyses_a_pcap_without_the_checkout(wheel, tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "rule pack" not in proc.stderr
-    assert "without its band stage" not in proc.stderr
-    assert "without the shape check" not in proc.stderr  # the installed scorer has its family shapes
-    # and its character network, off by default but there to turn on
-    band = subprocess.run([str(py), "-c", "from dnsguard.dga import Scorer; s = Scorer(band=True); "
+    assert "without its band stage" not in proc.stderr  # the installed scorer has its character network
+    assert "without the shape check" not in proc.stderr  # and its family shapes
+    band = subprocess.run([str(py), "-c", "from dnsguard.dga import Scorer; s = Scorer(); "
                            "print(s.band is not None, set(s.family_shapes.by_family) == set(s.model.families))"],
                           cwd=run, env=env, capture_output=True, text=True, timeout=120)
     assert band.stdout.strip() == "True True", band.stderr

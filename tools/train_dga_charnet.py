@@ -57,6 +57,10 @@ def main() -> int:
     ap.add_argument("--minutes", type=float, default=20.0, help="training time budget")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=ROOT / "python/dnsguard" / CN.DEFAULT_FILE)
+    ap.add_argument("--net-weight", type=float, default=CN.NET_WEIGHT,
+                    help="weight of the network's standardised logit beside the linear one's")
+    ap.add_argument("--suffix-beta", type=float, default=CN.SUFFIX_BETA,
+                    help="multiple of the linear suffix weight added to the network's logit")
     ap.add_argument("--recalibrate", action="store_true",
                     help="keep the network of --out, only calibrate it again (after the linear model or "
                          "charnet.BAND changed); needs no torch")
@@ -71,7 +75,8 @@ def main() -> int:
     calibration, calibration_suffixes = T.recent_calibration(ROOT, corpus)
     linear = M.load()
     if args.recalibrate:
-        stage = CN.calibrate(CN.load_weights(args.out), linear, calibration, calibration_suffixes)
+        stage = CN.calibrate(CN.load_weights(args.out), linear, calibration, calibration_suffixes,
+                             net_weight=args.net_weight, suffix_beta=args.suffix_beta)
         stage.save(args.out)
         print(f"band {stage.low:.3f}..{stage.high:.3f} (linear logit), combined cut {stage.cut:.4f}; "
               f"wrote {args.out}", file=sys.stderr)
@@ -100,7 +105,8 @@ def main() -> int:
     diff = float(np.abs(CN.net_logits(weights, probe) - C.logits_of(net, probe)).max())
     if diff > 1e-3:
         sys.exit(f"the numpy forward pass differs from torch by {diff:.2e}: not written")
-    stage = CN.calibrate(weights, linear, calibration, calibration_suffixes)
+    stage = CN.calibrate(weights, linear, calibration, calibration_suffixes,
+                         net_weight=args.net_weight, suffix_beta=args.suffix_beta)
     stage.save(args.out)
     print(f"numpy forward pass within {diff:.1e} of torch; band {stage.low:.3f}..{stage.high:.3f} "
           f"(linear logit), combined cut {stage.cut:.4f}; wrote {args.out} "

@@ -79,9 +79,9 @@ def load_config(path: str | Path | None = None) -> dict[str, Any]:
 
 
 def band_stage(config: dict[str, Any]) -> bool:
-    """``analysis.dga_band_stage`` (default off since 2026-12-06, docs/dga-model.md):
+    """``analysis.dga_band_stage`` (default on; off for part of 2026-12-06, docs/dga-model.md):
     analyze, serve and ``dnsguard score`` read it."""
-    value = config.get("analysis", {}).get("dga_band_stage", False)
+    value = config.get("analysis", {}).get("dga_band_stage", True)
     if not isinstance(value, bool):
         raise ValueError(f"analysis.dga_band_stage must be true or false, not {value!r}")
     return value
@@ -111,8 +111,8 @@ class AnalysisSettings:
     beacon_window: float = 3600.0
     beacon_min_rounds: int = 4
     beacon_round_gap: float = 30.0
-    dga_band_stage: bool = False
-    """Use the scorer's band stage (``dnsguard.dga.charnet``; off by default)."""
+    dga_band_stage: bool = True
+    """Use the scorer's band stage (``dnsguard.dga.charnet``; on by default)."""
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> AnalysisSettings:

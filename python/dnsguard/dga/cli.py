@@ -61,10 +61,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--model", metavar="NPZ", help="model file (default: the shipped one)")
     band = p.add_mutually_exclusive_group()
     band.add_argument("--band", dest="band", action="store_true", default=None,
-                      help="add the character network's band stage (off by default, as "
-                      "analysis.dga_band_stage; a --model file always goes without it)")
+                      help="with the character network's band stage (the default unless "
+                      "analysis.dga_band_stage is false; a --model file always goes without it)")
     band.add_argument("--no-band", dest="band", action="store_false",
-                      help="the linear model alone (the default unless analysis.dga_band_stage is true)")
+                      help="the linear model alone")
     p.add_argument("--threshold", type=_unit_interval, metavar="X",
                    help="verdict dga at or above X (default: the model's calibrated threshold, 0.5 "
                    "for the shipped model: 0.1%% of benign names score above it; families and reasons "
@@ -83,8 +83,8 @@ def _unit_interval(text: str) -> float:
 
 
 def _config_band_stage(config: Any) -> bool:
-    """``analysis.dga_band_stage`` of a configuration dict (off when there is none)."""
-    return band_stage(config) if isinstance(config, dict) else False
+    """``analysis.dga_band_stage`` of a configuration dict (on when there is none)."""
+    return band_stage(config) if isinstance(config, dict) else True
 
 
 def _config_allowlist(config: Any) -> list[str]:

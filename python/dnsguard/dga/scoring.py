@@ -136,14 +136,14 @@ class Scorer:
         allow_files: Iterable[Path | str] = (),
         allowlist: Allowlist | None = None,
         suffixes: N.SuffixList | None = None,
-        band: CN.BandStage | bool = False,
+        band: CN.BandStage | bool = True,
     ) -> None:
-        """``band``: the character network's band stage (:mod:`dnsguard.dga.charnet`),
-        off by default since the detector weighs the public suffix (it then lost
-        ranking on families never trained on: docs/dga-model.md).  True uses the
-        shipped one when it was calibrated for this linear model (a retrained or
-        test model goes without); a :class:`~dnsguard.dga.charnet.BandStage` must
-        fit the model."""
+        """``band``: the character network's band stage (:mod:`dnsguard.dga.charnet`;
+        on by default again since 2026-12-06, when it learned to add the linear
+        model's suffix weight to the network's logit: docs/dga-model.md).  True
+        uses the shipped one when it was calibrated for this linear model (a
+        retrained or test model goes without); a
+        :class:`~dnsguard.dga.charnet.BandStage` must fit the model."""
         self.model = model if model is not None else M.load()
         if band is True:
             shipped = CN.load()
@@ -231,7 +231,11 @@ class Scorer:
             z = self.model.logits(enc, stats, suffixes if self.model.detector_suffix else None)
             lifted = None
             if self.band is not None:
-                linear, z = z, self.band.rescore(enc, z)
+                model = self.model
+
+                def suffix_weights(rows: np.ndarray) -> np.ndarray:
+                    return model.suffix_weights([suffixes[i] for i in rows.tolist()], rows.size)
+                linear, z = z, self.band.rescore(enc, z, suffix_weights if model.detector_suffix else None)
                 lifted = np.flatnonzero((z >= 0.0) & (linear < 0.0))
             s = M.sigmoid(z)
             score[scored] = s

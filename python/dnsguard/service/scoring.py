@@ -39,7 +39,7 @@ def result_of(item: Any) -> DgaResult:
     )
 
 
-def default_scorer(*, band: bool = False) -> DgaScorer:
+def default_scorer(*, band: bool = True) -> DgaScorer:
     """The shipped DGA model (``dnsguard.dga.Scorer``).
 
     Raises RuntimeError with a clear message when this build has no scorer,
