@@ -25,9 +25,11 @@ below the band a name stays benign, above it DGA-like, with its linear
 score unchanged.
 
 Inside the band the two logits are standardised on benign calibration
-labels and added; the sum is mapped back onto the linear model's scale by
-matching ranks on the calibration labels (:func:`score_map`), so its 0.1 %
-cut lands on the threshold (logit 0) and the result stays inside the band.
+labels and added (the network's, with ``suffix_beta`` times the linear
+suffix weight added first, at weight ``net_weight``); the sum is mapped
+back onto the linear model's scale by matching ranks on the calibration
+labels (:func:`score_map`), so its 0.1 % cut lands on the threshold (logit
+0) and the result stays inside the band.
 
 What the stage may change is the decision at the threshold, which is what
 was measured: a name it flags that the linear model did not gets exactly
