@@ -63,7 +63,7 @@ from dnsguard.dga import features as F
 from dnsguard.dga import train as T
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dga_ensemble_eval import ALPHABET, CharLM, standardise  # noqa: E402
+from dga_ensemble_eval import ALPHABET, LM_LENGTH_EDGES, CharLM, standardise  # noqa: E402
 from dga_eval import auc, fold_train_mask, folds_of, load_split, tpr_at  # noqa: E402
 from dga_recent_eval import DEFAULT_BENIGN, recent_negatives  # noqa: E402
 from dga_recent_levers import bootstrap_table  # noqa: E402
@@ -504,7 +504,7 @@ def main() -> int:
         pos_net_names_of = net_names_of
 
     benign_lm = CharLM(train_benign, args.order)
-    edges = np.array([0, 4, 6, 8, 10, 13, 17, 1000])
+    edges = LM_LENGTH_EDGES
     lm_cal = benign_lm.nll(cal_labels)
     cal_bucket = np.searchsorted(edges, [len(x) for x in cal_labels], side="right") - 1
     mu = np.array([lm_cal[cal_bucket == b].mean() for b in range(len(edges) - 1)])

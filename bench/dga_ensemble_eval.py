@@ -46,6 +46,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789-_"
 V = len(ALPHABET) + 2  # + begin and end marks
 BEGIN, END = len(ALPHABET), len(ALPHABET) + 1
+LM_LENGTH_EDGES = np.array([0, 4, 6, 8, 10, 13, 17, 1000])
+"""Length buckets in which the benign LM's per-character surprise is standardised."""
 _CODE = np.full(256, len(ALPHABET) - 1, dtype=np.int64)  # anything else counts as "_"
 for _i, _c in enumerate(ALPHABET):
     _CODE[ord(_c)] = _i
@@ -260,7 +262,7 @@ def main() -> int:
     # The per-character NLL of very short labels is high for benign names too
     # (`c`, `e5`, `q22w`): a second form standardises it within length buckets
     # of the benign calibration names.
-    edges = np.array([0, 4, 6, 8, 10, 13, 17, 1000])
+    edges = LM_LENGTH_EDGES
     cal_bucket = np.searchsorted(edges, [len(x) for x in cal_labels], side="right") - 1
     mu = np.array([lm_cal[cal_bucket == b].mean() for b in range(len(edges) - 1)])
     sd = np.array([lm_cal[cal_bucket == b].std() + 1e-9 for b in range(len(edges) - 1)])

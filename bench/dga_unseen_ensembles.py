@@ -48,8 +48,9 @@ from dnsguard.dga import train as T
 from dnsguard.dga.scoring import Scorer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dga_ensemble_eval import CharLM  # noqa: E402
+from dga_ensemble_eval import LM_LENGTH_EDGES, CharLM, standardise  # noqa: E402
 from dga_eval import ROOT, tpr_at  # noqa: E402
+from dga_length_calibration import per_length  # noqa: E402
 from dga_recent_eval import recent_negatives  # noqa: E402
 from dga_unseen_published import CAP, RECENT, SEED, capped, unseen_families  # noqa: E402
 
@@ -58,7 +59,6 @@ WEIGHTS = (0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
 """Weights of the second score (the linear logit has weight 1)."""
 BETAS = (0.25, 0.5, 1.0, 2.0)
 """Multiples of the linear suffix weight added to a network's logit."""
-LENGTH_EDGES = np.array([0, 4, 6, 8, 10, 13, 17, 1000])
 
 
 @dataclass
@@ -90,20 +90,15 @@ def score_part(names: list[str], scorer: Scorer, linear: M.Model, benign_lm: Cha
     return Part(np.log(s / (1 - s)), s > 1e-9, np.array([len(x) for x in labels]), extra)
 
 
-def standardiser(ref: Part, kind: str, per_length: bool):
-    """z-scores against the calibration half's scored names (per length bucket where asked)."""
-    values = ref.linear if kind == "linear" else ref.extra[kind]
-    if not per_length:
-        mu, sd = values[ref.scored].mean(), values[ref.scored].std() + 1e-12
-        return lambda part: ((part.linear if kind == "linear" else part.extra[kind]) - mu) / sd
-    bucket = np.searchsorted(LENGTH_EDGES, ref.lengths, side="right") - 1
-    mus = np.array([values[ref.scored & (bucket == b)].mean() for b in range(len(LENGTH_EDGES) - 1)])
-    sds = np.array([values[ref.scored & (bucket == b)].std() + 1e-12 for b in range(len(LENGTH_EDGES) - 1)])
-
-    def z(part: Part) -> np.ndarray:
-        b = np.searchsorted(LENGTH_EDGES, part.lengths, side="right") - 1
-        return ((part.linear if kind == "linear" else part.extra[kind]) - mus[b]) / sds[b]
-    return z
+def standardiser(ref: Part, kind: str, by_length: bool):
+    """z-scores against the calibration half's scored names (within the language models' length
+    buckets where asked)."""
+    def values(part: Part) -> np.ndarray:
+        return part.linear if kind == "linear" else part.extra[kind]
+    cal, cal_lengths = values(ref)[ref.scored], ref.lengths[ref.scored]
+    if not by_length:
+        return lambda part: standardise(values(part), cal)
+    return lambda part: per_length(values(part), part.lengths, cal, cal_lengths, LM_LENGTH_EDGES)
 
 
 def tpr(parts: dict[str, Part], combine, half: str) -> float:
@@ -147,15 +142,15 @@ def main() -> int:
           f"**{tpr(parts, z_linear, 'test'):.3f}** | - |")
     forms = [("benign LM", True), ("LM ratio", False), ("LM ratio", True)] + [(k, False) for k in cal.extra
                                                                               if k not in ("benign LM", "LM ratio")]
-    for kind, per_length in forms:
-        z_extra = standardiser(cal, kind, per_length)
+    for kind, by_length in forms:
+        z_extra = standardiser(cal, kind, by_length)
         tried = []
         for w in WEIGHTS:
             def combine(part: Part, w: float = w, z_extra=z_extra) -> np.ndarray:
                 return z_linear(part) + w * z_extra(part)
             tried.append((tpr(parts, combine, "calibration"), w, combine))
         best_cal, w, combine = max(tried, key=lambda t: (t[0], -t[1]))  # ties: the smaller weight
-        label = kind + (", standardised per length" if per_length else "")
+        label = kind + (", standardised per length" if by_length else "")
         print(f"| {label} | {w} | {best_cal:.3f} | **{tpr(parts, combine, 'test'):.3f}** | "
               f"{tpr(parts, z_extra, 'calibration'):.3f} / {tpr(parts, z_extra, 'test'):.3f} |")
     print(f"\n({time.perf_counter() - t0:.0f} s)")

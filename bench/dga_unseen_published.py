@@ -89,7 +89,8 @@ def main() -> int:
     negatives = recent_negatives(RECENT, corpus)
     # TPR at a fixed FPR does not depend on the threshold: read it on the other half and both as well
     other = {h: recent_negatives(RECENT, corpus, half=h).names for h in ("calibration", "both")}
-    scorers = {"as shipped (band stage on)": Scorer(), "the linear model alone (band stage off)": Scorer(band=False)}
+    linear_label = "the linear model alone (band stage off)"
+    scorers = {"as shipped (band stage on)": Scorer(), linear_label: Scorer(band=False)}
     for path in args.band_file:
         stage = CN.load(path)
         scorers[f"band stage {path.name} (weight {stage.net_weight:g}, suffix x {stage.suffix_beta:g})"] = \
@@ -108,14 +109,14 @@ def main() -> int:
     print("| scorer | AUC | TPR @1% FPR | TPR @0.1% FPR | macro TPR @0.1% | TPR @ score>=0.5 | macro @ 0.5 "
           "| FPR @ score>=0.5 | the linear model alone at that FPR | TPR @0.1% FPR, calibration half / both halves |")
     print("|---|---|---|---|---|---|---|---|---|---|")
+    scores = {label: (scorer.score_arrays(negatives.names).score,
+                      np.concatenate([scorer.score_arrays(names).score for names in pooled_names.values()]))
+              for label, scorer in scorers.items()}
     # A band stage changes the decision at 0.5, not the ranking above it, so its TPR at a fixed
     # FPR read from scores says little: compare its decision with the linear model's at the same FPR.
-    linear_alone = Scorer(band=False)
-    linear_neg = linear_alone.score_arrays(negatives.names).score
-    linear_pooled = np.concatenate([linear_alone.score_arrays(names).score for names in pooled_names.values()])
+    linear_neg, linear_pooled = scores[linear_label]
     for label, scorer in scorers.items():
-        neg = scorer.score_arrays(negatives.names).score
-        pooled = np.concatenate([scorer.score_arrays(names).score for names in pooled_names.values()])
+        neg, pooled = scores[label]
         cut = tpr_at(neg, pooled, 0.001)[1]
         for fam, names in families.items():
             res = scorer.score_arrays(names)
